@@ -1,0 +1,1 @@
+"""Barcode Cloud Python SDK, a drop-in for ``aspose_barcode_cloud``."""
