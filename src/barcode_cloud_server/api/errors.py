@@ -1,0 +1,114 @@
+"""API errors as the spec's ``ApiErrorResponse``, in JSON or XML as the client's Accept header asks."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from barcode_cloud_server.api.xml import to_xml
+from barcode_cloud_server.engine.errors import EngineError
+
+log = logging.getLogger("barcode_cloud.api")
+
+_CODES = {
+    400: "BadRequest",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    413: "RequestEntityTooLarge",
+    415: "UnsupportedMediaType",
+    429: "TooManyRequests",
+    500: "InternalServerError",
+    503: "ServiceUnavailable",
+}
+
+
+class ApiProblem(Exception):
+    """Raise to answer with an ``ApiErrorResponse``; ``message`` is shown to the caller as is."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        code: str | None = None,
+        description: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.code = code or _CODES.get(status, "Error")
+        self.description = description
+        self.headers = headers or {}
+
+
+def wants_xml(request: Request) -> bool:
+    """True when the client asks for XML rather than JSON (JSON is the default)."""
+    accept = request.headers.get("accept", "")
+    if "xml" not in accept:
+        return False
+    return "application/json" not in accept or accept.find("xml") < accept.find("application/json")
+
+
+def model_response(request: Request, root_name: str, data: dict[str, Any], status: int = 200) -> Response:
+    """Render one of the spec's models (in its JSON shape) as JSON or XML."""
+    if wants_xml(request):
+        return Response(to_xml(root_name, data), status, media_type="application/xml")
+    return Response(json.dumps(data, ensure_ascii=False), status, media_type="application/json")
+
+
+def problem_response(request: Request, problem: ApiProblem) -> Response:
+    error: dict[str, Any] = {"code": problem.code, "message": problem.message}
+    if problem.description:
+        error["description"] = problem.description
+    error["dateTime"] = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+    body = {"requestId": getattr(request.state, "request_id", None), "error": error}
+    response = model_response(request, "ApiErrorResponse", body, problem.status)
+    response.headers.update(problem.headers)
+    return response
+
+
+def _describe_validation(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "form"))
+        parts.append(f"{where or 'request'}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts) or "invalid request"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def on_problem(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ApiProblem)
+        return problem_response(request, exc)
+
+    async def on_engine_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, EngineError)
+        return problem_response(request, ApiProblem(400, exc.message))
+
+    async def on_validation(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        return problem_response(request, ApiProblem(400, _describe_validation(exc)))
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        headers = dict(exc.headers or {})
+        return problem_response(request, ApiProblem(exc.status_code, str(exc.detail), headers=headers))
+
+    async def on_unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error", extra={"request_id": getattr(request.state, "request_id", None)})
+        return problem_response(request, ApiProblem(500, "internal error; quote the request id when reporting it"))
+
+    app.add_exception_handler(ApiProblem, on_problem)
+    app.add_exception_handler(EngineError, on_engine_error)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(Exception, on_unexpected)

@@ -1,0 +1,79 @@
+"""The ASGI application: identity, the Barcode API v4, health, metrics and the dashboard in one process."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.responses import Response
+
+from barcode_cloud_server import __version__
+from barcode_cloud_server.api.errors import install_error_handlers
+from barcode_cloud_server.api.probe import router as probe_router
+from barcode_cloud_server.identity.routes import router as identity_router
+from barcode_cloud_server.identity.service import Identity
+from barcode_cloud_server.observability import RequestContextMiddleware, configure_logging
+from barcode_cloud_server.settings import Settings
+from barcode_cloud_server.storage.db import Database
+
+
+def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.resolved_database_url)
+    if migrate:
+        db.migrate()
+    identity = Identity.open(db, settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        identity.status.start(also=[identity.keys.reload])
+        try:
+            yield
+        finally:
+            await identity.status.stop()
+            db.dispose()
+
+    app = FastAPI(
+        title="Barcode Cloud",
+        version=__version__,
+        summary="Barcode generation and recognition, wire-compatible with Aspose.BarCode Cloud v4",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.identity = identity
+    app.add_middleware(RequestContextMiddleware)
+    install_error_handlers(app)
+    app.include_router(identity_router)
+    app.include_router(probe_router)
+
+    @app.get("/healthz", tags=["operations"], summary="Liveness")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["operations"], summary="Readiness: database reachable, keys loaded")
+    async def readyz(request: Request) -> JSONResponse:
+        import anyio.to_thread
+
+        database = await anyio.to_thread.run_sync(db.ping)
+        keys = identity.keys.loaded
+        ready = database and keys
+        return JSONResponse({"status": "ok" if ready else "unavailable", "database": database, "keys": keys},
+                            200 if ready else 503)
+
+    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory`` and worker processes: settings from ``BARCODE_CLOUD_*``."""
+    settings = Settings.from_env()
+    configure_logging(settings.log_level)
+    # The parent process (``barcode-cloud serve``) has already migrated the schema and made the first key.
+    return create_app(settings, migrate=False)

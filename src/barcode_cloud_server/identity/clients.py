@@ -1,0 +1,205 @@
+"""Applications (OAuth clients): create, list, rotate secrets, disable, delete, authenticate."""
+
+from __future__ import annotations
+
+import secrets as random
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+
+from barcode_cloud_server.identity.scopes import ALL_SCOPES
+from barcode_cloud_server.identity.secrets import (
+    hash_secret,
+    new_client_id,
+    new_client_secret,
+    secret_matches,
+)
+from barcode_cloud_server.storage.db import Database
+from barcode_cloud_server.storage.tables import ClientRow, ServerSecretRow
+
+HASH_KEY_NAME = "client_secret_hmac_key"
+# last_used_at is written at most this often per client and process, so grants do not all write.
+_TOUCH_INTERVAL = 60.0
+
+
+class UnknownScope(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class ClientInfo:
+    id: str
+    name: str
+    scopes: tuple[str, ...]
+    enabled: bool
+    created_at: datetime
+    last_used_at: datetime | None
+    rotating: bool  # a previous secret is still accepted
+
+    @classmethod
+    def of(cls, row: ClientRow) -> ClientInfo:
+        return cls(
+            row.id,
+            row.name,
+            tuple(row.scopes),
+            row.enabled,
+            _utc(row.created_at),
+            _utc(row.last_used_at) if row.last_used_at else None,
+            row.previous_secret_hash is not None,
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "client_id": self.id,
+            "name": self.name,
+            "scopes": list(self.scopes),
+            "enabled": self.enabled,
+            "created_at": self.created_at.isoformat(),
+            "last_used_at": self.last_used_at.isoformat() if self.last_used_at else None,
+        }
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """A client id with its secret, as shown once when created or rotated."""
+
+    client_id: str
+    client_secret: str
+    name: str
+    scopes: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "name": self.name,
+            "scopes": list(self.scopes),
+        }
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def check_scopes(scopes: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    unknown = [s for s in scopes if s not in ALL_SCOPES]
+    if unknown:
+        raise UnknownScope(f"unknown scope {', '.join(unknown)}; allowed: {', '.join(ALL_SCOPES)}")
+    return tuple(dict.fromkeys(scopes))
+
+
+class ClientStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._hash_key = self._load_hash_key()
+        self._touched: dict[str, float] = {}
+        self._touch_lock = threading.Lock()
+        # Compared against when the client id is unknown, so that both failures cost the same.
+        self._dummy_hash = hash_secret(self._hash_key, new_client_secret())
+
+    def _load_hash_key(self) -> bytes:
+        with self._db.session() as session:
+            row = session.get(ServerSecretRow, HASH_KEY_NAME)
+            if row is not None:
+                return row.value
+        try:
+            with self._db.session() as session:
+                session.add(ServerSecretRow(name=HASH_KEY_NAME, value=random.token_bytes(32)))
+        except Exception:  # noqa: S110 - another process created it first; read theirs below
+            pass
+        with self._db.session() as session:
+            stored = session.get(ServerSecretRow, HASH_KEY_NAME)
+            assert stored is not None
+            return stored.value
+
+    def create(self, name: str, scopes: list[str] | None = None) -> Credentials:
+        chosen = check_scopes(scopes or list(ALL_SCOPES))
+        secret = new_client_secret()
+        row = ClientRow(
+            id=new_client_id(),
+            name=name,
+            scopes=list(chosen),
+            enabled=True,
+            secret_hash=hash_secret(self._hash_key, secret),
+            created_at=datetime.now(UTC),
+        )
+        with self._db.session() as session:
+            session.add(row)
+        return Credentials(row.id, secret, name, chosen)
+
+    def list(self) -> list[ClientInfo]:
+        with self._db.session() as session:
+            return [ClientInfo.of(r) for r in session.scalars(select(ClientRow).order_by(ClientRow.created_at))]
+
+    def get(self, client_id: str) -> ClientInfo | None:
+        with self._db.session() as session:
+            row = session.get(ClientRow, client_id)
+            return ClientInfo.of(row) if row else None
+
+    def rotate_secret(self, client_id: str, overlap_seconds: int = 86400) -> Credentials | None:
+        """A new secret; the old one keeps working for ``overlap_seconds`` (0 ends it at once)."""
+        secret = new_client_secret()
+        with self._db.session() as session:
+            row = session.get(ClientRow, client_id)
+            if row is None:
+                return None
+            if overlap_seconds > 0:
+                row.previous_secret_hash = row.secret_hash
+                row.previous_secret_expires_at = datetime.now(UTC) + timedelta(seconds=overlap_seconds)
+            else:
+                row.previous_secret_hash = None
+                row.previous_secret_expires_at = None
+            row.secret_hash = hash_secret(self._hash_key, secret)
+            return Credentials(row.id, secret, row.name, tuple(row.scopes))
+
+    def set_enabled(self, client_id: str, enabled: bool) -> bool:
+        with self._db.session() as session:
+            result = session.execute(update(ClientRow).where(ClientRow.id == client_id).values(enabled=enabled))
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def delete(self, client_id: str) -> bool:
+        with self._db.session() as session:
+            row = session.get(ClientRow, client_id)
+            if row is None:
+                return False
+            session.delete(row)
+            return True
+
+    def authenticate(self, client_id: str, secret: str) -> ClientInfo | None:
+        """The enabled client whose secret this is, or None; the same work whatever is wrong."""
+        with self._db.session() as session:
+            row = session.get(ClientRow, client_id)
+            if row is None:
+                secret_matches(self._hash_key, secret, self._dummy_hash)
+                return None
+            ok = secret_matches(self._hash_key, secret, row.secret_hash)
+            expires = row.previous_secret_expires_at
+            if row.previous_secret_hash is not None and expires is not None and _utc(expires) > datetime.now(UTC):
+                ok = secret_matches(self._hash_key, secret, row.previous_secret_hash) or ok
+            if not ok or not row.enabled:
+                return None
+            info = ClientInfo.of(row)
+        self._touch(client_id)
+        return info
+
+    def _touch(self, client_id: str) -> None:
+        now = time.monotonic()
+        with self._touch_lock:
+            if now - self._touched.get(client_id, -_TOUCH_INTERVAL) < _TOUCH_INTERVAL:
+                return
+            self._touched[client_id] = now
+        with self._db.session() as session:
+            session.execute(
+                update(ClientRow).where(ClientRow.id == client_id).values(last_used_at=datetime.now(UTC))
+            )
+
+    def enabled_ids(self) -> set[str]:
+        with self._db.session() as session:
+            return set(session.scalars(select(ClientRow.id).where(ClientRow.enabled.is_(True))))
+
+    def is_enabled(self, client_id: str) -> bool:
+        with self._db.session() as session:
+            return bool(session.scalar(select(ClientRow.enabled).where(ClientRow.id == client_id)))

@@ -1,0 +1,149 @@
+"""The OAuth 2.0 endpoints: the client_credentials token endpoint (RFC 6749 §4.4), discovery and JWKS."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+from typing import Any
+from urllib.parse import parse_qsl, unquote_plus
+
+import anyio.to_thread
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from barcode_cloud_server.identity.scopes import ALL_SCOPES, parse_scopes
+from barcode_cloud_server.identity.service import Identity
+from barcode_cloud_server.observability import TOKEN_GRANTS
+
+router = APIRouter(tags=["identity"])
+log = logging.getLogger("barcode_cloud.identity")
+
+MAX_TOKEN_REQUEST_BYTES = 8192
+_NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def oauth_error(status: int, error: str, description: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(
+        {"error": error, "error_description": description}, status, headers={**_NO_STORE, **(headers or {})}
+    )
+
+
+class _BadRequest(Exception):
+    pass
+
+
+def _form(body: bytes) -> dict[str, str]:
+    try:
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+    except UnicodeDecodeError:
+        raise _BadRequest("the body is not UTF-8") from None
+    form: dict[str, str] = {}
+    for name, value in pairs:
+        if name in form:
+            raise _BadRequest(f"the parameter '{name}' is repeated")
+        form[name] = value
+    return form
+
+
+def _basic_credentials(header: str) -> tuple[str, str] | None:
+    kind, _, encoded = header.partition(" ")
+    if kind.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise _BadRequest("the Basic authorization header is not valid base64 of UTF-8") from None
+    client_id, sep, secret = decoded.partition(":")
+    if not sep:
+        raise _BadRequest("the Basic authorization header holds no ':'")
+    # RFC 6749 §2.3.1: both parts are form-encoded before they are joined.
+    return unquote_plus(client_id), unquote_plus(secret)
+
+
+@router.post("/connect/token", summary="OAuth 2.0 token endpoint (client_credentials)")
+async def token(request: Request) -> JSONResponse:
+    identity: Identity = request.app.state.identity
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/x-www-form-urlencoded":
+        return oauth_error(400, "invalid_request", "the body must be application/x-www-form-urlencoded")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_TOKEN_REQUEST_BYTES:
+            return oauth_error(400, "invalid_request", "the request body is too large")
+    try:
+        form = _form(bytes(body))
+        basic = _basic_credentials(request.headers.get("authorization", ""))
+    except _BadRequest as exc:
+        return oauth_error(400, "invalid_request", str(exc))
+
+    grant_type = form.get("grant_type")
+    if not grant_type:
+        return oauth_error(400, "invalid_request", "grant_type is missing")
+    if grant_type != "client_credentials":
+        return oauth_error(400, "unsupported_grant_type", "only the client_credentials grant is supported")
+    if basic is not None and ("client_id" in form or "client_secret" in form):
+        return oauth_error(400, "invalid_request", "use one client authentication method, not both")
+    client_id, secret = basic if basic is not None else (form.get("client_id"), form.get("client_secret"))
+    if not client_id or not secret:
+        return oauth_error(400, "invalid_request", "client_id and client_secret are required")
+
+    address = request.client.host if request.client else "unknown"
+    retry_after = identity.limiter.retry_after(client_id, address)
+    if retry_after is not None:
+        TOKEN_GRANTS.labels("throttled").inc()
+        return oauth_error(
+            429, "slow_down", "too many failed attempts; try again later", {"Retry-After": str(retry_after)}
+        )
+    client = await anyio.to_thread.run_sync(identity.clients.authenticate, client_id, secret)
+    if client is None:
+        identity.limiter.failed(client_id, address)
+        TOKEN_GRANTS.labels("invalid_client").inc()
+        log.info("token request refused: client authentication failed", extra={"client_address": address})
+        challenge = 'Basic realm="barcode-cloud"'
+        return oauth_error(401, "invalid_client", "client authentication failed", {"WWW-Authenticate": challenge})
+    identity.limiter.succeeded(client_id)
+
+    requested = parse_scopes(form.get("scope"))
+    beyond = [s for s in requested if s not in client.scopes]
+    if beyond:
+        TOKEN_GRANTS.labels("invalid_scope").inc()
+        allowed = " ".join(client.scopes)
+        return oauth_error(400, "invalid_scope", f"not granted to this client: {' '.join(beyond)}; allowed: {allowed}")
+    scopes = requested or list(client.scopes)
+    issued = identity.tokens.issue(client.id, scopes)
+    identity.status.mark_enabled(client.id)
+    TOKEN_GRANTS.labels("issued").inc()
+    return JSONResponse(
+        {
+            "access_token": issued.access_token,
+            "token_type": "Bearer",
+            "expires_in": issued.expires_in,
+            "scope": issued.scope,
+        },
+        headers=_NO_STORE,
+    )
+
+
+@router.get("/.well-known/openid-configuration", summary="Authorization server metadata")
+async def discovery(request: Request) -> dict[str, Any]:
+    identity: Identity = request.app.state.identity
+    issuer = identity.tokens.issuer
+    return {
+        "issuer": issuer,
+        "token_endpoint": f"{issuer}/connect/token",
+        "jwks_uri": f"{issuer}/.well-known/jwks.json",
+        "grant_types_supported": ["client_credentials"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "token_endpoint_auth_signing_alg_values_supported": ["RS256"],
+        "scopes_supported": list(ALL_SCOPES),
+        "response_types_supported": ["token"],
+    }
+
+
+@router.get("/.well-known/jwks.json", summary="Public keys that verify this server's tokens")
+async def jwks(request: Request) -> JSONResponse:
+    identity: Identity = request.app.state.identity
+    return JSONResponse(identity.keys.jwks(), headers={"Cache-Control": "public, max-age=60"})

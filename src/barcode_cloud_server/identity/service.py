@@ -1,0 +1,33 @@
+"""The identity service of one process: its clients, keys, tokens, status cache and failure limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from barcode_cloud_server.identity.clients import ClientStore
+from barcode_cloud_server.identity.keys import KeyRing, ensure_signing_key
+from barcode_cloud_server.identity.ratelimit import FailureLimiter
+from barcode_cloud_server.identity.status import ClientStatus
+from barcode_cloud_server.identity.tokens import TokenService
+from barcode_cloud_server.settings import Settings
+from barcode_cloud_server.storage.db import Database
+
+
+@dataclass
+class Identity:
+    clients: ClientStore
+    keys: KeyRing
+    tokens: TokenService
+    status: ClientStatus
+    limiter: FailureLimiter
+
+    @classmethod
+    def open(cls, db: Database, settings: Settings) -> Identity:
+        ensure_signing_key(db)
+        keys = KeyRing(db)
+        keys.reload()
+        clients = ClientStore(db)
+        status = ClientStatus(clients)
+        status.reload()
+        tokens = TokenService(keys, settings.resolved_issuer, settings.audience, settings.token_lifetime)
+        return cls(clients, keys, tokens, status, FailureLimiter(settings.redis_url))

@@ -1,0 +1,46 @@
+"""The check every API operation makes: a valid bearer token of an enabled client, with the needed scope."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import Request
+
+from barcode_cloud_server.api.errors import ApiProblem
+from barcode_cloud_server.identity.tokens import InvalidToken, TokenClaims
+
+
+def _invalid_token(reason: str) -> ApiProblem:
+    quoted = reason.replace('"', "'")
+    return ApiProblem(
+        401,
+        f"invalid access token: {reason}",
+        headers={"WWW-Authenticate": f'Bearer error="invalid_token", error_description="{quoted}"'},
+    )
+
+
+def require_scope(scope: str) -> Callable[[Request], Awaitable[TokenClaims]]:
+    """A FastAPI dependency: ``Depends(require_scope("barcode.generate"))``."""
+
+    async def check(request: Request) -> TokenClaims:
+        header = request.headers.get("authorization", "")
+        kind, _, token = header.partition(" ")
+        if kind.lower() != "bearer" or not token.strip():
+            raise ApiProblem(
+                401,
+                "an access token is required: send 'Authorization: Bearer <token>' (get one at /connect/token)",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+        identity = request.app.state.identity
+        try:
+            claims: TokenClaims = identity.tokens.verify(token.strip())
+        except InvalidToken as exc:
+            raise _invalid_token(str(exc)) from None
+        if not await identity.status.is_enabled(claims.client_id):
+            raise _invalid_token("the client is disabled or deleted")
+        if scope not in claims.scopes:
+            raise ApiProblem(403, f"the access token lacks the scope '{scope}' that this operation needs")
+        request.state.client_id = claims.client_id
+        return claims
+
+    return check

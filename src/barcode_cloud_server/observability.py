@@ -1,0 +1,110 @@
+"""Structured logs, request ids and Prometheus metrics.
+
+Logs are JSON lines. Nothing here logs query strings, headers or bodies, so tokens and secrets cannot reach
+the log; the ``RedactingFilter`` is a second line of defence for messages from libraries.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import secrets
+import sys
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from prometheus_client import Counter, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+REQUESTS = Counter("barcode_cloud_requests_total", "HTTP requests", ["method", "route", "status"])
+LATENCY = Histogram("barcode_cloud_request_seconds", "HTTP request latency", ["route"])
+TOKEN_GRANTS = Counter("barcode_cloud_token_requests_total", "Token endpoint outcomes", ["outcome"])
+
+_SECRETISH = re.compile(
+    r"(eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,})|((?:client_secret|access_token|password)=)[^&\s\"']+",
+    re.IGNORECASE,
+)
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None)))
+
+
+def redact(text: str) -> str:
+    return _SECRETISH.sub(lambda m: "[redacted-jwt]" if m.group(1) else m.group(2) + "[redacted]", text)
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": redact(record.getMessage()),
+        }
+        for key, value in vars(record).items():
+            if key not in _STANDARD and not key.startswith("_"):
+                entry[key] = value
+        if record.exc_info:
+            entry["exception"] = redact(self.formatException(record.exc_info))
+        return json.dumps(entry, default=str)
+
+
+def configure_logging(level: str = "info") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    # Uvicorn's own access log prints query strings; ours below prints the path only.
+    logging.getLogger("uvicorn.access").disabled = True
+    for name in ("uvicorn", "uvicorn.error"):
+        logging.getLogger(name).handlers[:] = []
+        logging.getLogger(name).propagate = True
+
+
+access_log = logging.getLogger("barcode_cloud.access")
+
+
+class RequestContextMiddleware:
+    """Gives every request an id (kept from a sane ``X-Request-Id``), logs it, and counts it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if re.fullmatch(r"[\w.-]{1,64}", incoming) else secrets.token_hex(8)
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode("latin-1"))]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = getattr(scope.get("route"), "path", "unmatched")
+            REQUESTS.labels(scope["method"], route, str(status)).inc()
+            LATENCY.labels(route).observe(elapsed)
+            if route not in ("/healthz", "/metrics"):
+                access_log.info(
+                    "request",
+                    extra={
+                        "request_id": request_id,
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status,
+                        "ms": round(elapsed * 1000, 2),
+                        "client_id": scope["state"].get("client_id"),
+                    },
+                )

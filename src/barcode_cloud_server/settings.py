@@ -1,0 +1,74 @@
+"""Service settings: one object built from CLI options or ``BARCODE_CLOUD_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+ENV_PREFIX = "BARCODE_CLOUD_"
+
+
+class Settings(BaseModel):
+    """Everything a server process needs to know; every field is also ``BARCODE_CLOUD_<NAME>``."""
+
+    model_config = {"frozen": True}
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    data_dir: Path = Path("./barcode-cloud-data")
+    database_url: str | None = None
+    redis_url: str | None = None
+    token_lifetime: int = Field(3600, ge=1, le=86400)
+    workers: int = Field(1, ge=1)
+    allow_private_urls: bool = False
+    # The public origin used as the token issuer; defaults to http://host:port.
+    issuer: str | None = None
+    audience: str = "barcode-cloud-api"
+    max_upload_bytes: int = 20 * 1024 * 1024
+    max_image_pixels: int = 40_000_000
+    log_level: str = "info"
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return normalize_database_url(self.database_url)
+        return f"sqlite:///{(self.data_dir / 'barcode-cloud.db').resolve()}"
+
+    @property
+    def resolved_issuer(self) -> str:
+        if self.issuer:
+            return self.issuer.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host  # noqa: S104
+        return f"http://{host}:{self.port}"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read ``BARCODE_CLOUD_*`` variables; explicit ``overrides`` (not None) win."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for name in cls.model_fields:
+            raw = env.get(ENV_PREFIX + name.upper())
+            if raw is not None and raw != "":
+                values[name] = raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls.model_validate(values)
+
+    def to_env(self) -> dict[str, str]:
+        """The inverse of :meth:`from_env`, used to hand settings to worker processes."""
+        out: dict[str, str] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if value is not None:
+                out[ENV_PREFIX + name.upper()] = str(value).lower() if isinstance(value, bool) else str(value)
+        return out
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the ``postgresql://`` URLs people write and use the psycopg 3 driver for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
