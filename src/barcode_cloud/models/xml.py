@@ -104,7 +104,8 @@ def to_element(model: WireModel, tag: str) -> Element:
 
 
 def dump(model: WireModel) -> bytes:
-    out: bytes = ElementTree.tostring(to_element(model, model.__xml_name__), encoding="utf-8", xml_declaration=True)
+    root = to_element(model, model.__xml_name__)
+    out: bytes = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
     return out
 
 
