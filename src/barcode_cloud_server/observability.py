@@ -26,7 +26,7 @@ _SECRETISH = re.compile(
     r"(eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,})|((?:client_secret|access_token|password)=)[^&\s\"']+",
     re.IGNORECASE,
 )
-_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None)))
+_STANDARD = {*vars(logging.LogRecord("", 0, "", 0, "", None, None)), "color_message", "message"}
 
 
 def redact(text: str) -> str:

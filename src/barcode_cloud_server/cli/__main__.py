@@ -1,0 +1,3 @@
+from barcode_cloud_server.cli.main import app
+
+app(prog_name="barcode-cloud")

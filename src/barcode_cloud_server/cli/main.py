@@ -1,0 +1,251 @@
+"""The ``barcode-cloud`` command: run the service and administer it (same database as the server)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from barcode_cloud_server.settings import Settings
+
+app = typer.Typer(help="Barcode Cloud: barcode generation and recognition service.", no_args_is_help=True)
+clients_app = typer.Typer(help="Applications (OAuth clients) and their secrets.", no_args_is_help=True)
+keys_app = typer.Typer(help="Token signing keys.", no_args_is_help=True)
+app.add_typer(clients_app, name="clients")
+app.add_typer(keys_app, name="keys")
+
+out = Console(width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True)
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option(help="Folder for the SQLite file and local data. [env: BARCODE_CLOUD_DATA_DIR] [default: ./barcode-cloud-data]"),
+]
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(help="Database URL, e.g. postgresql://user@host/db (default: SQLite in the data dir). [env: BARCODE_CLOUD_DATABASE_URL]"),
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+
+
+def _settings(data_dir: Path | None, database_url: str | None, **more: object) -> Settings:
+    return Settings.from_env(data_dir=data_dir, database_url=database_url, **more)
+
+
+def _open_db(settings: Settings):  # type: ignore[no-untyped-def]
+    from barcode_cloud_server.storage.db import Database
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.resolved_database_url)
+    db.migrate()
+    return db
+
+
+def _clients(data_dir: Path | None, database_url: str | None):  # type: ignore[no-untyped-def]
+    from barcode_cloud_server.identity.clients import ClientStore
+
+    return ClientStore(_open_db(_settings(data_dir, database_url)))
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on. [env: BARCODE_CLOUD_HOST] [default: 127.0.0.1]")] = None,
+    port: Annotated[int | None, typer.Option(help="Port. [env: BARCODE_CLOUD_PORT] [default: 8080]")] = None,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    redis_url: Annotated[str | None, typer.Option(help="Redis URL for failure limits shared by several processes. [env: BARCODE_CLOUD_REDIS_URL]")] = None,
+    token_lifetime: Annotated[int | None, typer.Option(help="Access token lifetime in seconds. [env: BARCODE_CLOUD_TOKEN_LIFETIME] [default: 3600]")] = None,
+    workers: Annotated[int | None, typer.Option(help="Server processes. [env: BARCODE_CLOUD_WORKERS] [default: 1]")] = None,
+    allow_private_urls: Annotated[bool | None, typer.Option("--allow-private-urls", help="Let fileUrl reach loopback, private and link-local addresses. [env: BARCODE_CLOUD_ALLOW_PRIVATE_URLS]")] = None,
+    issuer: Annotated[str | None, typer.Option(help="Public origin of this service, the tokens' issuer (set it behind a load balancer). [env: BARCODE_CLOUD_ISSUER] [default: http://HOST:PORT]")] = None,
+    log_level: Annotated[str | None, typer.Option(help="debug, info, warning or error. [env: BARCODE_CLOUD_LOG_LEVEL]")] = None,
+) -> None:
+    """Run the service: identity, Barcode API v4, dashboard, health and metrics."""
+    import uvicorn
+
+    from barcode_cloud_server.identity.keys import ensure_signing_key
+    from barcode_cloud_server.observability import configure_logging
+
+    settings = _settings(
+        data_dir, database_url, host=host, port=port, redis_url=redis_url, token_lifetime=token_lifetime,
+        workers=workers, allow_private_urls=allow_private_urls, issuer=issuer, log_level=log_level,
+    )
+    configure_logging(settings.log_level)
+    db = _open_db(settings)
+    ensure_signing_key(db)
+    db.dispose()
+    os.environ.update(settings.to_env())
+    err.print(
+        f"Barcode Cloud on http://{settings.host}:{settings.port} (dashboard /, API /v4.0, docs /docs); "
+        f"database {_safe_url(settings.resolved_database_url)}\n"
+        f"Create a client: barcode-cloud clients create my-app --data-dir {settings.data_dir}",
+        highlight=False,
+    )
+    uvicorn.run(
+        "barcode_cloud_server.app:create_app_from_env",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=20,
+        proxy_headers=True,
+    )
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@clients_app.command("create")
+def clients_create(
+    name: str,
+    scope: Annotated[list[str] | None, typer.Option("--scope", help="barcode.generate or barcode.recognize; repeat for both (default: both).")] = None,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Create an application; prints its client id and secret (the secret is shown only this once)."""
+    from barcode_cloud_server.identity.clients import UnknownScope
+
+    try:
+        creds = _clients(data_dir, database_url).create(name, scope)
+    except UnknownScope as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(2) from None
+    _print_credentials(creds.as_dict(), as_json)
+
+
+def _print_credentials(creds: dict[str, object], as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(creds) + "\n")
+        return
+    out.print(f"client_id:     {creds['client_id']}", highlight=False)
+    out.print(f"client_secret: {creds['client_secret']}", highlight=False)
+    out.print(f"scopes:        {' '.join(creds['scopes'])}", highlight=False)  # type: ignore[arg-type]
+    err.print("Store the secret now: it is not kept and cannot be shown again.")
+
+
+@clients_app.command("rotate-secret")
+def clients_rotate(
+    client_id: str,
+    overlap: Annotated[int, typer.Option(help="Seconds the old secret keeps working (0: stops at once).")] = 86400,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Give a client a new secret; prints it once."""
+    creds = _clients(data_dir, database_url).rotate_secret(client_id, overlap)
+    if creds is None:
+        err.print(f"error: no client {client_id}")
+        raise typer.Exit(1)
+    _print_credentials(creds.as_dict(), as_json)
+
+
+@clients_app.command("list")
+def clients_list(data_dir: DataDir = None, database_url: DatabaseUrl = None, as_json: JsonFlag = False) -> None:
+    """List applications."""
+    rows = [c.as_dict() for c in _clients(data_dir, database_url).list()]
+    if as_json:
+        sys.stdout.write(json.dumps(rows) + "\n")
+        return
+    table = Table("client_id", "name", "scopes", "enabled", "created", "last used")
+    for r in rows:
+        table.add_row(str(r["client_id"]), str(r["name"]), " ".join(r["scopes"]), str(r["enabled"]),  # type: ignore[arg-type]
+                      str(r["created_at"])[:19], str(r["last_used_at"] or "-")[:19])
+    out.print(table)
+
+
+@clients_app.command("show")
+def clients_show(client_id: str, data_dir: DataDir = None, database_url: DatabaseUrl = None, as_json: JsonFlag = False) -> None:
+    """Show one application (never its secret)."""
+    client = _clients(data_dir, database_url).get(client_id)
+    if client is None:
+        err.print(f"error: no client {client_id}")
+        raise typer.Exit(1)
+    info = client.as_dict()
+    if as_json:
+        sys.stdout.write(json.dumps(info) + "\n")
+    else:
+        for key, value in info.items():
+            out.print(f"{key + ':':14} {' '.join(value) if isinstance(value, list) else value}", highlight=False)
+
+
+def _set_enabled(client_id: str, enabled: bool, data_dir: Path | None, database_url: str | None) -> None:
+    if not _clients(data_dir, database_url).set_enabled(client_id, enabled):
+        err.print(f"error: no client {client_id}")
+        raise typer.Exit(1)
+    err.print(f"client {client_id} {'enabled' if enabled else 'disabled'}")
+
+
+@clients_app.command("disable")
+def clients_disable(client_id: str, data_dir: DataDir = None, database_url: DatabaseUrl = None) -> None:
+    """Disable an application: no new tokens, and its live tokens stop working within seconds."""
+    _set_enabled(client_id, False, data_dir, database_url)
+
+
+@clients_app.command("enable")
+def clients_enable(client_id: str, data_dir: DataDir = None, database_url: DatabaseUrl = None) -> None:
+    """Enable a disabled application again."""
+    _set_enabled(client_id, True, data_dir, database_url)
+
+
+@clients_app.command("delete")
+def clients_delete(client_id: str, data_dir: DataDir = None, database_url: DatabaseUrl = None) -> None:
+    """Delete an application; its live tokens stop working within seconds."""
+    if not _clients(data_dir, database_url).delete(client_id):
+        err.print(f"error: no client {client_id}")
+        raise typer.Exit(1)
+    err.print(f"client {client_id} deleted")
+
+
+@keys_app.command("rotate")
+def keys_rotate(
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    token_lifetime: Annotated[int | None, typer.Option(help="The servers' token lifetime: how long the old key stays published. [env: BARCODE_CLOUD_TOKEN_LIFETIME]")] = None,
+) -> None:
+    """Start signing with a new key; the old one stays in JWKS until its last token has expired."""
+    from barcode_cloud_server.identity.keys import rotate_signing_key
+
+    settings = _settings(data_dir, database_url, token_lifetime=token_lifetime)
+    kid = rotate_signing_key(_open_db(settings), settings.token_lifetime)
+    err.print(f"new signing key {kid}; servers pick it up within seconds")
+
+
+@app.command()
+def token(
+    client_id: Annotated[str | None, typer.Option(help="[env: BARCODE_CLOUD_CLIENT_ID]")] = None,
+    client_secret: Annotated[str | None, typer.Option(help="[env: BARCODE_CLOUD_CLIENT_SECRET]")] = None,
+    token_url: Annotated[str | None, typer.Option(help="[env: BARCODE_CLOUD_TOKEN_URL] [default: http://127.0.0.1:8080/connect/token]")] = None,
+    scope: Annotated[str | None, typer.Option(help="Space-separated scopes to ask for (default: all of the client's).")] = None,
+) -> None:
+    """Fetch an access token (client_credentials) and print the token response as JSON."""
+    import httpx
+
+    client_id = client_id or os.environ.get("BARCODE_CLOUD_CLIENT_ID")
+    client_secret = client_secret or os.environ.get("BARCODE_CLOUD_CLIENT_SECRET")
+    url = token_url or os.environ.get("BARCODE_CLOUD_TOKEN_URL") or "http://127.0.0.1:8080/connect/token"
+    if not client_id or not client_secret:
+        err.print("error: give --client-id and --client-secret (or BARCODE_CLOUD_CLIENT_ID/_SECRET)")
+        raise typer.Exit(2)
+    form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": client_secret}
+    if scope:
+        form["scope"] = scope
+    try:
+        response = httpx.post(url, data=form, timeout=30)
+    except httpx.HTTPError as exc:
+        err.print(f"error: could not reach {url}: {exc}")
+        raise typer.Exit(1) from None
+    sys.stdout.write(response.text.rstrip() + "\n")
+    if response.status_code != 200:
+        raise typer.Exit(1)

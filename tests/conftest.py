@@ -1,0 +1,192 @@
+"""Shared fixtures: real servers (uvicorn on a free loopback port) on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from collections.abc import Callable
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from barcode_cloud_server.identity.clients import ClientStore, Credentials
+from barcode_cloud_server.settings import normalize_database_url
+from barcode_cloud_server.storage.db import Database
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "BARCODE_CLOUD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "zxing-cpp-samples"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    """A running ``barcode-cloud serve`` process and ways to talk to it."""
+
+    base_url: str
+    data_dir: Path
+    database_url: str | None
+    log_path: Path
+    process: subprocess.Popen[bytes]
+    _store: ClientStore | None = field(default=None, repr=False)
+
+    @property
+    def api_url(self) -> str:
+        return self.base_url + "/v4.0"
+
+    @property
+    def token_url(self) -> str:
+        return self.base_url + "/connect/token"
+
+    @property
+    def db_args(self) -> list[str]:
+        args = ["--data-dir", str(self.data_dir)]
+        return [*args, "--database-url", self.database_url] if self.database_url else args
+
+    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Run ``barcode-cloud ARGS`` against this server's database."""
+        return run_cli(*args, *self.db_args, check=check)
+
+    @property
+    def clients(self) -> ClientStore:
+        if self._store is None:
+            url = self.database_url or f"sqlite:///{self.data_dir / 'barcode-cloud.db'}"
+            self._store = ClientStore(Database(normalize_database_url(url)))
+        return self._store
+
+    def create_client(self, name: str = "test", scopes: list[str] | None = None) -> Credentials:
+        return self.clients.create(name, scopes)
+
+    def token(self, creds: Credentials | None = None, scope: str | None = None) -> str:
+        creds = creds or self.create_client()
+        form = {"grant_type": "client_credentials", "client_id": creds.client_id, "client_secret": creds.client_secret}
+        if scope:
+            form["scope"] = scope
+        response = httpx.post(self.token_url, data=form, timeout=10)
+        response.raise_for_status()
+        return str(response.json()["access_token"])
+
+    def logs(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def run_cli(*args: str, check: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "barcode_cloud_server.cli", *args],
+        capture_output=True,
+        text=True,
+        check=check,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+    )
+
+
+@contextmanager
+def running_server(
+    data_dir: Path, *, database_url: str | None = None, args: tuple[str, ...] = (), env: dict[str, str] | None = None
+) -> Iterator[LiveServer]:
+    """Start ``barcode-cloud serve`` on a free port and stop it (SIGTERM) afterwards."""
+    port = free_port()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log_path = data_dir / f"server-{port}.log"
+    cmd = [sys.executable, "-m", "barcode_cloud_server.cli", "serve", "--port", str(port), "--data-dir", str(data_dir)]
+    if database_url:
+        cmd += ["--database-url", database_url]
+    clean_env = {k: v for k, v in os.environ.items() if not k.startswith("BARCODE_CLOUD_")}
+    with log_path.open("wb") as log:
+        process = subprocess.Popen([*cmd, *args], stdout=log, stderr=subprocess.STDOUT, env={**clean_env, **(env or {})})
+    server = LiveServer(f"http://127.0.0.1:{port}", data_dir, database_url, log_path, process)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited with {process.returncode}:\n{server.logs()}")
+            try:
+                if httpx.get(server.base_url + "/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"server did not become ready:\n{server.logs()}")
+            time.sleep(0.1)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for one server, dropped afterwards."""
+    import psycopg
+
+    name = "bc_test_" + secrets.token_hex(6)
+    admin = POSTGRES_ADMIN_URL
+    try:
+        conn = psycopg.connect(admin, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL not reachable at {admin}: {exc}")
+    with conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = admin.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def server_on(backend: str, data_dir: Path, args: tuple[str, ...] = ()) -> Iterator[LiveServer]:
+    if backend == "postgres":
+        with postgres_database() as url, running_server(data_dir, database_url=url, args=args) as server:
+            yield server
+    else:
+        with running_server(data_dir, args=args) as server:
+            yield server
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One SQLite-backed server shared by the whole session (API and SDK tests)."""
+    with running_server(tmp_path_factory.mktemp("live")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def backend_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server per module on each database backend."""
+    with server_on(request.param, tmp_path_factory.mktemp(request.param)) as server:
+        yield server
+
+
+@pytest.fixture
+def start_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
+    """Start extra servers with custom options: ``start_server("--token-lifetime", "4")``."""
+    with ExitStack() as stack:
+
+        def start(*args: str, backend: str = "sqlite") -> LiveServer:
+            return stack.enter_context(server_on(backend, tmp_path / secrets.token_hex(4), args))
+
+        yield start
+

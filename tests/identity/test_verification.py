@@ -1,0 +1,214 @@
+"""Bearer token checks on a protected endpoint: forgeries, scopes, disabled and deleted clients, key rotation."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from sqlalchemy import select
+
+from barcode_cloud_server.storage.db import Database
+from barcode_cloud_server.storage.tables import SigningKeyRow
+from tests.conftest import LiveServer
+
+PROTECTED = "/v4.0/whoami"  # needs barcode.generate
+
+
+def call(server: LiveServer, token: str | None) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+    return httpx.get(server.base_url + PROTECTED, headers=headers, timeout=10)
+
+
+def assert_invalid_token(response: httpx.Response) -> None:
+    assert response.status_code == 401, response.text
+    assert response.headers["www-authenticate"].startswith('Bearer error="invalid_token"')
+    body = response.json()
+    assert body["error"]["message"] and body["requestId"] == response.headers["x-request-id"]
+
+
+def real_signing_key(server: LiveServer) -> tuple[str, rsa.RSAPrivateKey]:
+    url = server.database_url or f"sqlite:///{server.data_dir / 'barcode-cloud.db'}"
+    from barcode_cloud_server.settings import normalize_database_url
+
+    db = Database(normalize_database_url(url))
+    with db.session() as session:
+        row = session.scalars(select(SigningKeyRow).where(SigningKeyRow.retired_at.is_(None))).first()
+        assert row is not None
+        key = serialization.load_pem_private_key(row.private_pem.encode(), None)
+    db.dispose()
+    assert isinstance(key, rsa.RSAPrivateKey)
+    return row.kid, key
+
+
+def good_claims(server: LiveServer, token: str) -> dict[str, Any]:
+    return dict(jwt.decode(token, options={"verify_signature": False}))
+
+
+def test_a_valid_token_passes(backend_server: LiveServer) -> None:
+    creds = backend_server.create_client("ok")
+    response = call(backend_server, backend_server.token(creds))
+    assert response.status_code == 200
+    assert response.json()["client_id"] == creds.client_id
+
+
+@pytest.mark.parametrize("header", [None, "", "Basic abc", "Bearer", "Bearer not.a.jwt", "Bearer a.b.c"])
+def test_missing_or_malformed_tokens_are_401(backend_server: LiveServer, header: str | None) -> None:
+    headers = {"Authorization": header} if header is not None else {}
+    response = httpx.get(backend_server.base_url + PROTECTED, headers=headers, timeout=10)
+    assert_invalid_token(response)
+
+
+def _forge_other_key(server: LiveServer, token: str) -> str:
+    header = jwt.get_unverified_header(token)
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return jwt.encode(good_claims(server, token), other, algorithm="RS256", headers={"kid": header["kid"]})
+
+
+def _forge_alg_none(server: LiveServer, token: str) -> str:
+    header = jwt.get_unverified_header(token)
+    return jwt.encode(good_claims(server, token), None, algorithm="none", headers={"kid": header["kid"]})
+
+
+def _forge_hs256_with_public_key(server: LiveServer, token: str) -> str:
+    # The classic RS/HS confusion: HMAC keyed with the public key a verifier might accept.
+    header = jwt.get_unverified_header(token)
+    jwks = httpx.get(server.base_url + "/.well-known/jwks.json", timeout=10).json()
+    jwk = next(k for k in jwks["keys"] if k["kid"] == header["kid"])
+    public = jwt.algorithms.RSAAlgorithm.from_jwk(json.dumps(jwk))
+    pem = public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)  # type: ignore[union-attr]
+    hmac = jwt.algorithms.HMACAlgorithm(jwt.algorithms.HMACAlgorithm.SHA256)
+    signing_input = (
+        jwt.utils.base64url_encode(json.dumps({"alg": "HS256", "kid": header["kid"], "typ": "JWT"}).encode())
+        + b"."
+        + jwt.utils.base64url_encode(json.dumps(good_claims(server, token)).encode())
+    )
+    signature = hmac.sign(signing_input, pem)
+    return (signing_input + b"." + jwt.utils.base64url_encode(signature)).decode()
+
+
+def _tamper_payload(server: LiveServer, token: str) -> str:
+    head, _payload, signature = token.split(".")
+    claims = good_claims(server, token)
+    claims["scope"] = "barcode.generate barcode.recognize admin"
+    payload = jwt.utils.base64url_encode(json.dumps(claims).encode()).decode()
+    return f"{head}.{payload}.{signature}"
+
+
+def _signed_with(change: dict[str, Any]) -> Callable[[LiveServer, str], str]:
+    def forge(server: LiveServer, token: str) -> str:
+        kid, key = real_signing_key(server)
+        return jwt.encode({**good_claims(server, token), **change}, key, algorithm="RS256", headers={"kid": kid})
+
+    return forge
+
+
+def _unknown_kid(server: LiveServer, token: str) -> str:
+    _, key = real_signing_key(server)
+    return jwt.encode(good_claims(server, token), key, algorithm="RS256", headers={"kid": "someone-else"})
+
+
+FORGERIES = {
+    "other key, same kid": _forge_other_key,
+    "alg none": _forge_alg_none,
+    "HS256 with the public key": _forge_hs256_with_public_key,
+    "tampered payload": _tamper_payload,
+    "unknown kid": _unknown_kid,
+    "expired": _signed_with({"exp": int(time.time()) - 3600, "iat": int(time.time()) - 7200}),
+    "not yet valid": _signed_with({"nbf": int(time.time()) + 3600}),
+    "wrong issuer": _signed_with({"iss": "https://id.example.com"}),
+    "wrong audience": _signed_with({"aud": "someone-else"}),
+    "no jti": _signed_with({"jti": None}),
+}
+
+
+@pytest.mark.parametrize("forgery", list(FORGERIES))
+def test_forged_tokens_are_401(backend_server: LiveServer, forgery: str) -> None:
+    token = backend_server.token()
+    assert call(backend_server, token).status_code == 200
+    forged = FORGERIES[forgery](backend_server, token)
+    if forgery == "no jti":
+        claims = good_claims(backend_server, forged)
+        assert claims["jti"] is None
+    assert_invalid_token(call(backend_server, forged))
+
+
+def test_a_token_without_the_scope_is_403(backend_server: LiveServer) -> None:
+    creds = backend_server.create_client("recognize-only", ["barcode.recognize"])
+    response = call(backend_server, backend_server.token(creds))
+    assert response.status_code == 403
+    assert "barcode.generate" in response.json()["error"]["message"]
+
+
+def wait_for_status(server: LiveServer, token: str, status: int, within: float = 5.0) -> float:
+    started = time.monotonic()
+    while True:
+        code = call(server, token).status_code
+        elapsed = time.monotonic() - started
+        if code == status:
+            return elapsed
+        assert elapsed < within, f"still {code} after {elapsed:.1f}s"
+        time.sleep(0.2)
+
+
+def test_disabling_a_client_revokes_its_live_tokens_within_5_seconds(backend_server: LiveServer) -> None:
+    creds = backend_server.create_client("to-disable")
+    token = backend_server.token(creds)
+    assert call(backend_server, token).status_code == 200
+    backend_server.cli("clients", "disable", creds.client_id)
+    wait_for_status(backend_server, token, 401)
+    assert "disabled or deleted" in call(backend_server, token).json()["error"]["message"]
+    backend_server.cli("clients", "enable", creds.client_id)
+    wait_for_status(backend_server, token, 200)
+
+
+def test_deleting_a_client_revokes_its_live_tokens_within_5_seconds(backend_server: LiveServer) -> None:
+    creds = backend_server.create_client("to-delete")
+    token = backend_server.token(creds)
+    assert call(backend_server, token).status_code == 200
+    backend_server.cli("clients", "delete", creds.client_id)
+    wait_for_status(backend_server, token, 401)
+    form = {"grant_type": "client_credentials", "client_id": creds.client_id, "client_secret": creds.client_secret}
+    assert httpx.post(backend_server.token_url, data=form, timeout=10).status_code == 401
+
+
+def test_key_rotation_keeps_live_tokens_valid(backend_server: LiveServer) -> None:
+    creds = backend_server.create_client("rotation")
+    old_token = backend_server.token(creds)
+    old_kid = jwt.get_unverified_header(old_token)["kid"]
+    backend_server.cli("keys", "rotate")
+    deadline = time.monotonic() + 6
+    while True:
+        new_token = backend_server.token(creds)
+        new_kid = jwt.get_unverified_header(new_token)["kid"]
+        if new_kid != old_kid:
+            break
+        assert time.monotonic() < deadline, "the server did not pick up the new key"
+        time.sleep(0.3)
+    kids = {k["kid"] for k in httpx.get(backend_server.base_url + "/.well-known/jwks.json", timeout=10).json()["keys"]}
+    assert {old_kid, new_kid} <= kids
+    assert call(backend_server, old_token).status_code == 200
+    assert call(backend_server, new_token).status_code == 200
+
+
+def test_secret_rotation_keeps_the_old_secret_for_the_overlap(backend_server: LiveServer) -> None:
+    creds = backend_server.create_client("secret-rotation")
+    rotated = json.loads(backend_server.cli("clients", "rotate-secret", creds.client_id, "--json").stdout)
+    assert set(rotated) == {"client_id", "client_secret", "name", "scopes"}
+    assert rotated["client_id"] == creds.client_id and rotated["client_secret"] != creds.client_secret
+    form = {"grant_type": "client_credentials", "client_id": creds.client_id}
+    ok = lambda secret: httpx.post(  # noqa: E731
+        backend_server.token_url, data={**form, "client_secret": secret}, timeout=10
+    ).status_code
+    assert ok(rotated["client_secret"]) == 200
+    assert ok(creds.client_secret) == 200  # still inside the overlap
+    final = json.loads(backend_server.cli("clients", "rotate-secret", creds.client_id, "--overlap", "0", "--json").stdout)
+    assert ok(final["client_secret"]) == 200
+    assert ok(rotated["client_secret"]) == 401
+    assert ok(creds.client_secret) == 401
