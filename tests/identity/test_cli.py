@@ -1,0 +1,42 @@
+"""The administration commands, against the database of a running server."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import LiveServer, run_cli
+
+
+def test_clients_lifecycle(backend_server: LiveServer) -> None:
+    created = json.loads(backend_server.cli("clients", "create", "cli-app", "--scope", "barcode.recognize", "--json").stdout)
+    assert created["name"] == "cli-app" and created["scopes"] == ["barcode.recognize"]
+    client_id = created["client_id"]
+    listed = json.loads(backend_server.cli("clients", "list", "--json").stdout)
+    assert client_id in {c["client_id"] for c in listed}
+    assert all("secret" not in json.dumps(c) for c in listed)
+    shown = json.loads(backend_server.cli("clients", "show", client_id, "--json").stdout)
+    assert shown["enabled"] is True and shown["last_used_at"] is None
+    token = json.loads(
+        run_cli(
+            "token", "--client-id", client_id, "--client-secret", created["client_secret"],
+            "--token-url", backend_server.token_url,
+        ).stdout
+    )
+    assert token["token_type"] == "Bearer" and token["scope"] == "barcode.recognize"
+    assert json.loads(backend_server.cli("clients", "show", client_id, "--json").stdout)["last_used_at"]
+    backend_server.cli("clients", "disable", client_id)
+    assert json.loads(backend_server.cli("clients", "show", client_id, "--json").stdout)["enabled"] is False
+    backend_server.cli("clients", "delete", client_id)
+    missing = backend_server.cli("clients", "show", client_id, check=False)
+    assert missing.returncode == 1 and "no client" in missing.stderr
+
+
+def test_cli_errors_are_clear(backend_server: LiveServer) -> None:
+    bad_scope = backend_server.cli("clients", "create", "x", "--scope", "admin", check=False)
+    assert bad_scope.returncode == 2 and "allowed: barcode.generate, barcode.recognize" in bad_scope.stderr
+    refused = run_cli(
+        "token", "--client-id", "nobody", "--client-secret", "x", "--token-url", backend_server.token_url, check=False
+    )
+    assert refused.returncode == 1 and json.loads(refused.stdout)["error"] == "invalid_client"
+    for command in (("disable", "nobody"), ("enable", "nobody"), ("delete", "nobody"), ("rotate-secret", "nobody")):
+        assert backend_server.cli("clients", *command, check=False).returncode == 1
