@@ -8,8 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +20,7 @@ from barcode_cloud_server.identity.clients import ClientStore, Credentials
 from barcode_cloud_server.settings import normalize_database_url
 from barcode_cloud_server.storage.db import Database
 
-POSTGRES_ADMIN_URL = os.environ.get(
-    "BARCODE_CLOUD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
+POSTGRES_ADMIN_URL = os.environ.get("BARCODE_CLOUD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "zxing-cpp-samples"
 
 
@@ -108,7 +105,9 @@ def running_server(
         cmd += ["--database-url", database_url]
     clean_env = {k: v for k, v in os.environ.items() if not k.startswith("BARCODE_CLOUD_")}
     with log_path.open("wb") as log:
-        process = subprocess.Popen([*cmd, *args], stdout=log, stderr=subprocess.STDOUT, env={**clean_env, **(env or {})})
+        process = subprocess.Popen(
+            [*cmd, *args], stdout=log, stderr=subprocess.STDOUT, env={**clean_env, **(env or {})}
+        )
     server = LiveServer(f"http://127.0.0.1:{port}", data_dir, database_url, log_path, process)
     try:
         deadline = time.monotonic() + 30
@@ -189,4 +188,3 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
             return stack.enter_context(server_on(backend, tmp_path / secrets.token_hex(4), args))
 
         yield start
-

@@ -61,8 +61,9 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
         database = await anyio.to_thread.run_sync(db.ping)
         keys = identity.keys.loaded
         ready = database and keys
-        return JSONResponse({"status": "ok" if ready else "unavailable", "database": database, "keys": keys},
-                            200 if ready else 503)
+        return JSONResponse(
+            {"status": "ok" if ready else "unavailable", "database": database, "keys": keys}, 200 if ready else 503
+        )
 
     @app.get("/metrics", tags=["operations"], summary="Prometheus metrics", include_in_schema=False)
     async def metrics() -> Response:

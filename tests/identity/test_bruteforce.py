@@ -77,7 +77,9 @@ def test_with_redis_a_lock_holds_across_server_processes(start_server: Callable[
         token = first.token(other)
         deadline = time.monotonic() + 5
         while True:
-            response = httpx.get(second.base_url + "/v4.0/whoami", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+            response = httpx.get(
+                second.base_url + "/v4.0/whoami", headers={"Authorization": f"Bearer {token}"}, timeout=10
+            )
             if response.status_code == 200 or time.monotonic() > deadline:
                 break
             time.sleep(0.2)

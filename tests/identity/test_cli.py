@@ -8,7 +8,9 @@ from tests.conftest import LiveServer, run_cli
 
 
 def test_clients_lifecycle(backend_server: LiveServer) -> None:
-    created = json.loads(backend_server.cli("clients", "create", "cli-app", "--scope", "barcode.recognize", "--json").stdout)
+    created = json.loads(
+        backend_server.cli("clients", "create", "cli-app", "--scope", "barcode.recognize", "--json").stdout
+    )
     assert created["name"] == "cli-app" and created["scopes"] == ["barcode.recognize"]
     client_id = created["client_id"]
     listed = json.loads(backend_server.cli("clients", "list", "--json").stdout)
@@ -18,8 +20,13 @@ def test_clients_lifecycle(backend_server: LiveServer) -> None:
     assert shown["enabled"] is True and shown["last_used_at"] is None
     token = json.loads(
         run_cli(
-            "token", "--client-id", client_id, "--client-secret", created["client_secret"],
-            "--token-url", backend_server.token_url,
+            "token",
+            "--client-id",
+            client_id,
+            "--client-secret",
+            created["client_secret"],
+            "--token-url",
+            backend_server.token_url,
         ).stdout
     )
     assert token["token_type"] == "Bearer" and token["scope"] == "barcode.recognize"

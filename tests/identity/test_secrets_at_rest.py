@@ -58,9 +58,7 @@ def test_every_response_has_a_request_id_and_health_endpoints_answer(backend_ser
 
 
 def test_xml_errors_when_asked(backend_server: LiveServer) -> None:
-    response = httpx.get(
-        backend_server.base_url + "/v4.0/whoami", headers={"Accept": "application/xml"}, timeout=10
-    )
+    response = httpx.get(backend_server.base_url + "/v4.0/whoami", headers={"Accept": "application/xml"}, timeout=10)
     assert response.status_code == 401
     assert response.headers["content-type"].startswith("application/xml")
     assert b"<ApiErrorResponse><RequestId>" in response.content

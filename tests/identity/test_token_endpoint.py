@@ -75,7 +75,11 @@ def test_disabled_client_cannot_get_a_token(backend_server: LiveServer) -> None:
         ({"grant_type": GRANT, "client_secret": "{secret}"}, 400, "invalid_request"),
         ({"grant_type": "password", "client_id": "{id}", "client_secret": "{secret}"}, 400, "unsupported_grant_type"),
         ({"grant_type": "authorization_code", "code": "x"}, 400, "unsupported_grant_type"),
-        ({"grant_type": GRANT, "client_id": "{id}", "client_secret": "{secret}", "scope": "admin"}, 400, "invalid_scope"),
+        (
+            {"grant_type": GRANT, "client_id": "{id}", "client_secret": "{secret}", "scope": "admin"},
+            400,
+            "invalid_scope",
+        ),
     ],
 )
 def test_request_errors(backend_server: LiveServer, form: dict[str, str], status: int, error: str) -> None:
@@ -138,7 +142,11 @@ def test_claims_and_signature_check_out_against_the_served_jwks(backend_server: 
     assert header["alg"] == "RS256" and header["kid"] == signing_key.key_id
     audience = jwt.decode(token, options={"verify_signature": False})["aud"]
     claims = jwt.decode(
-        token, signing_key.key, algorithms=["RS256"], audience=audience, issuer=discovery["issuer"],
+        token,
+        signing_key.key,
+        algorithms=["RS256"],
+        audience=audience,
+        issuer=discovery["issuer"],
         options={"require": ["iss", "aud", "sub", "client_id", "scope", "iat", "nbf", "exp", "jti"]},
     )
     assert claims["sub"] == claims["client_id"] == creds.client_id

@@ -203,12 +203,15 @@ def test_secret_rotation_keeps_the_old_secret_for_the_overlap(backend_server: Li
     assert set(rotated) == {"client_id", "client_secret", "name", "scopes"}
     assert rotated["client_id"] == creds.client_id and rotated["client_secret"] != creds.client_secret
     form = {"grant_type": "client_credentials", "client_id": creds.client_id}
-    ok = lambda secret: httpx.post(  # noqa: E731
-        backend_server.token_url, data={**form, "client_secret": secret}, timeout=10
-    ).status_code
+
+    def ok(secret: str) -> int:
+        return httpx.post(backend_server.token_url, data={**form, "client_secret": secret}, timeout=10).status_code
+
     assert ok(rotated["client_secret"]) == 200
     assert ok(creds.client_secret) == 200  # still inside the overlap
-    final = json.loads(backend_server.cli("clients", "rotate-secret", creds.client_id, "--overlap", "0", "--json").stdout)
+    final = json.loads(
+        backend_server.cli("clients", "rotate-secret", creds.client_id, "--overlap", "0", "--json").stdout
+    )
     assert ok(final["client_secret"]) == 200
     assert ok(rotated["client_secret"]) == 401
     assert ok(creds.client_secret) == 401

@@ -7,7 +7,7 @@ is the XML of ``{"barcodes": [{...}]}``. Parsing uses defusedxml, so entity and 
 from __future__ import annotations
 
 from typing import Any
-from xml.etree.ElementTree import Element, SubElement, tostring  # noqa: S405 - building, not parsing
+from xml.etree.ElementTree import Element, SubElement, tostring
 
 from defusedxml import ElementTree as SafeElementTree
 from defusedxml.common import DefusedXmlException

@@ -25,17 +25,22 @@ err = Console(stderr=True)
 
 DataDir = Annotated[
     Path | None,
-    typer.Option(help="Folder for the SQLite file and local data. [env: BARCODE_CLOUD_DATA_DIR] [default: ./barcode-cloud-data]"),
+    typer.Option(
+        help="Folder for the SQLite file and local data. [env: BARCODE_CLOUD_DATA_DIR] [default: ./barcode-cloud-data]"
+    ),
 ]
 DatabaseUrl = Annotated[
     str | None,
-    typer.Option(help="Database URL, e.g. postgresql://user@host/db (default: SQLite in the data dir). [env: BARCODE_CLOUD_DATABASE_URL]"),
+    typer.Option(
+        help="Database URL, e.g. postgresql://user@host/db (default: SQLite in the data dir). "
+        "[env: BARCODE_CLOUD_DATABASE_URL]"
+    ),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 
 
 def _settings(data_dir: Path | None, database_url: str | None, **more: object) -> Settings:
-    return Settings.from_env(data_dir=data_dir, database_url=database_url, **more)
+    return Settings.from_env(None, data_dir=data_dir, database_url=database_url, **more)
 
 
 def _open_db(settings: Settings):  # type: ignore[no-untyped-def]
@@ -55,16 +60,41 @@ def _clients(data_dir: Path | None, database_url: str | None):  # type: ignore[n
 
 @app.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="Address to listen on. [env: BARCODE_CLOUD_HOST] [default: 127.0.0.1]")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on. [env: BARCODE_CLOUD_HOST] [default: 127.0.0.1]")
+    ] = None,
     port: Annotated[int | None, typer.Option(help="Port. [env: BARCODE_CLOUD_PORT] [default: 8080]")] = None,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
-    redis_url: Annotated[str | None, typer.Option(help="Redis URL for failure limits shared by several processes. [env: BARCODE_CLOUD_REDIS_URL]")] = None,
-    token_lifetime: Annotated[int | None, typer.Option(help="Access token lifetime in seconds. [env: BARCODE_CLOUD_TOKEN_LIFETIME] [default: 3600]")] = None,
-    workers: Annotated[int | None, typer.Option(help="Server processes. [env: BARCODE_CLOUD_WORKERS] [default: 1]")] = None,
-    allow_private_urls: Annotated[bool | None, typer.Option("--allow-private-urls", help="Let fileUrl reach loopback, private and link-local addresses. [env: BARCODE_CLOUD_ALLOW_PRIVATE_URLS]")] = None,
-    issuer: Annotated[str | None, typer.Option(help="Public origin of this service, the tokens' issuer (set it behind a load balancer). [env: BARCODE_CLOUD_ISSUER] [default: http://HOST:PORT]")] = None,
-    log_level: Annotated[str | None, typer.Option(help="debug, info, warning or error. [env: BARCODE_CLOUD_LOG_LEVEL]")] = None,
+    redis_url: Annotated[
+        str | None,
+        typer.Option(help="Redis URL for failure limits shared by several processes. [env: BARCODE_CLOUD_REDIS_URL]"),
+    ] = None,
+    token_lifetime: Annotated[
+        int | None,
+        typer.Option(help="Access token lifetime in seconds. [env: BARCODE_CLOUD_TOKEN_LIFETIME] [default: 3600]"),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Server processes. [env: BARCODE_CLOUD_WORKERS] [default: 1]")
+    ] = None,
+    allow_private_urls: Annotated[
+        bool | None,
+        typer.Option(
+            "--allow-private-urls",
+            help="Let fileUrl reach loopback, private and link-local addresses. "
+            "[env: BARCODE_CLOUD_ALLOW_PRIVATE_URLS]",
+        ),
+    ] = None,
+    issuer: Annotated[
+        str | None,
+        typer.Option(
+            help="Public origin of this service, the tokens' issuer (set it behind a load balancer). "
+            "[env: BARCODE_CLOUD_ISSUER] [default: http://HOST:PORT]"
+        ),
+    ] = None,
+    log_level: Annotated[
+        str | None, typer.Option(help="debug, info, warning or error. [env: BARCODE_CLOUD_LOG_LEVEL]")
+    ] = None,
 ) -> None:
     """Run the service: identity, Barcode API v4, dashboard, health and metrics."""
     import uvicorn
@@ -73,8 +103,16 @@ def serve(
     from barcode_cloud_server.observability import configure_logging
 
     settings = _settings(
-        data_dir, database_url, host=host, port=port, redis_url=redis_url, token_lifetime=token_lifetime,
-        workers=workers, allow_private_urls=allow_private_urls, issuer=issuer, log_level=log_level,
+        data_dir,
+        database_url,
+        host=host,
+        port=port,
+        redis_url=redis_url,
+        token_lifetime=token_lifetime,
+        workers=workers,
+        allow_private_urls=allow_private_urls,
+        issuer=issuer,
+        log_level=log_level,
     )
     configure_logging(settings.log_level)
     db = _open_db(settings)
@@ -84,7 +122,7 @@ def serve(
     err.print(
         f"Barcode Cloud on http://{settings.host}:{settings.port} (dashboard /, API /v4.0, docs /docs); "
         f"database {_safe_url(settings.resolved_database_url)}\n"
-        f"Create a client: barcode-cloud clients create my-app --data-dir {settings.data_dir}",
+        f"Create a client: {_command_name()} clients create my-app --data-dir {settings.data_dir}",
         highlight=False,
     )
     uvicorn.run(
@@ -100,6 +138,12 @@ def serve(
     )
 
 
+def _command_name() -> str:
+    """How the user ran us, so that the hint can be pasted as is (e.g. .venv/bin/barcode-cloud)."""
+    argv0 = sys.argv[0]
+    return argv0 if argv0.endswith("barcode-cloud") else "barcode-cloud"
+
+
 def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
@@ -109,7 +153,10 @@ def _safe_url(url: str) -> str:
 @clients_app.command("create")
 def clients_create(
     name: str,
-    scope: Annotated[list[str] | None, typer.Option("--scope", help="barcode.generate or barcode.recognize; repeat for both (default: both).")] = None,
+    scope: Annotated[
+        list[str] | None,
+        typer.Option("--scope", help="barcode.generate or barcode.recognize; repeat for both (default: both)."),
+    ] = None,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
     as_json: JsonFlag = False,
@@ -160,13 +207,21 @@ def clients_list(data_dir: DataDir = None, database_url: DatabaseUrl = None, as_
         return
     table = Table("client_id", "name", "scopes", "enabled", "created", "last used")
     for r in rows:
-        table.add_row(str(r["client_id"]), str(r["name"]), " ".join(r["scopes"]), str(r["enabled"]),  # type: ignore[arg-type]
-                      str(r["created_at"])[:19], str(r["last_used_at"] or "-")[:19])
+        table.add_row(
+            str(r["client_id"]),
+            str(r["name"]),
+            " ".join(r["scopes"]),
+            str(r["enabled"]),
+            str(r["created_at"])[:19],
+            str(r["last_used_at"] or "-")[:19],
+        )
     out.print(table)
 
 
 @clients_app.command("show")
-def clients_show(client_id: str, data_dir: DataDir = None, database_url: DatabaseUrl = None, as_json: JsonFlag = False) -> None:
+def clients_show(
+    client_id: str, data_dir: DataDir = None, database_url: DatabaseUrl = None, as_json: JsonFlag = False
+) -> None:
     """Show one application (never its secret)."""
     client = _clients(data_dir, database_url).get(client_id)
     if client is None:
@@ -212,7 +267,13 @@ def clients_delete(client_id: str, data_dir: DataDir = None, database_url: Datab
 def keys_rotate(
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
-    token_lifetime: Annotated[int | None, typer.Option(help="The servers' token lifetime: how long the old key stays published. [env: BARCODE_CLOUD_TOKEN_LIFETIME]")] = None,
+    token_lifetime: Annotated[
+        int | None,
+        typer.Option(
+            help="The servers' token lifetime: how long the old key stays published. "
+            "[env: BARCODE_CLOUD_TOKEN_LIFETIME]"
+        ),
+    ] = None,
 ) -> None:
     """Start signing with a new key; the old one stays in JWKS until its last token has expired."""
     from barcode_cloud_server.identity.keys import rotate_signing_key
@@ -226,8 +287,12 @@ def keys_rotate(
 def token(
     client_id: Annotated[str | None, typer.Option(help="[env: BARCODE_CLOUD_CLIENT_ID]")] = None,
     client_secret: Annotated[str | None, typer.Option(help="[env: BARCODE_CLOUD_CLIENT_SECRET]")] = None,
-    token_url: Annotated[str | None, typer.Option(help="[env: BARCODE_CLOUD_TOKEN_URL] [default: http://127.0.0.1:8080/connect/token]")] = None,
-    scope: Annotated[str | None, typer.Option(help="Space-separated scopes to ask for (default: all of the client's).")] = None,
+    token_url: Annotated[
+        str | None, typer.Option(help="[env: BARCODE_CLOUD_TOKEN_URL] [default: http://127.0.0.1:8080/connect/token]")
+    ] = None,
+    scope: Annotated[
+        str | None, typer.Option(help="Space-separated scopes to ask for (default: all of the client's).")
+    ] = None,
 ) -> None:
     """Fetch an access token (client_credentials) and print the token response as JSON."""
     import httpx

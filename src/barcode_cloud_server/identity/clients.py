@@ -192,9 +192,7 @@ class ClientStore:
                 return
             self._touched[client_id] = now
         with self._db.session() as session:
-            session.execute(
-                update(ClientRow).where(ClientRow.id == client_id).values(last_used_at=datetime.now(UTC))
-            )
+            session.execute(update(ClientRow).where(ClientRow.id == client_id).values(last_used_at=datetime.now(UTC)))
 
     def enabled_ids(self) -> set[str]:
         with self._db.session() as session:

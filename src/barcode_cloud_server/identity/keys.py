@@ -43,9 +43,7 @@ def _new_row(now: datetime) -> SigningKeyRow:
     pem = private.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ).decode("ascii")
-    der = private.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
+    der = private.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     # The kid is a digest of the public key: stable, unique, and reveals nothing.
     kid = base64.urlsafe_b64encode(hashlib.sha256(der).digest()[:12]).decode("ascii")
     return SigningKeyRow(kid=kid, alg=ALGORITHM, private_pem=pem, created_at=now)

@@ -34,7 +34,7 @@ class LockStore(Protocol):
 
 
 def lock_seconds(strikes: int) -> int:
-    return min(FIRST_LOCK_SECONDS * 2 ** max(strikes - 1, 0), MAX_LOCK_SECONDS)
+    return min(FIRST_LOCK_SECONDS << min(max(strikes - 1, 0), 10), MAX_LOCK_SECONDS)
 
 
 class MemoryLocks:
@@ -72,11 +72,11 @@ class RedisLocks:
 
     def remaining(self, key: str) -> float:
         ttl = self._redis.pttl(f"bc:lock:{key}")
-        return max(int(ttl), 0) / 1000.0  # type: ignore[arg-type]
+        return max(int(ttl), 0) / 1000.0
 
     def lock(self, key: str) -> float:
         strikes_key = f"bc:strikes:{key}"
-        strikes = int(self._redis.incr(strikes_key))  # type: ignore[arg-type]
+        strikes = int(self._redis.incr(strikes_key))
         seconds = lock_seconds(strikes)
         pipe = self._redis.pipeline()
         pipe.expire(strikes_key, seconds + STRIKE_MEMORY_SECONDS)
