@@ -115,10 +115,7 @@ def _local(tag: str) -> str:
 
 def from_element(cls: type[WireModel], elem: Element) -> dict[str, Any]:
     """The dict (snake_case keys) that ``cls.model_validate`` turns into the model."""
-    by_tag = {
-        elem_name.casefold(): (name, kind, model)
-        for name, (kind, elem_name, _, model) in _layout(cls).items()
-    }
+    by_tag = {elem_name.casefold(): (name, kind, model) for name, (kind, elem_name, _, model) in _layout(cls).items()}
     data: dict[str, Any] = {}
     for child in elem:
         hit = by_tag.get(_local(child.tag))

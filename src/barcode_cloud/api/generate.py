@@ -1,0 +1,111 @@
+"""Barcode generation: ``GenerateApi`` and ``AsyncGenerateApi``. Each method returns the image as
+:class:`~barcode_cloud.transport.ImageBytes` (``bytes`` that also has aspose's ``.data``)."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from barcode_cloud.api import operations as ops
+from barcode_cloud.api.base import AsyncApi, SyncApi
+from barcode_cloud.models import (
+    BarcodeImageParams,
+    Code128Params,
+    EncodeBarcodeType,
+    EncodeDataType,
+    GenerateParams,
+    Pdf417Params,
+    QrParams,
+)
+from barcode_cloud.transport import ImageBytes
+
+
+class GenerateApi(SyncApi):
+    """``generate`` (GET, query string), ``generate_body`` (POST, JSON), ``generate_multipart`` (POST, form)."""
+
+    def generate(
+        self,
+        barcode_type: EncodeBarcodeType | str,
+        data: str,
+        data_type: EncodeDataType | str | None = None,
+        barcode_image_params: BarcodeImageParams | None = None,
+        qr_params: QrParams | None = None,
+        code128_params: Code128Params | None = None,
+        pdf417_params: Pdf417Params | None = None,
+        async_req: bool = False,
+        **kwargs: Any,
+    ) -> ImageBytes:
+        op = ops.generate(barcode_type, data, data_type, barcode_image_params, qr_params, code128_params, pdf417_params)
+        return cast(ImageBytes, self._run("generate", op, async_req, kwargs))
+
+    def generate_with_http_info(self, barcode_type: Any, data: str, **kwargs: Any) -> Any:
+        groups = {k: kwargs.pop(k, None) for k in _GENERATE_OPTIONAL}
+        op = ops.generate(barcode_type, data, **groups)
+        return self._run_with_http_info("generate", op, kwargs)
+
+    def generate_body(self, generate_params: GenerateParams, async_req: bool = False, **kwargs: Any) -> ImageBytes:
+        return cast(ImageBytes, self._run("generate_body", ops.generate_body(generate_params), async_req, kwargs))
+
+    def generate_body_with_http_info(self, generate_params: GenerateParams, **kwargs: Any) -> Any:
+        return self._run_with_http_info("generate_body", ops.generate_body(generate_params), kwargs)
+
+    def generate_multipart(
+        self,
+        barcode_type: EncodeBarcodeType | str,
+        data: str,
+        data_type: EncodeDataType | str | None = None,
+        barcode_image_params: BarcodeImageParams | None = None,
+        qr_params: QrParams | None = None,
+        code128_params: Code128Params | None = None,
+        pdf417_params: Pdf417Params | None = None,
+        async_req: bool = False,
+        **kwargs: Any,
+    ) -> ImageBytes:
+        op = ops.generate_multipart(
+            barcode_type, data, data_type, barcode_image_params, qr_params, code128_params, pdf417_params
+        )
+        return cast(ImageBytes, self._run("generate_multipart", op, async_req, kwargs))
+
+    def generate_multipart_with_http_info(self, barcode_type: Any, data: str, **kwargs: Any) -> Any:
+        groups = {k: kwargs.pop(k, None) for k in _GENERATE_OPTIONAL}
+        op = ops.generate_multipart(barcode_type, data, **groups)
+        return self._run_with_http_info("generate_multipart", op, kwargs)
+
+
+_GENERATE_OPTIONAL = ("data_type", "barcode_image_params", "qr_params", "code128_params", "pdf417_params")
+
+
+class AsyncGenerateApi(AsyncApi):
+    """The asyncio twin of :class:`GenerateApi` (same arguments, awaitable results)."""
+
+    async def generate(
+        self,
+        barcode_type: EncodeBarcodeType | str,
+        data: str,
+        data_type: EncodeDataType | str | None = None,
+        barcode_image_params: BarcodeImageParams | None = None,
+        qr_params: QrParams | None = None,
+        code128_params: Code128Params | None = None,
+        pdf417_params: Pdf417Params | None = None,
+        **kwargs: Any,
+    ) -> ImageBytes:
+        op = ops.generate(barcode_type, data, data_type, barcode_image_params, qr_params, code128_params, pdf417_params)
+        return cast(ImageBytes, await self._run("generate", op, kwargs))
+
+    async def generate_body(self, generate_params: GenerateParams, **kwargs: Any) -> ImageBytes:
+        return cast(ImageBytes, await self._run("generate_body", ops.generate_body(generate_params), kwargs))
+
+    async def generate_multipart(
+        self,
+        barcode_type: EncodeBarcodeType | str,
+        data: str,
+        data_type: EncodeDataType | str | None = None,
+        barcode_image_params: BarcodeImageParams | None = None,
+        qr_params: QrParams | None = None,
+        code128_params: Code128Params | None = None,
+        pdf417_params: Pdf417Params | None = None,
+        **kwargs: Any,
+    ) -> ImageBytes:
+        op = ops.generate_multipart(
+            barcode_type, data, data_type, barcode_image_params, qr_params, code128_params, pdf417_params
+        )
+        return cast(ImageBytes, await self._run("generate_multipart", op, kwargs))

@@ -1,0 +1,94 @@
+"""Recognition of given barcode types: ``RecognizeApi`` and ``AsyncRecognizeApi``; each method returns a
+:class:`~barcode_cloud.models.BarcodeResponseList`."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from barcode_cloud.api import operations as ops
+from barcode_cloud.api.base import AsyncApi, SyncApi
+from barcode_cloud.models import (
+    BarcodeResponseList,
+    DecodeBarcodeType,
+    RecognitionImageKind,
+    RecognitionMode,
+    RecognizeBase64Request,
+)
+
+
+class RecognizeApi(SyncApi):
+    """``recognize`` (an image URL), ``recognize_base64`` (JSON body), ``recognize_multipart`` (a file)."""
+
+    def recognize(
+        self,
+        barcode_type: DecodeBarcodeType | str,
+        file_url: str,
+        recognition_mode: RecognitionMode | str | None = None,
+        recognition_image_kind: RecognitionImageKind | str | None = None,
+        async_req: bool = False,
+        **kwargs: Any,
+    ) -> BarcodeResponseList:
+        op = ops.recognize(barcode_type, file_url, recognition_mode, recognition_image_kind)
+        return cast(BarcodeResponseList, self._run("recognize", op, async_req, kwargs))
+
+    def recognize_with_http_info(self, barcode_type: Any, file_url: str, **kwargs: Any) -> Any:
+        mode, kind = kwargs.pop("recognition_mode", None), kwargs.pop("recognition_image_kind", None)
+        return self._run_with_http_info("recognize", ops.recognize(barcode_type, file_url, mode, kind), kwargs)
+
+    def recognize_base64(
+        self, recognize_base64_request: RecognizeBase64Request, async_req: bool = False, **kwargs: Any
+    ) -> BarcodeResponseList:
+        op = ops.recognize_base64(recognize_base64_request)
+        return cast(BarcodeResponseList, self._run("recognize_base64", op, async_req, kwargs))
+
+    def recognize_base64_with_http_info(self, recognize_base64_request: RecognizeBase64Request, **kwargs: Any) -> Any:
+        return self._run_with_http_info("recognize_base64", ops.recognize_base64(recognize_base64_request), kwargs)
+
+    def recognize_multipart(
+        self,
+        barcode_type: DecodeBarcodeType | str,
+        file: ops.FileInput,
+        recognition_mode: RecognitionMode | str | None = None,
+        recognition_image_kind: RecognitionImageKind | str | None = None,
+        async_req: bool = False,
+        **kwargs: Any,
+    ) -> BarcodeResponseList:
+        op = ops.recognize_multipart(barcode_type, file, recognition_mode, recognition_image_kind)
+        return cast(BarcodeResponseList, self._run("recognize_multipart", op, async_req, kwargs))
+
+    def recognize_multipart_with_http_info(self, barcode_type: Any, file: ops.FileInput, **kwargs: Any) -> Any:
+        mode, kind = kwargs.pop("recognition_mode", None), kwargs.pop("recognition_image_kind", None)
+        op = ops.recognize_multipart(barcode_type, file, mode, kind)
+        return self._run_with_http_info("recognize_multipart", op, kwargs)
+
+
+class AsyncRecognizeApi(AsyncApi):
+    """The asyncio twin of :class:`RecognizeApi`."""
+
+    async def recognize(
+        self,
+        barcode_type: DecodeBarcodeType | str,
+        file_url: str,
+        recognition_mode: RecognitionMode | str | None = None,
+        recognition_image_kind: RecognitionImageKind | str | None = None,
+        **kwargs: Any,
+    ) -> BarcodeResponseList:
+        op = ops.recognize(barcode_type, file_url, recognition_mode, recognition_image_kind)
+        return cast(BarcodeResponseList, await self._run("recognize", op, kwargs))
+
+    async def recognize_base64(
+        self, recognize_base64_request: RecognizeBase64Request, **kwargs: Any
+    ) -> BarcodeResponseList:
+        op = ops.recognize_base64(recognize_base64_request)
+        return cast(BarcodeResponseList, await self._run("recognize_base64", op, kwargs))
+
+    async def recognize_multipart(
+        self,
+        barcode_type: DecodeBarcodeType | str,
+        file: ops.FileInput,
+        recognition_mode: RecognitionMode | str | None = None,
+        recognition_image_kind: RecognitionImageKind | str | None = None,
+        **kwargs: Any,
+    ) -> BarcodeResponseList:
+        op = ops.recognize_multipart(barcode_type, file, recognition_mode, recognition_image_kind)
+        return cast(BarcodeResponseList, await self._run("recognize_multipart", op, kwargs))

@@ -1,0 +1,102 @@
+"""The ``Authorization`` header as httpx auth flows: JWT mode (cached, refreshed, one retry after a 401) and
+external mode (a given token, sent as is)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncGenerator, Generator
+
+import httpx
+
+from barcode_cloud.configuration import Configuration
+from barcode_cloud.tokens import Token, TokenCache, TokenEndpoint, cache_for, fetch_async, fetch_sync
+
+log = logging.getLogger("barcode_cloud.auth")
+
+
+class ExternalTokenAuth(httpx.Auth):
+    """External mode: the caller's token, never fetched, never refreshed, no retry after a 401."""
+
+    def __init__(self, token: str) -> None:
+        self._header = f"Bearer {token}"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = self._header
+        yield request
+
+    def __repr__(self) -> str:
+        return "ExternalTokenAuth(token='***')"
+
+
+class JWTAuth(httpx.Auth):
+    """JWT mode: a token from the shared :class:`~barcode_cloud.tokens.TokenCache`; after a ``401``, one newer
+    token and one more try of the request (a second ``401`` is returned to the caller, never a loop).
+
+    Token requests go through ``sync_client`` / ``async_client`` (the API client's own connection pool)."""
+
+    def __init__(
+        self,
+        cache: TokenCache,
+        endpoint: TokenEndpoint,
+        sync_client: httpx.Client | None = None,
+        async_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        self.cache = cache
+        self.endpoint = endpoint
+        self._sync_client = sync_client
+        self._async_client = async_client
+
+    @classmethod
+    def of(
+        cls,
+        config: Configuration,
+        sync_client: httpx.Client | None = None,
+        async_client: httpx.AsyncClient | None = None,
+    ) -> JWTAuth:
+        return cls(cache_for(config), TokenEndpoint.of(config), sync_client, async_client)
+
+    def _fetch_sync(self) -> Token:
+        if self._sync_client is None:
+            with httpx.Client() as client:
+                return fetch_sync(client, self.endpoint)
+        return fetch_sync(self._sync_client, self.endpoint)
+
+    async def _fetch_async(self) -> Token:
+        if self._async_client is None:
+            async with httpx.AsyncClient() as client:
+                return await fetch_async(client, self.endpoint)
+        return await fetch_async(self._async_client, self.endpoint)
+
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        token = self.cache.get_sync(self._fetch_sync)
+        request.headers["Authorization"] = f"Bearer {token.value}"
+        response = yield request
+        if response.status_code == 401:
+            log.debug("401 from %s: one new token, one more try", request.url.path)
+            token = self.cache.get_sync(self._fetch_sync, stale=token.value)
+            request.headers["Authorization"] = f"Bearer {token.value}"
+            yield request
+
+    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        token = await self.cache.get_async(self._fetch_async)
+        request.headers["Authorization"] = f"Bearer {token.value}"
+        response = yield request
+        if response.status_code == 401:
+            log.debug("401 from %s: one new token, one more try", request.url.path)
+            token = await self.cache.get_async(self._fetch_async, stale=token.value)
+            request.headers["Authorization"] = f"Bearer {token.value}"
+            yield request
+
+    def __repr__(self) -> str:
+        return f"JWTAuth(token_url={self.endpoint.url!r}, client_id={self.endpoint.client_id!r})"
+
+
+def auth_for(
+    config: Configuration,
+    sync_client: httpx.Client | None = None,
+    async_client: httpx.AsyncClient | None = None,
+) -> httpx.Auth:
+    """The auth flow of a configuration's mode (``ValueError`` when it has no credentials at all)."""
+    if config.mode == "external":
+        return ExternalTokenAuth(config.access_token)
+    return JWTAuth.of(config, sync_client, async_client)

@@ -1,0 +1,63 @@
+"""When and how long to wait before trying a request again: exponential backoff with jitter, Retry-After."""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import time
+from dataclasses import dataclass
+
+import httpx
+
+#: Statuses worth another try: the server asked us to slow down, or a proxy could not reach it.
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+#: Transport failures worth another try (the request did not get a response). Read timeouts are not retried:
+#: the server may still be working on a heavy request, and a retry would double its load.
+RETRY_ERRORS: tuple[type[Exception], ...] = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.RemoteProtocolError,
+    httpx.ReadError,
+    httpx.WriteError,
+)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """``max_retries`` further attempts after the first; delays grow as ``backoff_factor * 2**n``, capped at
+    ``backoff_max``, each multiplied by a random factor in [0.5, 1] (jitter); a 429's ``Retry-After`` is
+    honoured up to ``retry_after_max`` seconds."""
+
+    max_retries: int = 3
+    backoff_factor: float = 0.25
+    backoff_max: float = 8.0
+    retry_after_max: float = 30.0
+
+    def backoff(self, attempt: int) -> float:
+        """The delay before retry number ``attempt + 1`` (``attempt`` counts from 0)."""
+        base = min(self.backoff_max, self.backoff_factor * 2.0**attempt)
+        return base * random.uniform(0.5, 1.0)
+
+    def delay(self, attempt: int, response: httpx.Response | None = None) -> float:
+        if response is not None and response.status_code in (429, 503):
+            after = parse_retry_after(response.headers.get("Retry-After"))
+            if after is not None:
+                return min(after, self.retry_after_max)
+        return self.backoff(attempt)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP date); ``None``: absent or bad."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())

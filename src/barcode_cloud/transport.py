@@ -1,0 +1,321 @@
+"""HTTP for the API classes: :class:`ApiClient` and :class:`AsyncApiClient`.
+
+One httpx connection pool per client, connect and read timeouts, retries of connection failures and of
+429 / 502 / 503 / 504 answers (exponential backoff with jitter, ``Retry-After`` honoured up to a cap), the
+mode's auth flow (see :mod:`barcode_cloud.auth`), and the mapping of responses to results or
+:class:`~barcode_cloud.ApiException`. Use a client as a context manager, or call ``close()``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Generic, Self, TypeVar
+
+import httpx
+
+from barcode_cloud.auth import auth_for
+from barcode_cloud.configuration import Configuration
+from barcode_cloud.exceptions import ApiException, from_api_response
+from barcode_cloud.models import WireModel
+from barcode_cloud.retry import RETRY_ERRORS, RETRY_STATUSES
+from barcode_cloud.tokens import _verify
+from barcode_cloud.version import __version__
+
+log = logging.getLogger("barcode_cloud.http")
+
+T = TypeVar("T")
+RequestTimeout = float | tuple[float, float] | None
+FilePart = tuple[str | None, bytes] | tuple[str | None, bytes, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One API call, ready to send: what the API classes build and the clients execute."""
+
+    method: str
+    path: str
+    params: list[tuple[str, str]] | None = None
+    content: bytes | None = None
+    content_type: str | None = None
+    files: list[tuple[str, FilePart]] | None = None
+    accept: str = "application/json"
+    returns: type[WireModel] | None = None  # None: the body is an image
+
+
+class ImageBytes(bytes):
+    """A generated image: ``bytes``, plus the attributes code written for ``aspose_barcode_cloud`` reads from
+    what ``generate`` returned there (``.data``, ``.status``, ``.read()``, ``.getheaders()``...)."""
+
+    status: int
+    reason: str
+    headers: dict[str, str]
+
+    def __new__(
+        cls, content: bytes, status: int = 200, reason: str = "OK", headers: Mapping[str, str] | None = None
+    ) -> Self:
+        self = super().__new__(cls, content)
+        self.status, self.reason, self.headers = status, reason, dict(headers or {})
+        return self
+
+    @property
+    def data(self) -> bytes:
+        """The image bytes (``response.data`` in ``aspose_barcode_cloud``)."""
+        return self
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+    def read(self, amt: int | None = None) -> bytes:
+        return bytes(self) if amt is None else bytes(self[:amt])
+
+    def getheaders(self) -> dict[str, str]:
+        return dict(self.headers)
+
+    def getheader(self, name: str, default: str | None = None) -> str | None:
+        return self.headers.get(name.lower(), default)
+
+
+class AsyncResult(Generic[T]):
+    """What ``async_req=True`` returns (as ``multiprocessing.pool.AsyncResult``): ``get()`` waits for the result."""
+
+    def __init__(self, future: Future[T]) -> None:
+        self._future = future
+
+    def get(self, timeout: float | None = None) -> T:
+        return self._future.result(timeout)
+
+    def wait(self, timeout: float | None = None) -> None:
+        with contextlib.suppress(TimeoutError):
+            self._future.exception(timeout)
+
+    def ready(self) -> bool:
+        return self._future.done()
+
+    def successful(self) -> bool:
+        if not self._future.done():
+            raise ValueError("the call has not finished")
+        return self._future.exception() is None
+
+
+def decode(op: Operation, response: httpx.Response) -> Any:
+    """The result of a 2xx response: the model of ``op.returns``, or :class:`ImageBytes`."""
+    if op.returns is None:
+        return ImageBytes(response.content, response.status_code, response.reason_phrase, response.headers)
+    try:
+        return op.returns.from_json(response.content)
+    except ValueError as exc:
+        raise ApiException(
+            response.status_code,
+            f"unexpected response body for {op.returns.__name__}: {exc}",
+            body=response.content[:2048].decode("utf-8", "replace"),
+            headers=response.headers,
+        ) from exc
+
+
+class _ClientBase:
+    """What the sync and async clients share: configuration, headers, request building, retry decisions."""
+
+    def __init__(
+        self,
+        configuration: Configuration | None,
+        header_name: str | None,
+        header_value: str | None,
+        cookie: str | None,
+    ) -> None:
+        self.configuration = configuration if configuration is not None else Configuration.get_default_copy()
+        self.default_headers: dict[str, str] = {"User-Agent": f"barcode-cloud-python/{__version__}"}
+        if header_name is not None and header_value is not None:
+            self.default_headers[header_name] = header_value
+        self.cookie = cookie
+        self.last_response: httpx.Response | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def user_agent(self) -> str:
+        return self.default_headers["User-Agent"]
+
+    @user_agent.setter
+    def user_agent(self, value: str) -> None:
+        self.default_headers["User-Agent"] = value
+
+    def set_default_header(self, header_name: str, header_value: str) -> None:
+        self.default_headers[header_name] = header_value
+
+    def _client_options(self) -> dict[str, Any]:
+        c = self.configuration
+        size = c.connection_pool_maxsize
+        return {
+            "timeout": httpx.Timeout(c.read_timeout, connect=c.connect_timeout),
+            "limits": httpx.Limits(max_connections=size, max_keepalive_connections=size),
+            "verify": _verify(c),
+            "proxy": c.proxy,
+            "follow_redirects": False,
+        }
+
+    def _timeout(self, request_timeout: RequestTimeout) -> httpx.Timeout | None:
+        if request_timeout is None:
+            return None
+        if isinstance(request_timeout, tuple):
+            connect, read = request_timeout
+            return httpx.Timeout(read, connect=connect)
+        return httpx.Timeout(request_timeout)
+
+    def _build_args(self, op: Operation, request_timeout: RequestTimeout) -> dict[str, Any]:
+        headers = dict(self.default_headers)
+        headers["Accept"] = op.accept
+        if op.content_type is not None:
+            headers["Content-Type"] = op.content_type
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        args: dict[str, Any] = {
+            "method": op.method,
+            "url": self.configuration.host + op.path,
+            "params": op.params,
+            "content": op.content,
+            "files": op.files,
+            "headers": headers,
+        }
+        timeout = self._timeout(request_timeout)
+        if timeout is not None:
+            args["timeout"] = timeout
+        return args
+
+    def _retry_delay(self, attempt: int, response: httpx.Response) -> float | None:
+        if response.status_code not in RETRY_STATUSES or attempt >= self.configuration.retry.max_retries:
+            return None
+        return self.configuration.retry.delay(attempt, response)
+
+    def _error_delay(self, attempt: int, exc: httpx.HTTPError) -> float:
+        if isinstance(exc, RETRY_ERRORS) and attempt < self.configuration.retry.max_retries:
+            return self.configuration.retry.backoff(attempt)
+        raise ApiException(0, f"{type(exc).__name__}: {exc}") from exc
+
+    def _finish(self, op: Operation, response: httpx.Response, started: float) -> httpx.Response:
+        self.last_response = response
+        if log.isEnabledFor(logging.DEBUG):
+            elapsed = (time.perf_counter() - started) * 1000
+            log.debug("%s %s -> %d (%.1f ms)", op.method, op.path, response.status_code, elapsed)
+        if 200 <= response.status_code < 300:
+            return response
+        raise from_api_response(response.status_code, response.reason_phrase, response.content, response.headers)
+
+
+class ApiClient(_ClientBase):
+    """The synchronous client: ``ApiClient(configuration=None, header_name=None, header_value=None,
+    cookie=None)`` as in ``aspose_barcode_cloud``; ``transport`` (an httpx transport) is for tests."""
+
+    def __init__(
+        self,
+        configuration: Configuration | None = None,
+        header_name: str | None = None,
+        header_value: str | None = None,
+        cookie: str | None = None,
+        *,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        super().__init__(configuration, header_name, header_value, cookie)
+        self._http = httpx.Client(transport=transport, **self._client_options())
+        self._auth = auth_for(self.configuration, sync_client=self._http)
+        self._pool: ThreadPoolExecutor | None = None
+
+    def execute(self, op: Operation, request_timeout: RequestTimeout = None) -> httpx.Response:
+        """Send ``op`` with auth and retries; the 2xx response, else :class:`ApiException`."""
+        args = self._build_args(op, request_timeout)
+        attempt = 0
+        started = time.perf_counter()
+        while True:
+            try:
+                response = self._http.send(self._http.build_request(**args), auth=self._auth)
+            except httpx.HTTPError as exc:
+                time.sleep(self._error_delay(attempt, exc))
+                attempt += 1
+                continue
+            delay = self._retry_delay(attempt, response)
+            if delay is None:
+                return self._finish(op, response, started)
+            log.debug("%s %s -> %d: retry %d in %.2fs", op.method, op.path, response.status_code, attempt + 1, delay)
+            response.close()
+            time.sleep(delay)
+            attempt += 1
+
+    def submit(self, fn: Callable[[], T]) -> AsyncResult[T]:
+        """Run ``fn`` on this client's thread pool (``async_req=True`` of the API methods)."""
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(thread_name_prefix="barcode-cloud")
+            pool = self._pool
+        return AsyncResult(pool.submit(fn))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class AsyncApiClient(_ClientBase):
+    """The asyncio client; same arguments as :class:`ApiClient`. Use ``async with`` or ``await aclose()``."""
+
+    def __init__(
+        self,
+        configuration: Configuration | None = None,
+        header_name: str | None = None,
+        header_value: str | None = None,
+        cookie: str | None = None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        super().__init__(configuration, header_name, header_value, cookie)
+        self._http = httpx.AsyncClient(transport=transport, **self._client_options())
+        self._auth = auth_for(self.configuration, async_client=self._http)
+
+    async def execute(self, op: Operation, request_timeout: RequestTimeout = None) -> httpx.Response:
+        """Send ``op`` with auth and retries; the 2xx response, else :class:`ApiException`."""
+        args = self._build_args(op, request_timeout)
+        attempt = 0
+        started = time.perf_counter()
+        while True:
+            try:
+                response = await self._http.send(self._http.build_request(**args), auth=self._auth)
+            except httpx.HTTPError as exc:
+                await asyncio.sleep(self._error_delay(attempt, exc))
+                attempt += 1
+                continue
+            delay = self._retry_delay(attempt, response)
+            if delay is None:
+                return self._finish(op, response, started)
+            log.debug("%s %s -> %d: retry %d in %.2fs", op.method, op.path, response.status_code, attempt + 1, delay)
+            await response.aclose()
+            await asyncio.sleep(delay)
+            attempt += 1
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def close(self) -> None:
+        await self.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
