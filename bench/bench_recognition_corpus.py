@@ -1,0 +1,264 @@
+"""The zxing-cpp black-box corpus: folders, expected results and the runner's comparison rules.
+
+Read by ``bench_recognition.py`` and by the corpus-based engine tests. The rules follow the corpus README:
+expected text is escaped like zxing's ``EscapeNonGraphical`` and compared with the decoder's escaped text,
+``.bin`` is compared byte-for-byte when there is no ``.txt``, every key of ``.result.txt`` must match,
+``PREFIX-k`` images of the structured-append folders are merged into one result.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+DEFAULT_CORPUS = Path(os.environ.get("BARCODE_CLOUD_CORPUS", "/work/shared/corpus/zxing-cpp-samples"))
+IMAGE_SUFFIXES = (".png", ".webp", ".jpg", ".jpeg", ".gif", ".bmp", ".pgm")
+SEQUENCE_FOLDERS = ("qrcode-7", "pdf417-4")
+
+_ASCII_NAMES = [
+    "NUL",
+    "SOH",
+    "STX",
+    "ETX",
+    "EOT",
+    "ENQ",
+    "ACK",
+    "BEL",
+    "BS",
+    "HT",
+    "LF",
+    "VT",
+    "FF",
+    "CR",
+    "SO",
+    "SI",
+    "DLE",
+    "DC1",
+    "DC2",
+    "DC3",
+    "DC4",
+    "NAK",
+    "SYN",
+    "ETB",
+    "CAN",
+    "EM",
+    "SUB",
+    "ESC",
+    "FS",
+    "GS",
+    "RS",
+    "US",
+]
+
+
+def escape_non_graphical(text: str) -> str:
+    """zxing-cpp's ``EscapeNonGraphical``: control characters by name, other invisible ones as ``<U+XX>``."""
+    out: list[str] = []
+    for ch in text:
+        code = ord(ch)
+        if code < 32:
+            out.append(f"<{_ASCII_NAMES[code]}>")
+        elif code == 127:
+            out.append("<DEL>")
+        elif code < 128:
+            out.append(ch)
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"):
+            out.append(f"<U+{code:02X}>" if code < 256 else f"<U+{code:04X}>")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Found:
+    """One decoded symbol as the runner sees it (zxing-cpp's vocabulary)."""
+
+    format: str  # zxing-cpp's format name, e.g. "EAN-13", "Code 39 Extended"
+    text: str  # TextMode.Escaped
+    raw: bytes
+    meta: dict[str, str] = field(default_factory=dict)  # symbologyIdentifier, ecLevel, ...
+    sequence: tuple[int, int, str] | None = None  # (size, index, id) for structured append
+
+
+@dataclass(frozen=True)
+class Case:
+    """One image (or one structured-append group) with what it must decode to."""
+
+    folder: str
+    name: str
+    paths: tuple[Path, ...]
+    expected_text: str | None
+    expected_bytes: bytes | None
+    expected_meta: dict[str, str]
+
+    @property
+    def has_expectation(self) -> bool:
+        return self.expected_text is not None or self.expected_bytes is not None
+
+
+@dataclass(frozen=True)
+class Folder:
+    name: str
+    format: str  # the runner's format name, e.g. "EAN13", "None" for false positives
+    rotations: tuple[int, ...]
+    slow_min: dict[int, int]
+    cases: tuple[Case, ...]
+    reader_options: dict[str, str]
+
+    @property
+    def is_false_positive(self) -> bool:
+        return self.format == "None"
+
+
+def _read_expectation(base: Path) -> tuple[str | None, bytes | None, dict[str, str]]:
+    txt = base.with_name(base.name + ".txt")
+    binf = base.with_name(base.name + ".bin")
+    meta_f = base.with_name(base.name + ".result.txt")
+    text = None
+    if txt.exists():
+        with open(txt, encoding="utf-8", newline="") as fh:  # keep CR LF as it is
+            text = escape_non_graphical(fh.read())
+    raw = binf.read_bytes() if (text is None and binf.exists()) else None
+    meta: dict[str, str] = {}
+    if meta_f.exists():
+        for line in meta_f.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#") or "=" not in line:
+                continue
+            key, value = line.split("=", 1)
+            meta[key.strip()] = value.strip()
+    return text, raw, meta
+
+
+def load_folders(root: Path = DEFAULT_CORPUS, only: Sequence[str] | None = None) -> list[Folder]:
+    spec = json.loads((root / "expected.json").read_text(encoding="utf-8"))
+    folders: list[Folder] = []
+    for name, info in spec["folders"].items():
+        if only and not any(name == o or name.startswith(o + "-") or o == name.split("-")[0] for o in only):
+            continue
+        directory = root / name
+        images = sorted(p for p in directory.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+        cases: list[Case] = []
+        if name in SEQUENCE_FOLDERS:
+            groups: dict[str, list[Path]] = {}
+            for p in images:
+                groups.setdefault(p.stem.rsplit("-", 1)[0], []).append(p)
+            for prefix, paths in sorted(groups.items()):
+                text, raw, meta = _read_expectation(directory / prefix)
+                cases.append(Case(name, prefix, tuple(paths), text, raw, meta))
+        else:
+            for p in images:
+                text, raw, meta = _read_expectation(p.with_suffix(""))
+                cases.append(Case(name, p.stem, (p,), text, raw, meta))
+        tests = info["tests"]
+        folders.append(
+            Folder(
+                name=name,
+                format=info["format"],
+                rotations=tuple(int(t["rotation"]) for t in tests),
+                slow_min={int(t["rotation"]): int(t["slow_min"]) for t in tests},
+                cases=tuple(cases),
+                reader_options={k: str(v) for k, v in (info.get("reader_options") or {}).items()},
+            )
+        )
+    return folders
+
+
+def load_gray(path: Path, rotation: int) -> np.ndarray:
+    """Grayscale pixels of a corpus image turned clockwise by ``rotation`` degrees."""
+    with Image.open(path) as im:
+        im.load()
+        if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+            rgba = im.convert("RGBA")
+            white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+            gray = Image.alpha_composite(white, rgba).convert("L")
+        else:
+            gray = im.convert("L")
+    arr = np.asarray(gray, dtype=np.uint8)
+    if rotation:
+        arr = np.rot90(arr, k=-(rotation // 90))
+    return np.ascontiguousarray(arr)
+
+
+# The runner's format names (expected.json) -> the names zxing-cpp 3.1.1 reports for such a symbol.
+RUNNER_FORMAT_NAMES: dict[str, tuple[str, ...]] = {
+    "Aztec": ("Aztec", "Aztec Code", "Aztec Rune"),
+    "DataMatrix": ("Data Matrix",),
+    "DXFilmEdge": ("DX Film Edge",),
+    "Codabar": ("Codabar",),
+    "Code39": ("Code 39", "Code 39 Extended", "Pharmazentralnummer", "Code 32"),
+    "Code39Ext": ("Code 39 Extended",),
+    "Code93": ("Code 93",),
+    "Code128": ("Code 128",),
+    "EAN8": ("EAN-8",),
+    "EAN13": ("EAN-13", "ISBN"),
+    "ITF": ("ITF", "ITF-14"),
+    "Telepen": ("Telepen", "Telepen Alpha", "Telepen Numeric"),
+    "UPCA": ("UPC-A",),
+    "UPCE": ("UPC-E",),
+    "DataBarOmni": ("DataBar Omni", "DataBar"),
+    "DataBarStk": ("DataBar Stacked", "DataBar Stacked Omni"),
+    "DataBarExp": ("DataBar Expanded",),
+    "DataBarExpStk": ("DataBar Expanded Stacked",),
+    "DataBarLtd": ("DataBar Limited",),
+    "MaxiCode": ("MaxiCode",),
+    "QRCode": ("QR Code", "QR Code Model 1", "QR Code Model 2"),
+    "MicroQRCode": ("Micro QR Code",),
+    "RMQRCode": ("rMQR Code",),
+    "PDF417": ("PDF417", "Compact PDF417"),
+    "MicroPDF417": ("MicroPDF417",),
+}
+
+
+def _meta_matches(found: Found, expected: dict[str, str]) -> bool:
+    for key, value in expected.items():
+        if key in ("sequenceSize", "sequenceIndex", "sequenceId", "isInverted", "isMirrored"):
+            continue  # not exposed by zxing-cpp's Python binding: skipped for every reader alike
+        if key == "format":
+            if found.format != value:
+                return False
+            continue
+        if found.meta.get(key) != value:
+            return False
+    return True
+
+
+def check(case: Case, folder: Folder, found: Sequence[Found]) -> str:
+    """``"pass"``, ``"misread"`` (a symbol of the folder's format with other content) or ``"miss"``."""
+    if folder.is_false_positive:
+        return "misread" if found else "pass"
+    names = RUNNER_FORMAT_NAMES.get(folder.format, (folder.format,))
+    same_format = [f for f in found if f.format in names]
+    if len(case.paths) > 1 or case.folder in SEQUENCE_FOLDERS:
+        same_format = [_merge(same_format)] if same_format else []
+    if not case.has_expectation:
+        return "misread" if same_format else "miss"
+    for f in same_format:
+        ok = f.text == case.expected_text if case.expected_text is not None else f.raw == case.expected_bytes
+        if ok and _meta_matches(f, case.expected_meta):
+            return "pass"
+    return "misread" if same_format else "miss"
+
+
+def _merge(found: Sequence[Found]) -> Found:
+    """Structured append: order the parts by their sequence index and concatenate them."""
+    parts = sorted(found, key=lambda f: f.sequence[1] if f.sequence else 0)
+    unique: dict[int, Found] = {}
+    for f in parts:
+        unique.setdefault(f.sequence[1] if f.sequence else -1, f)
+    ordered = list(unique.values())
+    return Found(
+        format=ordered[0].format,
+        text="".join(f.text for f in ordered),
+        raw=b"".join(f.raw for f in ordered),
+        meta=ordered[0].meta,
+    )
+
+
+Reader = Callable[[np.ndarray, Folder], list[Found]]

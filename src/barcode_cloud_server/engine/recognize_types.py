@@ -1,0 +1,191 @@
+"""From the spec's DecodeBarcodeType names to zxing-cpp formats, and from zxing-cpp results back.
+
+The symbology table (``engine.symbologies``) says which zxing-cpp format reads each type and how its text maps
+to the spec's meaning; this module picks, for one decoded symbol, the row that describes it best among the
+types the caller asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import zxingcpp
+
+from barcode_cloud_server.engine import symbologies
+from barcode_cloud_server.engine.errors import InvalidOption
+
+MOST_COMMONLY_USED: tuple[str, ...] = (
+    "QR",
+    "GS1QR",
+    "MicroQR",
+    "Aztec",
+    "DataMatrix",
+    "GS1DataMatrix",
+    "Pdf417",
+    "MacroPdf417",
+    "MicroPdf417",
+    "Code128",
+    "GS1Code128",
+    "Code39",
+    "Code39FullASCII",
+    "Code93",
+    "Codabar",
+    "EAN13",
+    "EAN8",
+    "UPCA",
+    "UPCE",
+    "Interleaved2of5",
+    "ITF14",
+    "DatabarOmniDirectional",
+    "DatabarExpanded",
+    "DatabarStacked",
+    "DatabarLimited",
+    "MaxiCode",
+)
+
+# zxing-cpp result formats that the table names by their family (or a sibling) only.
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "ISBN": ("EAN13",),
+    "Code39Std": ("Code39",),
+    "Code39Ext": ("Code39",),
+    "QRCodeModel1": ("QRCode",),
+    "QRCodeModel2": ("QRCode",),
+    "AztecCode": ("Aztec",),
+    "AztecRune": ("Aztec",),
+    "EAN2": ("EAN5",),
+    "DataBar": ("DataBarOmni",),
+}
+# Among rows read by the same format, the one a result of this exact zxing-cpp format means.
+_PREFERRED: dict[str, str] = {
+    "Code39Ext": "Code39FullASCII",
+    "Code39Std": "Code39",
+    "ISBN": "ISBN",
+}
+# Names for symbols zxing-cpp reads that the spec's enum has no name for (scan reports them anyway).
+_UNLISTED: dict[str, str] = {
+    "Telepen": "Telepen",
+    "TelepenAlpha": "Telepen",
+    "TelepenNumeric": "Telepen",
+    "DXFilmEdge": "DXFilmEdge",
+    "OtherBarcode": "Other",
+}
+# Symbologies whose value ends with a check digit (reported as ``checksum``).
+_CHECK_DIGIT_TYPES = frozenset(
+    {
+        "EAN13",
+        "EAN8",
+        "UPCA",
+        "UPCE",
+        "ISBN",
+        "ISMN",
+        "ISSN",
+        "ITF14",
+        "EAN14",
+        "SCC14",
+        "SSCC18",
+        "Code32",
+        "PZN",
+        "DatabarOmniDirectional",
+        "DatabarTruncated",
+        "DatabarStacked",
+        "DatabarStackedOmniDirectional",
+        "DatabarLimited",
+        "ITF6",
+        "OPC",
+        "DeutschePostIdentcode",
+        "DeutschePostLeitcode",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What a request looks for: the zxing-cpp formats to enable and the spec types it may report."""
+
+    formats: zxingcpp.BarcodeFormats | None  # None: every format
+    names: frozenset[str] | None  # None: scan, every type (including the unlisted ones)
+
+    def wants_any(self, zxing_names: Iterable[str]) -> bool:
+        if self.formats is None:
+            return True
+        enabled = {f.name for f in zxingcpp.barcode_formats_list(self.formats)}
+        return any(n in enabled for n in zxing_names)
+
+
+def resolve(types: Sequence[str] | None) -> Wanted:
+    """``None`` or empty: scan for everything. Unknown names and types nothing can read are 400s."""
+    if not types:
+        return Wanted(None, None)
+    names: set[str] = set()
+    for t in types:
+        if t == "MostCommonlyUsed":
+            names.update(MOST_COMMONLY_USED)
+            continue
+        row = symbologies.get(t)
+        if row is None or not row.decode:
+            raise InvalidOption(f"Unknown barcode type '{t}'.")
+        names.add(t)
+    zx = sorted({r.zxing for n in names if (r := symbologies.get(n)) is not None and r.zxing})
+    if not zx:
+        raise InvalidOption(
+            "None of the requested barcode types can be recognized by this service: " + ", ".join(sorted(names))
+        )
+    return Wanted(zxingcpp.barcode_formats_from_str(",".join(zx)), frozenset(names))
+
+
+def _is_gs1(text: str, content_type: str, symbology_identifier: str) -> bool:
+    return content_type == "GS1" or symbology_identifier in ("]C1", "]d2", "]Q3", "]z1", "]e0", "]J1")
+
+
+def spec_type(
+    zxing_format: str,
+    zxing_family: str,
+    text: str,
+    content_type: str,
+    symbology_identifier: str,
+    wanted: Wanted,
+) -> tuple[str, str] | None:
+    """(spec type name, value in the spec's meaning) for one decoded symbol, or None when not asked for."""
+    keys = {zxing_format, zxing_family, *_ALIASES.get(zxing_format, ())}
+    gs1 = _is_gs1(text, content_type, symbology_identifier)
+    hibc = text.startswith("+") and len(text) > 2
+    best: tuple[int, int, symbologies.Symbology] | None = None
+    for order, row in enumerate(symbologies.ROWS):
+        if not row.decode or row.zxing not in keys:
+            continue
+        if wanted.names is not None and row.name not in wanted.names:
+            continue
+        if row.hibc and not hibc:
+            continue
+        if row.builder in ("coupon_code128", "coupon_databar"):
+            continue
+        score = 0
+        if row.zxing == zxing_format:
+            score += 4
+        if _PREFERRED.get(zxing_format) == row.name:
+            score += 8
+        if row.gs1 or row.name in ("EAN14", "SSCC18", "SCC14"):
+            score += 2 if gs1 else -20
+        elif gs1:
+            score -= 1
+        if row.hibc:
+            score += 3
+        if best is None or (score, -order) > (best[0], -best[1]):
+            best = (score, order, row)
+    if best is None or best[0] < -10:
+        if wanted.names is None:
+            name = _UNLISTED.get(zxing_format) or _UNLISTED.get(zxing_family)
+            if name:
+                return name, text
+        return None
+    row = best[2]
+    return row.name, row.from_reader(text)
+
+
+def checksum(type_name: str, value: str) -> str | None:
+    """The check digit a value carries, for the symbologies whose data ends with one."""
+    if type_name in _CHECK_DIGIT_TYPES:
+        digits = [c for c in value if c.isdigit()]
+        return digits[-1] if digits else None
+    return None
