@@ -1,0 +1,551 @@
+"""Data validation and normalisation for each symbology, in the spec's (Aspose's) meaning.
+
+Every ``prepare_*`` function takes the caller's data as text (bytes arrive as Latin-1 text) and returns a
+:class:`Prepared`: what the encoder gets, and the canonical value a reader reports for the symbol (check digits
+included, GS1 in parentheses). Bad data raises :class:`InvalidBarcodeData` with a message that says what is wrong
+and what is allowed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from barcode_cloud_server.engine.errors import InvalidBarcodeData
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Encoder input plus the value a reader reports (the spec's meaning of the symbol's content)."""
+
+    encoder_input: str
+    canonical: str
+    gs1_brackets: bool = False  # GS1 data given with [AI] brackets instead of (AI) parentheses
+
+
+Preparer = Callable[[str, str], Prepared]  # (type name, data) -> Prepared
+
+_DIGITS = re.compile(r"[0-9]+")
+_SEPARATORS = str.maketrans("", "", " -.")
+
+
+def _fail(name: str, message: str) -> InvalidBarcodeData:
+    return InvalidBarcodeData(f"{name}: {message}")
+
+
+def gs1_check_digit(digits: str) -> str:
+    """GS1 mod-10 check digit (weights 3,1 from the right) for EAN/UPC/GTIN/SSCC/ITF."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        total += int(ch) * (3 if i % 2 == 0 else 1)
+    return str((10 - total % 10) % 10)
+
+
+def luhn212_check_digit(digits: str) -> str:
+    """OPC check digit: weights 2,1,2,... from the left, digits of products summed, mod 10."""
+    total = 0
+    for i, ch in enumerate(digits):
+        p = int(ch) * (2 if i % 2 == 0 else 1)
+        total += p // 10 + p % 10
+    return str((10 - total % 10) % 10)
+
+
+def upu_s10_check_digit(digits: str) -> str:
+    """UPU S10 check digit over 8 digits (weights 8,6,4,2,3,5,9,7; 10 -> 0, 11 -> 5)."""
+    total = sum(int(d) * w for d, w in zip(digits, (8, 6, 4, 2, 3, 5, 9, 7), strict=True))
+    c = 11 - total % 11
+    return "0" if c == 10 else "5" if c == 11 else str(c)
+
+
+def _require_digits(name: str, data: str, lengths: tuple[int, ...], what: str = "") -> str:
+    if not _DIGITS.fullmatch(data):
+        bad = next((c for c in data if not c.isdigit()), "")
+        raise _fail(name, f"only digits 0-9 are allowed{what}, got {bad!r} in {data!r}")
+    if len(data) not in lengths:
+        allowed = " or ".join(str(n) for n in lengths)
+        raise _fail(name, f"needs {allowed} digits{what}, got {len(data)}")
+    return data
+
+
+def _with_check(name: str, data: str, body_len: int, check: Callable[[str], str], what: str = "") -> str:
+    """Digits of ``body_len`` get their check digit appended; ``body_len + 1`` digits get it verified."""
+    _require_digits(name, data, (body_len, body_len + 1), what)
+    expected = check(data[:body_len])
+    if len(data) == body_len + 1 and data[-1] != expected:
+        raise _fail(
+            name,
+            f"wrong check digit {data[-1]!r} in {data!r}: expected {expected!r} "
+            f"(or give the first {body_len} digits and it is computed)",
+        )
+    return data[:body_len] + expected
+
+
+# --- generic ---------------------------------------------------------------------------------------------
+
+
+def prepare_any(name: str, data: str) -> Prepared:
+    return Prepared(data, data)
+
+
+def _charset_preparer(allowed: str, description: str) -> Preparer:
+    allowed_set = frozenset(allowed)
+
+    def prepare(name: str, data: str) -> Prepared:
+        for ch in data:
+            if ch not in allowed_set:
+                raise _fail(name, f"character {ch!r} is not allowed; allowed: {description}")
+        return Prepared(data, data)
+
+    return prepare
+
+
+def _digits_preparer(min_len: int = 1, max_len: int = 10_000, even: bool = False) -> Preparer:
+    def prepare(name: str, data: str) -> Prepared:
+        if not _DIGITS.fullmatch(data):
+            bad = next((c for c in data if not c.isdigit()), "")
+            raise _fail(name, f"only digits 0-9 are allowed, got {bad!r} in {data!r}")
+        if not min_len <= len(data) <= max_len:
+            raise _fail(name, f"needs {min_len} to {max_len} digits, got {len(data)}")
+        if even and len(data) % 2:
+            raise _fail(name, f"needs an even number of digits (pairs are interleaved), got {len(data)}")
+        return Prepared(data, data)
+
+    return prepare
+
+
+CODE39_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-. $/+%"
+prepare_code39 = _charset_preparer(CODE39_CHARS, "digits, upper-case A-Z, space and - . $ / + %")
+prepare_ascii = _charset_preparer("".join(chr(i) for i in range(128)), "ASCII characters (0-127)")
+prepare_code11 = _charset_preparer("0123456789-", "digits 0-9 and '-'")
+prepare_digits = _digits_preparer()
+prepare_digits_even = _digits_preparer(even=True)
+
+
+def prepare_codabar(name: str, data: str) -> Prepared:
+    body = data.upper()
+    if len(body) >= 2 and body[0] in "ABCD" and body[-1] in "ABCD":
+        start, middle, stop = body[0], body[1:-1], body[-1]
+    else:
+        start, middle, stop = "A", body, "A"
+    for ch in middle:
+        if ch not in "0123456789-$:/.+":
+            raise _fail(
+                name,
+                f"character {ch!r} is not allowed; allowed: digits and - $ : / . + "
+                "(optionally between start/stop characters A-D)",
+            )
+    if not middle:
+        raise _fail(name, "needs at least one data character")
+    full = start + middle + stop
+    return Prepared(full, full)
+
+
+def prepare_msi(name: str, data: str) -> Prepared:
+    _digits_preparer(1, 92)(name, data)
+    return Prepared(data, data + luhn_check_digit(data))
+
+
+def luhn_check_digit(digits: str) -> str:
+    """Mod-10 (Luhn) as used by MSI Plessey."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 0:
+            d *= 2
+            d = d - 9 if d > 9 else d
+        total += d
+    return str((10 - total % 10) % 10)
+
+
+def prepare_code11_checked(name: str, data: str) -> Prepared:
+    prepare_code11(name, data)
+    return Prepared(data, data)
+
+
+# --- EAN / UPC / GTIN -------------------------------------------------------------------------------------
+
+
+def prepare_ean13(name: str, data: str) -> Prepared:
+    full = _with_check(name, data, 12, gs1_check_digit)
+    return Prepared(full, full)
+
+
+def prepare_ean8(name: str, data: str) -> Prepared:
+    full = _with_check(name, data, 7, gs1_check_digit)
+    return Prepared(full, full)
+
+
+def prepare_upca(name: str, data: str) -> Prepared:
+    full = _with_check(name, data, 11, gs1_check_digit)
+    return Prepared(full, full)
+
+
+def upce_to_upca(upce: str) -> str:
+    """Expand 7 digits of UPC-E (number system + 6) into the 11 body digits of UPC-A."""
+    ns, d = upce[0], upce[1:7]
+    last = d[5]
+    if last in "012":
+        body = d[0:2] + last + "0000" + d[2:5]
+    elif last == "3":
+        body = d[0:3] + "00000" + d[3:5]
+    elif last == "4":
+        body = d[0:4] + "00000" + d[4]
+    else:
+        body = d[0:5] + "0000" + last
+    return ns + body
+
+
+def upca_to_upce(upca: str) -> str | None:
+    """Compress a 12-digit UPC-A to 8-digit UPC-E, or None when it has no UPC-E form."""
+    ns, m, p, check = upca[0], upca[1:6], upca[6:11], upca[11]
+    if ns not in "01":
+        return None
+    if m[2:] in ("000", "100", "200") and p[:2] == "00":
+        six = m[:2] + p[2:5] + m[2]
+    elif m[3:] == "00" and p[:3] == "000":
+        six = m[:3] + p[3:5] + "3"
+    elif m[4] == "0" and p[:4] == "0000":
+        six = m[:4] + p[4] + "4"
+    elif p[:4] == "0000" and p[4] in "56789":
+        six = m + p[4]
+    else:
+        return None
+    return ns + six + check
+
+
+def prepare_upce(name: str, data: str) -> Prepared:
+    _require_digits(name, data, (6, 7, 8))
+    seven = "0" + data if len(data) == 6 else data[:7]
+    if seven[0] not in "01":
+        raise _fail(name, f"the number system (first of 7 or 8 digits) must be 0 or 1, got {seven[0]!r}")
+    expected = gs1_check_digit(upce_to_upca(seven))
+    if len(data) == 8 and data[7] != expected:
+        raise _fail(name, f"wrong check digit {data[7]!r} in {data!r}: expected {expected!r}")
+    full = seven + expected
+    return Prepared(full, full)
+
+
+def prepare_isbn(name: str, data: str) -> Prepared:
+    raw = data.upper().removeprefix("ISBN").strip().translate(_SEPARATORS)
+    if len(raw) in (9, 10) and _DIGITS.fullmatch(raw[:9]) and (len(raw) == 9 or raw[9] in "0123456789X"):
+        if len(raw) == 10:
+            total = sum((10 - i) * int(c) for i, c in enumerate(raw[:9]))
+            expected = (11 - total % 11) % 11
+            given = 10 if raw[9] == "X" else int(raw[9])
+            if given != expected:
+                want = "X" if expected == 10 else str(expected)
+                raise _fail(name, f"wrong ISBN-10 check digit {raw[9]!r}: expected {want!r}")
+        raw = "978" + raw[:9]
+    if len(raw) in (12, 13) and not raw.startswith(("978", "979")):
+        raise _fail(name, "an ISBN-13 starts with 978 or 979")
+    full = _with_check(name, raw, 12, gs1_check_digit, " (ISBN-10 or ISBN-13, hyphens allowed)")
+    return Prepared(full, full)
+
+
+def prepare_ismn(name: str, data: str) -> Prepared:
+    raw = data.upper().removeprefix("ISMN").strip().translate(_SEPARATORS)
+    if raw.startswith("M"):
+        raw = "9790" + raw[1:]
+    if not raw.startswith("9790"):
+        raise _fail(name, "an ISMN is 979-0 followed by 8 or 9 digits (or M followed by them)")
+    full = _with_check(name, raw, 12, gs1_check_digit, " (979-0..., hyphens allowed)")
+    return Prepared(full, full)
+
+
+def prepare_issn(name: str, data: str) -> Prepared:
+    raw = data.upper().removeprefix("ISSN").strip().translate(_SEPARATORS)
+    if raw.startswith("977"):
+        full = _with_check(name, raw, 12, gs1_check_digit)
+        return Prepared(full, full)
+    if len(raw) in (7, 8) and _DIGITS.fullmatch(raw[:7]):
+        if len(raw) == 8:
+            total = sum((8 - i) * int(c) for i, c in enumerate(raw[:7]))
+            expected = (11 - total % 11) % 11
+            given = 10 if raw[7] == "X" else int(raw[7]) if raw[7].isdigit() else -1
+            if given != expected:
+                want = "X" if expected == 10 else str(expected)
+                raise _fail(name, f"wrong ISSN check digit {raw[7]!r}: expected {want!r}")
+        body = "977" + raw[:7] + "00"
+        full = body + gs1_check_digit(body)
+        return Prepared(full, full)
+    raise _fail(name, "give an ISSN (7 digits, or 8 with its check digit, e.g. 0317-8471) or a 977... EAN-13")
+
+
+def _gtin14_digits(name: str, data: str, ai: str = "01") -> str:
+    raw = data.strip()
+    for prefix in (f"({ai})", f"[{ai}]"):
+        raw = raw.removeprefix(prefix)
+    return _with_check(name, raw, 13, gs1_check_digit, f" (GTIN-14, optionally prefixed by ({ai}))")
+
+
+def prepare_gtin14_gs1(name: str, data: str) -> Prepared:
+    full = _gtin14_digits(name, data)
+    return Prepared(f"[01]{full}", f"(01){full}", gs1_brackets=True)
+
+
+def prepare_ean14(name: str, data: str) -> Prepared:
+    full = _gtin14_digits(name, data)
+    return Prepared(full[:13], f"(01){full}")
+
+
+def prepare_itf14(name: str, data: str) -> Prepared:
+    full = _with_check(name, data.translate(_SEPARATORS), 13, gs1_check_digit)
+    return Prepared(full[:13], full)
+
+
+def prepare_itf6(name: str, data: str) -> Prepared:
+    full = _with_check(name, data, 5, gs1_check_digit)
+    return Prepared(full, full)
+
+
+def prepare_sscc18(name: str, data: str) -> Prepared:
+    raw = data.strip().removeprefix("(00)").removeprefix("[00]")
+    full = _with_check(name, raw, 17, gs1_check_digit, " (SSCC, optionally prefixed by (00))")
+    return Prepared(f"[00]{full}", f"(00){full}", gs1_brackets=True)
+
+
+def prepare_databar(name: str, data: str) -> Prepared:
+    full = _gtin14_digits(name, data)
+    return Prepared(full[:13], f"(01){full}")
+
+
+def prepare_databar_limited(name: str, data: str) -> Prepared:
+    full = _gtin14_digits(name, data)
+    if full[0] not in "01":
+        raise _fail(name, f"DataBar Limited holds GTINs whose first digit is 0 or 1, got {full[0]!r}")
+    return Prepared(full[:13], f"(01){full}")
+
+
+_GS1_PARENS = re.compile(r"(\(\d{2,4}\)[^()]+)+")
+_GS1_BRACKETS = re.compile(r"(\[\d{2,4}\][^\[\]]+)+")
+
+
+def prepare_gs1(name: str, data: str) -> Prepared:
+    """GS1 element string: (AI)value... as in the spec; [AI]value... is accepted too."""
+    if _GS1_PARENS.fullmatch(data):
+        return Prepared(data, data)
+    if _GS1_BRACKETS.fullmatch(data):
+        return Prepared(data, data.replace("[", "(").replace("]", ")"), gs1_brackets=True)
+    raise _fail(
+        name,
+        "GS1 data must be application identifiers in parentheses followed by their values, "
+        f"e.g. (01)09501101530003(17)250101; got {data!r}",
+    )
+
+
+# --- postal and industrial ----------------------------------------------------------------------------------
+
+
+def prepare_deutsche_post(digits: int) -> Preparer:
+    def prepare(name: str, data: str) -> Prepared:
+        raw = data.translate(_SEPARATORS)
+        _require_digits(name, raw, (digits, digits + 1))
+        total = sum(int(c) * (4 if i % 2 == 0 else 9) for i, c in enumerate(raw[:digits]))
+        expected = str((10 - total % 10) % 10)
+        if len(raw) == digits + 1 and raw[-1] != expected:
+            raise _fail(name, f"wrong check digit {raw[-1]!r}: expected {expected!r}")
+        return Prepared(raw[:digits], raw[:digits] + expected)
+
+    return prepare
+
+
+def prepare_opc(name: str, data: str) -> Prepared:
+    full = _with_check(name, data.translate(_SEPARATORS), 9, luhn212_check_digit)
+    return Prepared(full, full)
+
+
+def prepare_italian_post(name: str, data: str) -> Prepared:
+    raw = data.translate(_SEPARATORS)
+    if len(raw) == 11 and _DIGITS.fullmatch(raw):
+        raise _fail(
+            name,
+            "give all 12 digits (11 digits and the check digit); computing the Italian Post check digit "
+            "is not implemented",
+        )
+    _require_digits(name, raw, (12,))
+    return Prepared(raw, raw)
+
+
+def prepare_code32(name: str, data: str) -> Prepared:
+    raw = data.upper().removeprefix("A")
+    _require_digits(name, raw, (8, 9))
+    total = 0
+    for i, ch in enumerate(raw[:8]):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d // 10 + d % 10
+    expected = str(total % 10)
+    if len(raw) == 9 and raw[8] != expected:
+        raise _fail(name, f"wrong check digit {raw[8]!r}: expected {expected!r}")
+    return Prepared(raw[:8], raw[:8] + expected)
+
+
+def prepare_pzn(name: str, data: str) -> Prepared:
+    raw = data.upper().removeprefix("PZN").strip().lstrip("-").strip()
+    _require_digits(name, raw, (6, 7, 8), " (PZN8: 7 digits + check digit; PZN7: 6 digits + check digit)")
+    if len(raw) in (7, 8):
+        check = _pzn_check(raw[:7], 1)
+        if check is None:
+            raise _fail(name, f"{raw[:7]!r} has no valid PZN check digit (the weighted sum is 10 mod 11)")
+        if len(raw) == 8 and raw[7] != check:
+            raise _fail(name, f"wrong check digit {raw[7]!r}: expected {check!r}")
+        return Prepared(raw[:7], raw[:7] + check)
+    check = _pzn_check(raw, 2)
+    if check is None:
+        raise _fail(name, f"{raw!r} has no valid PZN7 check digit (the weighted sum is 10 mod 11)")
+    return Prepared(raw, raw + check)
+
+
+def _pzn_check(body: str, first_weight: int) -> str | None:
+    total = sum(int(c) * (i + first_weight) for i, c in enumerate(body))
+    c = total % 11
+    return None if c == 10 else str(c)
+
+
+def prepare_vin(name: str, data: str) -> Prepared:
+    raw = data.upper()
+    if len(raw) != 17 or any(c not in "0123456789ABCDEFGHJKLMNPRSTUVWXYZ" for c in raw):
+        raise _fail(name, "a VIN is 17 characters: digits and upper-case letters except I, O and Q")
+    values = {
+        c: v
+        for v, chars in enumerate(("0", "AJ1", "BKS2", "CLT3", "DMU4", "ENV5", "FW6", "GPX7", "HY8", "RZ9"))
+        for c in chars
+    }
+    weights = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+    total = sum(values[c] * w for c, w in zip(raw, weights, strict=True))
+    expected = "X" if total % 11 == 10 else str(total % 11)
+    if raw[8] != expected:
+        raise _fail(name, f"wrong VIN check character {raw[8]!r} (position 9): expected {expected!r}")
+    return Prepared(raw, raw)
+
+
+_AUSPOST_FCC = {"11": (8,), "45": (8,), "87": (8,), "92": (8,), "59": (13, 16), "62": (18, 23)}
+
+
+def prepare_auspost(name: str, data: str) -> Prepared:
+    """Spec meaning: FCC (2 digits) + DPID (8 digits) + customer information; zint derives the FCC."""
+    fcc, rest = data[:2], data[2:]
+    if fcc not in _AUSPOST_FCC:
+        raise _fail(
+            name,
+            "data starts with the 2-digit format control code (11, 45, 59, 62, 87 or 92), then the 8-digit DPID "
+            f"and customer information; got FCC {fcc!r}",
+        )
+    if not _DIGITS.fullmatch(rest[:8]) or len(rest) < 8:
+        raise _fail(name, "the DPID after the format control code must be 8 digits")
+    lengths = _AUSPOST_FCC[fcc]
+    if len(rest) not in lengths:
+        extra = ", ".join(str(n - 8) for n in lengths)
+        raise _fail(
+            name,
+            f"FCC {fcc} takes the DPID plus {extra} characters of customer information"
+            " (digits for the N table; A-Z a-z 0-9 space # for the C table)",
+        )
+    return Prepared(rest, data)
+
+
+def prepare_swiss_post(name: str, data: str) -> Prepared:
+    raw = data.upper().translate(_SEPARATORS)
+    if _DIGITS.fullmatch(raw) and len(raw) == 18:
+        if raw[:2] not in ("98", "99"):
+            raise _fail(name, "a domestic Swiss Post parcel code is 18 digits starting with 98 or 99")
+        return Prepared(raw, raw)
+    m = re.fullmatch(r"([A-Z]{2})(\d{8})(\d?)CH", raw)
+    if m:
+        expected = upu_s10_check_digit(m.group(2))
+        if m.group(3) and m.group(3) != expected:
+            raise _fail(name, f"wrong UPU S10 check digit {m.group(3)!r}: expected {expected!r}")
+        full = f"{m.group(1)}{m.group(2)}{expected}CH"
+        return Prepared(full, full)
+    codes = re.findall(r"\d{4}", raw)
+    if raw and "".join(codes) == raw and 1 <= len(codes) <= 10:
+        unknown = [c for c in codes if c not in _SWISS_SERVICE_CODES]
+        if unknown:
+            raise _fail(name, f"unknown additional service code(s) {unknown}; known: {sorted(_SWISS_SERVICE_CODES)}")
+        return Prepared(raw, raw)
+    raise _fail(
+        name,
+        "give a domestic code (18 digits starting with 98 or 99, dots allowed), an international code "
+        "(2 letters, 8 digits, optional check digit, CH) or 1 to 10 four-digit additional service codes",
+    )
+
+
+_SWISS_SERVICE_CODES = frozenset({"0203", "0322", "0327", "0328", "0340", "0341", "0470", "0610", "1007", "2512"})
+
+_PATCH_NAMES = {
+    "I": "Patch I",
+    "1": "Patch I",
+    "II": "Patch II",
+    "2": "Patch II",
+    "III": "Patch III",
+    "3": "Patch III",
+    "IV": "Patch IV",
+    "4": "Patch IV",
+    "VI": "Patch VI",
+    "6": "Patch VI",
+    "T": "Patch T",
+}
+
+
+def prepare_patch(name: str, data: str) -> Prepared:
+    key = data.strip().upper().removeprefix("PATCH").strip()
+    full = _PATCH_NAMES.get(key)
+    if full is None:
+        raise _fail(name, f"unknown patch {data!r}; allowed: Patch I, Patch II, Patch III, Patch IV, Patch VI, Patch T")
+    return Prepared(full, full)
+
+
+def prepare_pharmacode(name: str, data: str) -> Prepared:
+    _digits_preparer(1, 6)(name, data)
+    if not 3 <= int(data) <= 131070:
+        raise _fail(name, f"Pharmacode holds a number from 3 to 131070, got {int(data)}")
+    return Prepared(str(int(data)), str(int(data)))
+
+
+def prepare_postnet(name: str, data: str) -> Prepared:
+    raw = data.translate(_SEPARATORS)
+    _require_digits(name, raw, (5, 6, 9, 10, 11, 12), " (ZIP, ZIP+4 or delivery point, optional check digit)")
+    body = raw if len(raw) in (5, 9, 11) else raw[:-1]
+    expected = str((10 - sum(int(c) for c in body) % 10) % 10)
+    if len(raw) != len(body) and raw[-1] != expected:
+        raise _fail(name, f"wrong check digit {raw[-1]!r}: expected {expected!r}")
+    return Prepared(body, body + expected)
+
+
+def prepare_planet(name: str, data: str) -> Prepared:
+    raw = data.translate(_SEPARATORS)
+    _require_digits(name, raw, (11, 12, 13, 14), " (11 or 13 digits, optional check digit)")
+    body = raw if len(raw) in (11, 13) else raw[:-1]
+    expected = str((10 - sum(int(c) for c in body) % 10) % 10)
+    if len(raw) != len(body) and raw[-1] != expected:
+        raise _fail(name, f"wrong check digit {raw[-1]!r}: expected {expected!r}")
+    return Prepared(body, body + expected)
+
+
+def prepare_onecode(name: str, data: str) -> Prepared:
+    raw = data.translate(_SEPARATORS)
+    _require_digits(name, raw, (20, 25, 29, 31), " (20-digit tracking code + 0, 5, 9 or 11-digit routing code)")
+    if raw[1] not in "01234":
+        raise _fail(name, f"the second digit (barcode identifier) must be 0-4, got {raw[1]!r}")
+    return Prepared(raw[:20] + ("-" + raw[20:] if len(raw) > 20 else ""), raw)
+
+
+def prepare_rm4scc(name: str, data: str) -> Prepared:
+    raw = data.upper()
+    for ch in raw:
+        if not ("0" <= ch <= "9" or "A" <= ch <= "Z"):
+            raise _fail(name, f"character {ch!r} is not allowed; allowed: digits and upper-case A-Z")
+    if not 1 <= len(raw) <= 50:
+        raise _fail(name, "needs 1 to 50 characters")
+    return Prepared(raw, raw)
+
+
+def prepare_mailmark(name: str, data: str) -> Prepared:
+    raw = data.upper()
+    if not 22 <= len(raw) <= 26:
+        raise _fail(
+            name,
+            "a 4-state Mailmark is 22 (barcode C) or 26 (barcode L) characters: format, version, class, "
+            "supply chain ID, item ID and destination postcode + DPS",
+        )
+    return Prepared(raw, raw)

@@ -1,0 +1,381 @@
+"""Barcode generation: a :class:`GenerateRequest` (every option of the spec, in Python form) to image bytes."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+from dataclasses import dataclass
+from functools import cache
+
+from barcode_cloud_server.engine import options as o
+from barcode_cloud_server.engine import symbologies
+from barcode_cloud_server.engine.builders import BUILDERS
+from barcode_cloud_server.engine.colors import parse_color
+from barcode_cloud_server.engine.errors import InvalidBarcodeData, InvalidOption
+from barcode_cloud_server.engine.geometry import Geometry
+from barcode_cloud_server.engine.render import MEDIA_TYPES, RenderOptions, render
+from barcode_cloud_server.engine.symbologies import Symbology
+from barcode_cloud_server.engine.zintenc import ZintJob, encode
+
+
+@dataclass(frozen=True, slots=True)
+class GenerateRequest:
+    """Every generation option of the spec; enum values are the spec's strings (matched case-insensitively)."""
+
+    barcode_type: str
+    data: str
+    data_type: str | None = None
+    image_format: str | None = None
+    text_location: str | None = None
+    foreground_color: str | None = None
+    background_color: str | None = None
+    units: str | None = None
+    resolution: float | None = None
+    image_height: float | None = None
+    image_width: float | None = None
+    rotation_angle: int | None = None
+    qr_encode_mode: str | None = None
+    qr_error_level: str | None = None
+    qr_version: str | None = None
+    qr_eci_encoding: str | None = None
+    qr_aspect_ratio: float | None = None
+    micro_qr_version: str | None = None
+    rect_micro_qr_version: str | None = None
+    code128_encode_mode: str | None = None
+    pdf417_encode_mode: str | None = None
+    pdf417_error_level: str | None = None
+    pdf417_truncate: bool | None = None
+    pdf417_columns: int | None = None
+    pdf417_rows: int | None = None
+    pdf417_aspect_ratio: float | None = None
+    pdf417_eci_encoding: str | None = None
+    pdf417_is_reader_initialization: bool | None = None
+    pdf417_macro_characters: str | None = None
+    pdf417_is_linked: bool | None = None
+    pdf417_is_code128_emulation: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedImage:
+    content: bytes
+    media_type: str
+
+
+# --- table look-ups (cached) ----------------------------------------------------------------------------------
+
+
+@cache
+def _encode_types_lower() -> dict[str, Symbology]:
+    return {row.name.lower(): row for row in symbologies.ROWS if row.encode}
+
+
+def lookup_encode_type(name: str) -> Symbology:
+    row = _encode_types_lower().get(name.strip().lower()) if name else None
+    if row is None:
+        raise InvalidOption(
+            f"barcode type {name!r} is not valid; allowed values: {', '.join(symbologies.ENCODE_NAMES)}"
+        )
+    return row
+
+
+_MODULE_PX = {"linear": 2, "postal": 2, "stacked": 2, "matrix": 4}
+_UNIT_PER_INCH = {"Pixel": None, "Point": 72.0, "Inch": 1.0, "Millimeter": 25.4}
+_QR_LEVEL = {"LevelL": 1, "LevelM": 2, "LevelQ": 3, "LevelH": 4}
+_PDF417_FAMILY = frozenset({"PDF417", "PDF417COMP", "MICROPDF417"})
+_QR_FAMILY = frozenset({"QRCODE", "MICROQR", "RMQR"})
+
+
+def _decode_data(req: GenerateRequest) -> str | bytes:
+    data_type = o.enum_value(req.data_type, o.DATA_TYPES, "dataType", "StringData")
+    if req.data is None or req.data == "":
+        raise InvalidBarcodeData("data is required and may not be empty")
+    if data_type == "StringData":
+        return req.data
+    if data_type == "Base64Bytes":
+        try:
+            raw = base64.b64decode(req.data.strip(), validate=True)
+        except (binascii.Error, ValueError):
+            raise InvalidBarcodeData("data is not valid Base64 (dataType Base64Bytes)") from None
+    else:
+        try:
+            raw = bytes.fromhex(req.data.replace(" ", "").replace("-", ""))
+        except ValueError:
+            raise InvalidBarcodeData(
+                "data is not valid hexadecimal (dataType HexBytes: pairs of 0-9 A-F, spaces allowed)"
+            ) from None
+    if not raw:
+        raise InvalidBarcodeData("data decodes to no bytes")
+    return raw
+
+
+def _to_px(value: float | None, unit: str, dpi: float, what: str) -> float | None:
+    if value is None:
+        return None
+    if not isinstance(value, int | float) or math.isnan(value) or math.isinf(value):
+        raise InvalidOption(f"{what} must be a number")
+    if value <= 0:
+        raise InvalidOption(f"{what} must be greater than 0, got {value}")
+    per_inch = _UNIT_PER_INCH[unit]
+    px = float(value) if per_inch is None else value * dpi / per_inch
+    if px > 10_000:
+        raise InvalidOption(f"{what} is {px:.0f} px: at most 10000 px a side")
+    if round(px) < 1:
+        raise InvalidOption(f"{what} is less than 1 px")
+    return float(round(px))
+
+
+def _range(value: float | None, lo: float, hi: float, what: str) -> None:
+    if value is not None and not lo <= value <= hi:
+        raise InvalidOption(f"{what} must be between {lo:g} and {hi:g}, got {value}")
+
+
+# --- Code 128 subsets ------------------------------------------------------------------------------------------
+
+
+def _code128_input(data: str, mode: str) -> tuple[str, str, bool]:
+    """(zint symbology, input, extra_escape) for a Code128 encode mode."""
+    if mode == "Auto":
+        return "CODE128", data, False
+    if mode == "CodeAB":
+        return "CODE128AB", data, False
+    esc = data.replace("\\^", "\\^^")
+    in_a = all(ord(c) < 96 for c in data)
+    in_b = all(32 <= ord(c) < 128 for c in data)
+    if mode == "CodeA":
+        if not in_a:
+            raise InvalidBarcodeData("Code128 subset A holds ASCII 0-95 (upper case, digits, controls) only")
+        return "CODE128", "\\^A" + esc, True
+    if mode == "CodeB":
+        if not in_b:
+            raise InvalidBarcodeData("Code128 subset B holds ASCII 32-127 (printable characters) only")
+        return "CODE128", "\\^B" + esc, True
+    if mode == "CodeC":
+        if not data.isdigit() or not data.isascii() or len(data) % 2:
+            raise InvalidBarcodeData("Code128 subset C holds an even number of digits only")
+        return "CODE128", "\\^C" + data, True
+    other = "A" if mode == "CodeAC" else "B"
+    if other == "A" and not all(ord(c) < 96 for c in data):
+        raise InvalidBarcodeData("Code128 subsets A and C hold ASCII 0-95 only (no lower case)")
+    if other == "B" and not in_b:
+        raise InvalidBarcodeData("Code128 subsets B and C hold ASCII 32-127 only")
+    out: list[str] = []
+    i = 0
+    while i < len(data):
+        j = i
+        while j < len(data) and data[j].isdigit() and data[j].isascii():
+            j += 1
+        run = j - i
+        if run >= 4 or (run >= 2 and i == 0 and j == len(data)):
+            if run % 2:
+                out.append(f"\\^{other}" + data[i])
+                i += 1
+            out.append("\\^C" + data[i:j])
+            i = j
+        else:
+            k = max(j, i + 1)
+            chunk = data[i:k].replace("\\^", "\\^^")
+            out.append(f"\\^{other}" + chunk)
+            i = k
+    return "CODE128", "".join(out), True
+
+
+# --- zint jobs -------------------------------------------------------------------------------------------------
+
+
+def _auspost_symbology(fcc: str) -> str:
+    return {"45": "AUSREPLY", "87": "AUSROUTE", "92": "AUSREDIRECT"}.get(fcc, "AUSPOST")
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else " " for c in text)
+
+
+def _job_and_text(row: Symbology, data: str | bytes, req: GenerateRequest) -> tuple[ZintJob, str]:
+    assert row.zint is not None
+    symbology = row.zint
+    extra_escape = False
+    eci = 0
+    unicode = True
+    opt1, opt2, opt3, height = row.option_1, row.option_2, row.option_3, row.height
+    height_per_row = False
+    reader_init = False
+    gs1_parens = True
+
+    if isinstance(data, bytes) and not row.binary:
+        text_data: str | bytes = data.decode("latin-1")
+    else:
+        text_data = data
+
+    if row.binary:
+        payload: str | bytes = text_data
+        shown = text_data if isinstance(text_data, str) else text_data.decode("latin-1")
+        encode_mode, eci_name = "Auto", None
+        if symbology in _QR_FAMILY:
+            encode_mode = o.enum_value(req.qr_encode_mode, o.QR_ENCODE_MODES, "qrEncodeMode", "Auto") or "Auto"
+            eci_name = o.enum_value(req.qr_eci_encoding, list(o.ECI_ENCODINGS), "qrECIEncoding")
+        elif symbology in _PDF417_FAMILY:
+            encode_mode = (
+                o.enum_value(req.pdf417_encode_mode, o.PDF417_ENCODE_MODES, "pdf417EncodeMode", "Auto") or "Auto"
+            )
+            eci_name = o.enum_value(req.pdf417_eci_encoding, list(o.ECI_ENCODINGS), "pdf417ECIEncoding")
+        if encode_mode == "Binary" and isinstance(payload, str):
+            payload = payload.encode("utf-8")
+        if eci_name and eci_name != "NONE":
+            eci = o.ECI_ENCODINGS[eci_name]
+        elif encode_mode == "ECI":
+            eci = 26
+        if isinstance(payload, str) and not eci and not payload.isascii():
+            try:
+                payload.encode("latin-1")
+            except UnicodeEncodeError:
+                if symbology not in ("MICROQR", "MAXICODE"):
+                    eci = 26
+        if isinstance(payload, bytes):
+            unicode = False
+    else:
+        assert isinstance(text_data, str)
+        prepared = row.prepare(row.name, text_data)
+        prepared_input: str | bytes = prepared.encoder_input
+        shown = prepared.canonical
+        if symbology == "AUSPOST":
+            symbology = _auspost_symbology(prepared.canonical[:2])
+        if symbology == "CODE11":
+            opt2 = 1 if len(prepared_input) <= 10 else 0
+        if symbology == "CODE128" and row.name == "Code128":
+            mode = o.enum_value(req.code128_encode_mode, o.CODE128_ENCODE_MODES, "code128EncodeMode", "Auto")
+            symbology, prepared_input, extra_escape = _code128_input(str(prepared_input), mode or "Auto")
+        payload = prepared_input
+        gs1_parens = not prepared.gs1_brackets
+
+    if symbology in _QR_FAMILY:
+        level = o.enum_value(req.qr_error_level, o.QR_ERROR_LEVELS, "qrErrorLevel")
+        if symbology == "QRCODE":
+            version = o.enum_value(req.qr_version, o.QR_VERSIONS, "qrVersion", "Auto")
+            if version and version != "Auto":
+                opt2 = int(version.removeprefix("Version"))
+            if level:
+                opt1 = _QR_LEVEL[level]
+        elif symbology == "MICROQR":
+            version = o.enum_value(req.micro_qr_version, o.MICRO_QR_VERSIONS, "microQRVersion", "Auto")
+            if version and version != "Auto":
+                opt2 = int(version[1])
+            if level == "LevelH":
+                raise InvalidOption("qrErrorLevel LevelH is not available in Micro QR; allowed: LevelL, LevelM, LevelQ")
+            if level:
+                opt1 = _QR_LEVEL[level]
+        else:
+            version = o.enum_value(req.rect_micro_qr_version, o.RECT_MICRO_QR_VERSIONS, "rectMicroQrVersion", "Auto")
+            if version and version != "Auto":
+                opt2 = o.RECT_MICRO_QR_VERSIONS.index(version)
+            if level in ("LevelL", "LevelQ"):
+                raise InvalidOption("qrErrorLevel for RectMicroQR must be LevelM or LevelH")
+            if level:
+                opt1 = _QR_LEVEL[level]
+        _range(req.qr_aspect_ratio, 0.001, 1, "qrAspectRatio")
+
+    if symbology in _PDF417_FAMILY:
+        micro = symbology == "MICROPDF417"
+        level = o.enum_value(req.pdf417_error_level, o.PDF417_ERROR_LEVELS, "pdf417ErrorLevel")
+        if level and not micro:
+            opt1 = int(level.removeprefix("Level"))
+        _range(req.pdf417_columns, 0, 4 if micro else 30, "pdf417Columns")
+        _range(req.pdf417_rows, 0, 90, "pdf417Rows")
+        if req.pdf417_rows and not micro and req.pdf417_rows < 3:
+            raise InvalidOption("pdf417Rows must be 0 (automatic) or between 3 and 90")
+        _range(req.pdf417_aspect_ratio, 2, 10, "pdf417AspectRatio")
+        if req.pdf417_columns:
+            opt2 = req.pdf417_columns
+        if req.pdf417_rows and not micro:
+            opt3 = req.pdf417_rows
+        if req.pdf417_aspect_ratio:
+            height_per_row = True
+            height = float(req.pdf417_aspect_ratio)
+        if req.pdf417_truncate and symbology == "PDF417":
+            symbology = "PDF417COMP"
+        reader_init = bool(req.pdf417_is_reader_initialization)
+        macro = o.enum_value(req.pdf417_macro_characters, o.MACRO_CHARACTERS, "pdf417MacroCharacters", "None")
+        if macro and macro != "None":
+            header = "[)>\x1e" + macro[-2:] + "\x1d"
+            trailer = "\x1e\x04"
+            if isinstance(payload, bytes):
+                payload = header.encode() + payload + trailer.encode()
+            else:
+                payload = header + str(payload) + trailer
+
+    job = ZintJob(
+        symbology=symbology,
+        data=payload,
+        gs1=row.gs1,
+        gs1_parens=gs1_parens,
+        unicode=unicode,
+        extra_escape=extra_escape,
+        height_per_row=height_per_row,
+        eci=eci,
+        option_1=opt1,
+        option_2=opt2,
+        option_3=opt3,
+        height=height,
+        reader_init=reader_init,
+    )
+    return job, _printable(shown)
+
+
+def build_geometry(row: Symbology, req: GenerateRequest) -> tuple[Geometry, str]:
+    """Encode the request's data for ``row``: the symbol's geometry and its human-readable text."""
+    data = _decode_data(req)
+    if row.builder is not None:
+        text_data = data.decode("latin-1") if isinstance(data, bytes) else data
+        return BUILDERS[row.builder](row, text_data)
+    job, text = _job_and_text(row, data, req)
+    return encode(job, row.name), text
+
+
+def render_options(row: Symbology, req: GenerateRequest, text: str) -> RenderOptions:
+    fmt = o.enum_value(req.image_format, o.IMAGE_FORMATS_INTERNAL, "imageFormat", "Png") or "Png"
+    units = o.enum_value(req.units, o.UNITS, "units", "Pixel") or "Pixel"
+    location = o.enum_value(req.text_location, o.CODE_LOCATIONS, "textLocation")
+    if location is None:
+        location = "Below" if row.family in ("linear", "postal") else "None"
+    dpi = 96.0 if req.resolution is None else float(req.resolution)
+    _range(dpi, 1, 100_000, "resolution")
+    fg = parse_color(req.foreground_color or "Black", "foregroundColor")
+    bg = parse_color(req.background_color or "White", "backgroundColor")
+    rotation = 0 if req.rotation_angle is None else int(req.rotation_angle)
+    return RenderOptions(
+        image_format=fmt,
+        width_px=_to_px(req.image_width, units, dpi, "imageWidth"),
+        height_px=_to_px(req.image_height, units, dpi, "imageHeight"),
+        module_px=_MODULE_PX[row.family],
+        dpi=dpi,
+        rotation=rotation,
+        foreground=fg,
+        background=bg,
+        text=None if location == "None" else text,
+        text_above=location == "Above",
+    )
+
+
+def generate(req: GenerateRequest) -> RenderedImage:
+    """Validate, encode and render; raises :class:`EngineError` subclasses on bad input."""
+    row = lookup_encode_type(req.barcode_type)
+    # Options are validated before encoding so that bad option names are reported even for bad data.
+    probe = render_options(row, req, "")
+    geometry, text = build_geometry(row, req)
+    opts = probe if probe.text is None else _with_text(probe, text)
+    return RenderedImage(render(geometry, opts), MEDIA_TYPES[opts.image_format])
+
+
+def _with_text(opts: RenderOptions, text: str) -> RenderOptions:
+    return RenderOptions(
+        image_format=opts.image_format,
+        width_px=opts.width_px,
+        height_px=opts.height_px,
+        module_px=opts.module_px,
+        dpi=opts.dpi,
+        rotation=opts.rotation,
+        foreground=opts.foreground,
+        background=opts.background,
+        text=text,
+        text_above=opts.text_above,
+    )

@@ -1,0 +1,139 @@
+"""Encoding with zint (zint-bindings): data in, :class:`Geometry` out.
+
+zint-bindings 1.2.2 pitfalls handled here: ``Symbol.bitmap`` does not keep its Symbol alive and
+``Symbol.row_height`` is broken, so geometry is read from ``encoded_data`` (square-module 2D codes) or from the
+vector output, both copied while the Symbol lives.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import zint
+
+from barcode_cloud_server.engine.errors import InvalidBarcodeData, InvalidOption
+from barcode_cloud_server.engine.geometry import Geometry
+
+# Square-module 2D symbologies read straight from encoded_data, with their quiet zones in X.
+MATRIX_QUIET: dict[str, int] = {
+    "QRCODE": 4,
+    "MICROQR": 2,
+    "RMQR": 2,
+    "DATAMATRIX": 1,
+    "AZTEC": 1,
+    "HANXIN": 3,
+    "HIBC_QR": 4,
+    "HIBC_DM": 1,
+    "HIBC_AZTEC": 1,
+}
+
+_ERR_PREFIX = re.compile(r"^(Error|Warning) \d+: ")
+
+
+@dataclass(frozen=True, slots=True)
+class ZintJob:
+    symbology: str
+    data: str | bytes
+    gs1: bool = False
+    gs1_parens: bool = True
+    gs1_nocheck: bool = False
+    unicode: bool = True
+    extra_escape: bool = False
+    height_per_row: bool = False
+    eci: int = 0
+    option_1: int | None = None
+    option_2: int | None = None
+    option_3: int | None = None
+    height: float | None = None
+    reader_init: bool = False
+    structapp: tuple[int, int, bytes] | None = None
+
+
+@cache
+def _symbology(name: str) -> zint.Symbology:
+    return getattr(zint.Symbology, name)  # type: ignore[no-any-return]
+
+
+def _make_symbol(job: ZintJob) -> zint.Symbol:
+    sym = zint.Symbol()
+    sym.symbology = _symbology(job.symbology)
+    mode = zint.InputMode(0)
+    if job.gs1:
+        mode |= zint.InputMode.GS1
+        if job.gs1_parens:
+            mode |= zint.InputMode.GS1PARENS
+        if job.gs1_nocheck:
+            mode |= zint.InputMode.GS1NOCHECK
+    elif job.unicode and isinstance(job.data, str):
+        mode |= zint.InputMode.UNICODE
+    if job.extra_escape:
+        mode |= zint.InputMode.EXTRA_ESCAPE
+    if job.height_per_row:
+        mode |= zint.InputMode.HEIGHTPERROW
+    sym.input_mode = mode
+    if job.eci:
+        sym.eci = job.eci
+    if job.option_1 is not None:
+        sym.option_1 = job.option_1
+    if job.option_2 is not None:
+        sym.option_2 = job.option_2
+    if job.option_3 is not None:
+        sym.option_3 = job.option_3
+    if job.height is not None:
+        sym.height = job.height
+    if job.structapp is not None:
+        sym.structapp = zint.StructApp(*job.structapp)
+    options = zint.OutputOptions.BARCODE_QUIET_ZONES
+    if job.reader_init:
+        options |= zint.OutputOptions.READER_INIT
+    sym.output_options = options
+    sym.show_text = False
+    return sym
+
+
+def _encode(sym: zint.Symbol, job: ZintJob, type_name: str) -> None:
+    try:
+        sym.encode(job.data)
+    except RuntimeError as exc:
+        message = _ERR_PREFIX.sub("", str(exc))
+        if "out of range" in message or ("Invalid" in message and "option" in message.lower()):
+            raise InvalidOption(f"{type_name}: {message}") from None
+        raise InvalidBarcodeData(f"{type_name}: {message}") from None
+    except (ValueError, TypeError) as exc:
+        raise InvalidBarcodeData(f"{type_name}: {exc}") from None
+
+
+def encode(job: ZintJob, type_name: str) -> Geometry:
+    sym = _make_symbol(job)
+    _encode(sym, job, type_name)
+    quiet = MATRIX_QUIET.get(job.symbology)
+    if quiet is not None:
+        return _matrix_geometry(sym, quiet)
+    return _vector_geometry(sym)
+
+
+def _matrix_geometry(sym: zint.Symbol, quiet: int) -> Geometry:
+    rows, cols = sym.rows, sym.width
+    raw = np.frombuffer(bytes(sym.encoded_data), dtype=np.uint8).reshape(200, -1)[:rows]
+    bits = np.unpackbits(raw, axis=1, bitorder="little")[:, :cols].astype(bool)
+    return Geometry(
+        width=float(cols + 2 * quiet), height=float(rows + 2 * quiet), matrix=bits, quiet=quiet, stretch_bars=False
+    )
+
+
+def _vector_geometry(sym: zint.Symbol) -> Geometry:
+    sym.buffer_vector()
+    vec = sym.vector
+    rects = [(r.x / 2, r.y / 2, r.width / 2, r.height / 2) for r in vec.rectangles]
+    hexagons = [(h.x / 2, h.y / 2, h.diameter / 2) for h in vec.hexagons]
+    circles = [(c.x / 2, c.y / 2, c.diameter / 2) for c in vec.circles if not c.width]
+    rings = [(c.x / 2, c.y / 2, c.diameter / 2, c.width / 2) for c in vec.circles if c.width]
+    geometry = Geometry(
+        width=vec.width / 2, height=vec.height / 2, rects=rects, hexagons=hexagons, circles=circles, rings=rings
+    )
+    if hexagons or circles:
+        geometry.stretch_bars = False
+    return geometry
