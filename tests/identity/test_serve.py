@@ -1,0 +1,57 @@
+"""`barcode-cloud serve` options: several workers, debug logging without leaks, environment variables."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import LiveServer, running_server
+
+
+def test_two_workers_share_keys_and_clients(start_server: Callable[..., LiveServer]) -> None:
+    server = start_server("--workers", "2")
+    creds = server.create_client("workers")
+    tokens = {server.token(creds) for _ in range(12)}
+    assert len(tokens) == 12
+    kids = {k["kid"] for k in httpx.get(server.base_url + "/.well-known/jwks.json", timeout=10).json()["keys"]}
+    assert len(kids) == 1  # one key, made once by the parent, used by both workers
+    headers = {"Authorization": f"Bearer {next(iter(tokens))}"}
+    statuses = {httpx.get(server.base_url + "/v4.0/whoami", headers=headers, timeout=10).status_code for _ in range(12)}
+    assert statuses == {200}
+
+
+def test_debug_logs_hold_no_secret_or_token(start_server: Callable[..., LiveServer]) -> None:
+    server = start_server("--log-level", "debug")
+    creds = server.create_client("debug")
+    token = server.token(creds)
+    httpx.get(server.base_url + "/v4.0/whoami", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    httpx.get(server.base_url + "/v4.0/whoami", headers={"Authorization": f"Bearer {token}x"}, timeout=10)
+    logs = server.logs()
+    assert '"level": "debug"' in logs or '"level": "info"' in logs
+    assert creds.client_secret not in logs
+    assert token.split(".")[2] not in logs
+
+
+def test_settings_come_from_environment_variables(tmp_path: Path) -> None:
+    data_dir = tmp_path
+    env = {"BARCODE_CLOUD_TOKEN_LIFETIME": "77", "BARCODE_CLOUD_ISSUER": "https://barcodes.example.org"}
+    with running_server(data_dir, env=env) as server:
+        creds = server.create_client("env")
+        form = {"grant_type": "client_credentials", "client_id": creds.client_id, "client_secret": creds.client_secret}
+        assert httpx.post(server.token_url, data=form, timeout=10).json()["expires_in"] == 77
+        discovery = httpx.get(server.base_url + "/.well-known/openid-configuration", timeout=10).json()
+        assert discovery["issuer"] == "https://barcodes.example.org"
+
+
+def test_sigterm_shuts_down_cleanly(tmp_path: Path) -> None:
+    with running_server(tmp_path) as server:
+        os.kill(server.process.pid, signal.SIGTERM)
+        # uvicorn finishes the shutdown, then re-raises the signal it caught: -SIGTERM is a clean exit here.
+        assert server.process.wait(timeout=20) in (0, -signal.SIGTERM)
+        logs = server.logs()
+        assert "Application shutdown complete" in logs
+        assert "Traceback" not in logs
