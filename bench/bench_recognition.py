@@ -119,6 +119,7 @@ class Row:
     plain_times: list[float] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)  # plain passed, ours did not
     won: list[str] = field(default_factory=list)
+    missed: list[tuple[str, int]] = field(default_factory=list)  # (image, rotation) we did not pass
 
 
 def _run_case(args: tuple[Folder, Case, int, str, bool]) -> tuple[str, str, str, float, float, str]:
@@ -141,6 +142,11 @@ def _run_case(args: tuple[Folder, Case, int, str, bool]) -> tuple[str, str, str,
     if r_ours == "misread":
         detail = "; ".join(f"{f.format}:{f.text[:40]}" for f in ours_found)
     return folder.name, r_ours, r_plain, t_ours, t_plain, f"{case.name}@{rotation} {detail}".strip()
+
+
+def _case_of(label: str) -> tuple[str, int]:
+    name, rotation = label.split(" ", 1)[0].rsplit("@", 1)
+    return name, int(rotation)
 
 
 def run_corpus(folders: Sequence[Folder], mode: str, jobs: int, sample: int, skip_plain: bool) -> list[Row]:
@@ -170,6 +176,8 @@ def run_corpus(folders: Sequence[Folder], mode: str, jobs: int, sample: int, ski
                 row.won.append(label)
             if r_ours == "misread":
                 row.lost.append("MISREAD " + label)
+            if r_ours != "pass" and not name.startswith("falsepositives"):
+                row.missed.append(_case_of(label))
     return list(rows.values())
 
 
@@ -288,6 +296,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--sample", type=int, default=1, help="every Nth image only")
     ap.add_argument("--no-plain", action="store_true", help="skip the plain zxing-cpp column")
     ap.add_argument("--verbose", "-v", action="store_true", help="list images zxing-cpp reads and we do not")
+    ap.add_argument("--misses", type=Path, help="write the (folder, image, rotation) we miss as JSON")
     ap.add_argument("--speed-only", action="store_true")
     ap.add_argument("--speed-repeats", type=int, default=30)
     args = ap.parse_args(argv)
@@ -300,6 +309,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{time.perf_counter() - t0:.0f} s wall with {args.jobs} jobs"
         )
         print_table(rows, args.verbose)
+        if args.misses:
+            import json
+
+            args.misses.write_text(json.dumps([[r.folder, n, rot] for r in rows for n, rot in r.missed]))
     speed(args.speed_repeats)
     return 0
 

@@ -1,4 +1,4 @@
-"""The ASGI application: identity, the Barcode API v4, health, metrics and the dashboard in one process."""
+"""The ASGI application: identity, the Barcode API v4, health and metrics in one process."""
 
 from __future__ import annotations
 

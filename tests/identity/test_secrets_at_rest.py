@@ -22,7 +22,7 @@ def database_dump(server: LiveServer) -> bytes:
     with db.engine.connect() as conn:
         rows = [
             repr(tuple(row)).encode()
-            for table in ("clients", "signing_keys", "server_secrets", "usage")
+            for table in ("clients", "signing_keys", "server_secrets")
             for row in conn.execute(text(f"SELECT * FROM {table}"))  # noqa: S608 - fixed names
         ]
     db.dispose()

@@ -96,7 +96,7 @@ def serve(
         str | None, typer.Option(help="debug, info, warning or error. [env: BARCODE_CLOUD_LOG_LEVEL]")
     ] = None,
 ) -> None:
-    """Run the service: identity, Barcode API v4, dashboard, health and metrics."""
+    """Run the service: identity, Barcode API v4, health and metrics."""
     import uvicorn
 
     from barcode_cloud_server.identity.keys import ensure_signing_key
@@ -120,7 +120,7 @@ def serve(
     db.dispose()
     os.environ.update(settings.to_env())
     err.print(
-        f"Barcode Cloud on http://{settings.host}:{settings.port} (dashboard /, API /v4.0, docs /docs); "
+        f"Barcode Cloud on http://{settings.host}:{settings.port} (API /v4.0, docs /docs); "
         f"database {_safe_url(settings.resolved_database_url)}\n"
         f"Create a client: {_command_name()} clients create my-app --data-dir {settings.data_dir}",
         highlight=False,

@@ -192,6 +192,7 @@ ROWS: tuple[Symbology, ...] = (
         "(01)09501101530003",
         "Not generated: zint has no GS1 mode for Codablock-F; a request gets a 400 saying so.",
         builder="unsupported",
+        decode=False,
     ),
     _row("Code16K", "stacked", "CODE16K", "Code16K 2026", "Code 16K.", prepare=dc.prepare_ascii),
     _row(
@@ -610,6 +611,7 @@ ROWS: tuple[Symbology, ...] = (
         "UPC-A (11/12 digits) followed by a GS1-128 coupon extension ((8102)...), two symbols side by side.",
         builder="coupon_code128",
         zxing="UPCA",
+        decode=False,
     ),
     _row(
         "UpcaGs1DatabarCoupon",
@@ -619,6 +621,7 @@ ROWS: tuple[Symbology, ...] = (
         "UPC-A (11/12 digits) followed by a GS1 DataBar Expanded coupon ((8110)...), two symbols side by side.",
         builder="coupon_databar",
         zxing="UPCA",
+        decode=False,
     ),
     # --- postal ------------------------------------------------------------------------------------------
     _row(
@@ -669,6 +672,7 @@ ROWS: tuple[Symbology, ...] = (
         "SN34RD1A",
         "Singapore Post 4-state (the RM4SCC bar encoding with its check character).",
         prepare=dc.prepare_rm4scc,
+        decode=False,
     ),
     _row(
         "DutchKIX",

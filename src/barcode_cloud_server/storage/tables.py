@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -50,13 +50,3 @@ class ServerSecretRow(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[bytes] = mapped_column(LargeBinary(128))
 
-
-class UsageRow(Base):
-    """Requests per client, operation and hour: what the dashboard shows."""
-
-    __tablename__ = "usage"
-
-    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    operation: Mapped[str] = mapped_column(String(64), primary_key=True)
-    hour: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
-    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,4 +1,4 @@
-"""Initial schema: clients, signing keys, server secrets, usage.
+"""Initial schema: clients, signing keys, server secrets.
 
 Revision ID: 0001
 Revises:
@@ -38,15 +38,8 @@ def upgrade() -> None:
         sa.Column("name", sa.String(64), primary_key=True),
         sa.Column("value", sa.LargeBinary(128), nullable=False),
     )
-    op.create_table(
-        "usage",
-        sa.Column("client_id", sa.String(64), primary_key=True),
-        sa.Column("operation", sa.String(64), primary_key=True),
-        sa.Column("hour", sa.DateTime(timezone=True), primary_key=True),
-        sa.Column("count", sa.Integer, nullable=False),
-    )
 
 
 def downgrade() -> None:
-    for table in ("usage", "server_secrets", "signing_keys", "clients"):
+    for table in ("server_secrets", "signing_keys", "clients"):
         op.drop_table(table)
