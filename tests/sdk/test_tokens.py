@@ -1,0 +1,316 @@
+"""Token management against a scripted server (httpx.MockTransport): single flight, refresh, 401 handling,
+token endpoint errors, external mode, and what reaches the logs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+
+import httpx
+import pytest
+
+from barcode_cloud import (
+    ApiClient,
+    ApiException,
+    AsyncGenerateApi,
+    AsyncScanApi,
+    Configuration,
+    EncodeBarcodeType,
+    GenerateApi,
+    ScanApi,
+)
+from barcode_cloud.tokens import Token, TokenCache, cache_for
+
+from .mock_server import PNG, MockServer, run_threads
+
+
+def test_32_threads_first_call_make_one_token_request() -> None:
+    server = MockServer(token_delay=0.3)
+    clients = [server.client() for _ in range(32)]  # separate clients: the cache is per process
+
+    results = run_threads(32, lambda i: ScanApi(clients[i]).scan("http://img.test/a.png"))
+
+    assert all(not isinstance(r, Exception) for r in results), results
+    assert server.token_requests == 1
+    assert server.api_requests == 32
+    assert len(set(server.seen_tokens)) == 1
+    for c in clients:
+        c.close()
+
+
+async def test_100_tasks_first_call_make_one_token_request() -> None:
+    server = MockServer(token_delay=0.3)
+    async with server.async_client() as client:
+        api = AsyncScanApi(client)
+        results = await asyncio.gather(*(api.scan("http://img.test/a.png") for _ in range(100)))
+    assert all(r.barcodes and r.barcodes[0].barcode_value == "hello" for r in results)
+    assert server.token_requests == 1
+    assert server.api_requests == 100
+
+
+def test_threads_and_tasks_together_share_one_fetch() -> None:
+    server = MockServer(token_delay=0.3)
+
+    async def tasks() -> None:
+        async with server.async_client() as client:
+            await asyncio.gather(*(AsyncScanApi(client).scan("http://x/a.png") for _ in range(20)))
+
+    with server.client() as client:
+        loop_thread = threading.Thread(target=lambda: asyncio.run(tasks()))
+        loop_thread.start()
+        run_threads(8, lambda i: ScanApi(client).scan("http://x/a.png"))
+        loop_thread.join(30)
+    assert server.api_requests == 28
+    assert server.token_requests == 1
+
+
+def test_short_lived_tokens_are_refreshed_before_they_expire() -> None:
+    server = MockServer(lifetime=1.0)
+    with server.client() as client:
+        api = ScanApi(client)
+        deadline = time.monotonic() + 3.5
+        calls = 0
+        while time.monotonic() < deadline:
+            api.scan("http://x/a.png")
+            calls += 1
+            time.sleep(0.01)
+    assert server.api_401 == 0, "a token was used after its lifetime"
+    assert server.max_age_used <= 0.75 + 0.05, "refreshed a quarter of the lifetime before expiry"
+    # lifetime 1 s, refreshed at 0.625..0.75 s: 4 to 6 fetches in 3.5 s, not one per call
+    assert 4 <= server.token_requests <= 7, server.token_requests
+    assert calls > 50
+
+
+async def test_short_lived_tokens_async() -> None:
+    server = MockServer(lifetime=1.0)
+    async with server.async_client() as client:
+        api = AsyncScanApi(client)
+        deadline = time.monotonic() + 2.5
+        while time.monotonic() < deadline:
+            await asyncio.gather(*(api.scan("http://x/a.png") for _ in range(5)))
+            await asyncio.sleep(0.01)
+    assert server.api_401 == 0
+    assert server.max_age_used <= 0.75 + 0.05
+    assert 3 <= server.token_requests <= 6
+
+
+def test_a_401_gets_one_new_token_and_one_retry() -> None:
+    server = MockServer(api_failures=[401])
+    with server.client() as client:
+        image = GenerateApi(client).generate(EncodeBarcodeType.QR, "hi")
+    assert image == PNG
+    assert server.token_requests == 2
+    assert server.api_requests == 2
+    assert server.seen_tokens[0] != server.seen_tokens[1]
+
+
+def test_a_persistent_401_raises_after_one_refetch() -> None:
+    server = MockServer(reject_all=True)
+    with server.client() as client, pytest.raises(ApiException) as caught:
+        ScanApi(client).scan("http://x/a.png")
+    assert caught.value.status == 401
+    assert caught.value.error == "Unauthorized"
+    assert server.token_requests == 2
+    assert server.api_requests == 2
+
+
+async def test_a_persistent_401_raises_after_one_refetch_async() -> None:
+    server = MockServer(reject_all=True)
+    async with server.async_client() as client:
+        with pytest.raises(ApiException) as caught:
+            await AsyncGenerateApi(client).generate("QR", "x")
+    assert caught.value.status == 401
+    assert (server.token_requests, server.api_requests) == (2, 2)
+
+
+def test_many_concurrent_401s_share_one_refetch() -> None:
+    server = MockServer()
+    with server.client() as client:
+        api = ScanApi(client)
+        api.scan("http://x/a.png")  # token 1 cached
+        server.reject_before = 2  # the server now rejects token 1 (say, its key was revoked)
+        results = run_threads(16, lambda i: api.scan("http://x/a.png"))
+    assert all(not isinstance(r, Exception) for r in results), results
+    assert server.token_requests == 2
+
+
+def test_a_rejected_token_is_replaced_once_whoever_asks() -> None:
+    cache = TokenCache()
+    made: list[Token] = []
+
+    def fetch() -> Token:
+        made.append(Token.from_lifetime(f"t{len(made)}", 3600, time.monotonic()))
+        return made[-1]
+
+    first = cache.get_sync(fetch)
+    second = cache.get_sync(fetch, stale=first.value)
+    assert second.value != first.value
+    # A caller whose request with the first token came back 401 later: gets the second, no new fetch.
+    assert cache.get_sync(fetch, stale=first.value) is second
+    assert cache.get_sync(fetch) is second
+    assert len(made) == 2 == cache.fetches
+
+
+def test_token_deadlines_scale_with_the_lifetime() -> None:
+    now = time.monotonic()
+    short = Token.from_lifetime("SECRET-TOKEN", 4, now)
+    assert now + 2.5 <= short.refresh_at <= short.usable_until == now + 3
+    long = Token.from_lifetime("b", 3600, now)
+    assert long.usable_until == now + 3600 - 300
+    assert now + 3600 - 450 <= long.refresh_at <= long.usable_until
+    assert "SECRET-TOKEN" not in repr(short)
+
+
+def test_external_mode_sends_the_token_and_never_fetches() -> None:
+    server = MockServer()
+    config = Configuration(access_token="external-ok", host=server.host, token_url=server.token_url)
+    with ApiClient(config, transport=httpx.MockTransport(server.handle)) as client:
+        ScanApi(client).scan("http://x/a.png")
+        assert server.seen_tokens == ["external-ok"]
+    assert server.token_requests == 0
+
+
+def test_external_mode_401_raises_at_once() -> None:
+    server = MockServer()
+    config = Configuration(
+        access_token="expired-token", host=server.host, token_url=server.token_url, client_id="x", client_secret="y"
+    )
+    with ApiClient(config, transport=httpx.MockTransport(server.handle)) as client, pytest.raises(ApiException) as e:
+        ScanApi(client).scan("http://x/a.png")
+    assert e.value.status == 401
+    assert server.token_requests == 0
+    assert server.api_requests == 1
+
+
+def test_token_endpoint_503_twice_then_success() -> None:
+    server = MockServer(token_failures=[503, 503])
+    with server.client() as client:
+        result = ScanApi(client).scan("http://x/a.png")
+    assert result.barcodes is not None
+    assert server.token_requests == 3
+
+
+def test_token_endpoint_down_gives_up_after_the_retries() -> None:
+    server = MockServer(token_failures=[500] * 10)
+    with server.client(max_retries=2) as client, pytest.raises(ApiException) as caught:
+        ScanApi(client).scan("http://x/a.png")
+    assert caught.value.status == 500
+    assert server.token_requests == 3
+    assert server.api_requests == 0
+
+
+def test_wrong_secret_fails_fast_with_invalid_client() -> None:
+    server = MockServer()
+    with server.client(client_secret="wrong") as client, pytest.raises(ApiException) as caught:
+        ScanApi(client).scan("http://x/a.png")
+    assert caught.value.status == 401
+    assert caught.value.error == "invalid_client"
+    assert "invalid_client" in str(caught.value)
+    assert server.token_requests == 1, "a wrong secret is not retried"
+    assert server.api_requests == 0
+
+
+def test_wrong_secret_never_borrows_the_right_secrets_token() -> None:
+    server = MockServer()
+    with server.client() as good:
+        ScanApi(good).scan("http://x/a.png")
+    with server.client(client_secret="wrong") as bad, pytest.raises(ApiException):
+        ScanApi(bad).scan("http://x/a.png")
+
+
+def test_concurrent_callers_all_see_the_token_error() -> None:
+    server = MockServer(token_delay=0.2)
+    with server.client(client_secret="wrong") as client:
+        results = run_threads(10, lambda i: ScanApi(client).scan("http://x/a.png"))
+    assert all(isinstance(r, ApiException) and r.error == "invalid_client" for r in results)
+    assert server.token_requests == 1
+
+
+def test_connection_errors_on_the_token_endpoint_are_retried() -> None:
+    server = MockServer()
+    failures = [httpx.ConnectError("refused"), httpx.ConnectError("refused")]
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/connect/token" and failures:
+            raise failures.pop(0)
+        return server.handle(request)
+
+    with ApiClient(server.config(), transport=httpx.MockTransport(flaky)) as client:
+        ScanApi(client).scan("http://x/a.png")
+    assert server.token_requests == 1 and not failures
+
+
+def test_api_429_honours_retry_after_and_503_is_retried() -> None:
+    server = MockServer(api_failures=[429, 503], retry_after="0.2")
+    with server.client() as client:
+        started = time.monotonic()
+        ScanApi(client).scan("http://x/a.png")
+        elapsed = time.monotonic() - started
+    assert server.api_requests == 3
+    assert elapsed >= 0.35  # two Retry-After waits of 0.2 s
+
+
+def test_retry_after_is_capped() -> None:
+    server = MockServer(api_failures=[429], retry_after="3600")
+    with server.client(retry_after_max=0.1) as client:
+        started = time.monotonic()
+        ScanApi(client).scan("http://x/a.png")
+    assert time.monotonic() - started < 2
+
+
+def test_api_gives_up_after_max_retries() -> None:
+    server = MockServer(api_failures=[503] * 10)
+    with server.client(max_retries=2) as client, pytest.raises(ApiException) as caught:
+        ScanApi(client).scan("http://x/a.png")
+    assert caught.value.status == 503
+    assert server.api_requests == 3
+
+
+def test_api_connection_errors_are_retried_then_reported() -> None:
+    server = MockServer()
+    attempts = []
+
+    def down(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/connect/token":
+            return server.handle(request)
+        attempts.append(1)
+        raise httpx.ConnectError("connection refused")
+
+    client = ApiClient(server.config(max_retries=2), transport=httpx.MockTransport(down))
+    with client, pytest.raises(ApiException) as caught:
+        ScanApi(client).scan("http://x/a.png")
+    assert caught.value.status == 0
+    assert "ConnectError" in str(caught.value.reason)
+    assert len(attempts) == 3
+
+
+def test_access_token_property_uses_the_shared_cache() -> None:
+    server = MockServer()
+    config = server.config()
+    with server.client() as client:
+        ScanApi(client).scan("http://x/a.png")
+    # The property shares the cache with the client: no new fetch.
+    assert config.access_token == server.seen_tokens[0]
+    assert server.token_requests == 1
+    assert cache_for(config).fetches == 1
+
+
+def test_debug_logs_hold_no_secret_and_no_token(caplog: pytest.LogCaptureFixture) -> None:
+    server = MockServer(api_failures=[401])
+    caplog.set_level(logging.DEBUG)  # every logger: ours, httpx, httpcore
+    with server.client() as client:
+        client.configuration.debug = True
+        GenerateApi(client).generate("QR", "hello")
+        ScanApi(client).scan("http://x/a.png")
+    with server.client(client_secret="wrong-" + server.secret) as bad, pytest.raises(ApiException) as caught:
+        ScanApi(bad).scan("http://x/a.png")
+    logging.getLogger("barcode_cloud").setLevel(logging.NOTSET)
+    text = "\n".join(f"{r.name} {r.getMessage()}" for r in caplog.records)
+    assert "token fetched" in text and "401" in text, "DEBUG logging was on"
+    secrets = [server.secret, *server.issued]
+    for secret in secrets:
+        assert secret not in text
+        assert secret not in repr(server.config())
+        assert secret not in str(caught.value) and secret not in repr(caught.value)
