@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import logging
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,7 +12,8 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from barcode_cloud_server.api.xml import to_xml
+from barcode_cloud.models import ApiError, ApiErrorResponse
+from barcode_cloud.models.base import WireModel
 from barcode_cloud_server.engine.errors import EngineError
 
 log = logging.getLogger("barcode_cloud.api")
@@ -59,27 +60,30 @@ def wants_xml(request: Request) -> bool:
     return "application/json" not in accept or accept.find("xml") < accept.find("application/json")
 
 
-def model_response(request: Request, root_name: str, data: dict[str, Any], status: int = 200) -> Response:
-    """Render one of the spec's models (in its JSON shape) as JSON or XML."""
+def model_response(request: Request, model: WireModel, status: int = 200) -> Response:
+    """Render one of the spec's models as JSON, or as XML when the client asks for it."""
     if wants_xml(request):
-        return Response(to_xml(root_name, data), status, media_type="application/xml")
-    return Response(json.dumps(data, ensure_ascii=False), status, media_type="application/json")
+        return Response(model.to_xml(), status, media_type="application/xml")
+    return Response(model.to_json(), status, media_type="application/json")
 
 
 def problem_response(request: Request, problem: ApiProblem) -> Response:
-    error: dict[str, Any] = {"code": problem.code, "message": problem.message}
-    if problem.description:
-        error["description"] = problem.description
-    error["dateTime"] = datetime.now(UTC).isoformat().replace("+00:00", "Z")
-    body = {"requestId": getattr(request.state, "request_id", None), "error": error}
-    response = model_response(request, "ApiErrorResponse", body, problem.status)
+    error = ApiError(
+        code=problem.code,
+        message=problem.message,
+        description=problem.description,
+        date_time=datetime.now(UTC).replace(microsecond=0),
+    )
+    body = ApiErrorResponse(request_id=getattr(request.state, "request_id", None), error=error)
+    response = model_response(request, body, problem.status)
     response.headers.update(problem.headers)
     return response
 
 
-def _describe_validation(exc: RequestValidationError) -> str:
+def describe_validation_errors(errors: Iterable[Mapping[str, Any]]) -> str:
+    """pydantic's errors as one readable line: ``barcodeType: Input should be 'QR', ...``."""
     parts = []
-    for err in exc.errors():
+    for err in errors:
         where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "form"))
         parts.append(f"{where or 'request'}: {err.get('msg', 'invalid')}")
     return "; ".join(parts) or "invalid request"
@@ -96,7 +100,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
-        return problem_response(request, ApiProblem(400, _describe_validation(exc)))
+        return problem_response(request, ApiProblem(400, describe_validation_errors(exc.errors())))
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)

@@ -1,0 +1,54 @@
+"""Request bodies of the spec's models, in JSON or XML (as the Content-Type says), with a size limit."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from defusedxml import ElementTree as SafeElementTree
+from defusedxml.common import DefusedXmlException
+from fastapi import Request
+from pydantic import ValidationError
+
+from barcode_cloud.models.base import WireModel
+from barcode_cloud.models.xml import from_element
+from barcode_cloud_server.api.errors import ApiProblem, describe_validation_errors
+
+M = TypeVar("M", bound=WireModel)
+
+
+async def read_limited(request: Request, limit: int) -> bytes:
+    """The whole body, or a 413 as soon as it passes ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise ApiProblem(413, f"the request body is larger than the limit of {limit} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise ApiProblem(413, f"the request body is larger than the limit of {limit} bytes")
+    return bytes(body)
+
+
+def parse_model(cls: type[M], body: bytes, content_type: str) -> M:
+    """``cls`` from a JSON or XML body; every problem is a 400 that says what is wrong."""
+    kind = content_type.split(";")[0].strip().lower()
+    if not body.strip():
+        raise ApiProblem(400, f"the request body is empty; send {cls.__xml_name__} as JSON or XML")
+    try:
+        if kind in ("application/xml", "text/xml") or kind.endswith("+xml"):
+            try:
+                # defusedxml refuses DTDs, entity expansion and external references.
+                root = SafeElementTree.fromstring(body, forbid_dtd=True)
+            except (SafeElementTree.ParseError, DefusedXmlException) as exc:
+                raise ApiProblem(400, f"the XML body could not be parsed: {exc}") from None
+            return cls.model_validate(from_element(cls, root))
+        if kind in ("application/json", "") or kind.endswith("+json"):
+            return cls.model_validate_json(body)
+    except ValidationError as exc:
+        raise ApiProblem(400, f"invalid {cls.__xml_name__}: {describe_validation_errors(exc.errors())}") from None
+    raise ApiProblem(415, f"unsupported Content-Type {kind!r}; use application/json or application/xml")
+
+
+async def read_model(request: Request, cls: type[M], limit: int) -> M:
+    body = await read_limited(request, limit)
+    return parse_model(cls, body, request.headers.get("content-type", ""))
