@@ -8,7 +8,7 @@ from collections.abc import Callable
 from barcode_cloud_server.engine import datacheck as dc
 from barcode_cloud_server.engine import zintenc
 from barcode_cloud_server.engine.errors import InvalidBarcodeData, InvalidOption
-from barcode_cloud_server.engine.geometry import Geometry, side_by_side
+from barcode_cloud_server.engine.geometry import Geometry, rect_array, side_by_side
 from barcode_cloud_server.engine.symbologies import Symbology
 
 Builder = Callable[[Symbology, str], tuple[Geometry, str]]
@@ -35,7 +35,7 @@ def patch_code(row: Symbology, data: str) -> tuple[Geometry, str]:
         width = _PATCH_WIDE if kind == "W" else _PATCH_NARROW
         rects.append((x, 0.0, width, _PATCH_HEIGHT))
         x += width + (_PATCH_SPACE if i < 3 else 0.0)
-    return Geometry(width=x + _PATCH_QUIET, height=_PATCH_HEIGHT, rects=rects), prepared.canonical
+    return Geometry(width=x + _PATCH_QUIET, height=_PATCH_HEIGHT, rects=rect_array(rects)), prepared.canonical
 
 
 _COUPON = re.compile(r"(\d{11,12})(\(\d{2,4}\).+)")

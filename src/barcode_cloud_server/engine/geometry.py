@@ -19,7 +19,8 @@ class Geometry:
     """Total width in X, quiet zones included."""
     height: float
     """Total height in X, quiet zones included."""
-    rects: list[Rect] = field(default_factory=list)
+    rects: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 4)))
+    """(N, 4) rectangles: x, y, width, height in X."""
     hexagons: list[Disc] = field(default_factory=list)
     circles: list[Disc] = field(default_factory=list)
     rings: list[tuple[float, float, float, float]] = field(default_factory=list)
@@ -30,29 +31,44 @@ class Geometry:
     stretch_bars: bool = True
     """Whether bars may grow taller to fill an asked height (1D); 2D symbols keep square modules."""
 
-    def matrix_rects(self) -> list[Rect]:
-        """The matrix as horizontal runs (for SVG and geometry consumers)."""
+    def matrix_rects(self) -> npt.NDArray[np.float64]:
+        """The rectangles to draw: ``rects``, or the matrix as horizontal runs."""
         if self.matrix is None:
             return self.rects
-        out: list[Rect] = []
+        out: list[npt.NDArray[np.float64]] = []
         q = float(self.quiet)
         for y, row in enumerate(self.matrix):
-            padded = np.concatenate(([False], row, [False]))
-            edges = np.flatnonzero(padded[1:] != padded[:-1])
-            for start, stop in zip(edges[::2], edges[1::2], strict=True):
-                out.append((q + float(start), q + float(y), float(stop - start), 1.0))
-        return out
+            starts, stops = runs(row)
+            if len(starts):
+                block = np.empty((len(starts), 4))
+                block[:, 0] = starts + q
+                block[:, 1] = y + q
+                block[:, 2] = stops - starts
+                block[:, 3] = 1.0
+                out.append(block)
+        return np.concatenate(out) if out else np.zeros((0, 4))
+
+
+def runs(row: BoolMatrix) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Start and stop indices of the runs of True in a 1D boolean array."""
+    padded = np.concatenate(([False], row, [False]))
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    return edges[::2], edges[1::2]
+
+
+def rect_array(rects: list[Rect]) -> npt.NDArray[np.float64]:
+    return np.asarray(rects, dtype=np.float64).reshape(-1, 4)
 
 
 def side_by_side(left: Geometry, right: Geometry, gap: float) -> Geometry:
     """Place two symbols on one baseline (top-aligned), ``gap`` X apart."""
-    rects = list(left.matrix_rects() if left.matrix is not None else left.rects)
     dx = left.width + gap
-    rects += [(x + dx, y, w, h) for (x, y, w, h) in (right.matrix_rects() if right.matrix is not None else right.rects)]
+    moved = right.matrix_rects().copy()
+    moved[:, 0] += dx
     return Geometry(
         width=left.width + gap + right.width,
         height=max(left.height, right.height),
-        rects=rects,
+        rects=np.concatenate((left.matrix_rects(), moved)),
         hexagons=left.hexagons + [(x + dx, y, d) for (x, y, d) in right.hexagons],
         circles=left.circles + [(x + dx, y, d) for (x, y, d) in right.circles],
         rings=left.rings + [(x + dx, y, d, s) for (x, y, d, s) in right.rings],

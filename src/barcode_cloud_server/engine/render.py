@@ -10,16 +10,18 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+import numpy.typing as npt
+from PIL import Image, ImageDraw
 
 from barcode_cloud_server.engine.colors import RGBA
 from barcode_cloud_server.engine.errors import InvalidOption
 from barcode_cloud_server.engine.geometry import Geometry
+from barcode_cloud_server.engine.png import encode_palette_png
+from barcode_cloud_server.engine.text import draw_text, metrics, text_width
 
 MAX_SIDE = 10_000
 MAX_PIXELS = 40_000_000
@@ -63,16 +65,6 @@ class Layout:
     text: str | None
 
 
-@cache
-def _font_path() -> str:
-    return str(resources.files("barcode_cloud_server.engine").joinpath("fonts/DejaVuSans.ttf"))
-
-
-@cache
-def font(size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(_font_path(), size)
-
-
 def _check_size(w: float, h: float) -> None:
     if w > MAX_SIDE or h > MAX_SIDE:
         raise InvalidOption(f"image size {math.ceil(w)}x{math.ceil(h)} px is too large: at most {MAX_SIDE} px a side")
@@ -83,11 +75,10 @@ def _check_size(w: float, h: float) -> None:
 
 
 def _fit_text(text: str, size: int, max_width: float) -> int:
-    while size > 6 and font(size).getlength(text) > max_width:
-        size = max(6, int(size * max_width / max(font(size).getlength(text), 1.0)))
-        if font(size).getlength(text) <= max_width:
-            break
-        size -= 1
+    width = text_width(text, size)
+    while size > 6 and width > max_width:
+        size = max(6, min(size - 1, int(size * max_width / max(width, 1.0))))
+        width = text_width(text, size)
     return size
 
 
@@ -104,7 +95,9 @@ def layout(geo: Geometry, opts: RenderOptions, width_px: float | None, height_px
     font_px = max(10, min(round(6 * max(mx, 1.0)), 96)) if text else 0
     if text:
         font_px = _fit_text(text, font_px, max(gw * mx, 40.0) * 1.2 if width_px is None else width_px)
-    band = round(font_px * 1.3) + int(max(mx, 1.0)) if text else 0
+    gap = int(max(mx, 1.0))
+    ascent, descent = metrics(font_px) if text else (0, 0)
+    band = ascent + descent + gap if text else 0
     if height_px is not None:
         avail = max(height_px - band, 1.0)
         if geo.stretch_bars:
@@ -120,7 +113,7 @@ def layout(geo: Geometry, opts: RenderOptions, width_px: float | None, height_px
         my = float(opts.module_px) if geo.stretch_bars and width_px is not None else mx
     canvas_w = round(width_px) if width_px is not None else math.ceil(gw * mx)
     if text and width_px is None:
-        canvas_w = max(canvas_w, math.ceil(font(font_px).getlength(text)) + 2 * int(mx))
+        canvas_w = max(canvas_w, math.ceil(text_width(text, font_px)) + 2 * int(mx))
     body_h = gh * my
     canvas_h = round(height_px) if height_px is not None else math.ceil(body_h) + band
     if canvas_w < 1 or canvas_h < 1:
@@ -130,10 +123,10 @@ def layout(geo: Geometry, opts: RenderOptions, width_px: float | None, height_px
     free_h = canvas_h - band - body_h
     if opts.text_above:
         oy = band + math.floor(free_h / 2)
-        text_y = oy - int(max(mx, 1.0)) - font_px * 0.3
+        text_y: float = oy - gap - descent
     else:
         oy = math.floor(free_h / 2)
-        text_y = oy + body_h + int(max(mx, 1.0)) + font_px * 1.0
+        text_y = oy + body_h + gap + ascent
     return Layout(canvas_w, canvas_h, mx, my, float(ox), float(oy), font_px, text_y, text)
 
 
@@ -170,13 +163,10 @@ def _draw_mask(geo: Geometry, lay: Layout) -> tuple[np.ndarray, bool]:
         h, w = block.shape
         h, w = min(h, lay.canvas_h - y0), min(w, lay.canvas_w - x0)
         mask[y0 : y0 + h, x0 : x0 + w][block[:h, :w]] = 255
-    else:
-        for x, y, w, h in geo.rects:
-            x0, x1 = round(ox + x * mx), round(ox + (x + w) * mx)
-            y0, y1 = round(oy + y * my), round(oy + (y + h) * my)
-            mask[max(y0, 0) : y1, max(x0, 0) : x1] = 255
-    image: Image.Image | None = None
-    if geo.hexagons or geo.circles or geo.rings or lay.text:
+    elif len(geo.rects):
+        _fill_rects(mask, geo.rects, lay)
+    if geo.hexagons or geo.circles or geo.rings:
+        binary = False
         image = Image.fromarray(mask, "L")
         draw = ImageDraw.Draw(image)
         for cx, cy, d in geo.hexagons:
@@ -194,33 +184,53 @@ def _draw_mask(geo: Geometry, lay: Layout) -> tuple[np.ndarray, bool]:
         for cx, cy, d, stroke in geo.rings:
             r = d / 2 * mx
             px, py = ox + cx * mx, oy + cy * my
+            half = stroke * mx / 2
             draw.ellipse(
-                (
-                    px - r - stroke * mx / 2,
-                    py - r - stroke * mx / 2,
-                    px + r + stroke * mx / 2,
-                    py + r + stroke * mx / 2,
-                ),
+                (px - r - half, py - r - half, px + r + half, py + r + half),
                 outline=255,
                 width=max(1, round(stroke * mx)),
             )
-        if lay.text:
-            draw.text((lay.canvas_w / 2, lay.text_y), lay.text, fill=255, font=font(lay.font_px), anchor="ms")
-            binary = False
-        if geo.hexagons or geo.circles or geo.rings:
-            binary = False
-        mask = np.asarray(image)
+        mask = np.array(image)
+    if lay.text:
+        draw_text(mask, lay.text, lay.font_px, lay.canvas_w / 2, lay.text_y)
     return mask, binary
 
 
+def _fill_rects(mask: npt.NDArray[np.uint8], rects: npt.NDArray[np.float64], lay: Layout) -> None:
+    """Fill rectangles, vectorised per band of equal top and bottom (one band for a linear symbol)."""
+    h, w = mask.shape
+    x0 = np.rint(lay.ox + rects[:, 0] * lay.mx).astype(np.int64)
+    x1 = np.rint(lay.ox + (rects[:, 0] + rects[:, 2]) * lay.mx).astype(np.int64)
+    y0 = np.rint(lay.oy + rects[:, 1] * lay.my).astype(np.int64)
+    y1 = np.rint(lay.oy + (rects[:, 1] + rects[:, 3]) * lay.my).astype(np.int64)
+    np.clip(x0, 0, w, out=x0)
+    np.clip(x1, 0, w, out=x1)
+    np.clip(y0, 0, h, out=y0)
+    np.clip(y1, 0, h, out=y1)
+    bands = y0 * (h + 1) + y1
+    unique = np.unique(bands)
+    for band in unique.tolist():
+        if len(unique) == 1:
+            xs0, xs1 = x0, x1
+        else:
+            sel = bands == band
+            xs0, xs1 = x0[sel], x1[sel]
+        top, bottom = band // (h + 1), band % (h + 1)
+        if bottom <= top:
+            continue
+        edges = np.bincount(xs0, minlength=w + 1) - np.bincount(xs1, minlength=w + 1)
+        line = (np.cumsum(edges[:w]) > 0).view(np.uint8) * np.uint8(255)
+        np.bitwise_or(mask[top:bottom], line, out=mask[top:bottom])
+
+
+@lru_cache(maxsize=64)
 def _palette(fg: RGBA, bg: RGBA, binary: bool) -> tuple[list[int], bool]:
     alpha = fg[3] < 255 or bg[3] < 255
     steps = 2 if binary else 256
     pal: list[int] = []
     for i in range(steps):
         t = i / (steps - 1)
-        col = [round(bg[c] + (fg[c] - bg[c]) * t) for c in range(4 if alpha else 3)]
-        pal.extend(col)
+        pal.extend(round(bg[c] + (fg[c] - bg[c]) * t) for c in range(4 if alpha else 3))
     return pal, alpha
 
 
@@ -238,12 +248,14 @@ def render_raster(geo: Geometry, opts: RenderOptions) -> bytes:
         mask = np.asarray(mask_img)
         binary = False
     _check_size(mask.shape[1], mask.shape[0])
-    if binary:
-        mask = (mask > 127).astype(np.uint8)
-    image = Image.fromarray(mask, "L")
     pal, alpha = _palette(opts.foreground, opts.background, binary)
+    if binary:
+        mask = (mask > 127).view(np.uint8)
+    if opts.image_format == "Png":
+        return encode_palette_png(mask, pal, alpha, opts.dpi, 1 if binary else 8)
+    image = Image.fromarray(mask, "L")
     image.putpalette(pal, "RGBA" if alpha else "RGB")
-    return _encode(image, opts, alpha, binary)
+    return _encode(image, opts, alpha)
 
 
 def _fit(img: Image.Image, width: float | None, height: float | None) -> Image.Image:
@@ -257,12 +269,12 @@ def _fit(img: Image.Image, width: float | None, height: float | None) -> Image.I
     return canvas
 
 
-def _encode(image: Image.Image, opts: RenderOptions, alpha: bool, binary: bool) -> bytes:
+def _encode(image: Image.Image, opts: RenderOptions, alpha: bool) -> bytes:
     fmt = opts.image_format
     out = io.BytesIO()
     dpi = (opts.dpi, opts.dpi)
     if fmt == "Png":
-        image.save(out, "PNG", dpi=dpi, compress_level=1 if binary else 6, bits=1 if binary else 8)
+        image.save(out, "PNG", dpi=dpi)
     elif fmt == "Jpeg":
         image.convert("RGB").save(out, "JPEG", dpi=dpi, quality=95)
     elif fmt == "Gif":
@@ -331,7 +343,7 @@ def render_svg(geo: Geometry, opts: RenderOptions) -> bytes:
     rects = geo.matrix_rects() if geo.matrix is not None else geo.rects
     parts.extend(
         f'<rect x="{_num(ox + x * mx)}" y="{_num(oy + y * my)}" width="{_num(w * mx)}" height="{_num(h * my)}"/>\n'
-        for x, y, w, h in rects
+        for x, y, w, h in rects.tolist()
     )
     for cx, cy, d in geo.hexagons:
         r = d / 2 * mx

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+import numpy.typing as npt
 import zint
 
 from barcode_cloud_server.engine.errors import InvalidBarcodeData, InvalidOption
-from barcode_cloud_server.engine.geometry import Geometry
+from barcode_cloud_server.engine.geometry import Geometry, rect_array, runs
 
 # Square-module 2D symbologies read straight from encoded_data, with their quiet zones in X.
 MATRIX_QUIET: dict[str, int] = {
@@ -106,28 +107,61 @@ def _encode(sym: zint.Symbol, job: ZintJob, type_name: str) -> None:
         raise InvalidBarcodeData(f"{type_name}: {exc}") from None
 
 
+# Single-row symbologies whose vector output carries more than the bars (guard bars, bearer bars).
+_VECTOR_ONLY = frozenset({"EANX", "EANX_CHK", "UPCA", "UPCA_CHK", "UPCE", "UPCE_CHK", "ISBNX", "ITF14", "EANX_CC"})
+_LINEAR_QUIET: dict[str, tuple[float, float, float, float]] = {}
+
+
 def encode(job: ZintJob, type_name: str) -> Geometry:
     sym = _make_symbol(job)
     _encode(sym, job, type_name)
     quiet = MATRIX_QUIET.get(job.symbology)
     if quiet is not None:
         return _matrix_geometry(sym, quiet)
+    if sym.rows == 1 and job.symbology not in _VECTOR_ONLY:
+        return _linear_geometry(sym, job.symbology)
     return _vector_geometry(sym)
 
 
-def _matrix_geometry(sym: zint.Symbol, quiet: int) -> Geometry:
+def _bits(sym: zint.Symbol) -> npt.NDArray[np.bool_]:
     rows, cols = sym.rows, sym.width
     raw = np.frombuffer(bytes(sym.encoded_data), dtype=np.uint8).reshape(200, -1)[:rows]
-    bits = np.unpackbits(raw, axis=1, bitorder="little")[:, :cols].astype(bool)
+    return np.unpackbits(raw, axis=1, bitorder="little")[:, :cols].astype(bool)
+
+
+def _matrix_geometry(sym: zint.Symbol, quiet: int) -> Geometry:
+    bits = _bits(sym)
+    rows, cols = bits.shape
     return Geometry(
         width=float(cols + 2 * quiet), height=float(rows + 2 * quiet), matrix=bits, quiet=quiet, stretch_bars=False
     )
 
 
+def _linear_geometry(sym: zint.Symbol, symbology: str) -> Geometry:
+    """One row of bars, read from encoded_data; quiet zones as zint's vector output puts them (cached)."""
+    row = _bits(sym)[0]
+    height = float(sym.height)
+    key = f"{symbology}/{height}"
+    quiet = _LINEAR_QUIET.get(key)
+    if quiet is None:
+        vec = _vector_geometry(sym)
+        left = float(vec.rects[:, 0].min()) if len(vec.rects) else 0.0
+        top = float(vec.rects[:, 1].min()) if len(vec.rects) else 0.0
+        quiet = (left, vec.width - left - sym.width, top, vec.height - top - height)
+        _LINEAR_QUIET[key] = quiet
+    starts, stops = runs(row)
+    rects = np.empty((len(starts), 4))
+    rects[:, 0] = starts + quiet[0]
+    rects[:, 1] = quiet[2]
+    rects[:, 2] = stops - starts
+    rects[:, 3] = height
+    return Geometry(width=quiet[0] + sym.width + quiet[1], height=quiet[2] + height + quiet[3], rects=rects)
+
+
 def _vector_geometry(sym: zint.Symbol) -> Geometry:
     sym.buffer_vector()
     vec = sym.vector
-    rects = [(r.x / 2, r.y / 2, r.width / 2, r.height / 2) for r in vec.rectangles]
+    rects = rect_array([(r.x / 2, r.y / 2, r.width / 2, r.height / 2) for r in vec.rectangles])
     hexagons = [(h.x / 2, h.y / 2, h.diameter / 2) for h in vec.hexagons]
     circles = [(c.x / 2, c.y / 2, c.diameter / 2) for c in vec.circles if not c.width]
     rings = [(c.x / 2, c.y / 2, c.diameter / 2, c.width / 2) for c in vec.circles if c.width]
