@@ -38,6 +38,7 @@ def patch_code(row: Symbology, data: str) -> tuple[Geometry, str]:
     return Geometry(width=x + _PATCH_QUIET, height=_PATCH_HEIGHT, rects=rect_array(rects)), prepared.canonical
 
 
+_COUPON_RIGHT_QUIET = 10.0
 _COUPON = re.compile(r"(\d{11,12})(\(\d{2,4}\).+)")
 
 
@@ -56,7 +57,9 @@ def _coupon(row: Symbology, data: str, ai: str, second: str) -> tuple[Geometry, 
         row.name,
     )
     text = upc + gs1.canonical
-    return side_by_side(left, right, gap=0.0), text
+    combined = side_by_side(left, right, gap=0.0)
+    combined.width += _COUPON_RIGHT_QUIET  # DataBar has no quiet zone of its own; keep the right edge clear
+    return combined, text
 
 
 def coupon_code128(row: Symbology, data: str) -> tuple[Geometry, str]:
