@@ -89,7 +89,9 @@ def load_image_bytes(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as im:
+            Image.init()
+            formats = [f for f in ACCEPTED_FORMATS if f in Image.OPEN]
+            with Image.open(io.BytesIO(data), formats=formats) as im:
                 n_frames = int(getattr(im, "n_frames", 1) or 1)
                 for index in range(min(n_frames, MAX_PAGES)):
                     if index:

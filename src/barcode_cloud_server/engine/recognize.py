@@ -28,7 +28,13 @@ import zxingcpp
 from barcode_cloud_server.engine import recognize_passes as rp
 from barcode_cloud_server.engine.datacheck import upce_to_upca
 from barcode_cloud_server.engine.images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, load_image_bytes
-from barcode_cloud_server.engine.recognize_types import Wanted, checksum, resolve, spec_type
+from barcode_cloud_server.engine.recognize_types import (
+    Wanted,
+    checksum,
+    escape_non_graphical,
+    resolve,
+    spec_type,
+)
 
 try:  # ZBar is optional at run time: without libzbar0 the passes that use it are skipped.
     from pyzbar import pyzbar as _pyzbar
@@ -59,7 +65,7 @@ _ZBAR_FORMATS = {
     "UPCE": "UPCE",
     "ISBN13": "ISBN",
 }
-_ZBAR_WANTS = ("EAN13", "EAN8", "UPCA", "UPCE", "ISBN", "EANUPC")
+_ZBAR_WANTS = ("EAN13", "EAN8", "UPCA", "UPCE", "ISBN", "EANUPC", "QRCode")
 _MAX_UPSCALED_PIXELS = 12_000_000
 
 
@@ -95,6 +101,8 @@ class _Pass:
     binarizer: zxingcpp.Binarizer = zxingcpp.Binarizer.LocalAverage
     linear_only: bool = False
     matrix_only: bool = False
+    trusted: bool = False  # the same pixels seen otherwise (inverted, turned, zxing's own binarizers)
+    only: tuple[str, ...] = ()  # zxing-cpp formats this pass is for (empty: all wanted)
 
 
 def _one(make: Callable[[np.ndarray], rp.Variant]) -> Callable[[np.ndarray], list[rp.Variant]]:
@@ -134,6 +142,11 @@ def _then(
     return lambda g: [rp.chain(v, second) for v in first(g)]
 
 
+def _right_angles(g: np.ndarray) -> list[rp.Variant]:
+    """Quarter turns, for readers that only read upright symbols (zxing-cpp's MaxiCode)."""
+    return [rp.quarter_turned(g, k) for k in (1, 2, 3)]
+
+
 def _tiles(g: np.ndarray) -> list[rp.Variant]:
     side = max(g.shape)
     if side < 1600:
@@ -147,9 +160,9 @@ FIXED = zxingcpp.Binarizer.FixedThreshold
 _P: dict[str, _Pass] = {
     p.name: p
     for p in (
-        _Pass("inverted", "inv", _one(rp.inverted), linear_only=True),
-        _Pass("histogram", "bin", _one(rp.original), binarizer=GH),
-        _Pass("fixed", "bin2", _one(rp.original), binarizer=FIXED),
+        _Pass("inverted", "inv", _one(rp.inverted), linear_only=True, trusted=True),
+        _Pass("histogram", "bin", _one(rp.original), binarizer=GH, trusted=True),
+        _Pass("fixed", "bin2", _one(rp.original), binarizer=FIXED, trusted=True),
         _Pass("up2", "up", _upscale(2.0)),
         _Pass("up2-histogram", "up", _upscale(2.0), binarizer=GH),
         _Pass("up3-histogram", "up3", _upscale(3.0), binarizer=GH),
@@ -165,14 +178,35 @@ _P: dict[str, _Pass] = {
         _Pass("stretched", "norm2", _one(rp.stretched), binarizer=GH),
         _Pass("equalized", "norm2", _one(rp.equalized)),
         _Pass("sharpened", "sharp", _one(rp.sharpened)),
-        _Pass("sharpened-up2", "sharp-up", _then(_upscale(2.0), rp.sharpened), binarizer=GH),
+        _Pass("sharpened-strong", "sharp2", _one(lambda g: rp.sharpened(g, 5, 150))),
+        _Pass("up2-sharpened", "sharp-up", _then(_upscale(2.0), rp.sharpened)),
+        _Pass("up2-sharpened-histogram", "sharp-up", _then(_upscale(2.0), rp.sharpened), binarizer=GH),
+        _Pass("normalized-up2", "norm-up", _then(_one(rp.local_normalized), lambda g: rp.scaled(g, 2.0))),
+        _Pass(
+            "normalized-up2-histogram",
+            "norm-up",
+            _then(_one(rp.local_normalized), lambda g: rp.scaled(g, 2.0)),
+            binarizer=GH,
+        ),
+        _Pass("normalized-wide", "norm-wide", _one(lambda g: rp.local_normalized(g, 30))),
+        _Pass("up3", "up3", _upscale(3.0)),
+        _Pass("up1.5", "up15", _upscale(1.5)),
+        _Pass("up1.5-histogram", "up15", _upscale(1.5), binarizer=GH),
+        _Pass("zbar-up1.5", "zbar-up15", _upscale(1.5), reader="zbar"),
+        _Pass("zbar-sharp-strong", "zbar-sharp2", _one(lambda g: rp.sharpened(g, 5, 150)), reader="zbar"),
+        _Pass(
+            "zbar-normalized-up2",
+            "zbar-norm-up",
+            _then(_one(rp.local_normalized), lambda g: rp.scaled(g, 2.0)),
+            reader="zbar",
+        ),
         _Pass("blurred", "smooth", _one(lambda g: rp.blurred(g, 1.5))),
         _Pass("blurred-histogram", "smooth", _one(lambda g: rp.blurred(g, 1.0)), binarizer=GH),
         _Pass("median", "smooth2", _one(rp.median)),
-        _Pass("deskewed", "rot", _deskew),
-        _Pass("turned-15", "rot2", _turns(15, -15), linear_only=True),
-        _Pass("turned-30", "rot2", _turns(30, -30), linear_only=True),
-        _Pass("turned-45", "rot2", _turns(45), linear_only=True),
+        _Pass("deskewed", "rot", _deskew, trusted=True),
+        _Pass("turned-15", "rot2", _turns(15, -15), linear_only=True, trusted=True),
+        _Pass("turned-30", "rot2", _turns(30, -30), linear_only=True, trusted=True),
+        _Pass("turned-45", "rot2", _turns(45), linear_only=True, trusted=True),
         _Pass("inverted-up2", "inv-up", _then(_one(rp.inverted), lambda g: rp.scaled(g, 2.0)), matrix_only=True),
         _Pass(
             "inverted-up2-histogram",
@@ -181,7 +215,8 @@ _P: dict[str, _Pass] = {
             binarizer=GH,
             matrix_only=True,
         ),
-        _Pass("tiles", "tiles", _tiles),
+        _Pass("tiles", "tiles", _tiles, trusted=True),
+        _Pass("right-angles", "rot3", _right_angles, trusted=True, only=("MaxiCode",)),
     )
 }
 
@@ -190,12 +225,13 @@ _PLANS: Mapping[tuple[Mode, ImageKind], tuple[str, ...]] = {}
 
 def _plan(mode: Mode, kind: ImageKind) -> tuple[str, ...]:
     if mode is Mode.FAST:
-        return ("inverted",) if kind is not ImageKind.CLEAR_IMAGE else ()
+        return ("inverted", "right-angles") if kind is not ImageKind.CLEAR_IMAGE else ("right-angles",)
     if kind is ImageKind.CLEAR_IMAGE:
-        normal: tuple[str, ...] = ("inverted", "histogram", "fixed", "up2", "down2")
+        normal: tuple[str, ...] = ("right-angles", "inverted", "histogram", "fixed", "up2", "down2")
         extra: tuple[str, ...] = ("up2-histogram", "deskewed", "turned-15", "turned-30", "turned-45", "tiles")
     elif kind is ImageKind.SCANNED_DOCUMENT:
         normal = (
+            "right-angles",
             "inverted",
             "histogram",
             "fixed",
@@ -224,24 +260,33 @@ def _plan(mode: Mode, kind: ImageKind) -> tuple[str, ...]:
             "blurred-histogram",
             "zbar-down2",
             "zbar-normalized",
-            "sharpened-up2",
+            "up2-sharpened-histogram",
             "inverted-up2",
             "inverted-up2-histogram",
         )
     else:
         normal = (
+            "right-angles",
             "inverted",
             "histogram",
             "up2-histogram",
             "zbar",
+            "up2-sharpened",
+            "normalized-up2-histogram",
             "normalized",
             "up2",
+            "up3",
             "sharpened",
             "zbar-up2",
+            "up1.5",
+            "normalized-wide",
+            "zbar-sharp-strong",
             "deskewed",
             "down2",
-            "blurred",
+            "blurred-histogram",
             "zbar-sharp",
+            "zbar-up1.5",
+            "zbar-normalized-up2",
             "fixed",
             "equalized",
             "turned-15",
@@ -250,14 +295,17 @@ def _plan(mode: Mode, kind: ImageKind) -> tuple[str, ...]:
             "inverted-up2",
             "inverted-up2-histogram",
             "zbar-normalized",
-            "normalized-histogram",
         )
         extra = (
+            "up2-sharpened-histogram",
+            "normalized-up2",
             "up3-histogram",
-            "sharpened-up2",
+            "up1.5-histogram",
+            "sharpened-strong",
+            "normalized-histogram",
+            "blurred",
             "down3",
             "stretched",
-            "blurred-histogram",
             "zbar-down2",
             "turned-45",
             "tiles",
@@ -357,7 +405,14 @@ class _Search:
         from PIL import Image
 
         symbols = [getattr(_pyzbar.ZBarSymbol, s) for s in ("EAN13", "EAN8", "UPCA", "UPCE", "ISBN13")]
+        if self.wanted.wants_any(("QRCode",)):
+            symbols.append(_pyzbar.ZBarSymbol.QRCODE)
         for s in _pyzbar.decode(Image.fromarray(variant.gray, mode="L"), symbols=symbols):
+            if s.type == "QRCODE":
+                qr = self._zbar_qr(s, variant)
+                if qr is not None:
+                    yield qr
+                continue
             kind = _ZBAR_FORMATS.get(s.type)
             try:
                 digits = s.data.decode("ascii")
@@ -397,6 +452,34 @@ class _Search:
                 source="zbar",
                 page=self.page,
             )
+
+    def _zbar_qr(self, s: object, variant: rp.Variant) -> Detection | None:
+        data: bytes = getattr(s, "data", b"")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        mapped = spec_type("QRCode", "QRCode", text, "Text", "]Q1", self.wanted)
+        if mapped is None:
+            return None
+        polygon = [(float(p.x), float(p.y)) for p in getattr(s, "polygon", [])]
+        if len(polygon) != 4:
+            left, top, w, h = getattr(s, "rect", (0, 0, 0, 0))
+            polygon = [(left, top), (left + w, top), (left + w, top + h), (left, top + h)]
+        type_name, value = mapped
+        shown = escape_non_graphical(text) if self.text_mode is zxingcpp.TextMode.Escaped else text
+        return Detection(
+            type=type_name,
+            value=value,
+            region=_region(polygon, variant.to_original, self.width, self.height),
+            checksum=None,
+            zxing_format=str(zxingcpp.BarcodeFormat.QRCode),
+            text=shown,
+            raw=data,
+            meta={"symbologyIdentifier": "]Q1", "contentType": "Text", "readerInit": "false"},
+            source="zbar",
+            page=self.page,
+        )
 
     def _prefers_upca(self) -> bool:
         names = self.wanted.names
@@ -491,6 +574,10 @@ def recognize_array(
             if matrix_formats is None:
                 continue
             formats = matrix_formats
+        if spec.only:
+            if not wanted.wants_any(spec.only):
+                continue
+            formats = zxingcpp.barcode_formats_from_str(",".join(spec.only))
         try:
             variants = spec.make(gray)
         except (ValueError, MemoryError):  # a variant that cannot be built for this image: skip the pass
@@ -503,7 +590,7 @@ def recognize_array(
             else:
                 found = list(search.zxing(variant, spec.binarizer, formats, try_invert=not spec.linear_only))
             for det in found:
-                search.add(_with_source(det, name), spec.family, primary=False)
+                search.add(_with_source(det, name), spec.family, primary=spec.trusted)
         if search.accepted:
             break
     return search.accepted

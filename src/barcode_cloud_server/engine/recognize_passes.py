@@ -53,6 +53,25 @@ def scaled(gray: np.ndarray, factor: float) -> Variant:
     return Variant(out, lambda p: (p[0] * fx, p[1] * fy))
 
 
+def quarter_turned(gray: np.ndarray, k: int) -> Variant:
+    """Turned counter-clockwise by ``k`` quarter turns (like ``np.rot90``)."""
+    h, w = gray.shape
+    out = np.ascontiguousarray(np.rot90(gray, k))
+    k %= 4
+
+    def back(p: Point) -> Point:
+        x, y = p
+        if k == 1:
+            return (w - 1 - y, x)
+        if k == 2:
+            return (w - 1 - x, h - 1 - y)
+        if k == 3:
+            return (y, h - 1 - x)
+        return p
+
+    return Variant(out, back)
+
+
 def rotated(gray: np.ndarray, degrees: float) -> Variant:
     """Turned counter-clockwise by ``degrees`` (Pillow's convention), canvas expanded, white fill."""
     h, w = gray.shape

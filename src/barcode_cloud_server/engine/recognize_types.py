@@ -7,6 +7,7 @@ types the caller asked for.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -148,6 +149,13 @@ def spec_type(
 ) -> tuple[str, str] | None:
     """(spec type name, value in the spec's meaning) for one decoded symbol, or None when not asked for."""
     keys = {zxing_format, zxing_family, *_ALIASES.get(zxing_format, ())}
+    preferred = _PREFERRED.get(zxing_format)
+    if zxing_format == "ITF" and len(text) == 14 and text.isdigit() and _gs1_check_ok(text):
+        keys.add("ITF14")  # zxing-cpp 3.1.1 reports ITF-14 symbols as ITF
+        preferred = "ITF14"
+    if zxing_format == "EAN13" and len(text) == 13 and text.startswith("0"):
+        keys.add("UPCA")  # an EAN-13 starting with 0 is a UPC-A symbol
+        preferred = "UPCA"
     gs1 = _is_gs1(text, content_type, symbology_identifier)
     hibc = text.startswith("+") and len(text) > 2
     best: tuple[int, int, symbologies.Symbology] | None = None
@@ -163,7 +171,7 @@ def spec_type(
         score = 0
         if row.zxing == zxing_format:
             score += 4
-        if _PREFERRED.get(zxing_format) == row.name:
+        if preferred == row.name:
             score += 8
         if row.gs1 or row.name in ("EAN14", "SSCC18", "SCC14"):
             score += 2 if gs1 else -20
@@ -181,6 +189,65 @@ def spec_type(
         return None
     row = best[2]
     return row.name, row.from_reader(text)
+
+
+def _gs1_check_ok(digits: str) -> bool:
+    """The GS1 mod-10 check digit (EAN, UPC, ITF-14, GTIN) is right."""
+    body = digits[:-1]
+    total = sum(int(c) * (3 if i % 2 == 1 else 1) for i, c in enumerate(reversed(body), start=1))
+    return (10 - total % 10) % 10 == int(digits[-1])
+
+
+_ASCII_NAMES = [
+    "NUL",
+    "SOH",
+    "STX",
+    "ETX",
+    "EOT",
+    "ENQ",
+    "ACK",
+    "BEL",
+    "BS",
+    "HT",
+    "LF",
+    "VT",
+    "FF",
+    "CR",
+    "SO",
+    "SI",
+    "DLE",
+    "DC1",
+    "DC2",
+    "DC3",
+    "DC4",
+    "NAK",
+    "SYN",
+    "ETB",
+    "CAN",
+    "EM",
+    "SUB",
+    "ESC",
+    "FS",
+    "GS",
+    "RS",
+    "US",
+]
+
+
+def escape_non_graphical(text: str) -> str:
+    """Like zxing-cpp's TextMode.Escaped: control characters by name (``<GS>``), invisible ones as ``<U+XX>``."""
+    out: list[str] = []
+    for ch in text:
+        code = ord(ch)
+        if code < 32:
+            out.append(f"<{_ASCII_NAMES[code]}>")
+        elif code == 127:
+            out.append("<DEL>")
+        elif code < 128 or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"):
+            out.append(ch)
+        else:
+            out.append(f"<U+{code:02X}>" if code < 256 else f"<U+{code:04X}>")
+    return "".join(out)
 
 
 def checksum(type_name: str, value: str) -> str | None:

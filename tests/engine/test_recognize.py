@@ -1,0 +1,236 @@
+"""Recognition of generated codes: every type zxing-cpp reads, turned, scaled, noisy, JPEG q30, several per image,
+inverted; type restriction, regions, checksums, time budget, thread safety."""
+
+from __future__ import annotations
+
+import io
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+import zint
+from PIL import Image
+
+from barcode_cloud_server.engine.errors import InvalidOption
+from barcode_cloud_server.engine.images import load_image_bytes
+from barcode_cloud_server.engine.recognize import ImageKind, Mode, recognize_array, recognize_bytes
+
+
+@dataclass(frozen=True)
+class Sample:
+    symbology: str  # zint.Symbology member
+    data: str  # zint input
+    type: str  # spec DecodeBarcodeType
+    value: str  # the value in the spec's meaning
+    matrix: bool = False
+    gs1: bool = False
+
+
+SAMPLES: tuple[Sample, ...] = (
+    Sample("QRCODE", "https://example.com/q?id=42", "QR", "https://example.com/q?id=42", matrix=True),
+    Sample("MICROQR", "12345", "MicroQR", "12345", matrix=True),
+    Sample("RMQR", "RMQR-2026", "RectMicroQR", "RMQR-2026", matrix=True),
+    Sample("AZTEC", "Aztec 2026", "Aztec", "Aztec 2026", matrix=True),
+    Sample("DATAMATRIX", "DataMatrix 2026", "DataMatrix", "DataMatrix 2026", matrix=True),
+    Sample("MAXICODE", "MaxiCode 2026", "MaxiCode", "MaxiCode 2026", matrix=True),
+    Sample("PDF417", "PDF417 sample", "Pdf417", "PDF417 sample", matrix=True),
+    Sample("MICROPDF417", "MicroPDF417", "MicroPdf417", "MicroPDF417", matrix=True),
+    Sample("CODE128", "Code128-2026", "Code128", "Code128-2026"),
+    Sample("GS1_128", "[01]09501101530003[17]250101", "GS1Code128", "(01)09501101530003(17)250101", gs1=True),
+    Sample("CODE39", "CODE39-2026", "Code39", "CODE39-2026"),
+    Sample("EXCODE39", "Code39 ext", "Code39FullASCII", "Code39 ext"),
+    Sample("CODE93", "Code93-2026", "Code93", "Code93-2026"),
+    Sample("CODABAR", "A40156B", "Codabar", "A40156B"),
+    Sample("EANX", "590123412345", "EAN13", "5901234123457"),
+    Sample("EANX", "9638507", "EAN8", "96385074"),
+    Sample("UPCA", "01234567890", "UPCA", "012345678905"),
+    Sample("UPCE", "0123456", "UPCE", "01234565"),
+    Sample("C25INTER", "1234567890", "Interleaved2of5", "1234567890"),
+    Sample("ITF14", "1501234567890", "ITF14", "15012345678907"),
+    Sample("DBAR_OMN", "0950110153000", "DatabarOmniDirectional", "(01)09501101530003"),
+    Sample("DBAR_STK", "0950110153000", "DatabarStacked", "(01)09501101530003"),
+    Sample("DBAR_LTD", "0123456789012", "DatabarLimited", "(01)01234567890128"),
+    Sample("DBAR_EXP", "[01]09501101530003[3103]000123", "DatabarExpanded", "(01)09501101530003(3103)000123", gs1=True),
+    Sample(
+        "DBAR_EXPSTK",
+        "[01]09501101530003[3103]000123",
+        "DatabarExpandedStacked",
+        "(01)09501101530003(3103)000123",
+        gs1=True,
+    ),
+    Sample("CODE32", "12345678", "Code32", "123456788"),
+    Sample("PZN", "1234567", "PZN", "12345678"),
+)
+IDS = [f"{s.type}" for s in SAMPLES]
+
+
+def render(sample: Sample, module: int = 3, quiet: int = 12) -> np.ndarray:
+    """The symbol as grayscale pixels, ``module`` pixels per module, with a white margin."""
+    sym = zint.Symbol()
+    sym.symbology = getattr(zint.Symbology, sample.symbology)
+    if sample.gs1:
+        sym.input_mode = zint.InputMode.GS1
+    sym.show_text = False
+    sym.scale = module / 2
+    sym.encode(sample.data)
+    sym.buffer()
+    bitmap = np.asarray(sym.bitmap, dtype=np.uint8)
+    gray = bitmap if bitmap.ndim == 2 else bitmap[..., :3].mean(axis=2).astype(np.uint8)
+    return np.pad(gray, quiet * module, constant_values=255)
+
+
+def rotate(gray: np.ndarray, degrees: float) -> np.ndarray:
+    if degrees % 90 == 0:
+        return np.ascontiguousarray(np.rot90(gray, k=int(degrees // 90)))
+    im = Image.fromarray(gray).rotate(degrees, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
+    return np.asarray(im)
+
+
+def degrade(gray: np.ndarray, seed: int, sigma: float = 18.0, quality: int = 30) -> bytes:
+    """Gaussian noise, then JPEG at ``quality``."""
+    rng = np.random.default_rng(seed)
+    noisy = np.clip(gray.astype(np.float32) + rng.normal(0, sigma, gray.shape), 0, 255).astype(np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(noisy).save(buf, format="JPEG", quality=quality)
+    return buf.getvalue()
+
+
+def values(dets: list, type_name: str | None = None) -> list[str]:  # type: ignore[type-arg]
+    return [d.value for d in dets if type_name is None or d.type == type_name]
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=IDS)
+@pytest.mark.parametrize("turn", [0, 90, 180, 270])
+def test_every_type_at_every_right_angle(sample: Sample, turn: int) -> None:
+    gray = rotate(render(sample), turn)
+    found = recognize_array(gray, [sample.type])
+    assert [(d.type, d.value) for d in found] == [(sample.type, sample.value)]
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=IDS)
+def test_every_type_is_found_by_scan(sample: Sample) -> None:
+    found = recognize_array(render(sample, module=2), None)
+    assert sample.value in values(found), found
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=IDS)
+@pytest.mark.parametrize("module", [2, 5])
+def test_every_type_noisy_jpeg_q30(sample: Sample, module: int) -> None:
+    data = degrade(render(sample, module=module), seed=module)
+    found = recognize_bytes(data, [sample.type], Mode.NORMAL)
+    assert values(found, sample.type) == [sample.value]
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [s for s in SAMPLES if s.type in ("QR", "DataMatrix", "Aztec", "Code128", "EAN13", "Pdf417", "UPCA", "Code39")],
+    ids=lambda s: s.type,
+)
+@pytest.mark.parametrize("angle", [12, 33, -25])
+def test_skewed_codes_with_their_region_in_original_coordinates(sample: Sample, angle: float) -> None:
+    code = render(sample, module=3)
+    turned = rotate(code, angle)
+    oy, ox = 40, 70
+    canvas = np.full((turned.shape[0] + 120, turned.shape[1] + 160), 255, dtype=np.uint8)
+    canvas[oy : oy + turned.shape[0], ox : ox + turned.shape[1]] = turned
+    found = recognize_array(canvas, [sample.type], Mode.NORMAL)
+    assert values(found) == [sample.value]
+    cx = np.mean([p[0] for p in found[0].region])
+    cy = np.mean([p[1] for p in found[0].region])
+    assert abs(cx - (ox + turned.shape[1] / 2)) < 0.2 * turned.shape[1]
+    assert abs(cy - (oy + turned.shape[0] / 2)) < 0.2 * turned.shape[0]
+
+
+def test_several_codes_in_one_image_are_all_found_where_they_are() -> None:
+    parts = [render(SAMPLES[0]), render(SAMPLES[8]), render(SAMPLES[14]), render(SAMPLES[4])]
+    h = max(p.shape[0] for p in parts)
+    canvas = np.full((h + 40, sum(p.shape[1] + 40 for p in parts) + 40), 255, dtype=np.uint8)
+    boxes = []
+    x = 20
+    for p in parts:
+        canvas[20 : 20 + p.shape[0], x : x + p.shape[1]] = p
+        boxes.append((x, 20, x + p.shape[1], 20 + p.shape[0]))
+        x += p.shape[1] + 40
+    found = recognize_array(canvas, None)
+    expected = {SAMPLES[0].value, SAMPLES[8].value, SAMPLES[14].value, SAMPLES[4].value}
+    assert set(values(found)) == expected and len(found) == 4
+    for det, box in zip(sorted(found, key=lambda d: d.region[0][0]), boxes, strict=True):
+        for px, py in det.region:
+            assert box[0] - 5 <= px <= box[2] + 5 and box[1] - 5 <= py <= box[3] + 5
+
+
+def test_type_restriction_and_most_commonly_used() -> None:
+    canvas = np.full((400, 1100), 255, dtype=np.uint8)
+    qr, c128 = render(SAMPLES[0]), render(SAMPLES[8])
+    canvas[10 : 10 + qr.shape[0], 10 : 10 + qr.shape[1]] = qr
+    canvas[10 : 10 + c128.shape[0], 400 : 400 + c128.shape[1]] = c128
+    assert [d.type for d in recognize_array(canvas, ["QR"])] == ["QR"]
+    assert [d.type for d in recognize_array(canvas, ["Code128"])] == ["Code128"]
+    assert sorted(d.type for d in recognize_array(canvas, ["MostCommonlyUsed"])) == ["Code128", "QR"]
+    assert recognize_array(canvas, ["Aztec"]) == []
+    with pytest.raises(InvalidOption):
+        recognize_array(canvas, ["NoSuchType"])
+
+
+@pytest.mark.parametrize("sample", [SAMPLES[0], SAMPLES[8], SAMPLES[14], SAMPLES[16], SAMPLES[4]], ids=lambda s: s.type)
+def test_inverted_codes(sample: Sample) -> None:
+    gray = 255 - render(sample)
+    assert values(recognize_array(gray, [sample.type], Mode.NORMAL)) == [sample.value]
+
+
+def test_checksums_are_reported_where_the_symbology_has_one() -> None:
+    by_type = {d.type: d for s in (SAMPLES[14], SAMPLES[16], SAMPLES[8]) for d in recognize_array(render(s), None)}
+    assert by_type["EAN13"].checksum == SAMPLES[14].value[-1]
+    assert by_type["UPCA"].checksum == SAMPLES[16].value[-1]
+    assert by_type["Code128"].checksum is None
+
+
+def test_fast_mode_is_the_plain_reader_and_normal_goes_further() -> None:
+    # A small, heavily blurred EAN-13: the plain reader misses it, the extra passes read it.
+    code = render(SAMPLES[14], module=2)
+    blurred = np.asarray(Image.fromarray(code).resize((code.shape[1] // 2, code.shape[0] // 2), Image.BOX))
+    blurred = np.asarray(Image.fromarray(blurred).filter(__import__("PIL.ImageFilter").ImageFilter.GaussianBlur(0.9)))
+    fast = recognize_array(blurred, ["EAN13"], Mode.FAST)
+    normal = recognize_array(blurred, ["EAN13"], Mode.NORMAL)
+    assert len(normal) >= len(fast)
+    assert all(d.value == SAMPLES[14].value for d in normal)
+
+
+def test_time_budget_returns_partial_results_instead_of_hanging() -> None:
+    noise = np.random.default_rng(7).integers(0, 256, (1500, 1500), dtype=np.uint8)
+    t0 = time.monotonic()
+    assert recognize_array(noise, None, Mode.EXCELLENT, ImageKind.PHOTO, budget=0.5) == []
+    assert time.monotonic() - t0 < 3.0
+
+
+def test_clear_image_kind_reads_a_clean_code() -> None:
+    assert values(recognize_array(render(SAMPLES[4]), ["DataMatrix"], Mode.FAST, ImageKind.CLEAR_IMAGE)) == [
+        SAMPLES[4].value
+    ]
+
+
+def test_decoding_is_safe_from_a_thread_pool() -> None:
+    images = [rotate(render(s), t) for s in SAMPLES[:10] for t in (0, 90)]
+    sequential = [[d.value for d in recognize_array(g, None)] for g in images]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        parallel = list(pool.map(lambda g: [d.value for d in recognize_array(g, None)], images))
+    assert parallel == sequential
+    assert all(v for v in sequential)
+
+
+def test_pages_of_a_tiff_are_all_searched() -> None:
+    first, second = Image.fromarray(render(SAMPLES[0])), Image.fromarray(render(SAMPLES[8]))
+    buf = io.BytesIO()
+    first.save(buf, format="TIFF", save_all=True, append_images=[second])
+    found = recognize_bytes(buf.getvalue(), None)
+    assert {(d.page, d.value) for d in found} == {(0, SAMPLES[0].value), (1, SAMPLES[8].value)}
+
+
+def test_loaded_and_array_paths_agree() -> None:
+    gray = render(SAMPLES[0])
+    buf = io.BytesIO()
+    Image.fromarray(gray).save(buf, format="PNG")
+    assert load_image_bytes(buf.getvalue())[0].gray.shape == gray.shape
+    assert values(recognize_bytes(buf.getvalue(), ["QR"])) == values(recognize_array(gray, ["QR"]))
