@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from barcode_cloud_server import __version__
 from barcode_cloud_server.api.errors import install_error_handlers
+from barcode_cloud_server.api.generate import router as generate_router
 from barcode_cloud_server.api.probe import router as probe_router
 from barcode_cloud_server.identity.routes import router as identity_router
 from barcode_cloud_server.identity.service import Identity
@@ -49,6 +50,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     install_error_handlers(app)
     app.include_router(identity_router)
     app.include_router(probe_router)
+    app.include_router(generate_router)
 
     @app.get("/healthz", tags=["operations"], summary="Liveness")
     async def healthz() -> dict[str, str]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from barcode_cloud_server.engine.errors import InvalidBarcodeData, InvalidOption
-
-from .generate_helpers import gen
+from tests.engine.generate_helpers import gen
 
 
 @pytest.mark.parametrize(

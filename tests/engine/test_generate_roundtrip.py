@@ -13,8 +13,7 @@ from barcode_cloud_server.engine import datacheck as dc
 from barcode_cloud_server.engine import symbologies
 from barcode_cloud_server.engine.errors import EngineError, InvalidOption
 from barcode_cloud_server.engine.symbologies import Symbology
-
-from .generate_helpers import decode_texts, gen, ink, max_transitions, read_as_spec
+from tests.engine.generate_helpers import decode_texts, gen, ink, max_transitions, read_as_spec
 
 SPEC = Path(__file__).resolve().parents[3] / "shared" / "spec" / "aspose-barcode-cloud-v4.json"
 ENCODE_ROWS = [row for row in symbologies.ROWS if row.encode]

@@ -1,0 +1,323 @@
+"""The three generate operations of the Barcode API v4: GET with a query string, POST with a JSON/XML body,
+POST with a form. All need the ``barcode.generate`` scope and answer with the image bytes.
+
+Query strings and forms are parsed by hand against one parameter table (rather than by FastAPI's per-parameter
+validation) to keep the per-request overhead small; the same table documents the parameters in OpenAPI.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import anyio.to_thread
+from fastapi import APIRouter, Depends, Request
+from starlette.datastructures import UploadFile
+from starlette.responses import Response
+
+from barcode_cloud.models import GenerateParams
+from barcode_cloud_server.api.bodies import read_model
+from barcode_cloud_server.api.errors import ApiProblem
+from barcode_cloud_server.engine import options as o
+from barcode_cloud_server.engine.generate import GenerateRequest, RenderedImage, generate
+from barcode_cloud_server.engine.render import MEDIA_TYPES
+from barcode_cloud_server.engine.symbologies import ENCODE_NAMES
+from barcode_cloud_server.identity.scopes import GENERATE
+from barcode_cloud_server.identity.tokens import TokenClaims
+from barcode_cloud_server.identity.verify import require_scope
+
+router = APIRouter(tags=["Generate"])
+
+MAX_BODY_BYTES = 1 << 20
+# Requests that may take long (big images, long data) are rendered in a worker thread, not on the event loop.
+_INLINE_MAX_PIXELS = 1_000_000
+_INLINE_MAX_DATA = 2_000
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    wire: str
+    attr: str
+    kind: str  # "str", "float", "int", "bool"
+    allowed: tuple[str, ...] = ()
+    description: str = ""
+
+
+PARAMS: tuple[Param, ...] = (
+    Param("dataType", "data_type", "str", o.DATA_TYPES, "Type of data to encode. Default: StringData."),
+    Param("imageFormat", "image_format", "str", o.IMAGE_FORMATS, "Barcode output image format. Default: Png."),
+    Param(
+        "textLocation",
+        "text_location",
+        "str",
+        o.CODE_LOCATIONS,
+        "Displayed text location; default Below for 1D barcodes, None for 2D.",
+    ),
+    Param("foregroundColor", "foreground_color", "str", (), "Bars and text color: .NET color name or #ARGB."),
+    Param("backgroundColor", "background_color", "str", (), "Background color: .NET color name or #ARGB."),
+    Param("units", "units", "str", o.UNITS, "Units of imageWidth/imageHeight. Default: Pixel."),
+    Param("resolution", "resolution", "float", (), "Resolution in dpi (1-100000). Default: 96."),
+    Param("imageHeight", "image_height", "float", (), "Image height in the given units."),
+    Param("imageWidth", "image_width", "float", (), "Image width in the given units."),
+    Param("rotationAngle", "rotation_angle", "int", (), "Rotation angle in degrees, clockwise. Default: 0."),
+    Param("qrEncodeMode", "qr_encode_mode", "str", o.QR_ENCODE_MODES, "QR encode mode."),
+    Param("qrErrorLevel", "qr_error_level", "str", o.QR_ERROR_LEVELS, "QR error correction level."),
+    Param("qrVersion", "qr_version", "str", o.QR_VERSIONS, "QR version; Auto picks the smallest that fits."),
+    Param("qrECIEncoding", "qr_eci_encoding", "str", tuple(o.ECI_ENCODINGS), "ECI encoding for QR data."),
+    Param("qrAspectRatio", "qr_aspect_ratio", "float", (), "QR aspect ratio (0.001-1); QR symbols are square."),
+    Param("microQRVersion", "micro_qr_version", "str", o.MICRO_QR_VERSIONS, "MicroQR version."),
+    Param("rectMicroQrVersion", "rect_micro_qr_version", "str", o.RECT_MICRO_QR_VERSIONS, "RectMicroQR version."),
+    Param("code128EncodeMode", "code128_encode_mode", "str", o.CODE128_ENCODE_MODES, "Code 128 subsets."),
+    Param("pdf417EncodeMode", "pdf417_encode_mode", "str", o.PDF417_ENCODE_MODES, "PDF417 encode mode."),
+    Param("pdf417ErrorLevel", "pdf417_error_level", "str", o.PDF417_ERROR_LEVELS, "PDF417 error correction level."),
+    Param("pdf417Truncate", "pdf417_truncate", "bool", (), "Truncated (compact) PDF417."),
+    Param("pdf417Columns", "pdf417_columns", "int", (), "PDF417 data columns (1-30, 0 auto)."),
+    Param("pdf417Rows", "pdf417_rows", "int", (), "PDF417 rows (3-90, 0 auto)."),
+    Param("pdf417AspectRatio", "pdf417_aspect_ratio", "float", (), "PDF417 row height / module width (2-10)."),
+    Param("pdf417ECIEncoding", "pdf417_eci_encoding", "str", tuple(o.ECI_ENCODINGS), "ECI encoding for PDF417."),
+    Param("pdf417IsReaderInitialization", "pdf417_is_reader_initialization", "bool", (), "Reader initialization."),
+    Param("pdf417MacroCharacters", "pdf417_macro_characters", "str", o.MACRO_CHARACTERS, "Macro 05/06 header."),
+    Param("pdf417IsLinked", "pdf417_is_linked", "bool", (), "Linked MicroPDF417 (accepted, no effect)."),
+    Param(
+        "pdf417IsCode128Emulation",
+        "pdf417_is_code128_emulation",
+        "bool",
+        (),
+        "MicroPDF417 Code 128 emulation (accepted, no effect).",
+    ),
+)
+_BY_WIRE = {p.wire.lower(): p for p in PARAMS}
+_TRUE = frozenset({"true", "1", "yes", "on"})
+_FALSE = frozenset({"false", "0", "no", "off"})
+
+
+def _convert(param: Param, raw: str) -> Any:
+    text = raw.strip()
+    if param.kind == "str":
+        return text
+    if param.kind == "bool":
+        low = text.lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+        raise ApiProblem(400, f"{param.wire} must be true or false, got {raw!r}")
+    try:
+        number = float(text)
+    except ValueError:
+        raise ApiProblem(400, f"{param.wire} must be a number, got {raw!r}") from None
+    if math.isnan(number) or math.isinf(number):
+        raise ApiProblem(400, f"{param.wire} must be a finite number, got {raw!r}")
+    if param.kind == "int":
+        if number != int(number):
+            raise ApiProblem(400, f"{param.wire} must be a whole number, got {raw!r}")
+        if abs(number) > 2**31 - 1:
+            raise ApiProblem(400, f"{param.wire} is out of range, got {raw!r}")
+        return int(number)
+    return number
+
+
+def request_from_fields(barcode_type: str, fields: Mapping[str, str]) -> GenerateRequest:
+    """A GenerateRequest from query or form fields (wire names, matched case-insensitively)."""
+    values: dict[str, Any] = {}
+    data: str | None = None
+    for key, raw in fields.items():
+        low = key.lower()
+        if low == "data":
+            data = raw
+            continue
+        param = _BY_WIRE.get(low)
+        if param is None or raw == "":
+            continue
+        values[param.attr] = _convert(param, raw)
+    if data is None or data == "":
+        raise ApiProblem(400, "data is required: the text (or Base64/hex bytes, see dataType) to encode")
+    return GenerateRequest(barcode_type=barcode_type, data=data, **values)
+
+
+def request_from_params(params: GenerateParams) -> GenerateRequest:
+    values: dict[str, Any] = {}
+    for group in (params.barcode_image_params, params.qr_params, params.code128_params, params.pdf417_params):
+        if group is None:
+            continue
+        for name, value in group:
+            if value is not None:
+                values[name] = str(value) if isinstance(value, str) else value
+    encode = params.encode_data
+    if encode.data_type is not None:
+        values["data_type"] = str(encode.data_type)
+    return GenerateRequest(barcode_type=str(params.barcode_type), data=encode.data, **values)
+
+
+def _bmp_wanted(request: Request, req: GenerateRequest) -> bool:
+    """image/bmp when the client's Accept asks for it and not for the chosen format (nor any image)."""
+    accept = request.headers.get("accept", "").lower()
+    if "image/bmp" not in accept:
+        return False
+    fmt = o.enum_value(req.image_format, o.IMAGE_FORMATS, "imageFormat", "Png") or "Png"
+    return MEDIA_TYPES[fmt] not in accept and "image/*" not in accept and "*/*" not in accept
+
+
+def _heavy(req: GenerateRequest) -> bool:
+    if len(req.data) > _INLINE_MAX_DATA:
+        return True
+    if req.image_width is None and req.image_height is None:
+        return False
+    if req.units not in (None, "", "Pixel", "pixel"):
+        return True
+    w = req.image_width or 1000.0
+    h = req.image_height or 1000.0
+    return w * h > _INLINE_MAX_PIXELS
+
+
+async def _respond(request: Request, req: GenerateRequest) -> Response:
+    if _bmp_wanted(request, req):
+        req = _replace_format(req, "Bmp")
+    image: RenderedImage
+    image = await anyio.to_thread.run_sync(generate, req) if _heavy(req) else generate(req)
+    return Response(image.content, media_type=image.media_type)
+
+
+def _replace_format(req: GenerateRequest, fmt: str) -> GenerateRequest:
+    from dataclasses import replace
+
+    return replace(req, image_format=fmt)
+
+
+# --- OpenAPI descriptions -------------------------------------------------------------------------------------
+
+_IMAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The barcode image",
+        "content": {m: {"schema": {"type": "string", "format": "binary"}} for m in MEDIA_TYPES.values()},
+    },
+    400: {"description": "Bad request: ApiErrorResponse (JSON or XML per Accept) saying what is wrong"},
+    401: {"description": "Missing or invalid access token"},
+    403: {"description": "The token lacks the barcode.generate scope"},
+}
+
+
+def _schema(param: Param) -> dict[str, Any]:
+    if param.allowed:
+        return {"type": "string", "enum": list(param.allowed)}
+    return {
+        "str": {"type": "string"},
+        "float": {"type": "number"},
+        "int": {"type": "integer"},
+        "bool": {"type": "boolean"},
+    }[param.kind]
+
+
+_QUERY_DOC = [
+    {
+        "name": "data",
+        "in": "query",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "String that represents the data to encode.",
+    },
+    *(
+        {"name": p.wire, "in": "query", "required": False, "schema": _schema(p), "description": p.description}
+        for p in PARAMS
+    ),
+]
+_FORM_SCHEMA = {
+    "type": "object",
+    "required": ["barcodeType", "data"],
+    "properties": {
+        "barcodeType": {"type": "string", "enum": list(ENCODE_NAMES)},
+        "data": {"type": "string"},
+        **{p.wire: {**_schema(p), "description": p.description} for p in PARAMS},
+    },
+}
+
+
+# --- routes -----------------------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/v4.0/barcode/generate/{barcodeType}",
+    operation_id="Generate",
+    summary="Generate a barcode using a GET request with parameters in the route and query string.",
+    response_class=Response,
+    responses=_IMAGE_RESPONSES,
+    openapi_extra={"parameters": _QUERY_DOC},
+)
+async def generate_get(
+    barcodeType: str,
+    request: Request,
+    _claims: TokenClaims = Depends(require_scope(GENERATE)),  # noqa: B008
+) -> Response:
+    return await _respond(request, request_from_fields(barcodeType, request.query_params))
+
+
+@router.post(
+    "/v4.0/barcode/generate-body",
+    operation_id="GenerateBody",
+    summary="Generate a barcode using a POST request with parameters in the request body in JSON or XML format.",
+    response_class=Response,
+    responses=_IMAGE_RESPONSES,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"type": "object", "description": "GenerateParams"}},
+                "application/xml": {"schema": {"type": "object", "description": "GenerateParams"}},
+            },
+        }
+    },
+)
+async def generate_body(
+    request: Request,
+    _claims: TokenClaims = Depends(require_scope(GENERATE)),  # noqa: B008
+) -> Response:
+    params = await read_model(request, GenerateParams, MAX_BODY_BYTES)
+    return await _respond(request, request_from_params(params))
+
+
+@router.post(
+    "/v4.0/barcode/generate-multipart",
+    operation_id="GenerateMultipart",
+    summary="Generate a barcode using a POST request with parameters in a multipart form.",
+    response_class=Response,
+    responses=_IMAGE_RESPONSES,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {"schema": _FORM_SCHEMA},
+                "application/x-www-form-urlencoded": {"schema": _FORM_SCHEMA},
+            },
+        }
+    },
+)
+async def generate_multipart(
+    request: Request,
+    _claims: TokenClaims = Depends(require_scope(GENERATE)),  # noqa: B008
+) -> Response:
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind not in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        raise ApiProblem(415, f"unsupported Content-Type {kind!r}; send multipart/form-data")
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise ApiProblem(413, f"the request body is larger than the limit of {MAX_BODY_BYTES} bytes")
+    try:
+        form = await request.form(max_files=4, max_fields=64, max_part_size=MAX_BODY_BYTES)
+    except Exception as exc:  # malformed multipart bodies
+        raise ApiProblem(400, f"the form could not be parsed: {exc}") from None
+    fields: dict[str, str] = {}
+    for key, value in form.multi_items():
+        if isinstance(value, UploadFile):
+            raw = await value.read(MAX_BODY_BYTES + 1)
+            try:
+                fields[key] = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise ApiProblem(400, f"form field {key} is not UTF-8 text") from None
+        else:
+            fields[key] = value
+    barcode_type = next((v for k, v in fields.items() if k.lower() == "barcodetype"), "")
+    if not barcode_type:
+        raise ApiProblem(400, "barcodeType is required; allowed values: " + ", ".join(ENCODE_NAMES))
+    return await _respond(request, request_from_fields(barcode_type, fields))

@@ -1,0 +1,260 @@
+"""The generate operations over HTTP against a live server: GET, JSON/XML body, form; auth; errors; the SDK."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import zxingcpp
+from defusedxml import ElementTree
+from PIL import Image
+
+from tests.conftest import LiveServer
+
+URL = "https://example.com/product/12345"
+
+
+def decode(content: bytes) -> list[str]:
+    return [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(content)).convert("L"))]
+
+
+@pytest.fixture(scope="module")
+def client(live_server: LiveServer) -> Iterator[httpx.Client]:
+    token = live_server.token(live_server.create_client("generate-api", ["barcode.generate"]))
+    with httpx.Client(base_url=live_server.api_url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as c:
+        yield c
+
+
+def error_message(response: httpx.Response) -> str:
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) >= {"requestId", "error"}
+    return str(body["error"]["message"])
+
+
+def test_get_qr_png(client: httpx.Client) -> None:
+    r = client.get("/barcode/generate/QR", params={"data": URL})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "image/png"
+    assert decode(r.content) == [URL]
+
+
+def test_get_with_every_image_param(client: httpx.Client) -> None:
+    params = {
+        "data": "5901234123457",
+        "imageFormat": "Jpeg",
+        "textLocation": "Above",
+        "foregroundColor": "Navy",
+        "backgroundColor": "#FFFFF0",
+        "units": "Millimeter",
+        "resolution": "200",
+        "imageWidth": "50.8",
+        "imageHeight": "25.4",
+        "rotationAngle": "0",
+    }
+    r = client.get("/barcode/generate/EAN13", params=params)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "image/jpeg"
+    image = Image.open(io.BytesIO(r.content))
+    assert image.size == (400, 200)
+    assert decode(r.content) == ["5901234123457"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "media"),
+    [
+        ("Png", "image/png"),
+        ("Jpeg", "image/jpeg"),
+        ("Svg", "image/svg+xml"),
+        ("Tiff", "image/tiff"),
+        ("Gif", "image/gif"),
+    ],
+)
+def test_media_type_per_format(client: httpx.Client, fmt: str, media: str) -> None:
+    r = client.get("/barcode/generate/Code128", params={"data": "abc", "imageFormat": fmt})
+    assert r.status_code == 200 and r.headers["content-type"] == media
+    if fmt == "Svg":
+        assert ElementTree.fromstring(r.content).tag.endswith("svg")
+    else:
+        assert decode(r.content) == ["abc"]
+
+
+def test_bmp_when_accept_asks_for_it(client: httpx.Client) -> None:
+    r = client.get("/barcode/generate/QR", params={"data": "bmp"}, headers={"Accept": "image/bmp"})
+    assert r.status_code == 200 and r.headers["content-type"] == "image/bmp"
+    assert Image.open(io.BytesIO(r.content)).format == "BMP"
+    r = client.get("/barcode/generate/QR", params={"data": "x"}, headers={"Accept": "image/png, image/bmp"})
+    assert r.headers["content-type"] == "image/png"
+
+
+def test_qr_pdf417_and_code128_params_over_get(client: httpx.Client) -> None:
+    r = client.get("/barcode/generate/QR", params={"data": "v", "qrVersion": "Version05", "qrErrorLevel": "LevelH"})
+    assert Image.open(io.BytesIO(r.content)).size == ((37 + 8) * 4,) * 2
+    r = client.get(
+        "/barcode/generate/Pdf417",
+        params={"data": "pdf", "pdf417Columns": "3", "pdf417Truncate": "True", "pdf417ErrorLevel": "Level4"},
+    )
+    assert r.status_code == 200 and decode(r.content) == ["pdf"]
+    r = client.get("/barcode/generate/Code128", params={"data": "123456", "code128EncodeMode": "CodeC"})
+    assert r.status_code == 200 and decode(r.content) == ["123456"]
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "needles"),
+    [
+        ("/barcode/generate/NoSuchType", {"data": "x"}, ["NoSuchType", "QR", "Code128"]),
+        ("/barcode/generate/EAN13", {"data": "12345678901A"}, ["digits"]),
+        ("/barcode/generate/EAN13", {"data": "5901234123458"}, ["check digit"]),
+        ("/barcode/generate/QR", {"data": "x" * 60, "qrVersion": "Version01"}, ["too long"]),
+        ("/barcode/generate/QR", {"data": "x", "imageFormat": "Webp"}, ["Png, Jpeg, Svg, Tiff, Gif"]),
+        ("/barcode/generate/QR", {"data": "x", "units": "Cubit"}, ["Pixel, Point, Inch, Millimeter"]),
+        ("/barcode/generate/QR", {"data": "x", "foregroundColor": "Blurple"}, ["AliceBlue"]),
+        ("/barcode/generate/QR", {"data": "x", "imageWidth": "0"}, ["greater than 0"]),
+        ("/barcode/generate/QR", {"data": "x", "imageWidth": "20000"}, ["10000"]),
+        ("/barcode/generate/QR", {"data": "x", "imageWidth": "8000", "imageHeight": "8000"}, ["megapixels"]),
+        ("/barcode/generate/QR", {"data": "x", "imageWidth": "wide"}, ["imageWidth", "number"]),
+        ("/barcode/generate/QR", {"data": "x", "rotationAngle": "1.5"}, ["rotationAngle"]),
+        ("/barcode/generate/QR", {"data": "x", "pdf417Truncate": "maybe"}, ["true or false"]),
+        ("/barcode/generate/QR", {}, ["data is required"]),
+        ("/barcode/generate/EAN13", {"data": "414243", "dataType": "HexBytes"}, ["digits"]),
+        ("/barcode/generate/MacroPdf417", {"data": "x"}, ["MacroPdf417"]),
+    ],
+)
+def test_bad_input_is_a_400_saying_why(
+    client: httpx.Client, path: str, params: dict[str, str], needles: list[str]
+) -> None:
+    message = error_message(client.get(path, params=params))
+    for needle in needles:
+        assert needle in message, message
+
+
+def test_errors_in_xml_when_asked(client: httpx.Client) -> None:
+    r = client.get("/barcode/generate/EAN13", params={"data": "abc"}, headers={"Accept": "application/xml"})
+    assert r.status_code == 400 and "xml" in r.headers["content-type"]
+    root = ElementTree.fromstring(r.content)
+    assert root.tag == "ApiErrorResponse"
+    assert "digits" in (root.findtext("Error/Message") or "")
+
+
+def test_auth(live_server: LiveServer) -> None:
+    r = httpx.get(live_server.api_url + "/barcode/generate/QR", params={"data": "x"})
+    assert r.status_code == 401 and "Bearer" in r.headers["www-authenticate"]
+    r = httpx.get(
+        live_server.api_url + "/barcode/generate/QR",
+        params={"data": "x"},
+        headers={"Authorization": "Bearer not-a-token"},
+    )
+    assert r.status_code == 401
+    token = live_server.token(live_server.create_client("recognize-only", ["barcode.recognize"]))
+    for method, path in (("GET", "/barcode/generate/QR?data=x"), ("POST", "/barcode/generate-body")):
+        r = httpx.request(method, live_server.api_url + path, headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 403, (method, r.text)
+
+
+def test_body_json(client: httpx.Client) -> None:
+    body = {
+        "barcodeType": "QR",
+        "encodeData": {"data": URL, "dataType": "StringData"},
+        "barcodeImageParams": {"imageFormat": "Png", "imageWidth": 300, "imageHeight": 300, "rotationAngle": 90},
+        "qrParams": {"qrErrorLevel": "LevelQ", "qrECIEncoding": "UTF8", "qrEncodeMode": "ECI"},
+    }
+    r = client.post("/barcode/generate-body", json=body)
+    assert r.status_code == 200, r.text
+    assert Image.open(io.BytesIO(r.content)).size == (300, 300)
+    assert decode(r.content) == [URL]
+
+
+def test_body_xml(client: httpx.Client) -> None:
+    xml = (
+        "<GenerateParams><BarcodeType>Pdf417</BarcodeType>"
+        "<EncodeData><DataType>Base64Bytes</DataType><Data>aGVsbG8=</Data></EncodeData>"
+        "<BarcodeImageParams><ImageFormat>Gif</ImageFormat></BarcodeImageParams>"
+        "<Pdf417Params><Pdf417Columns>4</Pdf417Columns></Pdf417Params></GenerateParams>"
+    )
+    r = client.post("/barcode/generate-body", content=xml, headers={"Content-Type": "application/xml"})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "image/gif"
+    assert decode(r.content) == ["hello"]
+
+
+@pytest.mark.parametrize(
+    ("content", "ctype", "needle"),
+    [
+        (json.dumps({"barcodeType": "Nope", "encodeData": {"data": "x"}}), "application/json", "QR"),
+        (json.dumps({"barcodeType": "QR"}), "application/json", "encodeData"),
+        ("{not json", "application/json", "JSON"),
+        ("<GenerateParams><BarcodeType>QR", "application/xml", "XML"),
+        (json.dumps({"barcodeType": "EAN8", "encodeData": {"data": "abc"}}), "application/json", "digits"),
+        (
+            json.dumps({"barcodeType": "QR", "encodeData": {"data": "x"}, "barcodeImageParams": {"units": "Furlong"}}),
+            "application/json",
+            "Pixel",
+        ),
+    ],
+)
+def test_body_errors(client: httpx.Client, content: str, ctype: str, needle: str) -> None:
+    message = error_message(client.post("/barcode/generate-body", content=content, headers={"Content-Type": ctype}))
+    assert needle.lower() in message.lower(), message
+
+
+def test_multipart(client: httpx.Client) -> None:
+    fields = {"barcodeType": "DataMatrix", "data": "multipart!", "imageFormat": "Png", "imageWidth": "200"}
+    r = client.post("/barcode/generate-multipart", files={k: (None, v) for k, v in fields.items()})
+    assert r.status_code == 200, r.text
+    assert Image.open(io.BytesIO(r.content)).width == 200
+    assert decode(r.content) == ["multipart!"]
+    r = client.post("/barcode/generate-multipart", data={"barcodeType": "Code39", "data": "URLENC"})
+    assert r.status_code == 200 and decode(r.content) == ["URLENC"]
+    message = error_message(client.post("/barcode/generate-multipart", files={"data": (None, "x")}))
+    assert "barcodeType" in message
+    message = error_message(
+        client.post(
+            "/barcode/generate-multipart",
+            files={"barcodeType": (None, "QR"), "data": (None, "x"), "textLocation": (None, "Sideways")},
+        )
+    )
+    assert "Below, Above, None" in message
+
+
+def test_published_aspose_sdk(live_server: LiveServer) -> None:
+    from aspose_barcode_cloud import (
+        ApiClient,
+        BarcodeImageParams,
+        Configuration,
+        EncodeBarcodeType,
+        EncodeData,
+        EncodeDataType,
+        GenerateApi,
+        GenerateParams,
+        QrParams,
+    )
+
+    creds = live_server.create_client("aspose-sdk", ["barcode.generate"])
+    config = Configuration(
+        client_id=creds.client_id,
+        client_secret=creds.client_secret,
+        host=live_server.api_url,
+        token_url=live_server.token_url,
+    )
+    api = GenerateApi(ApiClient(config))
+    image_params = BarcodeImageParams(image_format="Png", image_width=240, image_height=240)
+    response = api.generate(EncodeBarcodeType.QR, URL, barcode_image_params=image_params)
+    via_get = bytes(response.data) if hasattr(response, "data") else bytes(response)
+    params = GenerateParams(
+        barcode_type=EncodeBarcodeType.QR,
+        encode_data=EncodeData(data=URL, data_type=EncodeDataType.STRINGDATA),
+        barcode_image_params=image_params,
+        qr_params=QrParams(qr_error_level="LevelM"),
+    )
+    response = api.generate_body(params)
+    via_body = bytes(response.data) if hasattr(response, "data") else bytes(response)
+    response = api.generate_multipart(EncodeBarcodeType.QR, URL, barcode_image_params=image_params)
+    via_form = bytes(response.data) if hasattr(response, "data") else bytes(response)
+    for content in (via_get, via_body, via_form):
+        assert Image.open(io.BytesIO(content)).size == (240, 240)
+        assert decode(content) == [URL]
+    assert via_get == via_form
