@@ -9,6 +9,7 @@ import threading
 import httpx
 
 from barcode_cloud import ApiClient, AsyncApiClient, Configuration
+from barcode_cloud.wire import StdlibTransport
 from barcode_cloud_server.identity.clients import Credentials
 from tests.conftest import LiveServer
 
@@ -39,18 +40,21 @@ class _Counts:
         return self.api_statuses.count(401)
 
 
-class CountingTransport(httpx.HTTPTransport, _Counts):
-    """Counts token requests and API answers as they cross the wire."""
+class CountingTransport(httpx.BaseTransport, _Counts):
+    """Counts token requests and API answers as they cross the wire; sends with the SDK's default transport."""
 
-    def __init__(self) -> None:
-        httpx.HTTPTransport.__init__(self)
+    def __init__(self, inner: httpx.BaseTransport | None = None) -> None:
         _Counts.__init__(self)
+        self.inner = inner or StdlibTransport()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         self.before(request)
-        response = super().handle_request(request)
+        response = self.inner.handle_request(request)
         self.after(request, response)
         return response
+
+    def close(self) -> None:
+        self.inner.close()
 
 
 class AsyncCountingTransport(httpx.AsyncHTTPTransport, _Counts):
