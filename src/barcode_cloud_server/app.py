@@ -14,6 +14,7 @@ from barcode_cloud_server import __version__
 from barcode_cloud_server.api.errors import install_error_handlers
 from barcode_cloud_server.api.generate import router as generate_router
 from barcode_cloud_server.api.probe import router as probe_router
+from barcode_cloud_server.api.recognize import router as recognize_router
 from barcode_cloud_server.identity.routes import router as identity_router
 from barcode_cloud_server.identity.service import Identity
 from barcode_cloud_server.observability import RequestContextMiddleware, configure_logging
@@ -51,6 +52,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     app.include_router(identity_router)
     app.include_router(probe_router)
     app.include_router(generate_router)
+    app.include_router(recognize_router)
 
     @app.get("/healthz", tags=["operations"], summary="Liveness")
     async def healthz() -> dict[str, str]:

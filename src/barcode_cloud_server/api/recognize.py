@@ -1,0 +1,319 @@
+"""The six recognize and scan operations of the Barcode API v4.
+
+``recognize`` (GET, by ``fileUrl``), ``recognize-body`` (base64 in a JSON or XML body) and ``recognize-multipart``
+look for the requested types; ``scan``, ``scan-body`` and ``scan-multipart`` look for every type. All need the
+``barcode.recognize`` scope and answer with a ``BarcodeResponseList`` in JSON or XML (as Accept asks).
+
+Decoding runs in worker threads, at most one per core at a time, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from collections.abc import Sequence
+from functools import partial
+from typing import Annotated, Any
+
+import anyio
+import anyio.to_thread
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.datastructures import UploadFile
+from starlette.responses import Response
+
+from barcode_cloud.models import (
+    BarcodeResponse,
+    BarcodeResponseList,
+    DecodeBarcodeType,
+    RecognitionImageKind,
+    RecognitionMode,
+    RecognizeBase64Request,
+    RegionPoint,
+    ScanBase64Request,
+)
+from barcode_cloud_server.api.bodies import read_limited, read_model
+from barcode_cloud_server.api.errors import ApiProblem, model_response
+from barcode_cloud_server.api.fetch import fetch_url
+from barcode_cloud_server.engine.images import UploadTooLarge
+from barcode_cloud_server.engine.recognize import Detection, ImageKind, Mode, recognize_bytes
+from barcode_cloud_server.identity.tokens import TokenClaims
+from barcode_cloud_server.identity.verify import require_scope
+
+RECOGNIZE_SCOPE = "barcode.recognize"
+router = APIRouter()
+Authorized = Annotated[TokenClaims, Depends(require_scope(RECOGNIZE_SCOPE))]
+
+_limiter: anyio.CapacityLimiter | None = None
+
+
+def _pool() -> anyio.CapacityLimiter:
+    """At most one decoding thread per core (the engine is CPU-bound and releases the GIL in zxing-cpp)."""
+    global _limiter
+    if _limiter is None:
+        _limiter = anyio.CapacityLimiter(max(1, os.cpu_count() or 1))
+    return _limiter
+
+
+def _limits(request: Request) -> tuple[int, int]:
+    settings = request.app.state.settings
+    return int(settings.max_upload_bytes), int(settings.max_image_pixels)
+
+
+def _response(request: Request, found: Sequence[Detection]) -> Response:
+    barcodes = [
+        BarcodeResponse(
+            barcode_value=d.value,
+            type=d.type,
+            region=[RegionPoint(x=x, y=y) for x, y in d.region],
+            checksum=d.checksum,
+        )
+        for d in found
+    ]
+    return model_response(request, BarcodeResponseList(barcodes=barcodes))
+
+
+async def _decode(
+    request: Request,
+    data: bytes,
+    types: Sequence[str] | None,
+    mode: RecognitionMode | None,
+    kind: RecognitionImageKind | None,
+) -> Response:
+    max_bytes, max_pixels = _limits(request)
+    if len(data) > max_bytes:
+        raise ApiProblem(413, f"the image is larger than the limit of {max_bytes} bytes")
+    job = partial(
+        recognize_bytes,
+        data,
+        list(types) if types else None,
+        Mode(mode.value) if mode else Mode.NORMAL,
+        ImageKind(kind.value) if kind else ImageKind.PHOTO,
+        max_bytes=max_bytes,
+        max_pixels=max_pixels,
+    )
+    try:
+        found = await anyio.to_thread.run_sync(job, limiter=_pool())
+    except UploadTooLarge as exc:
+        raise ApiProblem(413, exc.message) from None
+    return _response(request, found)
+
+
+def _b64(text: str) -> bytes:
+    """Base64 (standard or URL-safe, whitespace and a ``data:...;base64,`` prefix tolerated) to bytes."""
+    if text.startswith("data:") and "," in text[:200]:
+        text = text.split(",", 1)[1]
+    compact = "".join(text.split())
+    compact += "=" * (-len(compact) % 4)
+    try:
+        if "-" in compact or "_" in compact:
+            return base64.urlsafe_b64decode(compact)
+        return base64.b64decode(compact, validate=True)
+    except (binascii.Error, ValueError):
+        raise ApiProblem(400, "fileBase64 is not valid base64") from None
+
+
+def _body_limit(request: Request) -> int:
+    max_bytes, _ = _limits(request)
+    return 4 * (-(-max_bytes // 3)) + 64 * 1024  # base64 of the largest image plus room for the envelope
+
+
+async def _multipart(request: Request) -> tuple[bytes, dict[str, str]]:
+    """The ``file`` part and the text fields of a multipart form, read under the size limit."""
+    content_type = request.headers.get("content-type", "")
+    if not content_type.lower().startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+        raise ApiProblem(400, "send the image as multipart/form-data with a 'file' part")
+    body = await read_limited(request, _body_limit(request))
+    sent = False
+
+    async def replay() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            return {"type": "http.request", "body": b"", "more_body": False}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    try:
+        form = await Request(request.scope, replay).form(max_files=4, max_fields=32)
+    except Exception as exc:  # the multipart parser raises several kinds of errors on malformed bodies
+        raise ApiProblem(400, f"the multipart body could not be parsed: {exc}") from None
+    try:
+        upload = form.get("file")
+        if upload is None:
+            for value in form.values():
+                if isinstance(value, UploadFile):
+                    upload = value
+                    break
+        if not isinstance(upload, UploadFile):
+            raise ApiProblem(400, "the form has no 'file' part with the image")
+        data = await upload.read()
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    finally:
+        await form.close()
+    return data, fields
+
+
+def _enum_field(fields: dict[str, str], name: str, enum: type[Any], required: bool = False) -> Any:
+    raw = fields.get(name)
+    if raw is None or raw == "":
+        if required:
+            raise ApiProblem(400, f"{name} is required")
+        return None
+    try:
+        return enum(raw)
+    except ValueError:
+        raise ApiProblem(400, f"{name}: '{raw}' is not one of the allowed values") from None
+
+
+ModeQuery = Annotated[RecognitionMode | None, Query(alias="recognitionMode", description="Recognition mode.")]
+KindQuery = Annotated[
+    RecognitionImageKind | None, Query(alias="recognitionImageKind", description="Image kind for recognition.")
+]
+UrlQuery = Annotated[str, Query(alias="fileUrl", description="URL to the barcode image.", min_length=1)]
+
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "OK", "model": BarcodeResponseList, "content": {"application/xml": {}}},
+    400: {"description": "Bad Request"},
+    401: {"description": "Unauthorized"},
+    403: {"description": "Forbidden"},
+    413: {"description": "Image larger than the upload limit"},
+}
+
+
+_ENUMS: dict[str, dict[str, Any]] = {
+    "recognitionMode": {"type": "string", "enum": [m.value for m in RecognitionMode]},
+    "recognitionImageKind": {"type": "string", "enum": [k.value for k in RecognitionImageKind]},
+}
+_TYPE_SCHEMA: dict[str, Any] = {"type": "string", "enum": [t.value for t in DecodeBarcodeType]}
+
+
+def _body_doc(with_types: bool) -> dict[str, Any]:
+    props: dict[str, Any] = {"fileBase64": {"type": "string", "description": "Image bytes encoded as base64."}}
+    required = ["fileBase64"]
+    if with_types:
+        props = {"barcodeTypes": {"type": "array", "items": _TYPE_SCHEMA}, **props, **_ENUMS}
+        required.insert(0, "barcodeTypes")
+    schema = {"type": "object", "required": required, "properties": props}
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": schema}, "application/xml": {"schema": schema}},
+        }
+    }
+
+
+def _form_doc(with_type: bool) -> dict[str, Any]:
+    props: dict[str, Any] = {"file": {"type": "string", "format": "binary", "description": "Barcode image file."}}
+    required = ["file"]
+    if with_type:
+        props = {"barcodeType": _TYPE_SCHEMA, **props, **_ENUMS}
+        required.insert(0, "barcodeType")
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {"schema": {"type": "object", "properties": props, "required": required}}
+            },
+        }
+    }
+
+
+async def _fetch(request: Request, url: str) -> bytes:
+    max_bytes, _ = _limits(request)
+    allow_private = bool(request.app.state.settings.allow_private_urls)
+    return await fetch_url(url, max_bytes=max_bytes, allow_private=allow_private)
+
+
+@router.get(
+    "/v4.0/barcode/recognize",
+    tags=["Recognize"],
+    operation_id="Recognize",
+    summary="Recognize a barcode from a file on an Internet server (GET with a query string).",
+    responses=_RESPONSES,
+    response_class=Response,
+)
+async def recognize(
+    request: Request,
+    _claims: Authorized,
+    file_url: UrlQuery,
+    barcode_type: Annotated[DecodeBarcodeType, Query(alias="barcodeType", description="Type of barcode.")],
+    recognition_mode: ModeQuery = None,
+    recognition_image_kind: KindQuery = None,
+) -> Response:
+    data = await _fetch(request, file_url)
+    return await _decode(request, data, [barcode_type.value], recognition_mode, recognition_image_kind)
+
+
+@router.post(
+    "/v4.0/barcode/recognize-body",
+    tags=["Recognize"],
+    operation_id="RecognizeBase64",
+    summary="Recognize a barcode from base64 image bytes in a JSON or XML body.",
+    responses=_RESPONSES,
+    response_class=Response,
+    openapi_extra=_body_doc(with_types=True),
+)
+async def recognize_body(request: Request, _claims: Authorized) -> Response:
+    body = await read_model(request, RecognizeBase64Request, _body_limit(request))
+    types = [t.value for t in body.barcode_types]
+    if not types:
+        raise ApiProblem(400, "barcodeTypes must name at least one type")
+    return await _decode(request, _b64(body.file_base64), types, body.recognition_mode, body.recognition_image_kind)
+
+
+@router.post(
+    "/v4.0/barcode/recognize-multipart",
+    tags=["Recognize"],
+    operation_id="RecognizeMultipart",
+    summary="Recognize a barcode from an image file sent as multipart/form-data.",
+    responses=_RESPONSES,
+    response_class=Response,
+    openapi_extra=_form_doc(with_type=True),
+)
+async def recognize_multipart(request: Request, _claims: Authorized) -> Response:
+    data, fields = await _multipart(request)
+    barcode_type = _enum_field(fields, "barcodeType", DecodeBarcodeType, required=True)
+    mode = _enum_field(fields, "recognitionMode", RecognitionMode)
+    kind = _enum_field(fields, "recognitionImageKind", RecognitionImageKind)
+    return await _decode(request, data, [barcode_type.value], mode, kind)
+
+
+@router.get(
+    "/v4.0/barcode/scan",
+    tags=["Scan"],
+    operation_id="Scan",
+    summary="Scan for barcodes of every type in a file on an Internet server (GET with a query string).",
+    responses=_RESPONSES,
+    response_class=Response,
+)
+async def scan(request: Request, _claims: Authorized, file_url: UrlQuery) -> Response:
+    data = await _fetch(request, file_url)
+    return await _decode(request, data, None, None, None)
+
+
+@router.post(
+    "/v4.0/barcode/scan-body",
+    tags=["Scan"],
+    operation_id="ScanBase64",
+    summary="Scan for barcodes of every type in base64 image bytes in a JSON or XML body.",
+    responses=_RESPONSES,
+    response_class=Response,
+    openapi_extra=_body_doc(with_types=False),
+)
+async def scan_body(request: Request, _claims: Authorized) -> Response:
+    body = await read_model(request, ScanBase64Request, _body_limit(request))
+    return await _decode(request, _b64(body.file_base64), None, None, None)
+
+
+@router.post(
+    "/v4.0/barcode/scan-multipart",
+    tags=["Scan"],
+    operation_id="ScanMultipart",
+    summary="Scan for barcodes of every type in an image file sent as multipart/form-data.",
+    responses=_RESPONSES,
+    response_class=Response,
+    openapi_extra=_form_doc(with_type=False),
+)
+async def scan_multipart(request: Request, _claims: Authorized) -> Response:
+    data, _fields = await _multipart(request)
+    return await _decode(request, data, None, None, None)
