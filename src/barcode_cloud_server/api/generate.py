@@ -235,6 +235,32 @@ _FORM_SCHEMA = {
 
 
 # --- routes -----------------------------------------------------------------------------------------------------
+# Each operation is served by a plain Starlette route (no FastAPI dependency solving on the hot path: the token
+# check is called directly); the FastAPI routes after them carry the OpenAPI description of the same paths and
+# would answer the same way if reached.
+
+_check_generate = require_scope(GENERATE)
+
+
+async def _fast_get(request: Request) -> Response:
+    await _check_generate(request)
+    return await _respond(request, request_from_fields(request.path_params["barcodeType"], request.query_params))
+
+
+async def _fast_body(request: Request) -> Response:
+    await _check_generate(request)
+    params = await read_model(request, GenerateParams, MAX_BODY_BYTES)
+    return await _respond(request, request_from_params(params))
+
+
+async def _fast_multipart(request: Request) -> Response:
+    await _check_generate(request)
+    return await _multipart(request)
+
+
+router.add_route("/v4.0/barcode/generate/{barcodeType}", _fast_get, methods=["GET"], include_in_schema=False)
+router.add_route("/v4.0/barcode/generate-body", _fast_body, methods=["POST"], include_in_schema=False)
+router.add_route("/v4.0/barcode/generate-multipart", _fast_multipart, methods=["POST"], include_in_schema=False)
 
 
 @router.get(
@@ -297,6 +323,10 @@ async def generate_multipart(
     request: Request,
     _claims: TokenClaims = Depends(require_scope(GENERATE)),  # noqa: B008
 ) -> Response:
+    return await _multipart(request)
+
+
+async def _multipart(request: Request) -> Response:
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind not in ("multipart/form-data", "application/x-www-form-urlencoded"):
         raise ApiProblem(415, f"unsupported Content-Type {kind!r}; send multipart/form-data")

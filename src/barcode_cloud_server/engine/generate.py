@@ -318,7 +318,7 @@ def _job_and_text(row: Symbology, data: str | bytes, req: GenerateRequest) -> tu
         height=height,
         reader_init=reader_init,
     )
-    return job, _printable(shown)
+    return job, shown if shown.isprintable() else _printable(shown)
 
 
 def build_geometry(row: Symbology, req: GenerateRequest) -> tuple[Geometry, str]:
