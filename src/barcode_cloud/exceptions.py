@@ -65,9 +65,10 @@ def from_api_response(status: int, reason: str, content: bytes, headers: Mapping
     text = content.decode("utf-8", "replace")
     api_error: ApiErrorResponse | None = None
     error = description = None
-    if text.lstrip().startswith("{"):
+    start = text.lstrip()[:1]
+    if start in ("{", "<"):
         try:
-            api_error = ApiErrorResponse.from_json(text)
+            api_error = ApiErrorResponse.from_json(text) if start == "{" else ApiErrorResponse.from_xml(text)
         except ValueError:
             api_error = None
         if api_error is not None:

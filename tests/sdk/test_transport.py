@@ -247,3 +247,19 @@ def test_api_errors_carry_the_parsed_error_body() -> None:
     assert e.value.error == "BadRequest"
     assert e.value.api_error is not None and e.value.api_error.request_id == "req-1"
     assert "data is empty" in str(e.value)
+
+
+def test_xml_error_bodies_are_parsed_too() -> None:
+    xml = (
+        b"<?xml version='1.0' encoding='utf-8'?>\n<ApiErrorResponse><RequestId>r-2</RequestId><Error>"
+        b"<Code>BadRequest</Code><Message>bad digits</Message></Error></ApiErrorResponse>"
+    )
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(400, content=xml, headers={"content-type": "application/xml"})
+
+    config = Configuration(access_token="t", host="http://mock.test/v4.0")
+    with ApiClient(config, transport=httpx.MockTransport(handler)) as client, pytest.raises(ApiException) as e:
+        GenerateApi(client).generate("QR", "x")
+    assert e.value.error == "BadRequest"
+    assert e.value.api_error is not None and e.value.api_error.request_id == "r-2"

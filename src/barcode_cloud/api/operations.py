@@ -31,7 +31,7 @@ from barcode_cloud.models import (
 )
 from barcode_cloud.transport import FilePart, Operation
 
-IMAGE_ACCEPT = "image/png, image/jpeg, image/svg+xml, image/tiff, image/gif, image/bmp, application/json"
+IMAGE_ACCEPT = "image/*, application/json"
 JSON = "application/json"
 
 #: Keyword arguments of aspose_barcode_cloud's methods that only tune its own machinery.
