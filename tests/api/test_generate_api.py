@@ -258,3 +258,14 @@ def test_published_aspose_sdk(live_server: LiveServer) -> None:
         assert Image.open(io.BytesIO(content)).size == (240, 240)
         assert decode(content) == [URL]
     assert via_get == via_form
+
+
+def test_openapi_documents_the_three_operations(live_server: LiveServer) -> None:
+    doc = httpx.get(live_server.base_url + "/openapi.json", timeout=10).json()
+    get = doc["paths"]["/v4.0/barcode/generate/{barcodeType}"]["get"]
+    names = {p["name"] for p in get["parameters"]}
+    assert {"barcodeType", "data", "imageFormat", "qrVersion", "pdf417Columns", "code128EncodeMode"} <= names
+    assert "image/png" in get["responses"]["200"]["content"]
+    assert "post" in doc["paths"]["/v4.0/barcode/generate-body"]
+    form = doc["paths"]["/v4.0/barcode/generate-multipart"]["post"]["requestBody"]["content"]
+    assert "multipart/form-data" in form
