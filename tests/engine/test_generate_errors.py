@@ -108,3 +108,34 @@ def test_micro_and_rect_qr_levels() -> None:
         gen("MicroQR", "1", qr_error_level="LevelH")
     with pytest.raises(InvalidOption, match="LevelM or LevelH"):
         gen("RectMicroQR", "1", qr_error_level="LevelL")
+
+
+def test_random_option_combinations_only_raise_engine_errors() -> None:
+    import random
+
+    from barcode_cloud_server.engine import symbologies
+    from barcode_cloud_server.engine.errors import EngineError
+
+    rng = random.Random(7)
+    rows = [r for r in symbologies.ROWS if r.encode]
+    choices: dict[str, list[object]] = {
+        "image_format": ["Png", "Jpeg", "Svg", "Tiff", "Gif", "Bmp"],
+        "text_location": ["Below", "Above", "None"],
+        "units": ["Pixel", "Point", "Inch", "Millimeter"],
+        "image_width": [1, 3, 33, 257, 999.5, 0.01],
+        "image_height": [1, 3, 33, 257, 999.5, 0.01],
+        "rotation_angle": [1, 45, 90, 359, -30, 100_000],
+        "foreground_color": ["#0000", "Transparent", "#80FF0000"],
+        "qr_eci_encoding": ["UTF8", "BINARY", "Shift_JIS", "UTF16LE"],
+        "code128_encode_mode": ["CodeA", "CodeC", "CodeAC", "CodeBC"],
+        "data_type": ["Base64Bytes", "HexBytes"],
+        "pdf417_rows": [0, 3, 90],
+    }
+    for _ in range(400):
+        row = rng.choice(rows)
+        kw = {k: rng.choice(v) for k, v in choices.items() if rng.random() < 0.3}
+        data = rng.choice([row.sample, "x", "0", "\u00ff\u20ac\u0000", "A" * 300, "6162"])
+        try:
+            gen(row.name, data, **kw)
+        except EngineError as exc:
+            assert exc.message

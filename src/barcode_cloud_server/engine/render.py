@@ -159,10 +159,11 @@ def _draw_mask(geo: Geometry, lay: Layout) -> tuple[np.ndarray, bool]:
             rows = (np.arange(round(bits.shape[0] * my)) / my).astype(int).clip(0, bits.shape[0] - 1)
             cols = (np.arange(round(bits.shape[1] * mx)) / mx).astype(int).clip(0, bits.shape[1] - 1)
             block = bits[rows][:, cols]
-        x0, y0 = round(qx), round(qy)
+        x0, y0 = max(round(qx), 0), max(round(qy), 0)
         h, w = block.shape
-        h, w = min(h, lay.canvas_h - y0), min(w, lay.canvas_w - x0)
-        mask[y0 : y0 + h, x0 : x0 + w][block[:h, :w]] = 255
+        h, w = max(min(h, lay.canvas_h - y0), 0), max(min(w, lay.canvas_w - x0), 0)
+        if h and w:
+            mask[y0 : y0 + h, x0 : x0 + w][block[:h, :w]] = 255
     elif len(geo.rects):
         _fill_rects(mask, geo.rects, lay)
     if geo.hexagons or geo.circles or geo.rings:

@@ -7,7 +7,10 @@ vector output, both copied while the Symbol lives.
 
 from __future__ import annotations
 
+import io
 import re
+import sys
+import threading
 from dataclasses import dataclass
 from functools import cache
 
@@ -95,9 +98,25 @@ def _make_symbol(job: ZintJob) -> zint.Symbol:
     return sym
 
 
+class _Sink(io.TextIOBase):
+    """Swallows the warnings zint-bindings prints to ``sys.stderr`` (they are not errors; the log stays clean)."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+_SINK = _Sink()
+_STDERR_LOCK = threading.Lock()
+
+
 def _encode(sym: zint.Symbol, job: ZintJob, type_name: str) -> None:
     try:
-        sym.encode(job.data)
+        with _STDERR_LOCK:
+            saved, sys.stderr = sys.stderr, _SINK
+            try:
+                sym.encode(job.data)
+            finally:
+                sys.stderr = saved
     except RuntimeError as exc:
         message = _ERR_PREFIX.sub("", str(exc))
         if "out of range" in message or ("Invalid" in message and "option" in message.lower()):
