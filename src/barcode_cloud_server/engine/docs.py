@@ -50,6 +50,39 @@ def _encoder(row: Symbology) -> str:
     return f"zint `{row.zint}`" + (f" ({', '.join(extra)})" if extra else "")
 
 
+_OPTIONS = """
+## How the generation options are applied
+
+- **Size**: `imageWidth` / `imageHeight` in `units` (`Pixel`, `Point` = 1/72 in, `Inch`, `Millimeter`) at
+  `resolution` dpi (default 96) give the exact pixel size of the image. Modules are a whole number of pixels
+  whenever the size allows; the symbol is centred and the rest is background. Without a size, modules are 2 px
+  (1D and stacked) or 4 px (2D). Sizes of 0 or less, more than 10,000 px a side or more than 40 megapixels are
+  rejected.
+- **Quiet zones** are the ones zint applies for each symbology (e.g. 10X for Code 128, 4X for QR).
+- **rotationAngle** turns the image clockwise; 90/180/270 are exact, other angles are resampled. For 90 and 270
+  the asked width and height still describe the final image.
+- **Colors**: a .NET color name (case-insensitive, e.g. `AliceBlue`, `Transparent`) or `#RGB`, `#ARGB`,
+  `#RRGGBB`, `#AARRGGBB`; alpha is kept in PNG, GIF (fully transparent background), TIFF, BMP and SVG, dropped in
+  JPEG.
+- **textLocation**: `Below` (default for 1D), `Above` or `None` (default for 2D); the text is the normalised data
+  (check digits added, GS1 in parentheses), drawn with the bundled DejaVu Sans.
+- **imageFormat**: `Png`, `Jpeg`, `Svg` (vector: rectangles, polygons and circles, no embedded bitmap), `Tiff`,
+  `Gif`; `image/bmp` is returned when the request's `Accept` asks for `image/bmp` and not for the chosen format.
+- **QR**: `qrErrorLevel`, `qrVersion`, `microQRVersion`, `rectMicroQrVersion` (rMQR takes `LevelM` or `LevelH`),
+  `qrEncodeMode` (`Auto`/`Extended`: text, with ECI 26 UTF-8 when it is not Latin-1; `Binary`: UTF-8 bytes without
+  ECI; `ECI`: `qrECIEncoding`, UTF-8 when not given). `qrAspectRatio` is accepted and range-checked but has no
+  effect: QR symbols are square.
+- **PDF417**: `pdf417ErrorLevel`, `pdf417Columns`, `pdf417Rows`, `pdf417Truncate` (compact PDF417),
+  `pdf417AspectRatio` (row height in modules), `pdf417ECIEncoding`, `pdf417EncodeMode`,
+  `pdf417IsReaderInitialization`, `pdf417MacroCharacters` (the `[)>RS05GS` / `[)>RS06GS` header and `RS EOT`
+  trailer around the data). `pdf417IsLinked` and `pdf417IsCode128Emulation` are accepted but have no effect.
+- **Code128**: `code128EncodeMode` `Auto`, `CodeA`, `CodeB`, `CodeC` (only those characters), `CodeAB` (no C),
+  `CodeAC` / `CodeBC` (digit runs in C, the rest in A or B).
+- **dataType**: `StringData` (text), `Base64Bytes`, `HexBytes` (bytes; types that take only digits or a
+  restricted character set check the bytes as Latin-1 text).
+"""
+
+
 def render_markdown() -> str:
     lines = [_HEADER]
     for row in sorted(ROWS, key=lambda r: r.name.lower()):
@@ -58,6 +91,7 @@ def render_markdown() -> str:
             f"| {row.name} | {'yes' if row.encode else '-'} | {'yes' if row.decode else '-'} | {_encoder(row)} | "
             f"{row.zxing or '-'} | {sample} | {_cell(row.note)} |\n"
         )
+    lines.append(_OPTIONS)
     return "".join(lines)
 
 
