@@ -314,3 +314,25 @@ def test_debug_logs_hold_no_secret_and_no_token(caplog: pytest.LogCaptureFixture
         assert secret not in text
         assert secret not in repr(server.config())
         assert secret not in str(caught.value) and secret not in repr(caught.value)
+
+
+async def test_a_cancelled_fetch_lets_a_waiting_caller_fetch() -> None:
+    cache = TokenCache()
+    started = asyncio.Event()
+
+    async def never() -> Token:
+        started.set()
+        await asyncio.sleep(30)
+        raise AssertionError("not reached")
+
+    async def quick() -> Token:
+        return Token.from_lifetime("second", 3600, time.monotonic())
+
+    leader = asyncio.create_task(cache.get_async(never))
+    await started.wait()
+    waiter = asyncio.create_task(cache.get_async(quick))
+    await asyncio.sleep(0.01)
+    leader.cancel()
+    token = await asyncio.wait_for(waiter, 5)
+    assert token.value == "second"
+    assert cache.fetches == 2
