@@ -91,12 +91,26 @@ class JWTAuth(httpx.Auth):
         return f"JWTAuth(token_url={self.endpoint.url!r}, client_id={self.endpoint.client_id!r})"
 
 
+class MissingCredentials(httpx.Auth):
+    """No token and no client credentials: every call raises ``ValueError`` (as aspose's client does then)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        raise ValueError(self.message)
+        yield request  # pragma: no cover - makes this a generator
+
+
 def auth_for(
     config: Configuration,
     sync_client: httpx.Client | None = None,
     async_client: httpx.AsyncClient | None = None,
 ) -> httpx.Auth:
-    """The auth flow of a configuration's mode (``ValueError`` when it has no credentials at all)."""
+    """The auth flow of a configuration's mode (calls raise ``ValueError`` when it has no credentials)."""
     if config.mode == "external":
         return ExternalTokenAuth(config.access_token)
-    return JWTAuth.of(config, sync_client, async_client)
+    try:
+        return JWTAuth.of(config, sync_client, async_client)
+    except ValueError as exc:
+        return MissingCredentials(str(exc))

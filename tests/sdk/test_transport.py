@@ -263,3 +263,12 @@ def test_xml_error_bodies_are_parsed_too() -> None:
         GenerateApi(client).generate("QR", "x")
     assert e.value.error == "BadRequest"
     assert e.value.api_error is not None and e.value.api_error.request_id == "r-2"
+
+
+def test_a_client_without_credentials_fails_at_call_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("BARCODE_CLOUD_CLIENT_ID", "BARCODE_CLOUD_CLIENT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    api = GenerateApi()  # as in aspose: constructing works
+    with pytest.raises(ValueError, match="client_id and client_secret"):
+        api.generate("QR", "x")
+    api.api_client.close()
