@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -205,7 +206,8 @@ class _ClientBase:
         return self.configuration.retry.delay(attempt, response)
 
     def _error_delay(self, attempt: int, exc: httpx.HTTPError) -> float:
-        if isinstance(exc, RETRY_ERRORS) and attempt < self.configuration.retry.max_retries:
+        certificate = isinstance(exc.__cause__, ssl.SSLCertVerificationError)  # would fail again
+        if isinstance(exc, RETRY_ERRORS) and not certificate and attempt < self.configuration.retry.max_retries:
             return self.configuration.retry.backoff(attempt)
         raise ApiException(0, f"{type(exc).__name__}: {exc}") from exc
 
