@@ -19,6 +19,7 @@ from barcode_cloud import (
     Configuration,
     EncodeBarcodeType,
     GenerateApi,
+    RecognizeApi,
     ScanApi,
 )
 from barcode_cloud.tokens import Token, TokenCache, cache_for
@@ -336,3 +337,19 @@ async def test_a_cancelled_fetch_lets_a_waiting_caller_fetch() -> None:
     token = await asyncio.wait_for(waiter, 5)
     assert token.value == "second"
     assert cache.fetches == 2
+
+
+def test_the_retry_after_a_401_resends_the_whole_multipart_body() -> None:
+    server = MockServer(api_failures=[401])
+    bodies: list[bytes] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        if request.url.path != "/connect/token":
+            bodies.append(request.read())
+        return server.handle(request)
+
+    image = b"\x89PNG" + bytes(range(256)) * 64
+    with ApiClient(server.config(), transport=httpx.MockTransport(record)) as client:
+        assert RecognizeApi(client).recognize_multipart("QR", image).barcodes
+    assert len(bodies) == 2
+    assert bodies[0] == bodies[1] and image in bodies[1]
