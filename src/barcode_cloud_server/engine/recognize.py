@@ -217,6 +217,10 @@ _P: dict[str, _Pass] = {
         ),
         _Pass("tiles", "tiles", _tiles, trusted=True),
         _Pass("right-angles", "rot3", _right_angles, trusted=True, only=("MaxiCode",)),
+        _Pass("right-angles-2d", "rot3", _right_angles, trusted=True, matrix_only=True),
+        _Pass("up3-sharpened", "sharp-up3", _then(_upscale(3.0), rp.sharpened)),
+        _Pass("up1.5-sharpened", "sharp-up15", _then(_upscale(1.5), rp.sharpened)),
+        _Pass("blurred-up2", "smooth-up", _then(_one(lambda g: rp.blurred(g, 1.0)), lambda g: rp.scaled(g, 2.0))),
     )
 }
 
@@ -227,12 +231,13 @@ def _plan(mode: Mode, kind: ImageKind) -> tuple[str, ...]:
     if mode is Mode.FAST:
         return ("inverted", "right-angles") if kind is not ImageKind.CLEAR_IMAGE else ("right-angles",)
     if kind is ImageKind.CLEAR_IMAGE:
-        normal: tuple[str, ...] = ("right-angles", "inverted", "histogram", "fixed", "up2", "down2")
+        normal: tuple[str, ...] = ("right-angles", "inverted", "right-angles-2d", "histogram", "fixed", "up2", "down2")
         extra: tuple[str, ...] = ("up2-histogram", "deskewed", "turned-15", "turned-30", "turned-45", "tiles")
     elif kind is ImageKind.SCANNED_DOCUMENT:
         normal = (
             "right-angles",
             "inverted",
+            "right-angles-2d",
             "histogram",
             "fixed",
             "deskewed",
@@ -268,6 +273,7 @@ def _plan(mode: Mode, kind: ImageKind) -> tuple[str, ...]:
         normal = (
             "right-angles",
             "inverted",
+            "right-angles-2d",
             "histogram",
             "up2-histogram",
             "zbar",
@@ -295,6 +301,9 @@ def _plan(mode: Mode, kind: ImageKind) -> tuple[str, ...]:
             "inverted-up2",
             "inverted-up2-histogram",
             "zbar-normalized",
+            "up3-sharpened",
+            "up1.5-sharpened",
+            "blurred-up2",
         )
         extra = (
             "up2-sharpened-histogram",
@@ -547,9 +556,8 @@ def recognize_array(
     wanted = resolve(types)
     deadline = time.monotonic() + (BUDGET_SECONDS[mode] if budget is None else budget)
     gray = np.ascontiguousarray(gray, dtype=np.uint8)
-    add_on = zxingcpp.EanAddOnSymbol.Require if require_ean_add_on else zxingcpp.EanAddOnSymbol.Read
-    if not require_ean_add_on and mode is not Mode.EXCELLENT:
-        add_on = zxingcpp.EanAddOnSymbol.Ignore
+    # EAN/UPC add-ons are not part of the main symbol's value (the spec names them a type of their own).
+    add_on = zxingcpp.EanAddOnSymbol.Require if require_ean_add_on else zxingcpp.EanAddOnSymbol.Ignore
     search = _Search(gray, wanted, text_mode, add_on, page)
     for det in search.zxing(rp.original(gray), zxingcpp.Binarizer.LocalAverage, wanted.formats):
         search.add(det, "primary", primary=True)
