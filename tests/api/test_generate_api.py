@@ -121,7 +121,7 @@ def test_qr_pdf417_and_code128_params_over_get(client: httpx.Client) -> None:
         ("/barcode/generate/QR", {"data": "x", "pdf417Truncate": "maybe"}, ["true or false"]),
         ("/barcode/generate/QR", {}, ["data is required"]),
         ("/barcode/generate/EAN13", {"data": "414243", "dataType": "HexBytes"}, ["digits"]),
-        ("/barcode/generate/MacroPdf417", {"data": "x"}, ["MacroPdf417"]),
+        ("/barcode/generate/GS1HanXin", {"data": "(01)09501101530003"}, ["GS1HanXin"]),
     ],
 )
 def test_bad_input_is_a_400_saying_why(

@@ -14,6 +14,7 @@ from barcode_cloud_server.engine.builders import BUILDERS
 from barcode_cloud_server.engine.colors import parse_color
 from barcode_cloud_server.engine.errors import InvalidBarcodeData, InvalidOption
 from barcode_cloud_server.engine.geometry import Geometry
+from barcode_cloud_server.engine.pdf417 import macro_pdf417
 from barcode_cloud_server.engine.render import MEDIA_TYPES, RenderOptions, render
 from barcode_cloud_server.engine.symbologies import Symbology
 from barcode_cloud_server.engine.zintenc import ZintJob, encode
@@ -324,6 +325,10 @@ def _job_and_text(row: Symbology, data: str | bytes, req: GenerateRequest) -> tu
 def build_geometry(row: Symbology, req: GenerateRequest) -> tuple[Geometry, str]:
     """Encode the request's data for ``row``: the symbol's geometry and its human-readable text."""
     data = _decode_data(req)
+    if row.builder == "macro_pdf417":
+        job, text = _job_and_text(row, data, req)
+        geometry = macro_pdf417(job, job.symbology == "PDF417COMP", req.pdf417_aspect_ratio)
+        return geometry, text
     if row.builder is not None:
         text_data = data.decode("latin-1") if isinstance(data, bytes) else data
         return BUILDERS[row.builder](row, text_data)

@@ -158,11 +158,12 @@ ROWS: tuple[Symbology, ...] = (
     _row(
         "MacroPdf417",
         "stacked",
-        None,
+        "PDF417",
         "Macro PDF417 sample",
-        "Not generated yet: a one-segment Macro PDF417 control block needs codeword-level access that zint "
-        "does not give (its structured append needs 2 or more segments); a request gets a 400 saying so.",
-        builder="unsupported",
+        "Macro PDF417, one segment: zint's PDF417 data codewords plus a control block for segment 0 of 1 "
+        "(file ID from a CRC of the data, segment count 1, terminator), re-laid out by the engine.",
+        builder="macro_pdf417",
+        binary=True,
         zxing="PDF417",
     ),
     _row(

@@ -109,12 +109,13 @@ _SINK = _Sink()
 _STDERR_LOCK = threading.Lock()
 
 
-def _encode(sym: zint.Symbol, job: ZintJob, type_name: str) -> None:
+def encode_symbol(sym: zint.Symbol, data: str | bytes, type_name: str) -> None:
+    """``sym.encode(data)`` with zint's errors as engine errors and its warning prints kept off stderr."""
     try:
         with _STDERR_LOCK:
             saved, sys.stderr = sys.stderr, _SINK
             try:
-                sym.encode(job.data)
+                sym.encode(data)
             finally:
                 sys.stderr = saved
     except RuntimeError as exc:
@@ -133,7 +134,7 @@ _LINEAR_QUIET: dict[str, tuple[float, float, float, float]] = {}
 
 def encode(job: ZintJob, type_name: str) -> Geometry:
     sym = _make_symbol(job)
-    _encode(sym, job, type_name)
+    encode_symbol(sym, job.data, type_name)
     quiet = MATRIX_QUIET.get(job.symbology)
     if quiet is not None:
         return _matrix_geometry(sym, quiet)
