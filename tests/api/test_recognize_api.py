@@ -312,3 +312,20 @@ def test_published_aspose_sdk_all_six_operations(private_server: LiveServer, tmp
     assert pairs(recognize.recognize_multipart(DecodeBarcodeType.QR, image)) == [("QR", QR.value)]
     assert pairs(scan.scan_base64(ScanBase64Request(file_base64=b64))) == both
     assert pairs(scan.scan_multipart(io.BytesIO(image))) == both
+
+
+def test_operations_are_in_the_openapi_document(live_server: LiveServer) -> None:
+    doc = httpx.get(live_server.base_url + "/openapi.json", timeout=30).json()
+    ops = {
+        ("get", "/v4.0/barcode/recognize"): "Recognize",
+        ("post", "/v4.0/barcode/recognize-body"): "RecognizeBase64",
+        ("post", "/v4.0/barcode/recognize-multipart"): "RecognizeMultipart",
+        ("get", "/v4.0/barcode/scan"): "Scan",
+        ("post", "/v4.0/barcode/scan-body"): "ScanBase64",
+        ("post", "/v4.0/barcode/scan-multipart"): "ScanMultipart",
+    }
+    for (method, path), operation_id in ops.items():
+        assert doc["paths"][path][method]["operationId"] == operation_id
+    params = {p["name"] for p in doc["paths"]["/v4.0/barcode/recognize"]["get"]["parameters"]}
+    assert params == {"barcodeType", "fileUrl", "recognitionMode", "recognitionImageKind"}
+    assert "BarcodeResponseList" in doc["components"]["schemas"]
