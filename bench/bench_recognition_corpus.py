@@ -247,17 +247,19 @@ def check(case: Case, folder: Folder, found: Sequence[Found]) -> str:
 
 
 def _merge(found: Sequence[Found]) -> Found:
-    """Structured append: order the parts by their sequence index and concatenate them."""
-    parts = sorted(found, key=lambda f: f.sequence[1] if f.sequence else 0)
-    unique: dict[int, Found] = {}
-    for f in parts:
-        unique.setdefault(f.sequence[1] if f.sequence else -1, f)
-    ordered = list(unique.values())
+    """Structured append: the parts in sequence order (file order when the binding gives no index), joined."""
+    ordered = sorted(found, key=lambda f: f.sequence[1] if f.sequence else 0)
+    seen: set[tuple[str, bytes]] = set()
+    parts: list[Found] = []
+    for f in ordered:
+        if (f.text, f.raw) not in seen:  # the same part read twice (e.g. by two passes)
+            seen.add((f.text, f.raw))
+            parts.append(f)
     return Found(
-        format=ordered[0].format,
-        text="".join(f.text for f in ordered),
-        raw=b"".join(f.raw for f in ordered),
-        meta=ordered[0].meta,
+        format=parts[0].format,
+        text="".join(f.text for f in parts),
+        raw=b"".join(f.raw for f in parts),
+        meta=parts[0].meta,
     )
 
 
