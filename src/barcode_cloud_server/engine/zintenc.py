@@ -120,6 +120,8 @@ def encode_symbol(sym: zint.Symbol, data: str | bytes, type_name: str) -> None:
                 sys.stderr = saved
     except RuntimeError as exc:
         message = _ERR_PREFIX.sub("", str(exc))
+        if message.rstrip(".").endswith("too long"):
+            message += " (more data than the largest symbol of this type holds)"
         if "out of range" in message or ("Invalid" in message and "option" in message.lower()):
             raise InvalidOption(f"{type_name}: {message}") from None
         raise InvalidBarcodeData(f"{type_name}: {message}") from None
