@@ -51,11 +51,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if self.path.startswith("/slow"):
             time.sleep(1.0)
         body = json.dumps(RESULT).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout test)
+            self.close_connection = True
+            return
         if self.path.startswith("/close"):
             self.close_connection = True  # drop the keep-alive connection without saying so
 
