@@ -49,9 +49,9 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     app.state.identity = identity
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
+    app.include_router(generate_router)  # first: the hottest routes are matched first
     app.include_router(identity_router)
     app.include_router(probe_router)
-    app.include_router(generate_router)
     app.include_router(recognize_router)
 
     @app.get("/healthz", tags=["operations"], summary="Liveness")
