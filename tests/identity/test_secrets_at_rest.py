@@ -62,3 +62,15 @@ def test_xml_errors_when_asked(backend_server: LiveServer) -> None:
     assert response.status_code == 401
     assert response.headers["content-type"].startswith("application/xml")
     assert b"<ApiErrorResponse><RequestId>" in response.content
+
+
+def test_svg_in_accept_does_not_ask_for_xml_errors(backend_server: LiveServer) -> None:
+    for accept, xml in (
+        ("image/svg+xml, application/json", False),
+        ("image/*, application/json", False),
+        ("application/json, application/xml", False),
+        ("text/xml", True),
+        ("image/png, application/xml;q=0.9", True),
+    ):
+        response = httpx.get(backend_server.base_url + "/v4.0/whoami", headers={"Accept": accept}, timeout=10)
+        assert response.headers["content-type"].startswith("application/xml" if xml else "application/json"), accept

@@ -53,11 +53,17 @@ class ApiProblem(Exception):
 
 
 def wants_xml(request: Request) -> bool:
-    """True when the client asks for XML rather than JSON (JSON is the default)."""
-    accept = request.headers.get("accept", "")
-    if "xml" not in accept:
-        return False
-    return "application/json" not in accept or accept.find("xml") < accept.find("application/json")
+    """True when the client asks for XML (application/xml or text/xml) before JSON; JSON is the default.
+
+    ``image/svg+xml`` is an image format, not a wish for XML errors.
+    """
+    for entry in request.headers.get("accept", "").split(","):
+        media = entry.split(";")[0].strip().lower()
+        if media in ("application/json", "text/json"):
+            return False
+        if media in ("application/xml", "text/xml"):
+            return True
+    return False
 
 
 def model_response(request: Request, model: WireModel, status: int = 200) -> Response:
