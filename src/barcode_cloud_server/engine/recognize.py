@@ -224,9 +224,6 @@ _P: dict[str, _Pass] = {
     )
 }
 
-_PLANS: Mapping[tuple[Mode, ImageKind], tuple[str, ...]] = {}
-
-
 def _plan(mode: Mode, kind: ImageKind) -> tuple[str, ...]:
     if mode is Mode.FAST:
         return ("inverted", "right-angles") if kind is not ImageKind.CLEAR_IMAGE else ("right-angles",)
