@@ -159,3 +159,11 @@ def test_garbage_never_escapes_as_anything_but_an_engine_error(row: Symbology) -
     for data in ("x", "\u0000\u00ff\u20ac", "9" * 400, "(01)", "ABC" * 50):
         with contextlib.suppress(EngineError):
             gen(row.name, data)
+
+
+def test_postal_lengths_like_the_spec_examples() -> None:
+    # Aspose's documentation generates Planet from "123456": non-USPS lengths are accepted, the check digit added
+    short = ink(gen("Planet", "123456", text_location="None").content)
+    standard = ink(gen("Planet", "12345678901", text_location="None").content)
+    assert 0 < short.shape[1] < standard.shape[1]
+    assert dc.prepare_postnet("Postnet", "12345").canonical == "123455"

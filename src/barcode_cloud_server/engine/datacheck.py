@@ -502,24 +502,24 @@ def prepare_pharmacode(name: str, data: str) -> Prepared:
     return Prepared(str(int(data)), str(int(data)))
 
 
-def prepare_postnet(name: str, data: str) -> Prepared:
+def _postal_digits(name: str, data: str, standard: str) -> Prepared:
+    """POSTNET/PLANET: 1-38 digits ({standard} are the USPS lengths); the check digit is always appended."""
     raw = data.translate(_SEPARATORS)
-    _require_digits(name, raw, (5, 6, 9, 10, 11, 12), " (ZIP, ZIP+4 or delivery point, optional check digit)")
-    body = raw if len(raw) in (5, 9, 11) else raw[:-1]
-    expected = str((10 - sum(int(c) for c in body) % 10) % 10)
-    if len(raw) != len(body) and raw[-1] != expected:
-        raise _fail(name, f"wrong check digit {raw[-1]!r}: expected {expected!r}")
-    return Prepared(body, body + expected)
+    if not _DIGITS.fullmatch(raw):
+        bad = next((c for c in raw if not c.isdigit()), "")
+        raise _fail(name, f"only digits 0-9 are allowed, got {bad!r}")
+    if len(raw) > 38:
+        raise _fail(name, f"at most 38 digits (USPS lengths are {standard}), got {len(raw)}")
+    check = str((10 - sum(int(c) for c in raw) % 10) % 10)
+    return Prepared(raw, raw + check)
+
+
+def prepare_postnet(name: str, data: str) -> Prepared:
+    return _postal_digits(name, data, "5, 9 or 11")
 
 
 def prepare_planet(name: str, data: str) -> Prepared:
-    raw = data.translate(_SEPARATORS)
-    _require_digits(name, raw, (11, 12, 13, 14), " (11 or 13 digits, optional check digit)")
-    body = raw if len(raw) in (11, 13) else raw[:-1]
-    expected = str((10 - sum(int(c) for c in body) % 10) % 10)
-    if len(raw) != len(body) and raw[-1] != expected:
-        raise _fail(name, f"wrong check digit {raw[-1]!r}: expected {expected!r}")
-    return Prepared(body, body + expected)
+    return _postal_digits(name, data, "11 or 13")
 
 
 def prepare_onecode(name: str, data: str) -> Prepared:

@@ -639,7 +639,7 @@ ROWS: tuple[Symbology, ...] = (
         "postal",
         "POSTNET",
         "12345",
-        "USPS POSTNET: 5, 9 or 11 digits; check digit added.",
+        "USPS POSTNET: digits (5, 9 or 11 are the USPS lengths; up to 38 accepted); check digit always added.",
         prepare=dc.prepare_postnet,
     ),
     _row(
@@ -647,7 +647,7 @@ ROWS: tuple[Symbology, ...] = (
         "postal",
         "PLANET",
         "12345678901",
-        "USPS PLANET: 11 or 13 digits; check digit added.",
+        "USPS PLANET: digits (11 or 13 are the USPS lengths; up to 38 accepted); check digit always added.",
         prepare=dc.prepare_planet,
     ),
     _row(
