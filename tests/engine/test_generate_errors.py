@@ -23,6 +23,7 @@ from tests.engine.generate_helpers import gen
         ("GS1Code128", "0109501101530003", {}, ["parentheses"]),
         ("DatabarLimited", "(01)2950110153000", {}, ["0 or 1"]),
         ("AustraliaPost", "3312345678", {}, ["format control code"]),
+        ("AustraliaPost", "6212345678ABCDEFGHIJK", {}, ["up to 10 characters"]),
         ("PatchCode", "Patch X", {}, ["Patch I", "Patch T"]),
         ("Pharmacode", "2", {}, ["3 to 131070"]),
         ("ItalianPost25", "12345678901", {}, ["12 digits"]),

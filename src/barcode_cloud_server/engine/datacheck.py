@@ -419,29 +419,39 @@ def prepare_vin(name: str, data: str) -> Prepared:
     return Prepared(raw, raw)
 
 
-_AUSPOST_FCC = {"11": (8,), "45": (8,), "87": (8,), "92": (8,), "59": (13, 16), "62": (18, 23)}
+_AUSPOST_INFO = {"11": 0, "45": 0, "87": 0, "92": 0, "59": 5, "62": 10}  # customer info, C-table characters
+_AUSPOST_N_DIGITS = {"59": 8, "62": 15}
+_AUSPOST_C = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 #")
 
 
 def prepare_auspost(name: str, data: str) -> Prepared:
-    """Spec meaning: FCC (2 digits) + DPID (8 digits) + customer information; zint derives the FCC."""
-    fcc, rest = data[:2], data[2:]
-    if fcc not in _AUSPOST_FCC:
+    """Spec meaning: FCC (2 digits) + DPID (8 digits) + customer information; zint derives the FCC from the length,
+    so shorter C-table customer information is filled with 'z' (three filler bars each), as Australia Post's
+    filler."""
+    fcc, dpid, info = data[:2], data[2:10], data[10:]
+    if fcc not in _AUSPOST_INFO:
         raise _fail(
             name,
             "data starts with the 2-digit format control code (11, 45, 59, 62, 87 or 92), then the 8-digit DPID "
             f"and customer information; got FCC {fcc!r}",
         )
-    if not _DIGITS.fullmatch(rest[:8]) or len(rest) < 8:
+    if not _DIGITS.fullmatch(dpid) or len(dpid) != 8:
         raise _fail(name, "the DPID after the format control code must be 8 digits")
-    lengths = _AUSPOST_FCC[fcc]
-    if len(rest) not in lengths:
-        extra = ", ".join(str(n - 8) for n in lengths)
+    room = _AUSPOST_INFO[fcc]
+    if room == 0:
+        if info:
+            raise _fail(name, f"FCC {fcc} takes no customer information after the DPID")
+        return Prepared(dpid, data)
+    if _DIGITS.fullmatch(info) and len(info) == _AUSPOST_N_DIGITS[fcc]:
+        return Prepared(dpid + info, data)  # N table
+    bad = next((c for c in info if c not in _AUSPOST_C), None)
+    if bad is not None or len(info) > room:
         raise _fail(
             name,
-            f"FCC {fcc} takes the DPID plus {extra} characters of customer information"
-            " (digits for the N table; A-Z a-z 0-9 space # for the C table)",
+            f"FCC {fcc} customer information is up to {room} characters of A-Z a-z 0-9 space # (C table) "
+            f"or exactly {_AUSPOST_N_DIGITS[fcc]} digits (N table); got {info!r}",
         )
-    return Prepared(rest, data)
+    return Prepared(dpid + info.ljust(room, "z"), data)
 
 
 def prepare_swiss_post(name: str, data: str) -> Prepared:

@@ -629,9 +629,9 @@ ROWS: tuple[Symbology, ...] = (
         "AustraliaPost",
         "postal",
         "AUSPOST",
-        "5912345678ABCde",
-        "Australia Post 4-state: the data starts with the FCC (11, 45, 59, 62, 87, 92), then the 8-digit DPID "
-        "and customer information for 59/62 (zint is given the data after the FCC).",
+        "6201234567ASPOSE",
+        "Australia Post 4-state: the FCC (11, 45, 59, 62, 87, 92), the 8-digit DPID, then for 59/62 customer "
+        "information: up to 5/10 C-table characters (filled with 'z' = filler bars) or 8/15 digits (N table).",
         prepare=dc.prepare_auspost,
     ),
     _row(
