@@ -17,7 +17,7 @@ from barcode_cloud_server.engine.geometry import Geometry
 from barcode_cloud_server.engine.pdf417 import macro_pdf417
 from barcode_cloud_server.engine.render import MEDIA_TYPES, RenderOptions, render
 from barcode_cloud_server.engine.symbologies import Symbology
-from barcode_cloud_server.engine.zintenc import ZintJob, encode
+from barcode_cloud_server.engine.zintenc import ZintJob, encode, supports_eci
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,134 +192,142 @@ def _printable(text: str) -> str:
     return "".join(c if c.isprintable() else " " for c in text)
 
 
+@dataclass(slots=True)
+class _Job:
+    """A ZintJob under construction."""
+
+    symbology: str
+    payload: str | bytes
+    opt1: int | None
+    opt2: int | None
+    opt3: int | None
+    height: float | None
+    eci: int = 0
+    unicode: bool = True
+    extra_escape: bool = False
+    height_per_row: bool = False
+    reader_init: bool = False
+    gs1_parens: bool = True
+
+
+def _binary_payload(job: _Job, req: GenerateRequest) -> None:
+    """Text or bytes for the types that take any data: encode mode and ECI from qrParams / pdf417Params."""
+    encode_mode, eci_name = "Auto", None
+    if job.symbology in _QR_FAMILY:
+        encode_mode = o.enum_value(req.qr_encode_mode, o.QR_ENCODE_MODES, "qrEncodeMode", "Auto") or "Auto"
+        eci_name = o.enum_value(req.qr_eci_encoding, list(o.ECI_ENCODINGS), "qrECIEncoding")
+    elif job.symbology in _PDF417_FAMILY:
+        encode_mode = o.enum_value(req.pdf417_encode_mode, o.PDF417_ENCODE_MODES, "pdf417EncodeMode", "Auto") or "Auto"
+        eci_name = o.enum_value(req.pdf417_eci_encoding, list(o.ECI_ENCODINGS), "pdf417ECIEncoding")
+    if encode_mode == "Binary" and isinstance(job.payload, str):
+        job.payload = job.payload.encode("utf-8")
+    if eci_name and eci_name != "NONE":
+        job.eci = o.ECI_ENCODINGS[eci_name]
+    elif encode_mode == "ECI":
+        job.eci = 26
+    payload = job.payload
+    if isinstance(payload, str) and not job.eci and not payload.isascii() and supports_eci(job.symbology):
+        try:
+            payload.encode("latin-1")
+        except UnicodeEncodeError:
+            job.eci = 26  # UTF-8, so that readers do not have to guess
+    if isinstance(job.payload, bytes):
+        job.unicode = False
+
+
+def _qr_options(job: _Job, req: GenerateRequest) -> None:
+    level = o.enum_value(req.qr_error_level, o.QR_ERROR_LEVELS, "qrErrorLevel")
+    _range(req.qr_aspect_ratio, 0.001, 1, "qrAspectRatio")
+    if job.symbology == "QRCODE":
+        version = o.enum_value(req.qr_version, o.QR_VERSIONS, "qrVersion", "Auto")
+        if version and version != "Auto":
+            job.opt2 = int(version.removeprefix("Version"))
+    elif job.symbology == "MICROQR":
+        version = o.enum_value(req.micro_qr_version, o.MICRO_QR_VERSIONS, "microQRVersion", "Auto")
+        if version and version != "Auto":
+            job.opt2 = int(version[1])
+        if level == "LevelH":
+            raise InvalidOption("qrErrorLevel LevelH is not available in Micro QR; allowed: LevelL, LevelM, LevelQ")
+    else:
+        version = o.enum_value(req.rect_micro_qr_version, o.RECT_MICRO_QR_VERSIONS, "rectMicroQrVersion", "Auto")
+        if version and version != "Auto":
+            job.opt2 = o.RECT_MICRO_QR_VERSIONS.index(version)
+        if level in ("LevelL", "LevelQ"):
+            raise InvalidOption("qrErrorLevel for RectMicroQR must be LevelM or LevelH")
+    if level:
+        job.opt1 = _QR_LEVEL[level]
+
+
+def _pdf417_options(job: _Job, req: GenerateRequest) -> None:
+    micro = job.symbology == "MICROPDF417"
+    level = o.enum_value(req.pdf417_error_level, o.PDF417_ERROR_LEVELS, "pdf417ErrorLevel")
+    if level and not micro:
+        job.opt1 = int(level.removeprefix("Level"))
+    _range(req.pdf417_columns, 0, 4 if micro else 30, "pdf417Columns")
+    _range(req.pdf417_rows, 0, 90, "pdf417Rows")
+    if req.pdf417_rows and not micro and req.pdf417_rows < 3:
+        raise InvalidOption("pdf417Rows must be 0 (automatic) or between 3 and 90")
+    _range(req.pdf417_aspect_ratio, 2, 10, "pdf417AspectRatio")
+    if req.pdf417_columns:
+        job.opt2 = req.pdf417_columns
+    if req.pdf417_rows and not micro:
+        job.opt3 = req.pdf417_rows
+    if req.pdf417_aspect_ratio:
+        job.height_per_row = True
+        job.height = float(req.pdf417_aspect_ratio)
+    if req.pdf417_truncate and job.symbology == "PDF417":
+        job.symbology = "PDF417COMP"
+    job.reader_init = bool(req.pdf417_is_reader_initialization)
+    macro = o.enum_value(req.pdf417_macro_characters, o.MACRO_CHARACTERS, "pdf417MacroCharacters", "None")
+    if macro and macro != "None":
+        header, trailer = "[)>\x1e" + macro[-2:] + "\x1d", "\x1e\x04"
+        if isinstance(job.payload, bytes):
+            job.payload = header.encode() + job.payload + trailer.encode()
+        else:
+            job.payload = header + job.payload + trailer
+
+
 def _job_and_text(row: Symbology, data: str | bytes, req: GenerateRequest) -> tuple[ZintJob, str]:
     assert row.zint is not None
-    symbology = row.zint
-    extra_escape = False
-    eci = 0
-    unicode = True
-    opt1, opt2, opt3, height = row.option_1, row.option_2, row.option_3, row.height
-    height_per_row = False
-    reader_init = False
-    gs1_parens = True
-
     if isinstance(data, bytes) and not row.binary:
-        text_data: str | bytes = data.decode("latin-1")
-    else:
-        text_data = data
-
+        data = data.decode("latin-1")  # bytes for a type with a character set: checked as Latin-1 text
+    job = _Job(row.zint, data, row.option_1, row.option_2, row.option_3, row.height)
     if row.binary:
-        payload: str | bytes = text_data
-        shown = text_data if isinstance(text_data, str) else text_data.decode("latin-1")
-        encode_mode, eci_name = "Auto", None
-        if symbology in _QR_FAMILY:
-            encode_mode = o.enum_value(req.qr_encode_mode, o.QR_ENCODE_MODES, "qrEncodeMode", "Auto") or "Auto"
-            eci_name = o.enum_value(req.qr_eci_encoding, list(o.ECI_ENCODINGS), "qrECIEncoding")
-        elif symbology in _PDF417_FAMILY:
-            encode_mode = (
-                o.enum_value(req.pdf417_encode_mode, o.PDF417_ENCODE_MODES, "pdf417EncodeMode", "Auto") or "Auto"
-            )
-            eci_name = o.enum_value(req.pdf417_eci_encoding, list(o.ECI_ENCODINGS), "pdf417ECIEncoding")
-        if encode_mode == "Binary" and isinstance(payload, str):
-            payload = payload.encode("utf-8")
-        if eci_name and eci_name != "NONE":
-            eci = o.ECI_ENCODINGS[eci_name]
-        elif encode_mode == "ECI":
-            eci = 26
-        if isinstance(payload, str) and not eci and not payload.isascii():
-            try:
-                payload.encode("latin-1")
-            except UnicodeEncodeError:
-                if symbology not in ("MICROQR", "MAXICODE"):
-                    eci = 26
-        if isinstance(payload, bytes):
-            unicode = False
+        shown = data if isinstance(data, str) else data.decode("latin-1")
+        _binary_payload(job, req)
     else:
-        assert isinstance(text_data, str)
-        prepared = row.prepare(row.name, text_data)
-        prepared_input: str | bytes = prepared.encoder_input
+        assert isinstance(data, str)
+        prepared = row.prepare(row.name, data)
         shown = prepared.canonical
-        if symbology == "AUSPOST":
-            symbology = _auspost_symbology(prepared.canonical[:2])
-        if symbology == "CODE11":
-            opt2 = 1 if len(prepared_input) <= 10 else 0
-        if symbology == "CODE128" and row.name == "Code128":
+        job.payload = prepared.encoder_input
+        job.gs1_parens = not prepared.gs1_brackets
+        if job.symbology == "AUSPOST":
+            job.symbology = _auspost_symbology(prepared.canonical[:2])
+        elif job.symbology == "CODE11":
+            job.opt2 = 1 if len(prepared.encoder_input) <= 10 else 0
+        elif job.symbology == "CODE128" and row.name == "Code128":
             mode = o.enum_value(req.code128_encode_mode, o.CODE128_ENCODE_MODES, "code128EncodeMode", "Auto")
-            symbology, prepared_input, extra_escape = _code128_input(str(prepared_input), mode or "Auto")
-        payload = prepared_input
-        gs1_parens = not prepared.gs1_brackets
-
-    if symbology in _QR_FAMILY:
-        level = o.enum_value(req.qr_error_level, o.QR_ERROR_LEVELS, "qrErrorLevel")
-        if symbology == "QRCODE":
-            version = o.enum_value(req.qr_version, o.QR_VERSIONS, "qrVersion", "Auto")
-            if version and version != "Auto":
-                opt2 = int(version.removeprefix("Version"))
-            if level:
-                opt1 = _QR_LEVEL[level]
-        elif symbology == "MICROQR":
-            version = o.enum_value(req.micro_qr_version, o.MICRO_QR_VERSIONS, "microQRVersion", "Auto")
-            if version and version != "Auto":
-                opt2 = int(version[1])
-            if level == "LevelH":
-                raise InvalidOption("qrErrorLevel LevelH is not available in Micro QR; allowed: LevelL, LevelM, LevelQ")
-            if level:
-                opt1 = _QR_LEVEL[level]
-        else:
-            version = o.enum_value(req.rect_micro_qr_version, o.RECT_MICRO_QR_VERSIONS, "rectMicroQrVersion", "Auto")
-            if version and version != "Auto":
-                opt2 = o.RECT_MICRO_QR_VERSIONS.index(version)
-            if level in ("LevelL", "LevelQ"):
-                raise InvalidOption("qrErrorLevel for RectMicroQR must be LevelM or LevelH")
-            if level:
-                opt1 = _QR_LEVEL[level]
-        _range(req.qr_aspect_ratio, 0.001, 1, "qrAspectRatio")
-
-    if symbology in _PDF417_FAMILY:
-        micro = symbology == "MICROPDF417"
-        level = o.enum_value(req.pdf417_error_level, o.PDF417_ERROR_LEVELS, "pdf417ErrorLevel")
-        if level and not micro:
-            opt1 = int(level.removeprefix("Level"))
-        _range(req.pdf417_columns, 0, 4 if micro else 30, "pdf417Columns")
-        _range(req.pdf417_rows, 0, 90, "pdf417Rows")
-        if req.pdf417_rows and not micro and req.pdf417_rows < 3:
-            raise InvalidOption("pdf417Rows must be 0 (automatic) or between 3 and 90")
-        _range(req.pdf417_aspect_ratio, 2, 10, "pdf417AspectRatio")
-        if req.pdf417_columns:
-            opt2 = req.pdf417_columns
-        if req.pdf417_rows and not micro:
-            opt3 = req.pdf417_rows
-        if req.pdf417_aspect_ratio:
-            height_per_row = True
-            height = float(req.pdf417_aspect_ratio)
-        if req.pdf417_truncate and symbology == "PDF417":
-            symbology = "PDF417COMP"
-        reader_init = bool(req.pdf417_is_reader_initialization)
-        macro = o.enum_value(req.pdf417_macro_characters, o.MACRO_CHARACTERS, "pdf417MacroCharacters", "None")
-        if macro and macro != "None":
-            header = "[)>\x1e" + macro[-2:] + "\x1d"
-            trailer = "\x1e\x04"
-            if isinstance(payload, bytes):
-                payload = header.encode() + payload + trailer.encode()
-            else:
-                payload = header + str(payload) + trailer
-
-    job = ZintJob(
-        symbology=symbology,
-        data=payload,
+            job.symbology, job.payload, job.extra_escape = _code128_input(prepared.encoder_input, mode or "Auto")
+    if job.symbology in _QR_FAMILY:
+        _qr_options(job, req)
+    if job.symbology in _PDF417_FAMILY:
+        _pdf417_options(job, req)
+    zint_job = ZintJob(
+        symbology=job.symbology,
+        data=job.payload,
         gs1=row.gs1,
-        gs1_parens=gs1_parens,
-        unicode=unicode,
-        extra_escape=extra_escape,
-        height_per_row=height_per_row,
-        eci=eci,
-        option_1=opt1,
-        option_2=opt2,
-        option_3=opt3,
-        height=height,
-        reader_init=reader_init,
+        gs1_parens=job.gs1_parens,
+        unicode=job.unicode,
+        extra_escape=job.extra_escape,
+        height_per_row=job.height_per_row,
+        eci=job.eci,
+        option_1=job.opt1,
+        option_2=job.opt2,
+        option_3=job.opt3,
+        height=job.height,
+        reader_init=job.reader_init,
     )
-    return job, shown if shown.isprintable() else _printable(shown)
+    return zint_job, shown if shown.isprintable() else _printable(shown)
 
 
 def build_geometry(row: Symbology, req: GenerateRequest) -> tuple[Geometry, str]:

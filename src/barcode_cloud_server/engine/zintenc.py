@@ -61,6 +61,11 @@ def _symbology(name: str) -> zint.Symbology:
     return getattr(zint.Symbology, name)  # type: ignore[no-any-return]
 
 
+@cache
+def supports_eci(name: str) -> bool:
+    return bool(zint.Symbol.capabilities(_symbology(name)) & zint.CapabilityFlags.ECI)
+
+
 def _make_symbol(job: ZintJob) -> zint.Symbol:
     sym = zint.Symbol()
     sym.symbology = _symbology(job.symbology)
