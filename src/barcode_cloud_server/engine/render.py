@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
@@ -235,8 +235,25 @@ def _palette(fg: RGBA, bg: RGBA, binary: bool) -> tuple[list[int], bool]:
     return pal, alpha
 
 
+def _free_angle_module(geo: Geometry, opts: RenderOptions) -> RenderOptions:
+    """For a free angle and an asked size: the largest whole module size whose rotated image fits the size."""
+    if opts.width_px is None and opts.height_px is None:
+        return opts
+    one = layout(geo, replace(opts, module_px=1), None, None)
+    rad = math.radians(_rotation(opts))
+    rot_w = abs(one.canvas_w * math.cos(rad)) + abs(one.canvas_h * math.sin(rad))
+    rot_h = abs(one.canvas_w * math.sin(rad)) + abs(one.canvas_h * math.cos(rad))
+    fits = min(
+        (opts.width_px or math.inf) / rot_w,
+        (opts.height_px or math.inf) / rot_h,
+    )
+    return replace(opts, module_px=max(1, math.floor(fits)))
+
+
 def render_raster(geo: Geometry, opts: RenderOptions) -> bytes:
     w_px, h_px = _target_size(opts)
+    if w_px is None and h_px is None and _rotation(opts) % 90:
+        opts = _free_angle_module(geo, opts)
     lay = layout(geo, opts, w_px, h_px)
     mask, binary = _draw_mask(geo, lay)
     rot = _rotation(opts)
@@ -260,11 +277,15 @@ def render_raster(geo: Geometry, opts: RenderOptions) -> bytes:
 
 
 def _fit(img: Image.Image, width: float | None, height: float | None) -> Image.Image:
+    """Centre ``img`` on a canvas of the asked size; shrink it only when it does not fit (never enlarge)."""
     tw = round(width) if width is not None else img.width
     th = round(height) if height is not None else img.height
     _check_size(tw, th)
-    scale = min(tw / img.width, th / img.height)
-    resized = img.resize((max(1, int(img.width * scale)), max(1, int(img.height * scale))), Image.Resampling.BILINEAR)
+    scale = min(tw / img.width, th / img.height, 1.0)
+    resized = img
+    if scale < 1.0:
+        size = (max(1, int(img.width * scale)), max(1, int(img.height * scale)))
+        resized = img.resize(size, Image.Resampling.BILINEAR)
     canvas = Image.new("L", (tw, th), 0)
     canvas.paste(resized, ((tw - resized.width) // 2, (th - resized.height) // 2))
     return canvas
