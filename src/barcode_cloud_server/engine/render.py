@@ -163,7 +163,7 @@ def _draw_mask(geo: Geometry, lay: Layout) -> tuple[np.ndarray, bool]:
         h, w = block.shape
         h, w = max(min(h, lay.canvas_h - y0), 0), max(min(w, lay.canvas_w - x0), 0)
         if h and w:
-            mask[y0 : y0 + h, x0 : x0 + w][block[:h, :w]] = 255
+            np.multiply(block[:h, :w], 255, out=mask[y0 : y0 + h, x0 : x0 + w], casting="unsafe")
     elif len(geo.rects):
         _fill_rects(mask, geo.rects, lay)
     if geo.hexagons or geo.circles or geo.rings:
@@ -225,14 +225,14 @@ def _fill_rects(mask: npt.NDArray[np.uint8], rects: npt.NDArray[np.float64], lay
 
 
 @lru_cache(maxsize=64)
-def _palette(fg: RGBA, bg: RGBA, binary: bool) -> tuple[list[int], bool]:
+def _palette(fg: RGBA, bg: RGBA, binary: bool) -> tuple[tuple[int, ...], bool]:
     alpha = fg[3] < 255 or bg[3] < 255
     steps = 2 if binary else 256
     pal: list[int] = []
     for i in range(steps):
         t = i / (steps - 1)
         pal.extend(round(bg[c] + (fg[c] - bg[c]) * t) for c in range(4 if alpha else 3))
-    return pal, alpha
+    return tuple(pal), alpha
 
 
 def _free_angle_module(geo: Geometry, opts: RenderOptions) -> RenderOptions:
@@ -272,7 +272,7 @@ def render_raster(geo: Geometry, opts: RenderOptions) -> bytes:
     if opts.image_format == "Png":
         return encode_palette_png(mask, pal, alpha, opts.dpi, 1 if binary else 8)
     image = Image.fromarray(mask, "L")
-    image.putpalette(pal, "RGBA" if alpha else "RGB")
+    image.putpalette(list(pal), "RGBA" if alpha else "RGB")
     return _encode(image, opts, alpha)
 
 
