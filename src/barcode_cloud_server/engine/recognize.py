@@ -224,6 +224,7 @@ _P: dict[str, _Pass] = {
     )
 }
 
+
 def _plan(mode: Mode, kind: ImageKind) -> tuple[str, ...]:
     if mode is Mode.FAST:
         return ("inverted", "right-angles") if kind is not ImageKind.CLEAR_IMAGE else ("right-angles",)
