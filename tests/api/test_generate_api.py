@@ -269,3 +269,29 @@ def test_openapi_documents_the_three_operations(live_server: LiveServer) -> None
     assert "post" in doc["paths"]["/v4.0/barcode/generate-body"]
     form = doc["paths"]["/v4.0/barcode/generate-multipart"]["post"]["requestBody"]["content"]
     assert "multipart/form-data" in form
+
+
+def test_body_param_groups(client: httpx.Client) -> None:
+    body = {
+        "barcodeType": "Code128",
+        "encodeData": {"data": "00123456"},
+        "code128Params": {"code128EncodeMode": "CodeC"},
+        "barcodeImageParams": {"textLocation": "None", "units": "Inch", "resolution": 100, "imageWidth": 3},
+    }
+    r = client.post("/barcode/generate-body", json=body)
+    assert r.status_code == 200, r.text
+    assert Image.open(io.BytesIO(r.content)).width == 300
+    assert decode(r.content) == ["00123456"]
+    body = {
+        "barcodeType": "Pdf417",
+        "encodeData": {"data": "rows and columns"},
+        "pdf417Params": {"pdf417Columns": 2, "pdf417Rows": 20, "pdf417ErrorLevel": "Level3"},
+    }
+    r = client.post("/barcode/generate-body", json=body)
+    assert r.status_code == 200 and decode(r.content) == ["rows and columns"]
+    xml = (
+        "<GenerateParams><BarcodeType>QR</BarcodeType><EncodeData><Data>x</Data></EncodeData>"
+        "<QrParams><QrVersion>Version99</QrVersion></QrParams></GenerateParams>"
+    )
+    r = client.post("/barcode/generate-body", content=xml, headers={"Content-Type": "application/xml"})
+    assert "Version40" in error_message(r)
