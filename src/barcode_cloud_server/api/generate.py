@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import anyio.to_thread
@@ -89,6 +89,7 @@ PARAMS: tuple[Param, ...] = (
     ),
 )
 _BY_WIRE = {p.wire.lower(): p for p in PARAMS}
+_REQUEST_FIELDS = frozenset(f.name for f in fields(GenerateRequest))
 _TRUE = frozenset({"true", "1", "yes", "on"})
 _FALSE = frozenset({"false", "0", "no", "off"})
 
@@ -143,7 +144,7 @@ def request_from_params(params: GenerateParams) -> GenerateRequest:
         if group is None:
             continue
         for name, value in group:
-            if value is not None:
+            if value is not None and name in _REQUEST_FIELDS:
                 values[name] = str(value) if isinstance(value, str) else value
     encode = params.encode_data
     if encode.data_type is not None:
