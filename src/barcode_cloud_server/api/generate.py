@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import anyio.to_thread
@@ -182,8 +182,6 @@ async def _respond(request: Request, req: GenerateRequest) -> Response:
 
 
 def _replace_format(req: GenerateRequest, fmt: str) -> GenerateRequest:
-    from dataclasses import replace
-
     return replace(req, image_format=fmt)
 
 
