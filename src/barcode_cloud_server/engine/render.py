@@ -304,9 +304,9 @@ def _encode(image: Image.Image, opts: RenderOptions, alpha: bool) -> bytes:
             image.info["transparency"] = 0 if opts.background[3] < 128 else None
         image.save(out, "GIF")
     elif fmt == "Tiff":
-        image.convert("RGBA" if alpha else "RGB").save(out, "TIFF", dpi=dpi, compression="tiff_deflate")
+        (image.convert("RGBA") if alpha else image).save(out, "TIFF", dpi=dpi, compression="tiff_deflate")
     elif fmt == "Bmp":
-        image.convert("RGBA" if alpha else "RGB").save(out, "BMP", dpi=dpi)
+        (image.convert("RGBA") if alpha else image).save(out, "BMP", dpi=dpi)  # 8-bit palette unless alpha
     else:  # pragma: no cover - validated before
         raise InvalidOption(f"unknown image format {fmt!r}")
     return out.getvalue()
