@@ -187,6 +187,12 @@ def test_upload_over_the_limit_is_413(client: httpx.Client) -> None:
     ("path", "kwargs", "needle"),
     [
         ("/barcode/recognize-multipart", {"files": {"file": b"x"}, "data": {"barcodeType": "Nope"}}, "barcodeType"),
+        ("/barcode/recognize-multipart", {"files": {"file": b"x"}, "data": {"barcodeType": "Nope"}}, "MaxiCode"),
+        (
+            "/barcode/recognize-multipart",
+            {"files": {"file": b"x"}, "data": {"barcodeType": "QR", "recognitionMode": "Slow"}},
+            "Fast, Normal, Excellent",
+        ),
         ("/barcode/recognize-multipart", {"files": {"file": b"x"}}, "barcodeType"),
         ("/barcode/recognize-multipart", {"data": {"barcodeType": "QR"}}, "file"),
         ("/barcode/recognize-body", {"json": {"barcodeTypes": ["QR"], "fileBase64": "***"}}, "base64"),

@@ -162,7 +162,8 @@ def _enum_field(fields: dict[str, str], name: str, enum: type[Any], required: bo
     try:
         return enum(raw)
     except ValueError:
-        raise ApiProblem(400, f"{name}: '{raw}' is not one of the allowed values") from None
+        allowed = ", ".join(member.value for member in enum)
+        raise ApiProblem(400, f"{name}: '{raw}' is not one of the allowed values: {allowed}") from None
 
 
 ModeQuery = Annotated[RecognitionMode | None, Query(alias="recognitionMode", description="Recognition mode.")]
