@@ -27,8 +27,8 @@ class Settings(BaseModel):
     # The public origin used as the token issuer; defaults to http://host:port.
     issuer: str | None = None
     audience: str = "barcode-cloud-api"
-    max_upload_bytes: int = 20 * 1024 * 1024
-    max_image_pixels: int = 40_000_000
+    max_upload_bytes: int = Field(20 * 1024 * 1024, ge=1024)
+    max_image_pixels: int = Field(40_000_000, ge=10_000)
     log_level: str = "info"
 
     @property

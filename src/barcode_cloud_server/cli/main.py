@@ -92,6 +92,17 @@ def serve(
             "[env: BARCODE_CLOUD_ISSUER] [default: http://HOST:PORT]"
         ),
     ] = None,
+    max_upload_bytes: Annotated[
+        int | None,
+        typer.Option(
+            help="Largest image upload or fetched file, bytes. "
+            "[env: BARCODE_CLOUD_MAX_UPLOAD_BYTES] [default: 20971520]"
+        ),
+    ] = None,
+    max_image_pixels: Annotated[
+        int | None,
+        typer.Option(help="Largest image to decode, pixels. [env: BARCODE_CLOUD_MAX_IMAGE_PIXELS] [default: 40000000]"),
+    ] = None,
     log_level: Annotated[
         str | None, typer.Option(help="debug, info, warning or error. [env: BARCODE_CLOUD_LOG_LEVEL]")
     ] = None,
@@ -113,6 +124,8 @@ def serve(
         allow_private_urls=allow_private_urls,
         issuer=issuer,
         log_level=log_level,
+        max_upload_bytes=max_upload_bytes,
+        max_image_pixels=max_image_pixels,
     )
     configure_logging(settings.log_level)
     db = _open_db(settings)
