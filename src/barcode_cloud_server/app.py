@@ -13,6 +13,7 @@ from starlette.responses import Response
 from barcode_cloud_server import __version__
 from barcode_cloud_server.api.errors import install_error_handlers
 from barcode_cloud_server.api.generate import router as generate_router
+from barcode_cloud_server.api.hotpath import GenerateHotPath
 from barcode_cloud_server.api.probe import router as probe_router
 from barcode_cloud_server.api.recognize import router as recognize_router
 from barcode_cloud_server.identity.routes import router as identity_router
@@ -43,13 +44,16 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
         version=__version__,
         summary="Barcode generation and recognition, wire-compatible with Aspose.BarCode Cloud v4",
         lifespan=lifespan,
+        # FastAPI's OpenTelemetry layer checks its providers on every request; /metrics is ours.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     app.state.db = db
     app.state.identity = identity
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(GenerateHotPath)
+    app.add_middleware(RequestContextMiddleware)  # added last: outermost, so it sees the hot path too
     install_error_handlers(app)
-    app.include_router(generate_router)  # first: the hottest routes are matched first
+    app.include_router(generate_router)
     app.include_router(identity_router)
     app.include_router(probe_router)
     app.include_router(recognize_router)

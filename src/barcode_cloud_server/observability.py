@@ -63,6 +63,20 @@ def configure_logging(level: str = "info") -> None:
 
 
 access_log = logging.getLogger("barcode_cloud.access")
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+_children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+
+def _count(method: str, route: str, status: int, elapsed: float) -> None:
+    # labels() hashes and locks on every call; the children are cached per (method, route, status).
+    if method not in _METHODS:
+        method = "OTHER"  # clients choose methods: keep the label set bounded
+    key = (method, route, status)
+    children = _children.get(key)
+    if children is None:
+        children = _children[key] = (REQUESTS.labels(method, route, str(status)), LATENCY.labels(route))
+    children[0].inc()
+    children[1].observe(elapsed)
 
 
 class RequestContextMiddleware:
@@ -94,8 +108,7 @@ class RequestContextMiddleware:
         finally:
             elapsed = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", "unmatched")
-            REQUESTS.labels(scope["method"], route, str(status)).inc()
-            LATENCY.labels(route).observe(elapsed)
+            _count(scope["method"], route, status, elapsed)
             if route not in ("/healthz", "/metrics"):
                 access_log.info(
                     "request",

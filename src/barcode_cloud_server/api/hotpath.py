@@ -1,0 +1,53 @@
+"""The hottest operation, GET /v4.0/barcode/generate/{type}, answered before FastAPI's routing.
+
+Measured here on one core: a bare ASGI app under uvicorn answers ~56,000 requests/s, our FastAPI stack ~6,000,
+and the engine renders a QR PNG in ~57 µs. Serving this GET through the router and FastAPI's exception and
+dependency layers would cost more than the rendering itself, so this middleware (inside the request-id and
+metrics middleware) answers it with the same parsing, token check and errors as the documented route in
+``api.generate``; every other request goes on to FastAPI unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+from types import SimpleNamespace
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from barcode_cloud_server.api.errors import ApiProblem, problem_response
+from barcode_cloud_server.api.generate import PATH_PREFIX, answer_get
+from barcode_cloud_server.engine.errors import EngineError
+
+log = logging.getLogger("barcode_cloud.api")
+# What the metrics middleware reads as the route of this request.
+_ROUTE = SimpleNamespace(path=PATH_PREFIX + "{barcodeType}")
+
+
+class GenerateHotPath:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if scope["type"] != "http" or scope["method"] != "GET" or not path.startswith(PATH_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        barcode_type = path[len(PATH_PREFIX) :]
+        if not barcode_type or "/" in barcode_type:
+            await self.app(scope, receive, send)  # not this operation: let the router say 404
+            return
+        scope["route"] = _ROUTE
+        request = Request(scope, receive)
+        try:
+            response = await answer_get(request, barcode_type)
+        except ApiProblem as problem:
+            response = problem_response(request, problem)
+        except EngineError as exc:
+            response = problem_response(request, ApiProblem(400, exc.message))
+        except Exception:
+            log.exception("unhandled error", extra={"request_id": scope.get("state", {}).get("request_id")})
+            response = problem_response(
+                request, ApiProblem(500, "internal error; quote the request id when reporting it")
+            )
+        await response(scope, receive, send)
