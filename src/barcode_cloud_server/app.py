@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+import anyio.to_thread
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.responses import Response
@@ -63,9 +64,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
         return {"status": "ok"}
 
     @app.get("/readyz", tags=["operations"], summary="Readiness: database reachable, keys loaded")
-    async def readyz(request: Request) -> JSONResponse:
-        import anyio.to_thread
-
+    async def readyz() -> JSONResponse:
         database = await anyio.to_thread.run_sync(db.ping)
         keys = identity.keys.loaded
         ready = database and keys

@@ -55,3 +55,18 @@ def test_sigterm_shuts_down_cleanly(tmp_path: Path) -> None:
         logs = server.logs()
         assert "Application shutdown complete" in logs
         assert "Traceback" not in logs
+
+
+def test_readyz_says_unavailable_when_the_database_is_gone(tmp_path: Path) -> None:
+    import psycopg
+
+    from tests.conftest import POSTGRES_ADMIN_URL, postgres_database
+
+    with postgres_database() as url, running_server(tmp_path, database_url=url) as server:
+        assert httpx.get(server.base_url + "/readyz", timeout=10).status_code == 200
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+        response = httpx.get(server.base_url + "/readyz", timeout=10)
+        assert response.status_code == 503
+        assert response.json() == {"status": "unavailable", "database": False, "keys": True}
+        assert httpx.get(server.base_url + "/healthz", timeout=10).status_code == 200

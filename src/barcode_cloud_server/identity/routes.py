@@ -90,13 +90,19 @@ async def token(request: Request) -> JSONResponse:
         return oauth_error(400, "invalid_request", "client_id and client_secret are required")
 
     address = request.client.host if request.client else "unknown"
+    return await anyio.to_thread.run_sync(_grant, identity, client_id, secret, address, form.get("scope"))
+
+
+def _grant(identity: Identity, client_id: str, secret: str, address: str, scope: str | None) -> JSONResponse:
+    """Client authentication and issuance. Everything here may block (database, Redis, RSA signing), so the
+    route runs it in a worker thread."""
     retry_after = identity.limiter.retry_after(client_id, address)
     if retry_after is not None:
         TOKEN_GRANTS.labels("throttled").inc()
         return oauth_error(
             429, "slow_down", "too many failed attempts; try again later", {"Retry-After": str(retry_after)}
         )
-    client = await anyio.to_thread.run_sync(identity.clients.authenticate, client_id, secret)
+    client = identity.clients.authenticate(client_id, secret)
     if client is None:
         identity.limiter.failed(client_id, address)
         TOKEN_GRANTS.labels("invalid_client").inc()
@@ -105,14 +111,13 @@ async def token(request: Request) -> JSONResponse:
         return oauth_error(401, "invalid_client", "client authentication failed", {"WWW-Authenticate": challenge})
     identity.limiter.succeeded(client_id)
 
-    requested = parse_scopes(form.get("scope"))
+    requested = parse_scopes(scope)
     beyond = [s for s in requested if s not in client.scopes]
     if beyond:
         TOKEN_GRANTS.labels("invalid_scope").inc()
         allowed = " ".join(client.scopes)
         return oauth_error(400, "invalid_scope", f"not granted to this client: {' '.join(beyond)}; allowed: {allowed}")
-    scopes = requested or list(client.scopes)
-    issued = identity.tokens.issue(client.id, scopes)
+    issued = identity.tokens.issue(client.id, requested or list(client.scopes))
     identity.status.mark_enabled(client.id)
     TOKEN_GRANTS.labels("issued").inc()
     return JSONResponse(
