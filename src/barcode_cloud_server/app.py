@@ -19,7 +19,7 @@ from barcode_cloud_server.api.probe import router as probe_router
 from barcode_cloud_server.api.recognize import router as recognize_router
 from barcode_cloud_server.identity.routes import router as identity_router
 from barcode_cloud_server.identity.service import Identity
-from barcode_cloud_server.observability import RequestContextMiddleware, configure_logging
+from barcode_cloud_server.observability import RequestContextMiddleware, configure_logging, metrics_registry
 from barcode_cloud_server.settings import Settings
 from barcode_cloud_server.storage.db import Database
 
@@ -74,7 +74,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
 
     @app.get("/metrics", tags=["operations"], summary="Prometheus metrics", include_in_schema=False)
     async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+        return Response(generate_latest(metrics_registry()), media_type=CONTENT_TYPE_LATEST)
 
     return app
 

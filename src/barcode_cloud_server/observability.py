@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import secrets
 import sys
@@ -15,12 +16,26 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram
+from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUESTS = Counter("barcode_cloud_requests_total", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram("barcode_cloud_request_seconds", "HTTP request latency", ["route"])
 TOKEN_GRANTS = Counter("barcode_cloud_token_requests_total", "Token endpoint outcomes", ["outcome"])
+
+MULTIPROCESS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def metrics_registry() -> CollectorRegistry:
+    """This process's metrics, or, with several workers, every worker's summed (prometheus_client's
+    multiprocess mode: ``barcode-cloud serve --workers N`` sets PROMETHEUS_MULTIPROC_DIR for its workers)."""
+    if os.environ.get(MULTIPROCESS_DIR_ENV):
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return registry
+    return REGISTRY
+
 
 _SECRETISH = re.compile(
     r"(eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,})|((?:client_secret|access_token|password)=)[^&\s\"']+",

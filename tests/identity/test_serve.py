@@ -22,6 +22,15 @@ def test_two_workers_share_keys_and_clients(start_server: Callable[..., LiveServ
     headers = {"Authorization": f"Bearer {next(iter(tokens))}"}
     statuses = {httpx.get(server.base_url + "/v4.0/whoami", headers=headers, timeout=10).status_code for _ in range(12)}
     assert statuses == {200}
+    # /metrics sums both workers, whichever of them answers
+    for _ in range(3):
+        metrics = httpx.get(server.base_url + "/metrics", timeout=10).text
+        counted = sum(
+            float(line.rsplit(" ", 1)[1])
+            for line in metrics.splitlines()
+            if line.startswith("barcode_cloud_requests_total{") and 'route="/v4.0/whoami"' in line
+        )
+        assert counted == 12
 
 
 def test_debug_logs_hold_no_secret_or_token(start_server: Callable[..., LiveServer]) -> None:

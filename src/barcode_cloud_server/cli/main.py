@@ -132,6 +132,8 @@ def serve(
     ensure_signing_key(db)
     db.dispose()
     os.environ.update(settings.to_env())
+    if settings.workers > 1:
+        _prepare_multiprocess_metrics(settings.data_dir / "metrics")
     err.print(
         f"Barcode Cloud on http://{settings.host}:{settings.port} (API /v4.0, docs /docs); "
         f"database {_safe_url(settings.resolved_database_url)}\n"
@@ -149,6 +151,17 @@ def serve(
         timeout_graceful_shutdown=20,
         proxy_headers=True,
     )
+
+
+def _prepare_multiprocess_metrics(folder: Path) -> None:
+    """Workers write their metrics to files there, and /metrics sums them; stale files would add old counts."""
+    import shutil
+
+    from barcode_cloud_server.observability import MULTIPROCESS_DIR_ENV
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    os.environ[MULTIPROCESS_DIR_ENV] = str(folder.resolve())
 
 
 def _command_name() -> str:
