@@ -15,7 +15,8 @@ from PIL import Image
 
 from barcode_cloud_server.engine.errors import InvalidOption
 from barcode_cloud_server.engine.images import load_image_bytes
-from barcode_cloud_server.engine.recognize import ImageKind, Mode, recognize_array, recognize_bytes
+from barcode_cloud_server.engine.recognize import BUDGET_SECONDS, ImageKind, Mode, recognize_array, recognize_bytes
+from barcode_cloud_server.engine.recognize_budget import PRIOR_READ_NS, SAFETY, Clock
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,42 @@ def test_time_budget_returns_partial_results_instead_of_hanging() -> None:
     t0 = time.monotonic()
     assert recognize_array(noise, None, Mode.EXCELLENT, ImageKind.PHOTO, budget=0.5) == []
     assert time.monotonic() - t0 < 3.0
+
+
+def test_a_large_noisy_page_in_normal_mode_keeps_to_the_budget() -> None:
+    # 40 MP of noise: the slowest content there is (one plain zxing-cpp read of it takes ~4.5 s, and the passes
+    # that followed it took the request to ~9.5 s). Now priced before it starts, every read fits the budget.
+    noise = np.random.default_rng(11).integers(0, 256, (6000, 6600), dtype=np.uint8)
+    t0 = time.monotonic()
+    assert recognize_array(noise, None, Mode.NORMAL) == []
+    elapsed = time.monotonic() - t0
+    assert elapsed < BUDGET_SECONDS[Mode.NORMAL] + 2.5, elapsed
+
+
+def test_pages_share_the_budget_and_late_pages_are_skipped_when_it_is_spent() -> None:
+    rng = np.random.default_rng(12)
+    pages = [Image.fromarray(rng.integers(0, 256, (1500, 1500), dtype=np.uint8)) for _ in range(12)]
+    pages[0] = Image.fromarray(rotate(render(SAMPLES[0]), 0))  # a code on the first page is still found
+    buf = io.BytesIO()
+    pages[0].save(buf, format="TIFF", save_all=True, append_images=pages[1:])
+    t0 = time.monotonic()
+    found = recognize_bytes(buf.getvalue(), None, Mode.FAST, max_bytes=64 << 20)
+    elapsed = time.monotonic() - t0
+    assert values(found) == [SAMPLES[0].value]
+    assert elapsed < BUDGET_SECONDS[Mode.FAST] + 1.5, elapsed  # 12 full reads and their passes took ~6 s
+
+
+def test_the_clock_prices_reads_from_what_it_has_seen() -> None:
+    clock = Clock(time.monotonic() + 1.0)
+    assert clock.read_cost(1_000_000) == pytest.approx(1e6 * PRIOR_READ_NS * 1e-9 * SAFETY)
+    clock.learn(1_000_000, 0.05)  # 50 ns a pixel replaces the prior
+    assert clock.read_ns == pytest.approx(50.0)
+    clock.learn(1_000_000, 0.01)  # a cheaper read later does not lower it
+    assert clock.read_ns == pytest.approx(50.0)
+    clock.learn(10_000, 5.0)  # too small to teach anything
+    assert clock.read_ns == pytest.approx(50.0)
+    assert clock.affords(0.5) and not clock.affords(5.0)
+    assert clock.pixels_for(clock.read_cost(2_000_000)) == pytest.approx(2_000_000, rel=1e-6)
 
 
 def test_clear_image_kind_reads_a_clean_code() -> None:

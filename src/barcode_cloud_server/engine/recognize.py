@@ -17,10 +17,10 @@ Everything here is synchronous and keeps no shared state: call it from a thread 
 from __future__ import annotations
 
 import contextlib
+import math
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import zxingcpp
@@ -28,13 +28,18 @@ import zxingcpp
 from barcode_cloud_server.engine import recognize_passes as rp
 from barcode_cloud_server.engine.datacheck import upce_to_upca
 from barcode_cloud_server.engine.images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, load_image_bytes
+from barcode_cloud_server.engine.recognize_budget import Clock
+from barcode_cloud_server.engine.recognize_plan import BUDGET_SECONDS, PASSES, ImageKind, Mode, plan
 from barcode_cloud_server.engine.recognize_types import (
     Wanted,
     checksum,
     escape_non_graphical,
+    gs1_check_ok,
     resolve,
     spec_type,
 )
+
+__all__ = ["BUDGET_SECONDS", "Detection", "ImageKind", "Mode", "recognize_array", "recognize_bytes"]
 
 try:  # ZBar is optional at run time: without libzbar0 the passes that use it are skipped.
     from pyzbar import pyzbar as _pyzbar
@@ -42,19 +47,6 @@ except ImportError:  # pragma: no cover - depends on the system library
     _pyzbar = None
 
 
-class Mode(StrEnum):
-    FAST = "Fast"
-    NORMAL = "Normal"
-    EXCELLENT = "Excellent"
-
-
-class ImageKind(StrEnum):
-    PHOTO = "Photo"
-    SCANNED_DOCUMENT = "ScannedDocument"
-    CLEAR_IMAGE = "ClearImage"
-
-
-BUDGET_SECONDS: Mapping[Mode, float] = {Mode.FAST: 1.5, Mode.NORMAL: 6.0, Mode.EXCELLENT: 20.0}
 _LINEAR = frozenset(
     f.name for f in zxingcpp.barcode_formats_list(zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.AllLinear))
 )
@@ -66,7 +58,6 @@ _ZBAR_FORMATS = {
     "ISBN13": "ISBN",
 }
 _ZBAR_WANTS = ("EAN13", "EAN8", "UPCA", "UPCE", "ISBN", "EANUPC", "QRCode")
-_MAX_UPSCALED_PIXELS = 12_000_000
 
 
 @dataclass(frozen=True)
@@ -90,234 +81,6 @@ class _Candidate:
     det: Detection
     families: set[str]
     linear: bool
-
-
-@dataclass(frozen=True)
-class _Pass:
-    name: str
-    family: str
-    make: Callable[[np.ndarray], list[rp.Variant]]
-    reader: str = "zxing"  # or "zbar"
-    binarizer: zxingcpp.Binarizer = zxingcpp.Binarizer.LocalAverage
-    linear_only: bool = False
-    matrix_only: bool = False
-    trusted: bool = False  # the same pixels seen otherwise (inverted, turned, zxing's own binarizers)
-    only: tuple[str, ...] = ()  # zxing-cpp formats this pass is for (empty: all wanted)
-
-
-def _one(make: Callable[[np.ndarray], rp.Variant]) -> Callable[[np.ndarray], list[rp.Variant]]:
-    return lambda g: [make(g)]
-
-
-def _upscale(factor: float) -> Callable[[np.ndarray], list[rp.Variant]]:
-    def make(g: np.ndarray) -> list[rp.Variant]:
-        if g.size * factor * factor > _MAX_UPSCALED_PIXELS:
-            return []
-        return [rp.scaled(g, factor)]
-
-    return make
-
-
-def _downscale(factor: float, min_side: int = 300) -> Callable[[np.ndarray], list[rp.Variant]]:
-    def make(g: np.ndarray) -> list[rp.Variant]:
-        return [rp.scaled(g, factor)] if min(g.shape) * factor >= min_side else []
-
-    return make
-
-
-def _deskew(g: np.ndarray) -> list[rp.Variant]:
-    angle = rp.dominant_angle(g)
-    if angle is None or abs(angle) < 3:
-        return []
-    return [rp.rotated(g, angle)]
-
-
-def _turns(*angles: float) -> Callable[[np.ndarray], list[rp.Variant]]:
-    return lambda g: [rp.rotated(g, a) for a in angles]
-
-
-def _then(
-    first: Callable[[np.ndarray], list[rp.Variant]], second: Callable[[np.ndarray], rp.Variant]
-) -> Callable[[np.ndarray], list[rp.Variant]]:
-    return lambda g: [rp.chain(v, second) for v in first(g)]
-
-
-def _right_angles(g: np.ndarray) -> list[rp.Variant]:
-    """Quarter turns, for readers that only read upright symbols (zxing-cpp's MaxiCode)."""
-    return [rp.quarter_turned(g, k) for k in (1, 2, 3)]
-
-
-def _tiles(g: np.ndarray) -> list[rp.Variant]:
-    side = max(g.shape)
-    if side < 1600:
-        return []
-    return rp.tiles(g, max(800, side // 3))
-
-
-GH = zxingcpp.Binarizer.GlobalHistogram
-FIXED = zxingcpp.Binarizer.FixedThreshold
-
-_P: dict[str, _Pass] = {
-    p.name: p
-    for p in (
-        _Pass("inverted", "inv", _one(rp.inverted), linear_only=True, trusted=True),
-        _Pass("histogram", "bin", _one(rp.original), binarizer=GH, trusted=True),
-        _Pass("fixed", "bin2", _one(rp.original), binarizer=FIXED, trusted=True),
-        _Pass("up2", "up", _upscale(2.0)),
-        _Pass("up2-histogram", "up", _upscale(2.0), binarizer=GH),
-        _Pass("up3-histogram", "up3", _upscale(3.0), binarizer=GH),
-        _Pass("down2", "down", _downscale(0.5)),
-        _Pass("down3", "down", _downscale(1 / 3)),
-        _Pass("zbar", "zbar", _one(rp.original), reader="zbar"),
-        _Pass("zbar-up2", "zbar", _upscale(2.0), reader="zbar"),
-        _Pass("zbar-down2", "zbar", _downscale(0.5, 150), reader="zbar"),
-        _Pass("zbar-sharp", "zbar-sharp", _one(rp.sharpened), reader="zbar"),
-        _Pass("zbar-normalized", "zbar-norm", _one(rp.local_normalized), reader="zbar"),
-        _Pass("normalized", "norm", _one(rp.local_normalized)),
-        _Pass("normalized-histogram", "norm", _one(rp.local_normalized), binarizer=GH),
-        _Pass("stretched", "norm2", _one(rp.stretched), binarizer=GH),
-        _Pass("equalized", "norm2", _one(rp.equalized)),
-        _Pass("sharpened", "sharp", _one(rp.sharpened)),
-        _Pass("sharpened-strong", "sharp2", _one(lambda g: rp.sharpened(g, 5, 150))),
-        _Pass("up2-sharpened", "sharp-up", _then(_upscale(2.0), rp.sharpened)),
-        _Pass("up2-sharpened-histogram", "sharp-up", _then(_upscale(2.0), rp.sharpened), binarizer=GH),
-        _Pass("normalized-up2", "norm-up", _then(_one(rp.local_normalized), lambda g: rp.scaled(g, 2.0))),
-        _Pass(
-            "normalized-up2-histogram",
-            "norm-up",
-            _then(_one(rp.local_normalized), lambda g: rp.scaled(g, 2.0)),
-            binarizer=GH,
-        ),
-        _Pass("normalized-wide", "norm-wide", _one(lambda g: rp.local_normalized(g, 30))),
-        _Pass("up3", "up3", _upscale(3.0)),
-        _Pass("up1.5", "up15", _upscale(1.5)),
-        _Pass("up1.5-histogram", "up15", _upscale(1.5), binarizer=GH),
-        _Pass("zbar-up1.5", "zbar-up15", _upscale(1.5), reader="zbar"),
-        _Pass("zbar-sharp-strong", "zbar-sharp2", _one(lambda g: rp.sharpened(g, 5, 150)), reader="zbar"),
-        _Pass(
-            "zbar-normalized-up2",
-            "zbar-norm-up",
-            _then(_one(rp.local_normalized), lambda g: rp.scaled(g, 2.0)),
-            reader="zbar",
-        ),
-        _Pass("blurred", "smooth", _one(lambda g: rp.blurred(g, 1.5))),
-        _Pass("blurred-histogram", "smooth", _one(lambda g: rp.blurred(g, 1.0)), binarizer=GH),
-        _Pass("median", "smooth2", _one(rp.median)),
-        _Pass("deskewed", "rot", _deskew, trusted=True),
-        _Pass("turned-15", "rot2", _turns(15, -15), linear_only=True, trusted=True),
-        _Pass("turned-30", "rot2", _turns(30, -30), linear_only=True, trusted=True),
-        _Pass("turned-45", "rot2", _turns(45), linear_only=True, trusted=True),
-        _Pass("inverted-up2", "inv-up", _then(_one(rp.inverted), lambda g: rp.scaled(g, 2.0)), matrix_only=True),
-        _Pass(
-            "inverted-up2-histogram",
-            "inv-up",
-            _then(_one(rp.inverted), lambda g: rp.scaled(g, 2.0)),
-            binarizer=GH,
-            matrix_only=True,
-        ),
-        _Pass("tiles", "tiles", _tiles, trusted=True),
-        _Pass("right-angles", "rot3", _right_angles, trusted=True, only=("MaxiCode",)),
-        _Pass("right-angles-2d", "rot3", _right_angles, trusted=True, matrix_only=True),
-        _Pass("up3-sharpened", "sharp-up3", _then(_upscale(3.0), rp.sharpened)),
-        _Pass("up1.5-sharpened", "sharp-up15", _then(_upscale(1.5), rp.sharpened)),
-        _Pass("blurred-up2", "smooth-up", _then(_one(lambda g: rp.blurred(g, 1.0)), lambda g: rp.scaled(g, 2.0))),
-    )
-}
-
-
-def _plan(mode: Mode, kind: ImageKind) -> tuple[str, ...]:
-    if mode is Mode.FAST:
-        return ("inverted", "right-angles") if kind is not ImageKind.CLEAR_IMAGE else ("right-angles",)
-    if kind is ImageKind.CLEAR_IMAGE:
-        normal: tuple[str, ...] = ("right-angles", "inverted", "right-angles-2d", "histogram", "fixed", "up2", "down2")
-        extra: tuple[str, ...] = ("up2-histogram", "deskewed", "turned-15", "turned-30", "turned-45", "tiles")
-    elif kind is ImageKind.SCANNED_DOCUMENT:
-        normal = (
-            "right-angles",
-            "inverted",
-            "right-angles-2d",
-            "histogram",
-            "fixed",
-            "deskewed",
-            "down2",
-            "up2-histogram",
-            "normalized",
-            "stretched",
-            "zbar",
-            "median",
-            "up2",
-            "zbar-up2",
-            "sharpened",
-            "tiles",
-        )
-        extra = (
-            "down3",
-            "turned-15",
-            "turned-30",
-            "turned-45",
-            "blurred",
-            "zbar-sharp",
-            "up3-histogram",
-            "normalized-histogram",
-            "equalized",
-            "blurred-histogram",
-            "zbar-down2",
-            "zbar-normalized",
-            "up2-sharpened-histogram",
-            "inverted-up2",
-            "inverted-up2-histogram",
-        )
-    else:
-        normal = (
-            "right-angles",
-            "inverted",
-            "right-angles-2d",
-            "histogram",
-            "up2-histogram",
-            "zbar",
-            "up2-sharpened",
-            "normalized-up2-histogram",
-            "normalized",
-            "up2",
-            "up3",
-            "sharpened",
-            "zbar-up2",
-            "up1.5",
-            "normalized-wide",
-            "zbar-sharp-strong",
-            "deskewed",
-            "down2",
-            "blurred-histogram",
-            "zbar-sharp",
-            "zbar-up1.5",
-            "zbar-normalized-up2",
-            "fixed",
-            "equalized",
-            "turned-15",
-            "turned-30",
-            "median",
-            "inverted-up2",
-            "inverted-up2-histogram",
-            "zbar-normalized",
-            "up3-sharpened",
-            "up1.5-sharpened",
-            "blurred-up2",
-        )
-        extra = (
-            "up2-sharpened-histogram",
-            "normalized-up2",
-            "up3-histogram",
-            "up1.5-histogram",
-            "sharpened-strong",
-            "normalized-histogram",
-            "blurred",
-            "down3",
-            "stretched",
-            "zbar-down2",
-            "turned-45",
-            "tiles",
-        )
-    return normal + extra if mode is Mode.EXCELLENT else normal
 
 
 def _points(position: zxingcpp.Position) -> list[rp.Point]:
@@ -363,23 +126,16 @@ class _Search:
         formats: zxingcpp.BarcodeFormats | None,
         try_invert: bool = True,
     ) -> Iterator[Detection]:
-        if formats is None:
-            barcodes = zxingcpp.read_barcodes(
-                variant.gray,
-                text_mode=self.text_mode,
-                binarizer=binarizer,
-                ean_add_on_symbol=self.add_on,
-                try_invert=try_invert,
-            )
-        else:
-            barcodes = zxingcpp.read_barcodes(
-                variant.gray,
-                formats=formats,
-                text_mode=self.text_mode,
-                binarizer=binarizer,
-                ean_add_on_symbol=self.add_on,
-                try_invert=try_invert,
-            )
+        # The binding has no "every format" value to pass: leaving ``formats`` out is how to ask for all of them.
+        only: dict[str, zxingcpp.BarcodeFormats] = {} if formats is None else {"formats": formats}
+        barcodes = zxingcpp.read_barcodes(
+            variant.gray,
+            text_mode=self.text_mode,
+            binarizer=binarizer,
+            ean_add_on_symbol=self.add_on,
+            try_invert=try_invert,
+            **only,
+        )
         for b in barcodes:
             fmt, family = b.format.name, b.symbology.name
             content = str(b.content_type).rsplit(".", 1)[-1]
@@ -425,7 +181,7 @@ class _Search:
                 digits = s.data.decode("ascii")
             except UnicodeDecodeError:
                 continue
-            if kind is None or not digits.isdigit() or not _gs1_check_ok(digits):
+            if kind is None or not digits.isdigit() or (len(digits) in (8, 12, 13) and not gs1_check_ok(digits)):
                 continue
             # Say it the way zxing-cpp says it: UPC-A and UPC-E as 13 digits.
             if kind == "UPCA" and len(digits) == 12:
@@ -514,13 +270,6 @@ class _Search:
         self.accepted.append(det)
 
 
-def _gs1_check_ok(digits: str) -> bool:
-    if len(digits) not in (8, 12, 13):
-        return True
-    total = sum(int(c) * (3 if i % 2 == 1 else 1) for i, c in enumerate(reversed(digits[:-1]), start=1))
-    return (10 - total % 10) % 10 == int(digits[-1])
-
-
 _FORMAT_KEYS = {
     str(f): f.name for f in zxingcpp.barcode_formats_list(zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.All))
 }
@@ -552,23 +301,53 @@ def recognize_array(
 ) -> list[Detection]:
     """Barcodes in one grayscale page. ``types``: spec DecodeBarcodeType names; None or empty scans for all."""
     wanted = resolve(types)
-    deadline = time.monotonic() + (BUDGET_SECONDS[mode] if budget is None else budget)
-    gray = np.ascontiguousarray(gray, dtype=np.uint8)
-    # EAN/UPC add-ons are not part of the main symbol's value (the spec names them a type of their own).
+    clock = Clock(time.monotonic() + (BUDGET_SECONDS[mode] if budget is None else budget))
     add_on = zxingcpp.EanAddOnSymbol.Require if require_ean_add_on else zxingcpp.EanAddOnSymbol.Ignore
-    search = _Search(gray, wanted, text_mode, add_on, page)
-    for det in search.zxing(rp.original(gray), zxingcpp.Binarizer.LocalAverage, wanted.formats):
-        search.add(det, "primary", primary=True)
-    if search.accepted or min(gray.shape) < 8:
-        return search.accepted
+    search = _Search(np.ascontiguousarray(gray, dtype=np.uint8), wanted, text_mode, add_on, page)
+    return _recognize_page(search, mode, kind, clock)
 
+
+def recognize_bytes(
+    data: bytes,
+    types: Sequence[str] | None = None,
+    mode: Mode = Mode.NORMAL,
+    kind: ImageKind = ImageKind.PHOTO,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> list[Detection]:
+    """Barcodes in every page of an uploaded image; the time budget (decoding the file included) is shared by the
+    pages, and pages there is no time left for are not searched."""
+    wanted = resolve(types)  # unknown types are a 400 before any decoding
+    clock = Clock(time.monotonic() + BUDGET_SECONDS[mode])
+    pages = load_image_bytes(data, max_bytes=max_bytes, max_pixels=max_pixels)
+    out: list[Detection] = []
+    for page in pages:
+        search = _Search(page.gray, wanted, zxingcpp.TextMode.HRI, zxingcpp.EanAddOnSymbol.Ignore, page.index)
+        out.extend(_recognize_page(search, mode, kind, clock))
+    return out
+
+
+# However little time is left, the first page gets one read of at least this many pixels (~30 ms).
+_FIRST_LOOK_PIXELS = 250_000
+# A page too large for the time left is read downscaled first, to a size priced at this share of the time left:
+# enough to find any code that is not tiny, and leaves time for the full-size read or passes on the copy.
+_FIRST_LOOK_SHARE = 0.25
+
+
+def _recognize_page(search: _Search, mode: Mode, kind: ImageKind, clock: Clock) -> list[Detection]:
+    work = _first_read(search, clock)
+    if search.accepted or work is None or min(work.gray.shape) < 8:
+        return search.accepted
+    wanted = search.wanted
     linear_formats = _restrict(wanted, _LINEAR)
     matrix_formats = _restrict(wanted, frozenset(_FORMAT_KEYS.values()) - _LINEAR)
     zbar_useful = _pyzbar is not None and wanted.wants_any(_ZBAR_WANTS)
-    for name in _plan(mode, kind):
-        if time.monotonic() >= deadline:
+    pixels = work.gray.size
+    for name in plan(mode, kind):
+        if clock.remaining() <= 0:
             break
-        spec = _P[name]
+        spec = PASSES[name]
         if spec.reader == "zbar" and not zbar_useful:
             continue
         formats = wanted.formats
@@ -584,22 +363,64 @@ def recognize_array(
             if not wanted.wants_any(spec.only):
                 continue
             formats = zxingcpp.barcode_formats_from_str(",".join(spec.only))
+        # Priced before building: the variant and at least one read of its size must fit in the time left.
+        if not clock.affords(clock.prep_cost(pixels, spec.prep_ns) + clock.read_cost(pixels)):
+            continue
         try:
-            variants = spec.make(gray)
+            variants = spec.make(work.gray)
         except (ValueError, MemoryError):  # a variant that cannot be built for this image: skip the pass
             continue
         for variant in variants:
-            if time.monotonic() >= deadline:
-                break
+            if not clock.affords(clock.read_cost(variant.gray.size)):
+                continue
+            located = rp.within(work, variant)
             if spec.reader == "zbar":
-                found = list(search.zbar(variant))
+                found = list(search.zbar(located))
             else:
-                found = list(search.zxing(variant, spec.binarizer, formats, try_invert=not spec.linear_only))
+                started = time.monotonic()
+                found = list(search.zxing(located, spec.binarizer, formats, try_invert=not spec.linear_only))
+                clock.learn(variant.gray.size, time.monotonic() - started)
             for det in found:
-                search.add(_with_source(det, name), spec.family, primary=spec.trusted)
+                search.add(replace(det, source=name), spec.family, primary=spec.trusted)
         if search.accepted:
             break
     return search.accepted
+
+
+def _first_read(search: _Search, clock: Clock) -> rp.Variant | None:
+    """zxing-cpp's own read of the page, and the image the extra passes then work on.
+
+    A page that the time left cannot pay for twice is read downscaled first; when that finds nothing, the full
+    page is read if its price (now learnt from the copy) fits, else the passes work on the copy. None: no time for
+    even a small copy (a later page of a file whose budget is spent).
+    """
+    gray = search.gray
+    full = rp.original(gray)
+    if clock.affords(2 * clock.read_cost(gray.size)):
+        _timed_read(search, full, clock)
+        return full
+    target = int(clock.pixels_for(_FIRST_LOOK_SHARE * clock.remaining()))
+    if search.page == 0:
+        target = max(target, _FIRST_LOOK_PIXELS)
+    if target < _FIRST_LOOK_PIXELS // 4:
+        return None
+    factor = math.sqrt(target / gray.size)
+    small = rp.scaled(gray, factor)
+    _timed_read(search, small, clock)
+    if search.accepted:
+        return small
+    if clock.affords(clock.read_cost(gray.size)):
+        _timed_read(search, full, clock)
+        return full
+    return small
+
+
+def _timed_read(search: _Search, variant: rp.Variant, clock: Clock) -> None:
+    started = time.monotonic()
+    found = list(search.zxing(variant, zxingcpp.Binarizer.LocalAverage, search.wanted.formats))
+    clock.learn(variant.gray.size, time.monotonic() - started)
+    for det in found:
+        search.add(det, "primary", primary=True)
 
 
 def _restrict(wanted: Wanted, names: frozenset[str]) -> zxingcpp.BarcodeFormats | None:
@@ -616,38 +437,3 @@ def _restrict(wanted: Wanted, names: frozenset[str]) -> zxingcpp.BarcodeFormats 
     with contextlib.suppress(ValueError):
         return zxingcpp.barcode_formats_from_str(",".join(keep))
     return None
-
-
-def _with_source(det: Detection, source: str) -> Detection:
-    return Detection(
-        type=det.type,
-        value=det.value,
-        region=det.region,
-        checksum=det.checksum,
-        zxing_format=det.zxing_format,
-        text=det.text,
-        raw=det.raw,
-        meta=det.meta,
-        source=source,
-        page=det.page,
-    )
-
-
-def recognize_bytes(
-    data: bytes,
-    types: Sequence[str] | None = None,
-    mode: Mode = Mode.NORMAL,
-    kind: ImageKind = ImageKind.PHOTO,
-    *,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    max_pixels: int = DEFAULT_MAX_PIXELS,
-) -> list[Detection]:
-    """Barcodes in every page of an uploaded image; the time budget is shared by the pages."""
-    resolve(types)  # unknown types are a 400 before any decoding
-    pages = load_image_bytes(data, max_bytes=max_bytes, max_pixels=max_pixels)
-    deadline = time.monotonic() + BUDGET_SECONDS[mode]
-    out: list[Detection] = []
-    for page in pages:
-        remaining = max(0.05, deadline - time.monotonic())
-        out.extend(recognize_array(page.gray, types, mode, kind, budget=remaining, page=page.index))
-    return out

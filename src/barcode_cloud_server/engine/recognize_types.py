@@ -150,7 +150,7 @@ def spec_type(
     """(spec type name, value in the spec's meaning) for one decoded symbol, or None when not asked for."""
     keys = {zxing_format, zxing_family, *_ALIASES.get(zxing_format, ())}
     preferred = _PREFERRED.get(zxing_format)
-    if zxing_format == "ITF" and len(text) == 14 and text.isdigit() and _gs1_check_ok(text):
+    if zxing_format == "ITF" and len(text) == 14 and text.isdigit() and gs1_check_ok(text):
         keys.add("ITF14")  # zxing-cpp 3.1.1 reports ITF-14 symbols as ITF
         preferred = "ITF14"
     if zxing_format == "EAN13" and len(text) == 13 and text.startswith("0"):
@@ -191,7 +191,7 @@ def spec_type(
     return row.name, row.from_reader(text)
 
 
-def _gs1_check_ok(digits: str) -> bool:
+def gs1_check_ok(digits: str) -> bool:
     """The GS1 mod-10 check digit (EAN, UPC, ITF-14, GTIN) is right."""
     body = digits[:-1]
     total = sum(int(c) * (3 if i % 2 == 1 else 1) for i, c in enumerate(reversed(body), start=1))

@@ -1,0 +1,290 @@
+"""The recognition passes and which of them each mode and image kind runs, in order.
+
+A pass builds one or more image variants from the page (inverted, rescaled, normalised, turned, tiled...) and reads
+them with one reader (zxing-cpp with a binarizer, or ZBar). ``family`` groups passes that see the image in the same
+way: a linear symbol found only by extra passes is reported when two *different* families read it (see
+``recognize``). ``prep_ns`` is what building the variants costs per pixel of the page (nanoseconds on the
+reference machine, before the safety factor); the time budget uses it to skip passes that cannot finish in time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+import zxingcpp
+
+from barcode_cloud_server.engine import recognize_passes as rp
+
+
+class Mode(StrEnum):
+    FAST = "Fast"
+    NORMAL = "Normal"
+    EXCELLENT = "Excellent"
+
+
+class ImageKind(StrEnum):
+    PHOTO = "Photo"
+    SCANNED_DOCUMENT = "ScannedDocument"
+    CLEAR_IMAGE = "ClearImage"
+
+
+BUDGET_SECONDS: Mapping[Mode, float] = {Mode.FAST: 1.5, Mode.NORMAL: 6.0, Mode.EXCELLENT: 20.0}
+# Upscaled variants stop here: zxing-cpp needs ~0.1 us a pixel on busy images, and a larger variant would take
+# most of a Normal budget for one pass.
+MAX_UPSCALED_PIXELS = 12_000_000
+MAX_FILTERED_PIXELS = 16_000_000
+
+
+@dataclass(frozen=True)
+class Pass:
+    name: str
+    family: str
+    make: Callable[[np.ndarray], list[rp.Variant]]
+    reader: str = "zxing"  # or "zbar"
+    binarizer: zxingcpp.Binarizer = zxingcpp.Binarizer.LocalAverage
+    linear_only: bool = False
+    matrix_only: bool = False
+    trusted: bool = False  # the same pixels seen otherwise (inverted, turned, zxing's own binarizers)
+    only: tuple[str, ...] = ()  # zxing-cpp formats this pass is for (empty: all wanted)
+    prep_ns: float = 15.0  # building the variants, nanoseconds per pixel of the page (see the module's doc)
+
+
+def _one(make: Callable[[np.ndarray], rp.Variant]) -> Callable[[np.ndarray], list[rp.Variant]]:
+    return lambda g: [make(g)]
+
+
+def _upscale(factor: float) -> Callable[[np.ndarray], list[rp.Variant]]:
+    def make(g: np.ndarray) -> list[rp.Variant]:
+        if g.size * factor * factor > MAX_UPSCALED_PIXELS:
+            return []
+        return [rp.scaled(g, factor)]
+
+    return make
+
+
+def _then_upscaled(
+    first: Callable[[np.ndarray], list[rp.Variant]], factor: float
+) -> Callable[[np.ndarray], list[rp.Variant]]:
+    """``first``'s variants scaled up by ``factor``, within the same pixel cap as :func:`_upscale`."""
+
+    def make(g: np.ndarray) -> list[rp.Variant]:
+        if g.size * factor * factor > MAX_UPSCALED_PIXELS:
+            return []
+        return [rp.chain(v, lambda x: rp.scaled(x, factor)) for v in first(g)]
+
+    return make
+
+
+def _filtered(make: Callable[[np.ndarray], rp.Variant]) -> Callable[[np.ndarray], list[rp.Variant]]:
+    """A neighbourhood filter (local normalisation, median) on pages up to MAX_FILTERED_PIXELS only: above that
+    its float64 temporaries alone would take over a gigabyte per request."""
+    return lambda g: [make(g)] if g.size <= MAX_FILTERED_PIXELS else []
+
+
+def _downscale(factor: float, min_side: int = 300) -> Callable[[np.ndarray], list[rp.Variant]]:
+    def make(g: np.ndarray) -> list[rp.Variant]:
+        return [rp.scaled(g, factor)] if min(g.shape) * factor >= min_side else []
+
+    return make
+
+
+def _deskew(g: np.ndarray) -> list[rp.Variant]:
+    angle = rp.dominant_angle(g)
+    if angle is None or abs(angle) < 3:
+        return []
+    return [rp.rotated(g, angle)]
+
+
+def _turns(*angles: float) -> Callable[[np.ndarray], list[rp.Variant]]:
+    return lambda g: [rp.rotated(g, a) for a in angles]
+
+
+def _then(
+    first: Callable[[np.ndarray], list[rp.Variant]], second: Callable[[np.ndarray], rp.Variant]
+) -> Callable[[np.ndarray], list[rp.Variant]]:
+    return lambda g: [rp.chain(v, second) for v in first(g)]
+
+
+def _right_angles(g: np.ndarray) -> list[rp.Variant]:
+    """Quarter turns, for readers that only read upright symbols (zxing-cpp's MaxiCode)."""
+    return [rp.quarter_turned(g, k) for k in (1, 2, 3)]
+
+
+def _tiles(g: np.ndarray) -> list[rp.Variant]:
+    side = max(g.shape)
+    if side < 1600:
+        return []
+    return rp.tiles(g, max(800, side // 3))
+
+
+GH = zxingcpp.Binarizer.GlobalHistogram
+FIXED = zxingcpp.Binarizer.FixedThreshold
+
+PASSES: dict[str, Pass] = {
+    p.name: p
+    for p in (
+        Pass("inverted", "inv", _one(rp.inverted), linear_only=True, trusted=True),
+        Pass("histogram", "bin", _one(rp.original), binarizer=GH, trusted=True),
+        Pass("fixed", "bin2", _one(rp.original), binarizer=FIXED, trusted=True),
+        Pass("up2", "up", _upscale(2.0), prep_ns=40),
+        Pass("up2-histogram", "up", _upscale(2.0), binarizer=GH, prep_ns=40),
+        Pass("up3-histogram", "up3", _upscale(3.0), binarizer=GH, prep_ns=40),
+        Pass("down2", "down", _downscale(0.5)),
+        Pass("down3", "down", _downscale(1 / 3)),
+        Pass("zbar", "zbar", _one(rp.original), reader="zbar"),
+        Pass("zbar-up2", "zbar", _upscale(2.0), reader="zbar", prep_ns=40),
+        Pass("zbar-down2", "zbar", _downscale(0.5, 150), reader="zbar"),
+        Pass("zbar-sharp", "zbar-sharp", _one(rp.sharpened), reader="zbar"),
+        Pass("zbar-normalized", "zbar-norm", _filtered(rp.local_normalized), reader="zbar", prep_ns=100),
+        Pass("normalized", "norm", _filtered(rp.local_normalized), prep_ns=100),
+        Pass("normalized-histogram", "norm", _filtered(rp.local_normalized), binarizer=GH, prep_ns=100),
+        Pass("stretched", "norm2", _one(rp.stretched), binarizer=GH),
+        Pass("equalized", "norm2", _one(rp.equalized)),
+        Pass("sharpened", "sharp", _one(rp.sharpened)),
+        Pass("sharpened-strong", "sharp2", _one(lambda g: rp.sharpened(g, 5, 150))),
+        Pass("up2-sharpened", "sharp-up", _then(_upscale(2.0), rp.sharpened), prep_ns=40),
+        Pass("up2-sharpened-histogram", "sharp-up", _then(_upscale(2.0), rp.sharpened), binarizer=GH, prep_ns=40),
+        Pass("normalized-up2", "norm-up", _then_upscaled(_filtered(rp.local_normalized), 2.0), prep_ns=100),
+        Pass(
+            "normalized-up2-histogram",
+            "norm-up",
+            _then_upscaled(_filtered(rp.local_normalized), 2.0),
+            binarizer=GH,
+            prep_ns=100,
+        ),
+        Pass("normalized-wide", "norm-wide", _filtered(lambda g: rp.local_normalized(g, 30)), prep_ns=100),
+        Pass("up3", "up3", _upscale(3.0), prep_ns=40),
+        Pass("up1.5", "up15", _upscale(1.5), prep_ns=40),
+        Pass("up1.5-histogram", "up15", _upscale(1.5), binarizer=GH, prep_ns=40),
+        Pass("zbar-up1.5", "zbar-up15", _upscale(1.5), reader="zbar", prep_ns=40),
+        Pass("zbar-sharp-strong", "zbar-sharp2", _one(lambda g: rp.sharpened(g, 5, 150)), reader="zbar"),
+        Pass(
+            "zbar-normalized-up2",
+            "zbar-norm-up",
+            _then_upscaled(_filtered(rp.local_normalized), 2.0),
+            reader="zbar",
+            prep_ns=100,
+        ),
+        Pass("blurred", "smooth", _one(lambda g: rp.blurred(g, 1.5))),
+        Pass("blurred-histogram", "smooth", _one(lambda g: rp.blurred(g, 1.0)), binarizer=GH),
+        Pass("median", "smooth2", _filtered(rp.median), prep_ns=70),
+        Pass("deskewed", "rot", _deskew, trusted=True),
+        Pass("turned-15", "rot2", _turns(15, -15), linear_only=True, trusted=True),
+        Pass("turned-30", "rot2", _turns(30, -30), linear_only=True, trusted=True),
+        Pass("turned-45", "rot2", _turns(45), linear_only=True, trusted=True),
+        Pass("inverted-up2", "inv-up", _then_upscaled(_one(rp.inverted), 2.0), matrix_only=True, prep_ns=40),
+        Pass(
+            "inverted-up2-histogram",
+            "inv-up",
+            _then_upscaled(_one(rp.inverted), 2.0),
+            binarizer=GH,
+            matrix_only=True,
+            prep_ns=40,
+        ),
+        Pass("tiles", "tiles", _tiles, trusted=True),
+        Pass("right-angles", "rot3", _right_angles, trusted=True, only=("MaxiCode",)),
+        Pass("right-angles-2d", "rot3", _right_angles, trusted=True, matrix_only=True),
+        Pass("up3-sharpened", "sharp-up3", _then(_upscale(3.0), rp.sharpened), prep_ns=40),
+        Pass("up1.5-sharpened", "sharp-up15", _then(_upscale(1.5), rp.sharpened), prep_ns=40),
+        Pass("blurred-up2", "smooth-up", _then_upscaled(_one(lambda g: rp.blurred(g, 1.0)), 2.0), prep_ns=40),
+    )
+}
+
+
+def plan(mode: Mode, kind: ImageKind) -> tuple[str, ...]:
+    """The names of the passes to try after the plain read, cheapest and most rewarding first."""
+    if mode is Mode.FAST:
+        return ("inverted", "right-angles") if kind is not ImageKind.CLEAR_IMAGE else ("right-angles",)
+    if kind is ImageKind.CLEAR_IMAGE:
+        normal: tuple[str, ...] = ("right-angles", "inverted", "right-angles-2d", "histogram", "fixed", "up2", "down2")
+        extra: tuple[str, ...] = ("up2-histogram", "deskewed", "turned-15", "turned-30", "turned-45", "tiles")
+    elif kind is ImageKind.SCANNED_DOCUMENT:
+        normal = (
+            "right-angles",
+            "inverted",
+            "right-angles-2d",
+            "histogram",
+            "fixed",
+            "deskewed",
+            "down2",
+            "up2-histogram",
+            "normalized",
+            "stretched",
+            "zbar",
+            "median",
+            "up2",
+            "zbar-up2",
+            "sharpened",
+            "tiles",
+        )
+        extra = (
+            "down3",
+            "turned-15",
+            "turned-30",
+            "turned-45",
+            "blurred",
+            "zbar-sharp",
+            "up3-histogram",
+            "normalized-histogram",
+            "equalized",
+            "blurred-histogram",
+            "zbar-down2",
+            "zbar-normalized",
+            "up2-sharpened-histogram",
+            "inverted-up2",
+            "inverted-up2-histogram",
+        )
+    else:
+        normal = (
+            "right-angles",
+            "inverted",
+            "right-angles-2d",
+            "histogram",
+            "up2-histogram",
+            "zbar",
+            "up2-sharpened",
+            "normalized-up2-histogram",
+            "normalized",
+            "up2",
+            "up3",
+            "sharpened",
+            "zbar-up2",
+            "up1.5",
+            "normalized-wide",
+            "zbar-sharp-strong",
+            "deskewed",
+            "down2",
+            "blurred-histogram",
+            "zbar-sharp",
+            "zbar-up1.5",
+            "zbar-normalized-up2",
+            "fixed",
+            "equalized",
+            "turned-15",
+            "turned-30",
+            "median",
+            "inverted-up2",
+            "inverted-up2-histogram",
+            "zbar-normalized",
+            "up3-sharpened",
+            "up1.5-sharpened",
+            "blurred-up2",
+        )
+        extra = (
+            "up2-sharpened-histogram",
+            "normalized-up2",
+            "up3-histogram",
+            "up1.5-histogram",
+            "sharpened-strong",
+            "normalized-histogram",
+            "blurred",
+            "down3",
+            "stretched",
+            "zbar-down2",
+            "turned-45",
+            "tiles",
+        )
+    return normal + extra if mode is Mode.EXCELLENT else normal
