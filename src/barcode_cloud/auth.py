@@ -15,13 +15,16 @@ log = logging.getLogger("barcode_cloud.auth")
 
 
 class ExternalTokenAuth(httpx.Auth):
-    """External mode: the caller's token, never fetched, never refreshed, no retry after a 401."""
+    """External mode: the caller's token, never fetched, never refreshed, no retry after a 401.
 
-    def __init__(self, token: str) -> None:
-        self._header = f"Bearer {token}"
+    The token is read from the configuration at each request, as ``aspose_barcode_cloud`` does, so that code
+    which sets ``api_client.configuration.access_token = new_token`` sends the new one from then on."""
+
+    def __init__(self, config: Configuration) -> None:
+        self._config = config
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = self._header
+        request.headers["Authorization"] = "Bearer " + self._config.access_token
         yield request
 
     def __repr__(self) -> str:
@@ -109,7 +112,7 @@ def auth_for(
 ) -> httpx.Auth:
     """The auth flow of a configuration's mode (calls raise ``ValueError`` when it has no credentials)."""
     if config.mode == "external":
-        return ExternalTokenAuth(config.access_token)
+        return ExternalTokenAuth(config)
     try:
         return JWTAuth.of(config, sync_client, async_client)
     except ValueError as exc:

@@ -7,6 +7,7 @@ import hashlib
 import logging
 import os
 import platform
+import ssl
 import sys
 from typing import ClassVar
 from urllib.parse import urlsplit
@@ -195,3 +196,13 @@ def _origin(url: str) -> str:
     if not parts.scheme or not parts.netloc:
         raise ValueError(f"host must be an absolute URL such as {DEFAULT_HOST!r}, not {url!r}")
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def verify_for(config: Configuration) -> bool | ssl.SSLContext:
+    """httpx's ``verify`` for a configuration: ``False``, the system store (``True``) or a context with
+    ``ssl_ca_cert``."""
+    if not config.verify_ssl:
+        return False
+    if config.ssl_ca_cert:
+        return ssl.create_default_context(cafile=config.ssl_ca_cert)
+    return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import random
+import ssl
 import time
 from dataclasses import dataclass
 
@@ -21,6 +22,20 @@ RETRY_ERRORS: tuple[type[Exception], ...] = (
     httpx.ReadError,
     httpx.WriteError,
 )
+
+
+def retryable(exc: Exception) -> bool:
+    """A transport failure worth another try: no response came, and not for a reason that would recur (a
+    certificate the client refuses fails the same way every time)."""
+    if not isinstance(exc, RETRY_ERRORS):
+        return False
+    # StdlibTransport raises from the ssl error; httpx's transport from httpcore's error, raised in its handler
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return False
+        cause = cause.__cause__ or cause.__context__
+    return True
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@
   replaced it, that one is used, otherwise one new fetch happens (:meth:`TokenCache.get_sync`'s ``stale``).
 * Token endpoint errors become :class:`~barcode_cloud.ApiException` with the OAuth ``error`` code; 4xx fail at
   once (a wrong secret is not retried), 5xx and connection failures are retried with backoff.
+* A forked child keeps the parent's tokens but none of its locks or fetches in flight (see :mod:`._fork`).
 
 Secrets and tokens never reach a log or an exception message.
 """
@@ -21,20 +22,17 @@ import asyncio
 import contextlib
 import logging
 import random
-import ssl
 import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import httpx
 
+from barcode_cloud import _fork
+from barcode_cloud.configuration import Configuration, verify_for
 from barcode_cloud.exceptions import ApiException, from_token_response
-from barcode_cloud.retry import RETRY_ERRORS, RetryPolicy
-
-if TYPE_CHECKING:
-    from barcode_cloud.configuration import Configuration
+from barcode_cloud.retry import RetryPolicy, retryable
 
 log = logging.getLogger("barcode_cloud.tokens")
 
@@ -109,16 +107,23 @@ def _token_from(response: httpx.Response, sent_at: float) -> Token:
     return Token.from_lifetime(value, lifetime, sent_at)
 
 
-def _failure(endpoint: TokenEndpoint, attempt: int, response: httpx.Response | None, exc: Exception | None) -> float:
-    """The delay before the next attempt, or raise the final ApiException."""
-    transient = exc is not None or (response is not None and response.status_code >= 500)
+def _attempt(
+    endpoint: TokenEndpoint, attempt: int, sent_at: float, response: httpx.Response | None, exc: Exception | None
+) -> Token | float:
+    """What one attempt of a fetch gave: the token, or the delay before the next attempt; else raise the final
+    :class:`ApiException` (4xx at once, 5xx and transport failures after ``endpoint.retry.max_retries``)."""
+    if response is not None and response.status_code == 200:
+        token = _token_from(response, sent_at)
+        log.debug("token fetched for client %s (lifetime %.0fs)", endpoint.client_id, token.lifetime)
+        return token
+    transient = retryable(exc) if exc is not None else response is not None and response.status_code >= 500
     if transient and attempt < endpoint.retry.max_retries:
         delay = endpoint.retry.delay(attempt, response)
         what = type(exc).__name__ if exc is not None else f"HTTP {response.status_code}"  # type: ignore[union-attr]
         log.debug("token endpoint failed (%s); retry %d in %.2fs", what, attempt + 1, delay)
         return delay
     if response is None:
-        raise ApiException(0, f"token endpoint unreachable: {type(exc).__name__}: {exc}") from exc
+        raise ApiException(0, f"token endpoint: {type(exc).__name__}: {exc}") from exc
     raise from_token_response(response.status_code, response.reason_phrase, response.content, response.headers)
 
 
@@ -127,24 +132,15 @@ def fetch_sync(client: httpx.Client, endpoint: TokenEndpoint) -> Token:
     attempt = 0
     while True:
         sent_at = time.monotonic()
-        response: httpx.Response | None = None
-        error: Exception | None = None
         try:
-            response = client.post(
-                endpoint.url,
-                data=endpoint.form(),
-                headers=_ACCEPT,
-                timeout=endpoint.timeout,
-            )
-        except RETRY_ERRORS as exc:
-            error = exc
+            response = client.post(endpoint.url, data=endpoint.form(), headers=_ACCEPT, timeout=endpoint.timeout)
         except httpx.HTTPError as exc:
-            raise ApiException(0, f"token endpoint: {type(exc).__name__}: {exc}") from exc
-        if response is not None and response.status_code == 200:
-            token = _token_from(response, sent_at)
-            log.debug("token fetched for client %s (lifetime %.0fs)", endpoint.client_id, token.lifetime)
-            return token
-        time.sleep(_failure(endpoint, attempt, response, error))
+            outcome = _attempt(endpoint, attempt, sent_at, None, exc)
+        else:
+            outcome = _attempt(endpoint, attempt, sent_at, response, None)
+        if isinstance(outcome, Token):
+            return outcome
+        time.sleep(outcome)
         attempt += 1
 
 
@@ -153,24 +149,15 @@ async def fetch_async(client: httpx.AsyncClient, endpoint: TokenEndpoint) -> Tok
     attempt = 0
     while True:
         sent_at = time.monotonic()
-        response: httpx.Response | None = None
-        error: Exception | None = None
         try:
-            response = await client.post(
-                endpoint.url,
-                data=endpoint.form(),
-                headers=_ACCEPT,
-                timeout=endpoint.timeout,
-            )
-        except RETRY_ERRORS as exc:
-            error = exc
+            response = await client.post(endpoint.url, data=endpoint.form(), headers=_ACCEPT, timeout=endpoint.timeout)
         except httpx.HTTPError as exc:
-            raise ApiException(0, f"token endpoint: {type(exc).__name__}: {exc}") from exc
-        if response is not None and response.status_code == 200:
-            token = _token_from(response, sent_at)
-            log.debug("token fetched for client %s (lifetime %.0fs)", endpoint.client_id, token.lifetime)
-            return token
-        await asyncio.sleep(_failure(endpoint, attempt, response, error))
+            outcome = _attempt(endpoint, attempt, sent_at, None, exc)
+        else:
+            outcome = _attempt(endpoint, attempt, sent_at, response, None)
+        if isinstance(outcome, Token):
+            return outcome
+        await asyncio.sleep(outcome)
         attempt += 1
 
 
@@ -178,6 +165,7 @@ class _Flight:
     """One fetch in progress, and who waits for it."""
 
     def __init__(self) -> None:
+        self.thread = threading.get_ident()  # the leader's thread
         self.done = threading.Event()
         self.token: Token | None = None
         self.error: BaseException | None = None
@@ -190,20 +178,25 @@ def _wake(future: asyncio.Future[None]) -> None:
 
 
 class TokenCache:
-    """The token of one (token URL, client, scope, secret) and the single flight that renews it."""
+    """The token of one (token URL, client, scope, secret) and the single flight that renews it.
+
+    How a flight ends for its waiters: a token is shared; an :class:`ApiException` (the endpoint's answer, or
+    its being unreachable after the retries) is raised in every waiter, so that a wrong secret costs one request
+    however many callers wait; anything else (the leader was cancelled or interrupted, its client was closed)
+    belongs to the leader, and one of the waiters leads a new fetch.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._token: Token | None = None
         self._flight: _Flight | None = None
         self.fetches = 0  # how many fetches this cache started (tests and metrics)
+        _fork.register(self)
 
-    def peek(self) -> Token | None:
-        return self._token
-
-    def clear(self) -> None:
-        with self._lock:
-            self._token = None
+    def _after_fork_in_child(self) -> None:
+        # The token stays good (the monotonic clock is the machine's); a flight of the parent never ends here.
+        self._lock = threading.Lock()
+        self._flight = None
 
     def _plan(self, stale: str | None) -> Token | tuple[_Flight, bool]:
         """Under the lock: a usable token, or the flight to wait for / lead (``True``: we fetch)."""
@@ -245,6 +238,7 @@ class TokenCache:
             return flight.token
         if isinstance(flight.error, ApiException):
             err = flight.error
+            # A copy per waiter: one exception object raised in many threads would pile up their tracebacks.
             raise ApiException(
                 err.status,
                 err.reason,
@@ -255,6 +249,20 @@ class TokenCache:
             )
         return None
 
+    def _lead_sync(self, flight: _Flight | None, fetch: Callable[[], Token]) -> Token:
+        try:
+            token = fetch()
+        except BaseException as exc:
+            if flight is not None:
+                self._finish(flight, None, exc)
+            raise
+        if flight is not None:
+            self._finish(flight, token, None)
+        else:
+            with self._lock:
+                self._token = token
+        return token
+
     def get_sync(self, fetch: Callable[[], Token], stale: str | None = None) -> Token:
         """A usable token; ``stale``: the server rejected that one, return a different one."""
         while True:
@@ -263,20 +271,19 @@ class TokenCache:
                 return plan
             flight, leader = plan
             if leader:
-                try:
-                    token = fetch()
-                except BaseException as exc:
-                    self._finish(flight, None, exc)
-                    raise
-                self._finish(flight, token, None)
-                return token
+                return self._lead_sync(flight, fetch)
+            if flight.thread == threading.get_ident():
+                # The leader is an asyncio task of the event loop this very thread runs, which we are blocking
+                # (sync code called from async code): waiting would never end. Fetch outside the flight.
+                return self._lead_sync(None, fetch)
             flight.done.wait()
             outcome = self._outcome(flight)
             if outcome is not None:
                 return outcome
 
     async def get_async(self, fetch: Callable[[], Awaitable[Token]], stale: str | None = None) -> Token:
-        """The asyncio twin of :meth:`get_sync`: waiting never blocks the event loop."""
+        """The asyncio twin of :meth:`get_sync`: waiting never blocks the event loop, whichever loop or thread
+        leads the fetch."""
         while True:
             plan = self._plan(stale)
             if isinstance(plan, Token):
@@ -285,7 +292,7 @@ class TokenCache:
             if leader:
                 try:
                     token = await fetch()
-                except BaseException as exc:
+                except BaseException as exc:  # CancelledError included: the waiters must not hang
                     self._finish(flight, None, exc)
                     raise
                 self._finish(flight, token, None)
@@ -303,18 +310,15 @@ class TokenCache:
                 return outcome
 
 
+#: One cache per process for each (token URL, client id, scope, secret digest). ``dict.setdefault`` is atomic,
+#: so two threads creating the first cache of a key at once still end up with one.
 _caches: dict[tuple[str, str, str, str], TokenCache] = {}
-_caches_lock = threading.Lock()
 
 
 def cache_for(config: Configuration) -> TokenCache:
     """The process-wide cache of this configuration's token URL, client id, scope and secret."""
     key = config.cache_key()
-    with _caches_lock:
-        cache = _caches.get(key)
-        if cache is None:
-            cache = _caches[key] = TokenCache()
-        return cache
+    return _caches.get(key) or _caches.setdefault(key, TokenCache())
 
 
 def token_for(config: Configuration) -> Token:
@@ -323,7 +327,7 @@ def token_for(config: Configuration) -> Token:
     cache = cache_for(config)
 
     def fetch() -> Token:
-        with httpx.Client(verify=_verify(config), proxy=config.proxy) as client:
+        with httpx.Client(verify=verify_for(config), proxy=config.proxy) as client:
             return fetch_sync(client, endpoint)
 
     return cache.get_sync(fetch)
@@ -335,12 +339,3 @@ def fetch_token(client_id: str, client_secret: str, token_url: str, scope: str |
     endpoint = TokenEndpoint(token_url, client_id, client_secret, scope)
     with httpx.Client() as client:
         return fetch_sync(client, endpoint).value
-
-
-def _verify(config: Configuration) -> bool | ssl.SSLContext:
-    """httpx's ``verify`` for a configuration."""
-    if not config.verify_ssl:
-        return False
-    if config.ssl_ca_cert:
-        return ssl.create_default_context(cafile=config.ssl_ca_cert)
-    return True

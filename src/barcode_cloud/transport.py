@@ -4,6 +4,10 @@ One httpx connection pool per client, connect and read timeouts, retries of conn
 429 / 502 / 503 / 504 answers (exponential backoff with jitter, ``Retry-After`` honoured up to a cap), the
 mode's auth flow (see :mod:`barcode_cloud.auth`), and the mapping of responses to results or
 :class:`~barcode_cloud.ApiException`. Use a client as a context manager, or call ``close()``.
+
+Every operation is retried the same way, POSTs included: the nine operations of the API are pure functions of
+their input (they generate or read an image and store nothing), so sending one twice does no harm. A client
+for an API with side effects would retry only idempotent requests, or ones it can deduplicate.
 """
 
 from __future__ import annotations
@@ -12,7 +16,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -24,12 +27,12 @@ from urllib.parse import quote, urlencode
 
 import httpx
 
+from barcode_cloud import _fork
 from barcode_cloud.auth import auth_for
-from barcode_cloud.configuration import Configuration
+from barcode_cloud.configuration import Configuration, verify_for
 from barcode_cloud.exceptions import ApiException, from_api_response
 from barcode_cloud.models import WireModel
-from barcode_cloud.retry import RETRY_ERRORS, RETRY_STATUSES
-from barcode_cloud.tokens import _verify
+from barcode_cloud.retry import RETRY_STATUSES, retryable
 from barcode_cloud.version import __version__
 from barcode_cloud.wire import StdlibTransport
 
@@ -166,7 +169,7 @@ class _ClientBase:
         return {
             "timeout": httpx.Timeout(c.read_timeout, connect=c.connect_timeout),
             "limits": httpx.Limits(max_connections=size, max_keepalive_connections=size),
-            "verify": _verify(c),
+            "verify": verify_for(c),
             "proxy": c.proxy,
             "follow_redirects": False,
         }
@@ -206,8 +209,7 @@ class _ClientBase:
         return self.configuration.retry.delay(attempt, response)
 
     def _error_delay(self, attempt: int, exc: httpx.HTTPError) -> float:
-        certificate = isinstance(exc.__cause__, ssl.SSLCertVerificationError)  # would fail again
-        if isinstance(exc, RETRY_ERRORS) and not certificate and attempt < self.configuration.retry.max_retries:
+        if retryable(exc) and attempt < self.configuration.retry.max_retries:
             return self.configuration.retry.backoff(attempt)
         raise ApiException(0, f"{type(exc).__name__}: {exc}") from exc
 
@@ -241,13 +243,19 @@ class ApiClient(_ClientBase):
         super().__init__(configuration, header_name, header_value, cookie)
         if transport is None and not self._proxied():
             size = self.configuration.connection_pool_maxsize
-            transport = StdlibTransport(_verify(self.configuration), max_idle=size)
+            transport = StdlibTransport(verify_for(self.configuration), max_idle=size)
         #: API requests go straight to this transport (auth flow included); None: through httpx.Client
         #: (when a proxy is configured: httpx routes it).
         self._direct = transport
         self._http = httpx.Client(transport=transport, **self._client_options())
         self._auth = auth_for(self.configuration, sync_client=self._http)
         self._pool: ThreadPoolExecutor | None = None
+        _fork.register(self)
+
+    def _after_fork_in_child(self) -> None:
+        # The parent's worker threads do not exist here (its connections: see StdlibTransport).
+        self._lock = threading.Lock()
+        self._pool = None
 
     def _send_direct(self, transport: httpx.BaseTransport, request: httpx.Request) -> httpx.Response:
         """What ``httpx.Client.send(request, auth=...)`` does, minus cookies, hooks and redirects: a quarter
@@ -301,10 +309,20 @@ class ApiClient(_ClientBase):
         return AsyncResult(pool.submit(fn))
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
+        """Wait for the calls made with ``async_req=True``, then close the connections."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
         self._http.close()
+
+    def __del__(self) -> None:
+        # Code written for aspose_barcode_cloud seldom closes its client (its README sample does not): when the
+        # garbage collector takes an open one, close its idle connections and let its worker threads end.
+        with contextlib.suppress(Exception):  # a half-made client, or the interpreter shutting down
+            if self._pool is not None:
+                self._pool.shutdown(wait=False)
+            self._http.close()
 
     def __enter__(self) -> Self:
         return self

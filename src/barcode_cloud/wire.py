@@ -17,6 +17,8 @@ from typing import Any
 
 import httpx
 
+from barcode_cloud import _fork
+
 _RECONNECT = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
 
 
@@ -34,13 +36,17 @@ class StdlibTransport(httpx.BaseTransport):
         self._idle: dict[tuple[str, str, int], list[http.client.HTTPConnection]] = {}
         self._lock = threading.Lock()
         self._closed = False
+        _fork.register(self)
 
     def _connection(
-        self, key: tuple[str, str, int], timeouts: dict[str, float | None]
+        self, key: tuple[str, str, int], timeouts: dict[str, float | None], fresh: bool = False
     ) -> tuple[http.client.HTTPConnection, bool]:
-        with self._lock:
-            idle = self._idle.get(key)
-            reused = idle.pop() if idle else None
+        """An idle connection to ``key`` (``True``: reused), or a new one (always with ``fresh``)."""
+        reused = None
+        if not fresh:
+            with self._lock:
+                idle = self._idle.get(key)
+                reused = idle.pop() if idle else None
         if reused is not None:
             if reused.sock is not None:
                 reused.sock.settimeout(timeouts.get("read"))
@@ -87,7 +93,8 @@ class StdlibTransport(httpx.BaseTransport):
             headers.append(("Content-Length", str(len(body))))
         target = url.raw_path.decode("ascii")
         for attempt in (0, 1):
-            conn, reused = self._connection(key, timeouts)
+            # After a dead idle connection, a new one: the other idle ones may be as dead (a server restart).
+            conn, reused = self._connection(key, timeouts, fresh=attempt > 0)
             try:
                 conn.putrequest(request.method, target, skip_host=True, skip_accept_encoding=True)
                 for name, value in headers:
@@ -122,6 +129,16 @@ class StdlibTransport(httpx.BaseTransport):
         with self._lock:
             self._closed = True
             pools, self._idle = self._idle, {}
-        for idle in pools.values():
-            for conn in idle:
-                conn.close()
+        _close_all(pools)
+
+    def _after_fork_in_child(self) -> None:
+        # The parent's sockets are its own: closing our copies of them leaves its connections open.
+        self._lock = threading.Lock()
+        pools, self._idle = self._idle, {}
+        _close_all(pools)
+
+
+def _close_all(pools: dict[tuple[str, str, int], list[http.client.HTTPConnection]]) -> None:
+    for idle in pools.values():
+        for conn in idle:
+            conn.close()

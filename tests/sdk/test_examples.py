@@ -13,8 +13,8 @@ from tests.conftest import LiveServer
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-def run(script: str, *args: str, env: dict[str, str], cwd: Path) -> str:
-    result = subprocess.run(
+def run_example(script: str, *args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, str(EXAMPLES / script), *args],
         capture_output=True,
         text=True,
@@ -23,6 +23,10 @@ def run(script: str, *args: str, env: dict[str, str], cwd: Path) -> str:
         cwd=cwd,
         check=False,
     )
+
+
+def run(script: str, *args: str, env: dict[str, str], cwd: Path) -> str:
+    result = run_example(script, *args, env=env, cwd=cwd)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -45,15 +49,7 @@ def test_generate_then_recognize_then_scan(live_server: LiveServer, tmp_path: Pa
     assert run("scan_file.py", "code.png", env=env, cwd=tmp_path).strip() == f"QR: {text}"
 
     env["BARCODE_CLOUD_CLIENT_SECRET"] = "wrong"
-    failed = subprocess.run(
-        [sys.executable, str(EXAMPLES / "recognize_file.py"), "code.png"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        cwd=tmp_path,
-        check=False,
-    )
+    failed = run_example("recognize_file.py", "code.png", env=env, cwd=tmp_path)
     assert failed.returncode != 0
     assert "recognition failed: 401" in failed.stderr
     assert "wrong" not in failed.stderr.replace("recognition failed", "")

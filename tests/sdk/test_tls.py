@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -77,9 +78,22 @@ def tls_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     server.server_close()
 
 
-def test_an_unknown_certificate_is_refused(tls_server: tuple[str, Path]) -> None:
+@pytest.mark.parametrize("transport", ["stdlib", "httpx"])
+def test_an_unknown_certificate_is_refused(tls_server: tuple[str, Path], transport: str) -> None:
     host, _ = tls_server
     config = Configuration(access_token="t", host=host, backoff_factor=1.0)
+    started = time.monotonic()
+    client = ApiClient(config, transport=httpx.HTTPTransport() if transport == "httpx" else None)
+    with client, pytest.raises(ApiException) as caught:
+        ScanApi(client).scan("http://x")
+    assert time.monotonic() - started < 0.5, "a certificate error is not retried"
+    assert caught.value.status == 0
+    assert "CERTIFICATE_VERIFY_FAILED" in str(caught.value.reason)
+
+
+def test_an_unknown_certificate_at_the_token_endpoint_is_not_retried(tls_server: tuple[str, Path]) -> None:
+    host, _ = tls_server
+    config = Configuration(client_id="id", client_secret="not-retried", host=host, backoff_factor=1.0)
     started = time.monotonic()
     with ApiClient(config) as client, pytest.raises(ApiException) as caught:
         ScanApi(client).scan("http://x")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import signal
 import threading
 import time
 
@@ -193,13 +195,20 @@ def test_token_endpoint_503_twice_then_success() -> None:
     assert server.token_requests == 3
 
 
-def test_token_endpoint_down_gives_up_after_the_retries() -> None:
-    server = MockServer(token_failures=[500] * 10)
+@pytest.mark.parametrize(
+    ("failures", "status", "token_requests", "api_requests"),
+    [({"token_failures": [500] * 10}, 500, 3, 0), ({"api_failures": [503] * 10}, 503, 1, 3)],
+    ids=["token-endpoint", "api"],
+)
+def test_gives_up_after_the_retries(
+    failures: dict[str, list[int]], status: int, token_requests: int, api_requests: int
+) -> None:
+    server = MockServer(**failures)  # type: ignore[arg-type]
     with server.client(max_retries=2) as client, pytest.raises(ApiException) as caught:
         ScanApi(client).scan("http://x/a.png")
-    assert caught.value.status == 500
-    assert server.token_requests == 3
-    assert server.api_requests == 0
+    assert caught.value.status == status
+    assert server.token_requests == token_requests
+    assert server.api_requests == api_requests
 
 
 def test_wrong_secret_fails_fast_with_invalid_client() -> None:
@@ -259,14 +268,6 @@ def test_retry_after_is_capped() -> None:
         started = time.monotonic()
         ScanApi(client).scan("http://x/a.png")
     assert time.monotonic() - started < 2
-
-
-def test_api_gives_up_after_max_retries() -> None:
-    server = MockServer(api_failures=[503] * 10)
-    with server.client(max_retries=2) as client, pytest.raises(ApiException) as caught:
-        ScanApi(client).scan("http://x/a.png")
-    assert caught.value.status == 503
-    assert server.api_requests == 3
 
 
 def test_api_connection_errors_are_retried_then_reported() -> None:
@@ -353,3 +354,87 @@ def test_the_retry_after_a_401_resends_the_whole_multipart_body() -> None:
         assert RecognizeApi(client).recognize_multipart("QR", image).barcodes
     assert len(bodies) == 2
     assert bodies[0] == bodies[1] and image in bodies[1]
+
+
+def test_sync_code_on_the_loop_thread_does_not_wait_for_that_loops_fetch() -> None:
+    """A sync call made from async code blocks the event loop; if a task of that loop is fetching the token,
+    waiting for it would never end. The sync caller fetches on its own instead."""
+    server = MockServer(token_delay=0.3)
+
+    async def scenario() -> None:
+        async with server.async_client() as client:
+            task = asyncio.create_task(AsyncScanApi(client).scan("http://x/a.png"))
+            await asyncio.sleep(0.05)  # the task now leads the fetch, awaiting the token endpoint
+            with server.client() as sync_client:
+                ScanApi(sync_client).scan("http://x/a.png")  # blocks this loop's thread
+            await task
+
+    thread = threading.Thread(target=asyncio.run, args=(scenario(),), daemon=True)
+    thread.start()
+    thread.join(10)
+    assert not thread.is_alive(), "deadlock: the sync call waits for a fetch its own thread must run"
+    assert server.api_requests == 2
+    assert server.token_requests == 2
+
+
+def test_an_error_that_is_not_the_endpoints_answer_lets_a_waiter_fetch() -> None:
+    cache = TokenCache()
+    started, release = threading.Event(), threading.Event()
+
+    def broken() -> Token:
+        started.set()
+        release.wait(5)
+        raise RuntimeError("the leader's client was closed")
+
+    leader_errors: list[Exception] = []
+
+    def lead() -> None:
+        try:
+            cache.get_sync(broken)
+        except RuntimeError as exc:
+            leader_errors.append(exc)
+
+    leader = threading.Thread(target=lead)
+    leader.start()
+    started.wait(5)
+    waiter_result: list[Token] = []
+    waiter = threading.Thread(
+        target=lambda: waiter_result.append(cache.get_sync(lambda: Token.from_lifetime("ok", 60, time.monotonic())))
+    )
+    waiter.start()
+    time.sleep(0.05)
+    release.set()
+    leader.join(5)
+    waiter.join(5)
+    assert [t.value for t in waiter_result] == ["ok"]
+    assert len(leader_errors) == 1
+    assert cache.fetches == 2
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_a_forked_child_keeps_the_token_but_not_the_parents_fetch_in_flight() -> None:
+    cache = TokenCache()
+    first = cache.get_sync(lambda: Token.from_lifetime("first", 3600, time.monotonic()))
+    started, release = threading.Event(), threading.Event()
+
+    def slow() -> Token:
+        started.set()
+        release.wait(5)
+        return Token.from_lifetime("parent", 3600, time.monotonic())
+
+    refresher = threading.Thread(target=cache.get_sync, args=(slow, first.value))  # a 401: a new token, slowly
+    refresher.start()
+    started.wait(5)
+    pid = os.fork()
+    if pid == 0:  # the child: only this thread; the parent's fetch will never finish here
+        signal.alarm(5)
+        try:
+            token = cache.get_sync(lambda: Token.from_lifetime("child", 3600, time.monotonic()))
+            os._exit(0 if token.value == "child" else 1)
+        except BaseException:
+            os._exit(2)
+    release.set()
+    refresher.join(5)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, "the child waited for the parent's fetch"
+    assert cache.get_sync(slow).value == "parent"

@@ -3,9 +3,12 @@ request shapes of the nine operations, and aspose-style call conventions."""
 
 from __future__ import annotations
 
+import gc
 import http.server
 import io
 import json
+import os
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -91,6 +94,47 @@ def test_stdlib_transport_reconnects_when_the_server_dropped_the_connection(sock
         for _ in range(3):
             assert client.get(socket_server + "/close").status_code == 200
     assert _Handler.requests == 3
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_a_forked_child_opens_its_own_connections(socket_server: str) -> None:
+    with ApiClient(Configuration(access_token="t", host=socket_server)) as client:
+        assert ScanApi(client).scan("http://x").barcodes  # one keep-alive connection, now idle in the pool
+        pid = os.fork()
+        if pid == 0:
+            signal.alarm(5)
+            try:
+                os._exit(0 if ScanApi(client).scan("http://x").barcodes else 1)
+            except BaseException:
+                os._exit(2)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert ScanApi(client).scan("http://x").barcodes  # the parent's connection is still its own, and open
+    assert _Handler.requests == 3
+    assert len(_Handler.connections) == 2, "the child sent on the parent's socket"
+
+
+def test_a_client_nobody_closes_is_closed_by_the_garbage_collector(socket_server: str) -> None:
+    client = ApiClient(Configuration(access_token="t", host=socket_server))
+    ScanApi(client).scan("http://x", async_req=True).get(5)
+    transport, pool = client._direct, client._pool
+    assert isinstance(transport, StdlibTransport) and pool is not None
+    del client
+    gc.collect()
+    assert transport._closed and not transport._idle
+    assert pool._shutdown
+
+
+def test_external_mode_sends_the_token_the_configuration_holds_now() -> None:
+    server = MockServer()
+    config = Configuration(access_token="expired-token", host=server.host)
+    with ApiClient(config, transport=httpx.MockTransport(server.handle)) as client:
+        with pytest.raises(ApiException):
+            ScanApi(client).scan("http://x")
+        client.configuration.access_token = "external-ok"  # as code written for aspose_barcode_cloud does
+        assert ScanApi(client).scan("http://x").barcodes
+    assert server.seen_tokens == ["expired-token", "external-ok"]
+    assert server.token_requests == 0
 
 
 def test_read_timeout_is_reported_not_retried(socket_server: str) -> None:
