@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_recognition_corpus import (
     DEFAULT_CORPUS,
+    RUNNER_FORMATS,
     Case,
     Folder,
     Found,
@@ -38,36 +39,6 @@ from bench_recognition_corpus import (
 )
 
 from barcode_cloud_server.engine import recognize as engine
-
-# The runner's format names -> the spec's DecodeBarcodeType our engine is asked for (None: scan every type).
-SPEC_TYPES: dict[str, tuple[str, ...] | None] = {
-    "Aztec": ("Aztec",),
-    "DataMatrix": ("DataMatrix",),
-    "DXFilmEdge": None,
-    "Codabar": ("Codabar",),
-    "Code39": ("Code39", "Code39FullASCII", "PZN", "Code32"),
-    "Code39Ext": ("Code39FullASCII",),
-    "Code93": ("Code93",),
-    "Code128": ("Code128",),
-    "EAN8": ("EAN8",),
-    "EAN13": ("EAN13", "ISBN"),
-    "ITF": ("Interleaved2of5", "ITF14"),
-    "Telepen": None,
-    "UPCA": ("UPCA",),
-    "UPCE": ("UPCE",),
-    "DataBarOmni": ("DatabarOmniDirectional", "DatabarTruncated"),
-    "DataBarStk": ("DatabarStacked", "DatabarStackedOmniDirectional"),
-    "DataBarExp": ("DatabarExpanded",),
-    "DataBarExpStk": ("DatabarExpandedStacked",),
-    "DataBarLtd": ("DatabarLimited",),
-    "MaxiCode": ("MaxiCode",),
-    "QRCode": ("QR",),
-    "MicroQRCode": ("MicroQR",),
-    "RMQRCode": ("RectMicroQR",),
-    "PDF417": ("Pdf417", "CompactPdf417", "MacroPdf417"),
-    "MicroPDF417": ("MicroPdf417",),
-    "None": None,
-}
 
 
 def _found_from_zxing(b: zxingcpp.Barcode) -> Found:
@@ -94,7 +65,8 @@ def plain_zxing(gray: np.ndarray, folder: Folder) -> list[Found]:
 
 
 def ours(gray: np.ndarray, folder: Folder, mode: str) -> list[Found]:
-    types = SPEC_TYPES.get(folder.format)
+    known = RUNNER_FORMATS.get(folder.format)
+    types = known.spec_types if known else None
     add_on = folder.reader_options.get("eanAddOnSymbol") == "Require"
     dets = engine.recognize_array(
         gray,

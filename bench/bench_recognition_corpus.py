@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,62 +17,12 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+# zxing-cpp's ``EscapeNonGraphical``, the same function the engine uses for TextMode.Escaped from ZBar reads.
+from barcode_cloud_server.engine.recognize_types import escape_non_graphical
+
 DEFAULT_CORPUS = Path(os.environ.get("BARCODE_CLOUD_CORPUS", "/work/shared/corpus/zxing-cpp-samples"))
 IMAGE_SUFFIXES = (".png", ".webp", ".jpg", ".jpeg", ".gif", ".bmp", ".pgm")
 SEQUENCE_FOLDERS = ("qrcode-7", "pdf417-4")
-
-_ASCII_NAMES = [
-    "NUL",
-    "SOH",
-    "STX",
-    "ETX",
-    "EOT",
-    "ENQ",
-    "ACK",
-    "BEL",
-    "BS",
-    "HT",
-    "LF",
-    "VT",
-    "FF",
-    "CR",
-    "SO",
-    "SI",
-    "DLE",
-    "DC1",
-    "DC2",
-    "DC3",
-    "DC4",
-    "NAK",
-    "SYN",
-    "ETB",
-    "CAN",
-    "EM",
-    "SUB",
-    "ESC",
-    "FS",
-    "GS",
-    "RS",
-    "US",
-]
-
-
-def escape_non_graphical(text: str) -> str:
-    """zxing-cpp's ``EscapeNonGraphical``: control characters by name, other invisible ones as ``<U+XX>``."""
-    out: list[str] = []
-    for ch in text:
-        code = ord(ch)
-        if code < 32:
-            out.append(f"<{_ASCII_NAMES[code]}>")
-        elif code == 127:
-            out.append("<DEL>")
-        elif code < 128:
-            out.append(ch)
-        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"):
-            out.append(f"<U+{code:02X}>" if code < 256 else f"<U+{code:04X}>")
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -186,33 +135,47 @@ def load_gray(path: Path, rotation: int) -> np.ndarray:
     return np.ascontiguousarray(arr)
 
 
-# The runner's format names (expected.json) -> the names zxing-cpp 3.1.1 reports for such a symbol.
-RUNNER_FORMAT_NAMES: dict[str, tuple[str, ...]] = {
-    "Aztec": ("Aztec", "Aztec Code", "Aztec Rune"),
-    "DataMatrix": ("Data Matrix",),
-    "DXFilmEdge": ("DX Film Edge",),
-    "Codabar": ("Codabar",),
-    "Code39": ("Code 39", "Code 39 Extended", "Pharmazentralnummer", "Code 32"),
-    "Code39Ext": ("Code 39 Extended",),
-    "Code93": ("Code 93",),
-    "Code128": ("Code 128",),
-    "EAN8": ("EAN-8",),
-    "EAN13": ("EAN-13", "ISBN"),
-    "ITF": ("ITF", "ITF-14"),
-    "Telepen": ("Telepen", "Telepen Alpha", "Telepen Numeric"),
-    "UPCA": ("UPC-A",),
-    "UPCE": ("UPC-E",),
-    "DataBarOmni": ("DataBar Omni", "DataBar"),
-    "DataBarStk": ("DataBar Stacked", "DataBar Stacked Omni"),
-    "DataBarExp": ("DataBar Expanded",),
-    "DataBarExpStk": ("DataBar Expanded Stacked",),
-    "DataBarLtd": ("DataBar Limited",),
-    "MaxiCode": ("MaxiCode",),
-    "QRCode": ("QR Code", "QR Code Model 1", "QR Code Model 2"),
-    "MicroQRCode": ("Micro QR Code",),
-    "RMQRCode": ("rMQR Code",),
-    "PDF417": ("PDF417", "Compact PDF417"),
-    "MicroPDF417": ("MicroPDF417",),
+@dataclass(frozen=True)
+class RunnerFormat:
+    """One of the runner's format names (expected.json): what zxing-cpp 3.1.1 calls such a symbol, and the spec's
+    DecodeBarcodeType names our engine is asked for (None: scan every type)."""
+
+    zxing_names: tuple[str, ...]
+    spec_types: tuple[str, ...] | None
+
+
+RUNNER_FORMATS: dict[str, RunnerFormat] = {
+    "Aztec": RunnerFormat(("Aztec", "Aztec Code", "Aztec Rune"), ("Aztec",)),
+    "DataMatrix": RunnerFormat(("Data Matrix",), ("DataMatrix",)),
+    "DXFilmEdge": RunnerFormat(("DX Film Edge",), None),
+    "Codabar": RunnerFormat(("Codabar",), ("Codabar",)),
+    "Code39": RunnerFormat(
+        ("Code 39", "Code 39 Extended", "Pharmazentralnummer", "Code 32"),
+        ("Code39", "Code39FullASCII", "PZN", "Code32"),
+    ),
+    "Code39Ext": RunnerFormat(("Code 39 Extended",), ("Code39FullASCII",)),
+    "Code93": RunnerFormat(("Code 93",), ("Code93",)),
+    "Code128": RunnerFormat(("Code 128",), ("Code128",)),
+    "EAN8": RunnerFormat(("EAN-8",), ("EAN8",)),
+    "EAN13": RunnerFormat(("EAN-13", "ISBN"), ("EAN13", "ISBN")),
+    "ITF": RunnerFormat(("ITF", "ITF-14"), ("Interleaved2of5", "ITF14")),
+    "Telepen": RunnerFormat(("Telepen", "Telepen Alpha", "Telepen Numeric"), None),
+    "UPCA": RunnerFormat(("UPC-A",), ("UPCA",)),
+    "UPCE": RunnerFormat(("UPC-E",), ("UPCE",)),
+    "DataBarOmni": RunnerFormat(("DataBar Omni", "DataBar"), ("DatabarOmniDirectional", "DatabarTruncated")),
+    "DataBarStk": RunnerFormat(
+        ("DataBar Stacked", "DataBar Stacked Omni"), ("DatabarStacked", "DatabarStackedOmniDirectional")
+    ),
+    "DataBarExp": RunnerFormat(("DataBar Expanded",), ("DatabarExpanded",)),
+    "DataBarExpStk": RunnerFormat(("DataBar Expanded Stacked",), ("DatabarExpandedStacked",)),
+    "DataBarLtd": RunnerFormat(("DataBar Limited",), ("DatabarLimited",)),
+    "MaxiCode": RunnerFormat(("MaxiCode",), ("MaxiCode",)),
+    "QRCode": RunnerFormat(("QR Code", "QR Code Model 1", "QR Code Model 2"), ("QR",)),
+    "MicroQRCode": RunnerFormat(("Micro QR Code",), ("MicroQR",)),
+    "RMQRCode": RunnerFormat(("rMQR Code",), ("RectMicroQR",)),
+    "PDF417": RunnerFormat(("PDF417", "Compact PDF417"), ("Pdf417", "CompactPdf417", "MacroPdf417")),
+    "MicroPDF417": RunnerFormat(("MicroPDF417",), ("MicroPdf417",)),
+    "None": RunnerFormat((), None),
 }
 
 
@@ -233,7 +196,8 @@ def check(case: Case, folder: Folder, found: Sequence[Found]) -> str:
     """``"pass"``, ``"misread"`` (a symbol of the folder's format with other content) or ``"miss"``."""
     if folder.is_false_positive:
         return "misread" if found else "pass"
-    names = RUNNER_FORMAT_NAMES.get(folder.format, (folder.format,))
+    known = RUNNER_FORMATS.get(folder.format)
+    names = known.zxing_names if known else (folder.format,)
     same_format = [f for f in found if f.format in names]
     if len(case.paths) > 1 or case.folder in SEQUENCE_FOLDERS:
         same_format = [_merge(same_format)] if same_format else []

@@ -265,27 +265,17 @@ def test_get_operations_fetch_the_file_when_private_urls_are_allowed(private_ser
 
 
 def test_published_aspose_sdk_all_six_operations(private_server: LiveServer, tmp_path: object) -> None:
-    from aspose_barcode_cloud import (
-        ApiClient,
-        Configuration,
-        DecodeBarcodeType,
-        RecognitionImageKind,
-        RecognitionMode,
-        RecognizeApi,
-        RecognizeBase64Request,
-        ScanApi,
-        ScanBase64Request,
-    )
+    import aspose_barcode_cloud as aspose
 
     creds = private_server.create_client("aspose-sdk-recognize", ["barcode.recognize"])
-    config = Configuration(
+    config = aspose.Configuration(
         client_id=creds.client_id,
         client_secret=creds.client_secret,
         host=private_server.api_url,
         token_url=private_server.token_url,
     )
-    client = ApiClient(config)
-    recognize, scan = RecognizeApi(client), ScanApi(client)
+    client = aspose.ApiClient(config)
+    recognize, scan = aspose.RecognizeApi(client), aspose.ScanApi(client)
     image, _ = sheet(QR, EAN13)
     b64 = base64.b64encode(image).decode()
 
@@ -296,27 +286,27 @@ def test_published_aspose_sdk_all_six_operations(private_server: LiveServer, tmp
     with serve() as server:
         server.files["/codes.png"] = image
         url = server.url("/codes.png")
-        assert pairs(recognize.recognize(DecodeBarcodeType.QR, url)) == [("QR", QR.value)]
+        assert pairs(recognize.recognize(aspose.DecodeBarcodeType.QR, url)) == [("QR", QR.value)]
         assert pairs(
             recognize.recognize(
-                DecodeBarcodeType.EAN13,
+                aspose.DecodeBarcodeType.EAN13,
                 url,
-                recognition_mode=RecognitionMode.EXCELLENT,
-                recognition_image_kind=RecognitionImageKind.PHOTO,
+                recognition_mode=aspose.RecognitionMode.EXCELLENT,
+                recognition_image_kind=aspose.RecognitionImageKind.PHOTO,
             )
         ) == [("EAN13", EAN13.value)]
         assert pairs(scan.scan(url)) == both
-    request = RecognizeBase64Request(
-        barcode_types=[DecodeBarcodeType.QR, DecodeBarcodeType.EAN13],
+    request = aspose.RecognizeBase64Request(
+        barcode_types=[aspose.DecodeBarcodeType.QR, aspose.DecodeBarcodeType.EAN13],
         file_base64=b64,
-        recognition_mode=RecognitionMode.FAST,
-        recognition_image_kind=RecognitionImageKind.CLEARIMAGE,
+        recognition_mode=aspose.RecognitionMode.FAST,
+        recognition_image_kind=aspose.RecognitionImageKind.CLEARIMAGE,
     )
     result = recognize.recognize_base64(request)
     assert pairs(result) == both
     assert all(len(b.region) == 4 for b in result.barcodes)
-    assert pairs(recognize.recognize_multipart(DecodeBarcodeType.QR, image)) == [("QR", QR.value)]
-    assert pairs(scan.scan_base64(ScanBase64Request(file_base64=b64))) == both
+    assert pairs(recognize.recognize_multipart(aspose.DecodeBarcodeType.QR, image)) == [("QR", QR.value)]
+    assert pairs(scan.scan_base64(aspose.ScanBase64Request(file_base64=b64))) == both
     assert pairs(scan.scan_multipart(io.BytesIO(image))) == both
 
 

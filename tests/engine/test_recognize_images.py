@@ -115,3 +115,30 @@ def test_decompression_bomb_is_refused_from_the_header() -> None:
     assert len(bomb) < 20_000
     with pytest.raises(TooManyPixels, match="pixels"):
         load_image_bytes(bomb)
+
+
+def _odd_images() -> dict[str, bytes]:
+    rgb = _pattern().convert("RGB")
+    wide = np.asarray(_pattern(), dtype=np.uint16) * 257
+    floats = np.asarray(_pattern(), dtype=np.float32) / 255
+    floats[0, :3] = (np.nan, np.inf, -np.inf)
+    palette = rgb.convert("P")
+    frames = [palette, palette.transpose(Image.Transpose.FLIP_LEFT_RIGHT)]
+    return {
+        "png-16bit": _encode(Image.fromarray(wide), "PNG"),
+        "jpeg-cmyk": _encode(rgb.convert("CMYK"), "JPEG", quality=95),
+        "png-palette-transparency": _encode(palette, "PNG", transparency=255),
+        "gif-animated": _encode(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=40),
+        "tiff-float-nan": _encode(Image.fromarray(floats, mode="F"), "TIFF"),
+        "tiff-group4": _encode(_pattern().convert("1"), "TIFF", compression="group4"),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_odd_images()))
+def test_odd_modes_load_as_the_same_picture(name: str) -> None:
+    pages = load_image_bytes(_odd_images()[name])
+    gray = pages[0].gray
+    assert gray.dtype == np.uint8 and gray.shape == (40, 64) and gray.flags.c_contiguous
+    assert gray[2:, :20].mean() < 60 and gray[2:, 44:].mean() > 200, name
+    if name == "gif-animated":  # every frame is a page
+        assert len(pages) == 2 and pages[1].gray[:, 0].mean() > 200

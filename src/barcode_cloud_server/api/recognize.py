@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Annotated, Any
 
@@ -219,19 +219,34 @@ def _form_doc(with_type: bool) -> dict[str, Any]:
     }
 
 
+def _operation(
+    method: str, path: str, tag: str, operation_id: str, summary: str, openapi_extra: dict[str, Any] | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """One of the six routes: the shared responses, a raw Response (JSON or XML, as Accept asks)."""
+    return router.api_route(
+        path,
+        methods=[method],
+        tags=[tag],
+        operation_id=operation_id,
+        summary=summary,
+        responses=_RESPONSES,
+        response_class=Response,
+        openapi_extra=openapi_extra,
+    )
+
+
 async def _fetch(request: Request, url: str) -> bytes:
     max_bytes, _ = _limits(request)
     allow_private = bool(request.app.state.settings.allow_private_urls)
     return await fetch_url(url, max_bytes=max_bytes, allow_private=allow_private)
 
 
-@router.get(
+@_operation(
+    "GET",
     "/v4.0/barcode/recognize",
-    tags=["Recognize"],
-    operation_id="Recognize",
-    summary="Recognize a barcode from a file on an Internet server (GET with a query string).",
-    responses=_RESPONSES,
-    response_class=Response,
+    "Recognize",
+    "Recognize",
+    "Recognize a barcode from a file on an Internet server (GET with a query string).",
 )
 async def recognize(
     request: Request,
@@ -245,14 +260,13 @@ async def recognize(
     return await _decode(request, data, [barcode_type.value], recognition_mode, recognition_image_kind)
 
 
-@router.post(
+@_operation(
+    "POST",
     "/v4.0/barcode/recognize-body",
-    tags=["Recognize"],
-    operation_id="RecognizeBase64",
-    summary="Recognize a barcode from base64 image bytes in a JSON or XML body.",
-    responses=_RESPONSES,
-    response_class=Response,
-    openapi_extra=_body_doc(with_types=True),
+    "Recognize",
+    "RecognizeBase64",
+    "Recognize a barcode from base64 image bytes in a JSON or XML body.",
+    _body_doc(with_types=True),
 )
 async def recognize_body(request: Request, _claims: Authorized) -> Response:
     body = await read_model(request, RecognizeBase64Request, _body_limit(request))
@@ -262,14 +276,13 @@ async def recognize_body(request: Request, _claims: Authorized) -> Response:
     return await _decode(request, _b64(body.file_base64), types, body.recognition_mode, body.recognition_image_kind)
 
 
-@router.post(
+@_operation(
+    "POST",
     "/v4.0/barcode/recognize-multipart",
-    tags=["Recognize"],
-    operation_id="RecognizeMultipart",
-    summary="Recognize a barcode from an image file sent as multipart/form-data.",
-    responses=_RESPONSES,
-    response_class=Response,
-    openapi_extra=_form_doc(with_type=True),
+    "Recognize",
+    "RecognizeMultipart",
+    "Recognize a barcode from an image file sent as multipart/form-data.",
+    _form_doc(with_type=True),
 )
 async def recognize_multipart(request: Request, _claims: Authorized) -> Response:
     data, fields = await _multipart(request)
@@ -279,41 +292,38 @@ async def recognize_multipart(request: Request, _claims: Authorized) -> Response
     return await _decode(request, data, [barcode_type.value], mode, kind)
 
 
-@router.get(
+@_operation(
+    "GET",
     "/v4.0/barcode/scan",
-    tags=["Scan"],
-    operation_id="Scan",
-    summary="Scan for barcodes of every type in a file on an Internet server (GET with a query string).",
-    responses=_RESPONSES,
-    response_class=Response,
+    "Scan",
+    "Scan",
+    "Scan for barcodes of every type in a file on an Internet server (GET with a query string).",
 )
 async def scan(request: Request, _claims: Authorized, file_url: UrlQuery) -> Response:
     data = await _fetch(request, file_url)
     return await _decode(request, data, None, None, None)
 
 
-@router.post(
+@_operation(
+    "POST",
     "/v4.0/barcode/scan-body",
-    tags=["Scan"],
-    operation_id="ScanBase64",
-    summary="Scan for barcodes of every type in base64 image bytes in a JSON or XML body.",
-    responses=_RESPONSES,
-    response_class=Response,
-    openapi_extra=_body_doc(with_types=False),
+    "Scan",
+    "ScanBase64",
+    "Scan for barcodes of every type in base64 image bytes in a JSON or XML body.",
+    _body_doc(with_types=False),
 )
 async def scan_body(request: Request, _claims: Authorized) -> Response:
     body = await read_model(request, ScanBase64Request, _body_limit(request))
     return await _decode(request, _b64(body.file_base64), None, None, None)
 
 
-@router.post(
+@_operation(
+    "POST",
     "/v4.0/barcode/scan-multipart",
-    tags=["Scan"],
-    operation_id="ScanMultipart",
-    summary="Scan for barcodes of every type in an image file sent as multipart/form-data.",
-    responses=_RESPONSES,
-    response_class=Response,
-    openapi_extra=_form_doc(with_type=False),
+    "Scan",
+    "ScanMultipart",
+    "Scan for barcodes of every type in an image file sent as multipart/form-data.",
+    _form_doc(with_type=False),
 )
 async def scan_multipart(request: Request, _claims: Authorized) -> Response:
     data, _fields = await _multipart(request)

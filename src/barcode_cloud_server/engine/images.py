@@ -65,7 +65,12 @@ def to_gray(im: Image.Image) -> np.ndarray:
     """8-bit luminance; transparent areas become white (the usual background of a generated code)."""
     mode = im.mode
     if mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
+        # 16-bit and float samples: stretched from their own range (a 16-bit scan rarely spans 0..65535).
+        # NaN and infinite samples (float TIFFs) count as the darkest value instead of poisoning the range.
         arr = np.asarray(im, dtype=np.float64)
+        finite = np.isfinite(arr)
+        if not finite.all():
+            arr = np.where(finite, arr, arr[finite].min() if finite.any() else 0.0)
         lo, hi = float(arr.min()), float(arr.max())
         scaled = (arr - lo) * (255.0 / (hi - lo)) if hi > lo else np.zeros_like(arr)
         return np.ascontiguousarray(scaled.astype(np.uint8))

@@ -50,6 +50,7 @@ except ImportError:  # pragma: no cover - depends on the system library
 _LINEAR = frozenset(
     f.name for f in zxingcpp.barcode_formats_list(zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.AllLinear))
 )
+_EVERY_FORMAT = zxingcpp.BarcodeFormats([])  # zxing-cpp reads an empty set as "every format" (its default)
 _ZBAR_FORMATS = {
     "EAN13": "EAN13",
     "EAN8": "EAN8",
@@ -126,15 +127,13 @@ class _Search:
         formats: zxingcpp.BarcodeFormats | None,
         try_invert: bool = True,
     ) -> Iterator[Detection]:
-        # The binding has no "every format" value to pass: leaving ``formats`` out is how to ask for all of them.
-        only: dict[str, zxingcpp.BarcodeFormats] = {} if formats is None else {"formats": formats}
         barcodes = zxingcpp.read_barcodes(
             variant.gray,
+            formats=_EVERY_FORMAT if formats is None else formats,
             text_mode=self.text_mode,
             binarizer=binarizer,
             ean_add_on_symbol=self.add_on,
             try_invert=try_invert,
-            **only,
         )
         for b in barcodes:
             fmt, family = b.format.name, b.symbology.name
