@@ -11,6 +11,7 @@ import base64
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -185,3 +186,53 @@ async def test_async_client_context_and_token_sharing(server: LiveServer) -> Non
         await AsyncGenerateApi(two).generate("QR", "b")
     # both clients and the property share one cached token
     assert config.access_token.count(".") == 2
+
+
+def recognition_calls(recognize: Any, scan: Any, url: str, code128: bytes, datamatrix: bytes) -> list[Any]:
+    """The six recognition ``*_with_http_info`` calls; the sync and async classes take them alike."""
+    return [
+        recognize.recognize_with_http_info("QR", url, recognition_mode=RecognitionMode.FAST),
+        recognize.recognize_base64_with_http_info(
+            RecognizeBase64Request(barcode_types=["Code128"], file_base64=base64.b64encode(code128).decode())
+        ),
+        recognize.recognize_multipart_with_http_info(
+            DecodeBarcodeType.DATAMATRIX, datamatrix, recognition_image_kind=RecognitionImageKind.CLEARIMAGE
+        ),
+        scan.scan_with_http_info(url),
+        scan.scan_base64_with_http_info(ScanBase64Request(file_base64=base64.b64encode(code128).decode())),
+        scan.scan_multipart_with_http_info(datamatrix, _request_timeout=(5, 30)),
+    ]
+
+
+async def test_every_with_http_info_method_async_and_sync(config_factory: Callable[[], Configuration]) -> None:
+    text = "info-" + uuid.uuid4().hex[:12]
+    body = GenerateParams(barcode_type=EncodeBarcodeType.CODE128, encode_data=EncodeData(data=text))
+    async with AsyncApiClient(config_factory()) as client:
+        generate = AsyncGenerateApi(client)
+        images = await asyncio.gather(
+            generate.generate_with_http_info("QR", text, qr_params=QrParams(qr_error_level=QRErrorLevel.LEVELH)),
+            generate.generate_body_with_http_info(body),
+            generate.generate_multipart_with_http_info(EncodeBarcodeType.DATAMATRIX, text),
+        )
+        assert [(status, headers["content-type"]) for _, status, headers in images] == [(200, "image/png")] * 3
+        (qr, _, _), (code128, _, _), (datamatrix, _, _) = images
+        assert all(isinstance(image, bytes) and image.startswith(PNG_MAGIC) for image in (qr, code128, datamatrix))
+        with pytest.raises(TypeError, match="unexpected keyword argument 'colour' to method generate"):
+            await generate.generate_with_http_info("QR", text, colour="red")  # type: ignore[call-arg]
+
+        with serve() as image_server:
+            image_server.files["/qr.png"] = qr
+            url = image_server.url("/qr.png")
+            found = await asyncio.gather(
+                *recognition_calls(AsyncRecognizeApi(client), AsyncScanApi(client), url, code128, datamatrix)
+            )
+            with ApiClient(config_factory()) as sync_client:
+                found_sync = recognition_calls(
+                    RecognizeApi(sync_client), ScanApi(sync_client), url, code128, datamatrix
+                )
+                image, status, _ = GenerateApi(sync_client).generate_multipart_with_http_info("DataMatrix", text)
+    expected = [[("QR", text)], [("Code128", text)], [("DataMatrix", text)]] * 2
+    assert [values(result) for result, _, _ in found] == expected
+    assert [(status, headers["content-type"]) for _, status, headers in found] == [(200, "application/json")] * 6
+    assert [(values(result), status) for result, status, _ in found_sync] == [(v, 200) for v in expected]
+    assert (image, status) == (datamatrix, 200)

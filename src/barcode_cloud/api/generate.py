@@ -1,12 +1,13 @@
 """Barcode generation: ``GenerateApi`` and ``AsyncGenerateApi``. Each method returns the image as
-:class:`~barcode_cloud.transport.ImageBytes` (``bytes`` that also has aspose's ``.data``)."""
+:class:`~barcode_cloud.transport.ImageBytes` (``bytes`` that also has aspose's ``.data``); each
+``*_with_http_info`` twin returns ``(image, status, headers)``."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, Unpack, cast
 
 from barcode_cloud.api import operations as ops
-from barcode_cloud.api.base import AsyncApi, SyncApi
+from barcode_cloud.api.base import AsposeOptions, AsyncApi, GenerateOptions, HttpInfo, SyncApi, split_options
 from barcode_cloud.models import (
     BarcodeImageParams,
     Code128Params,
@@ -37,16 +38,21 @@ class GenerateApi(SyncApi):
         op = ops.generate(barcode_type, data, data_type, barcode_image_params, qr_params, code128_params, pdf417_params)
         return cast(ImageBytes, self._run("generate", op, async_req, kwargs))
 
-    def generate_with_http_info(self, barcode_type: Any, data: str, **kwargs: Any) -> Any:
-        groups = {k: kwargs.pop(k, None) for k in _GENERATE_OPTIONAL}
-        op = ops.generate(barcode_type, data, **groups)
-        return self._run_with_http_info("generate", op, kwargs)
+    def generate_with_http_info(
+        self, barcode_type: EncodeBarcodeType | str, data: str, **kwargs: Unpack[GenerateOptions]
+    ) -> HttpInfo[ImageBytes]:
+        arguments, options = split_options(kwargs, GenerateOptions)
+        op = ops.generate(barcode_type, data, **arguments)
+        return cast(HttpInfo[ImageBytes], self._run_with_http_info("generate", op, options))
 
     def generate_body(self, generate_params: GenerateParams, async_req: bool = False, **kwargs: Any) -> ImageBytes:
         return cast(ImageBytes, self._run("generate_body", ops.generate_body(generate_params), async_req, kwargs))
 
-    def generate_body_with_http_info(self, generate_params: GenerateParams, **kwargs: Any) -> Any:
-        return self._run_with_http_info("generate_body", ops.generate_body(generate_params), kwargs)
+    def generate_body_with_http_info(
+        self, generate_params: GenerateParams, **kwargs: Unpack[AsposeOptions]
+    ) -> HttpInfo[ImageBytes]:
+        op = ops.generate_body(generate_params)
+        return cast(HttpInfo[ImageBytes], self._run_with_http_info("generate_body", op, kwargs))
 
     def generate_multipart(
         self,
@@ -60,18 +66,24 @@ class GenerateApi(SyncApi):
         async_req: bool = False,
         **kwargs: Any,
     ) -> ImageBytes:
-        op = ops.generate_multipart(
-            barcode_type, data, data_type, barcode_image_params, qr_params, code128_params, pdf417_params
+        op = ops.generate(
+            barcode_type,
+            data,
+            data_type,
+            barcode_image_params,
+            qr_params,
+            code128_params,
+            pdf417_params,
+            multipart=True,
         )
         return cast(ImageBytes, self._run("generate_multipart", op, async_req, kwargs))
 
-    def generate_multipart_with_http_info(self, barcode_type: Any, data: str, **kwargs: Any) -> Any:
-        groups = {k: kwargs.pop(k, None) for k in _GENERATE_OPTIONAL}
-        op = ops.generate_multipart(barcode_type, data, **groups)
-        return self._run_with_http_info("generate_multipart", op, kwargs)
-
-
-_GENERATE_OPTIONAL = ("data_type", "barcode_image_params", "qr_params", "code128_params", "pdf417_params")
+    def generate_multipart_with_http_info(
+        self, barcode_type: EncodeBarcodeType | str, data: str, **kwargs: Unpack[GenerateOptions]
+    ) -> HttpInfo[ImageBytes]:
+        arguments, options = split_options(kwargs, GenerateOptions)
+        op = ops.generate(barcode_type, data, **arguments, multipart=True)
+        return cast(HttpInfo[ImageBytes], self._run_with_http_info("generate_multipart", op, options))
 
 
 class AsyncGenerateApi(AsyncApi):
@@ -91,8 +103,21 @@ class AsyncGenerateApi(AsyncApi):
         op = ops.generate(barcode_type, data, data_type, barcode_image_params, qr_params, code128_params, pdf417_params)
         return cast(ImageBytes, await self._run("generate", op, kwargs))
 
+    async def generate_with_http_info(
+        self, barcode_type: EncodeBarcodeType | str, data: str, **kwargs: Unpack[GenerateOptions]
+    ) -> HttpInfo[ImageBytes]:
+        arguments, options = split_options(kwargs, GenerateOptions)
+        op = ops.generate(barcode_type, data, **arguments)
+        return cast(HttpInfo[ImageBytes], await self._run_with_http_info("generate", op, options))
+
     async def generate_body(self, generate_params: GenerateParams, **kwargs: Any) -> ImageBytes:
         return cast(ImageBytes, await self._run("generate_body", ops.generate_body(generate_params), kwargs))
+
+    async def generate_body_with_http_info(
+        self, generate_params: GenerateParams, **kwargs: Unpack[AsposeOptions]
+    ) -> HttpInfo[ImageBytes]:
+        op = ops.generate_body(generate_params)
+        return cast(HttpInfo[ImageBytes], await self._run_with_http_info("generate_body", op, kwargs))
 
     async def generate_multipart(
         self,
@@ -105,7 +130,21 @@ class AsyncGenerateApi(AsyncApi):
         pdf417_params: Pdf417Params | None = None,
         **kwargs: Any,
     ) -> ImageBytes:
-        op = ops.generate_multipart(
-            barcode_type, data, data_type, barcode_image_params, qr_params, code128_params, pdf417_params
+        op = ops.generate(
+            barcode_type,
+            data,
+            data_type,
+            barcode_image_params,
+            qr_params,
+            code128_params,
+            pdf417_params,
+            multipart=True,
         )
         return cast(ImageBytes, await self._run("generate_multipart", op, kwargs))
+
+    async def generate_multipart_with_http_info(
+        self, barcode_type: EncodeBarcodeType | str, data: str, **kwargs: Unpack[GenerateOptions]
+    ) -> HttpInfo[ImageBytes]:
+        arguments, options = split_options(kwargs, GenerateOptions)
+        op = ops.generate(barcode_type, data, **arguments, multipart=True)
+        return cast(HttpInfo[ImageBytes], await self._run_with_http_info("generate_multipart", op, options))

@@ -34,16 +34,7 @@ from barcode_cloud.transport import FilePart, Operation
 IMAGE_ACCEPT = "image/*, application/json"
 JSON = "application/json"
 
-#: Keyword arguments of aspose_barcode_cloud's methods that only tune its own machinery.
-ASPOSE_OPTIONS = frozenset({"_return_http_data_only", "_preload_content", "_request_timeout", "async_req"})
-
 FileInput = str | os.PathLike[str] | bytes | bytearray | BinaryIO
-
-
-def check_options(method: str, kwargs: dict[str, Any]) -> None:
-    unknown = set(kwargs) - ASPOSE_OPTIONS
-    if unknown:
-        raise TypeError(f"Got an unexpected keyword argument {sorted(unknown)[0]!r} to method {method}")
 
 
 def _text(value: Any) -> str:
@@ -81,17 +72,20 @@ def _model(cls: type[WireModel], value: Any, name: str) -> Any:
     raise ValueError(f"'{name}' must be a {cls.__name__}, not {type(value).__name__}")
 
 
-def _generate_fields(
-    method: str,
+def generate(
     barcode_type: Any,
     data: Any,
-    data_type: Any,
-    barcode_image_params: Any,
-    qr_params: Any,
-    code128_params: Any,
-    pdf417_params: Any,
-) -> tuple[EncodeBarcodeType, list[tuple[str, str]]]:
-    _required(method, barcode_type=barcode_type, data=data)
+    data_type: Any = None,
+    barcode_image_params: Any = None,
+    qr_params: Any = None,
+    code128_params: Any = None,
+    pdf417_params: Any = None,
+    *,
+    multipart: bool = False,
+) -> Operation:
+    """``GET /barcode/generate/{barcodeType}`` with the parameters in the query string, or with ``multipart``
+    ``POST /barcode/generate-multipart`` with the same parameters as multipart form fields."""
+    _required("generate_multipart" if multipart else "generate", barcode_type=barcode_type, data=data)
     kind = EncodeBarcodeType(barcode_type)
     fields: list[tuple[str, str]] = []
     if data_type is not None:
@@ -105,23 +99,11 @@ def _generate_fields(
         None if code128_params is None else _model(Code128Params, code128_params, "code128_params"),
         None if pdf417_params is None else _model(Pdf417Params, pdf417_params, "pdf417_params"),
     )
-    return kind, fields
-
-
-def generate(
-    barcode_type: Any,
-    data: Any,
-    data_type: Any = None,
-    barcode_image_params: Any = None,
-    qr_params: Any = None,
-    code128_params: Any = None,
-    pdf417_params: Any = None,
-) -> Operation:
-    """``GET /barcode/generate/{barcodeType}``: the parameters in the query string."""
-    kind, fields = _generate_fields(
-        "generate", barcode_type, data, data_type, barcode_image_params, qr_params, code128_params, pdf417_params
-    )
-    return Operation("GET", f"/barcode/generate/{quote(kind.value, safe='')}", params=fields, accept=IMAGE_ACCEPT)
+    if not multipart:
+        return Operation("GET", f"/barcode/generate/{quote(kind.value, safe='')}", params=fields, accept=IMAGE_ACCEPT)
+    parts: list[tuple[str, FilePart]] = [("barcodeType", (None, kind.value.encode()))]
+    parts += [(name, (None, value.encode())) for name, value in fields]
+    return Operation("POST", "/barcode/generate-multipart", files=parts, accept=IMAGE_ACCEPT)
 
 
 def generate_body(generate_params: Any) -> Operation:
@@ -131,31 +113,6 @@ def generate_body(generate_params: Any) -> Operation:
     return Operation(
         "POST", "/barcode/generate-body", content=body.to_json().encode(), content_type=JSON, accept=IMAGE_ACCEPT
     )
-
-
-def generate_multipart(
-    barcode_type: Any,
-    data: Any,
-    data_type: Any = None,
-    barcode_image_params: Any = None,
-    qr_params: Any = None,
-    code128_params: Any = None,
-    pdf417_params: Any = None,
-) -> Operation:
-    """``POST /barcode/generate-multipart``: the parameters as multipart form fields."""
-    kind, fields = _generate_fields(
-        "generate_multipart",
-        barcode_type,
-        data,
-        data_type,
-        barcode_image_params,
-        qr_params,
-        code128_params,
-        pdf417_params,
-    )
-    parts: list[tuple[str, FilePart]] = [("barcodeType", (None, kind.value.encode()))]
-    parts += [(name, (None, value.encode())) for name, value in fields]
-    return Operation("POST", "/barcode/generate-multipart", files=parts, accept=IMAGE_ACCEPT)
 
 
 def _recognition_fields(recognition_mode: Any, recognition_image_kind: Any) -> list[tuple[str, str]]:

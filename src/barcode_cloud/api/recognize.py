@@ -1,12 +1,12 @@
 """Recognition of given barcode types: ``RecognizeApi`` and ``AsyncRecognizeApi``; each method returns a
-:class:`~barcode_cloud.models.BarcodeResponseList`."""
+:class:`~barcode_cloud.models.BarcodeResponseList`, each ``*_with_http_info`` twin ``(result, status, headers)``."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, Unpack, cast
 
 from barcode_cloud.api import operations as ops
-from barcode_cloud.api.base import AsyncApi, SyncApi
+from barcode_cloud.api.base import AsposeOptions, AsyncApi, HttpInfo, RecognizeOptions, SyncApi, split_options
 from barcode_cloud.models import (
     BarcodeResponseList,
     DecodeBarcodeType,
@@ -14,6 +14,8 @@ from barcode_cloud.models import (
     RecognitionMode,
     RecognizeBase64Request,
 )
+
+Info = HttpInfo[BarcodeResponseList]
 
 
 class RecognizeApi(SyncApi):
@@ -31,9 +33,12 @@ class RecognizeApi(SyncApi):
         op = ops.recognize(barcode_type, file_url, recognition_mode, recognition_image_kind)
         return cast(BarcodeResponseList, self._run("recognize", op, async_req, kwargs))
 
-    def recognize_with_http_info(self, barcode_type: Any, file_url: str, **kwargs: Any) -> Any:
-        mode, kind = kwargs.pop("recognition_mode", None), kwargs.pop("recognition_image_kind", None)
-        return self._run_with_http_info("recognize", ops.recognize(barcode_type, file_url, mode, kind), kwargs)
+    def recognize_with_http_info(
+        self, barcode_type: DecodeBarcodeType | str, file_url: str, **kwargs: Unpack[RecognizeOptions]
+    ) -> Info:
+        arguments, options = split_options(kwargs, RecognizeOptions)
+        op = ops.recognize(barcode_type, file_url, **arguments)
+        return cast(Info, self._run_with_http_info("recognize", op, options))
 
     def recognize_base64(
         self, recognize_base64_request: RecognizeBase64Request, async_req: bool = False, **kwargs: Any
@@ -41,8 +46,11 @@ class RecognizeApi(SyncApi):
         op = ops.recognize_base64(recognize_base64_request)
         return cast(BarcodeResponseList, self._run("recognize_base64", op, async_req, kwargs))
 
-    def recognize_base64_with_http_info(self, recognize_base64_request: RecognizeBase64Request, **kwargs: Any) -> Any:
-        return self._run_with_http_info("recognize_base64", ops.recognize_base64(recognize_base64_request), kwargs)
+    def recognize_base64_with_http_info(
+        self, recognize_base64_request: RecognizeBase64Request, **kwargs: Unpack[AsposeOptions]
+    ) -> Info:
+        op = ops.recognize_base64(recognize_base64_request)
+        return cast(Info, self._run_with_http_info("recognize_base64", op, kwargs))
 
     def recognize_multipart(
         self,
@@ -56,10 +64,12 @@ class RecognizeApi(SyncApi):
         op = ops.recognize_multipart(barcode_type, file, recognition_mode, recognition_image_kind)
         return cast(BarcodeResponseList, self._run("recognize_multipart", op, async_req, kwargs))
 
-    def recognize_multipart_with_http_info(self, barcode_type: Any, file: ops.FileInput, **kwargs: Any) -> Any:
-        mode, kind = kwargs.pop("recognition_mode", None), kwargs.pop("recognition_image_kind", None)
-        op = ops.recognize_multipart(barcode_type, file, mode, kind)
-        return self._run_with_http_info("recognize_multipart", op, kwargs)
+    def recognize_multipart_with_http_info(
+        self, barcode_type: DecodeBarcodeType | str, file: ops.FileInput, **kwargs: Unpack[RecognizeOptions]
+    ) -> Info:
+        arguments, options = split_options(kwargs, RecognizeOptions)
+        op = ops.recognize_multipart(barcode_type, file, **arguments)
+        return cast(Info, self._run_with_http_info("recognize_multipart", op, options))
 
 
 class AsyncRecognizeApi(AsyncApi):
@@ -76,11 +86,24 @@ class AsyncRecognizeApi(AsyncApi):
         op = ops.recognize(barcode_type, file_url, recognition_mode, recognition_image_kind)
         return cast(BarcodeResponseList, await self._run("recognize", op, kwargs))
 
+    async def recognize_with_http_info(
+        self, barcode_type: DecodeBarcodeType | str, file_url: str, **kwargs: Unpack[RecognizeOptions]
+    ) -> Info:
+        arguments, options = split_options(kwargs, RecognizeOptions)
+        op = ops.recognize(barcode_type, file_url, **arguments)
+        return cast(Info, await self._run_with_http_info("recognize", op, options))
+
     async def recognize_base64(
         self, recognize_base64_request: RecognizeBase64Request, **kwargs: Any
     ) -> BarcodeResponseList:
         op = ops.recognize_base64(recognize_base64_request)
         return cast(BarcodeResponseList, await self._run("recognize_base64", op, kwargs))
+
+    async def recognize_base64_with_http_info(
+        self, recognize_base64_request: RecognizeBase64Request, **kwargs: Unpack[AsposeOptions]
+    ) -> Info:
+        op = ops.recognize_base64(recognize_base64_request)
+        return cast(Info, await self._run_with_http_info("recognize_base64", op, kwargs))
 
     async def recognize_multipart(
         self,
@@ -92,3 +115,10 @@ class AsyncRecognizeApi(AsyncApi):
     ) -> BarcodeResponseList:
         op = ops.recognize_multipart(barcode_type, file, recognition_mode, recognition_image_kind)
         return cast(BarcodeResponseList, await self._run("recognize_multipart", op, kwargs))
+
+    async def recognize_multipart_with_http_info(
+        self, barcode_type: DecodeBarcodeType | str, file: ops.FileInput, **kwargs: Unpack[RecognizeOptions]
+    ) -> Info:
+        arguments, options = split_options(kwargs, RecognizeOptions)
+        op = ops.recognize_multipart(barcode_type, file, **arguments)
+        return cast(Info, await self._run_with_http_info("recognize_multipart", op, options))
