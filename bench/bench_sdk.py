@@ -2,7 +2,8 @@
 
 All call the same endpoints of the same server, one call at a time, with a token already cached. "raw httpx"
 is ``httpx.Client.get`` + ``.json()`` with its default transport; "httpx+stdlib" the same with the SDK's
-``StdlibTransport`` (which the SDK uses by default), so the SDK's own overhead is the difference to that line.
+``StdlibTransport`` (which the SDK uses by default), so the SDK's own overhead is the difference to that line;
+"bc on httpx" is the SDK on httpx's own transport (as behind a proxy).
 Servers:
 
 * a minimal ASGI app this script starts in a subprocess (uvicorn, no framework: constant answers), so that
@@ -87,37 +88,35 @@ def clients(host: str, token_url: str, client_id: str, secret: str) -> dict[str,
     import barcode_cloud as ours
 
     token = ours.fetch_token(client_id, secret, token_url)
-    raw = httpx.Client(headers={"Authorization": f"Bearer {token}"})
-
     our_client = ours.ApiClient(ours.Configuration(client_id, secret, host=host, token_url=token_url))
     image = ours.GenerateApi(our_client).generate("QR", "hello")  # a real image for a real server
     body = {"fileBase64": base64.b64encode(image).decode()}
 
-    def raw_scan() -> Any:
-        r = raw.post(host + "/barcode/scan-body", json=body)
-        r.raise_for_status()
-        return r.json()
+    def raw_calls(transport: httpx.BaseTransport | None) -> tuple[Callable[[], Any], Callable[[], Any]]:
+        """scan-body and generate through a plain ``httpx.Client`` (its own transport, or the given one)."""
+        raw = httpx.Client(headers={"Authorization": f"Bearer {token}"}, transport=transport)
 
-    def raw_generate() -> Any:
-        r = raw.get(host + "/barcode/generate/QR", params={"data": "hello"})
-        r.raise_for_status()
-        return r.content
+        def scan() -> Any:
+            r = raw.post(host + "/barcode/scan-body", json=body)
+            r.raise_for_status()
+            return r.json()
+
+        def generate() -> Any:
+            r = raw.get(host + "/barcode/generate/QR", params={"data": "hello"})
+            r.raise_for_status()
+            return r.content
+
+        return scan, generate
 
     from barcode_cloud.wire import StdlibTransport
 
-    raw_stdlib = httpx.Client(headers={"Authorization": f"Bearer {token}"}, transport=StdlibTransport())
-
-    def raw_stdlib_scan() -> Any:
-        r = raw_stdlib.post(host + "/barcode/scan-body", json=body)
-        r.raise_for_status()
-        return r.json()
-
-    def raw_stdlib_generate() -> Any:
-        r = raw_stdlib.get(host + "/barcode/generate/QR", params={"data": "hello"})
-        r.raise_for_status()
-        return r.content
+    raw_scan, raw_generate = raw_calls(None)
+    raw_stdlib_scan, raw_stdlib_generate = raw_calls(StdlibTransport())
 
     our_scan, our_generate = ours.ScanApi(our_client), ours.GenerateApi(our_client)
+    # The SDK on httpx's own transport (what it uses behind a proxy): what StdlibTransport saves.
+    via_httpx = ours.ApiClient(our_client.configuration, transport=httpx.HTTPTransport())
+    httpx_scan, httpx_generate = ours.ScanApi(via_httpx), ours.GenerateApi(via_httpx)
     asp_config = aspose.Configuration(client_id, secret, host=host, token_url=token_url)
     asp_client = aspose.ApiClient(asp_config)
     asp_scan, asp_generate = aspose.ScanApi(asp_client), aspose.GenerateApi(asp_client)
@@ -126,12 +125,14 @@ def clients(host: str, token_url: str, client_id: str, secret: str) -> dict[str,
             "raw httpx": raw_scan,
             "httpx+stdlib": raw_stdlib_scan,
             "barcode_cloud": lambda: our_scan.scan_base64(ours.ScanBase64Request(file_base64=body["fileBase64"])),
+            "bc on httpx": lambda: httpx_scan.scan_base64(ours.ScanBase64Request(file_base64=body["fileBase64"])),
             "aspose 26.10": lambda: asp_scan.scan_base64(aspose.ScanBase64Request(file_base64=body["fileBase64"])),
         },
         "generate GET (image out)": {
             "raw httpx": raw_generate,
             "httpx+stdlib": raw_stdlib_generate,
             "barcode_cloud": lambda: our_generate.generate("QR", "hello"),
+            "bc on httpx": lambda: httpx_generate.generate("QR", "hello"),
             "aspose 26.10": lambda: asp_generate.generate("QR", "hello").data,
         },
     }
@@ -182,7 +183,9 @@ def main() -> None:
                 extra = value - raw
                 print(f"  {name:14s} {value:8.1f} us/call   x{value / raw:5.2f} of raw httpx   {extra:+7.1f} us")
             ours, theirs = medians["barcode_cloud"], medians["aspose 26.10"]
+            same_transport = medians["httpx+stdlib"]
             print(f"  barcode_cloud vs aspose: x{ours / theirs:.2f} (lower is faster)")
+            print(f"  barcode_cloud vs httpx+stdlib (its own overhead): x{ours / same_transport:.2f}")
     finally:
         if proc is not None:
             proc.terminate()
