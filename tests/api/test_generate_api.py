@@ -295,3 +295,45 @@ def test_body_param_groups(client: httpx.Client) -> None:
     )
     r = client.post("/barcode/generate-body", content=xml, headers={"Content-Type": "application/xml"})
     assert "Version40" in error_message(r)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        b"",
+        b"data=abc",
+        b"data=https%3A%2F%2Fexample.com%2Fp%3Fq%3D1&imageFormat=Png",
+        b"a+b=c+d&data=%E2%82%AC+%zz%&&=x&novalue&data=last",
+        b"data=\xe9t\xe9%C3%A9%C3&x=%",
+        b"DATA=1&Data=2&data=3",
+    ],
+)
+def test_query_fields_read_as_starlette_does(query: bytes) -> None:
+    from starlette.datastructures import QueryParams
+
+    from barcode_cloud_server.api.generate import query_fields
+
+    assert query_fields(query) == dict(QueryParams(query).items())
+
+
+def test_query_fields_fuzzed_against_starlette() -> None:
+    import random
+
+    from starlette.datastructures import QueryParams
+
+    from barcode_cloud_server.api.generate import query_fields
+
+    rng = random.Random(7)
+    alphabet = [b"a", b"=", b"&", b"+", b"%", b"2", b"F", b"C3", b"A9", b"%20", b"\xe9", b"\xff", b" "]
+    for _ in range(2000):
+        query = b"".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert query_fields(query) == dict(QueryParams(query).items()), query
+
+
+def test_hot_path_answer_headers(client: httpx.Client) -> None:
+    r = client.get("/barcode/generate/QR", params={"data": URL}, headers={"X-Request-Id": "hot-1"})
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "image/png"
+    assert int(r.headers["content-length"]) == len(r.content)
+    assert r.headers["x-request-id"] == "hot-1"
+    assert client.get("/barcode/generate/QR/extra", params={"data": URL}).status_code == 404

@@ -11,6 +11,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
+from urllib.parse import unquote, unquote_to_bytes
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Request
@@ -120,6 +121,35 @@ def _convert(param: Param, raw: str) -> Any:
     return number
 
 
+def query_fields(query_string: bytes) -> dict[str, str]:
+    """The fields of a raw query string, read as Starlette's ``QueryParams`` reads them (``parse_qsl`` with blank
+    values kept, Latin-1 bytes, ``+`` as space, %-escapes as UTF-8, the last of a repeated name winning).
+
+    Written out because it is on the hot path: building ``QueryParams`` costs ~4 µs a request, this ~1 µs
+    (most values need no unescaping).
+    """
+    found: dict[str, str] = {}
+    for part in query_string.decode("latin-1").split("&"):
+        if not part:
+            continue
+        name, _, value = part.partition("=")
+        if "%" in name or "+" in name:
+            name = _unescape(name)
+        if "%" in value or "+" in value:
+            value = _unescape(value)
+        found[name] = value
+    return found
+
+
+def _unescape(text: str) -> str:
+    """``urllib.parse.unquote`` after ``+`` -> space; for ASCII text (the usual case) its one-chunk result directly,
+    0.6 µs quicker for a URL."""
+    text = text.replace("+", " ")
+    if text.isascii():
+        return unquote_to_bytes(text).decode("utf-8", "replace")
+    return unquote(text)
+
+
 def request_from_fields(barcode_type: str, fields: Mapping[str, str]) -> GenerateRequest:
     """A GenerateRequest from query or form fields (wire names, matched case-insensitively)."""
     values: dict[str, Any] = {}
@@ -152,9 +182,9 @@ def request_from_params(params: GenerateParams) -> GenerateRequest:
     return GenerateRequest(barcode_type=str(params.barcode_type), data=encode.data, **values)
 
 
-def _bmp_wanted(request: Request, req: GenerateRequest) -> bool:
+def _bmp_wanted(accept: str, req: GenerateRequest) -> bool:
     """image/bmp when the client's Accept asks for it and not for the chosen format (nor any image)."""
-    accept = request.headers.get("accept", "").lower()
+    accept = accept.lower()
     if "image/bmp" not in accept:
         return False
     fmt = o.enum_value(req.image_format, o.IMAGE_FORMATS, "imageFormat", "Png") or "Png"
@@ -162,6 +192,7 @@ def _bmp_wanted(request: Request, req: GenerateRequest) -> bool:
 
 
 def _heavy(req: GenerateRequest) -> bool:
+    """Whether rendering may take long (long data, a big or non-pixel size): then it runs in a worker thread."""
     if len(req.data) > _INLINE_MAX_DATA:
         return True
     if req.image_width is None and req.image_height is None:
@@ -173,16 +204,18 @@ def _heavy(req: GenerateRequest) -> bool:
     return w * h > _INLINE_MAX_PIXELS
 
 
+async def render_image(req: GenerateRequest, accept: str) -> RenderedImage:
+    """The image for ``req`` (BMP when ``accept`` asks for it), rendered inline or, when heavy, in a thread."""
+    if _bmp_wanted(accept, req):
+        req = replace(req, image_format="Bmp")
+    if _heavy(req):
+        return await anyio.to_thread.run_sync(generate, req)
+    return generate(req)
+
+
 async def _respond(request: Request, req: GenerateRequest) -> Response:
-    if _bmp_wanted(request, req):
-        req = _replace_format(req, "Bmp")
-    image: RenderedImage
-    image = await anyio.to_thread.run_sync(generate, req) if _heavy(req) else generate(req)
+    image = await render_image(req, request.headers.get("accept", ""))
     return Response(image.content, media_type=image.media_type)
-
-
-def _replace_format(req: GenerateRequest, fmt: str) -> GenerateRequest:
-    return replace(req, image_format=fmt)
 
 
 # --- OpenAPI descriptions -------------------------------------------------------------------------------------
@@ -238,10 +271,11 @@ _FORM_SCHEMA = {
 PATH_PREFIX = "/v4.0/barcode/generate/"
 
 
-async def answer_get(request: Request, barcode_type: str) -> Response:
-    """The GET operation; ``api.hotpath`` calls it directly, ahead of the router."""
+async def answer_get(request: Request, barcode_type: str) -> RenderedImage:
+    """The GET operation; ``api.hotpath`` calls it directly, ahead of the router, and sends the image itself."""
     await _check_generate(request)
-    return await _respond(request, request_from_fields(barcode_type, request.query_params))
+    req = request_from_fields(barcode_type, query_fields(request.scope["query_string"]))
+    return await render_image(req, request.headers.get("accept", ""))
 
 
 _check_generate = require_scope(GENERATE)
@@ -258,7 +292,8 @@ _check_generate = require_scope(GENERATE)
 async def generate_get(barcodeType: str, request: Request) -> Response:
     # In the server, api.hotpath answers this GET before routing; this route describes it in OpenAPI and
     # answers it the same way when the app runs without that middleware.
-    return await answer_get(request, barcodeType)
+    image = await answer_get(request, barcodeType)
+    return Response(image.content, media_type=image.media_type)
 
 
 @router.post(

@@ -5,6 +5,9 @@ and the engine renders a QR PNG in ~57 µs. Serving this GET through the router 
 dependency layers would cost more than the rendering itself, so this middleware (inside the request-id and
 metrics middleware) answers it with the same parsing, token check and errors as the documented route in
 ``api.generate``; every other request goes on to FastAPI unchanged.
+
+A successful answer is sent as two raw ASGI messages rather than through a Starlette ``Response`` (the same
+headers: content-type and content-length); errors, which are rare, go through the usual ``problem_response``.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from barcode_cloud_server.api.errors import ApiProblem, problem_response
 from barcode_cloud_server.api.generate import PATH_PREFIX, answer_get
 from barcode_cloud_server.engine.errors import EngineError
+from barcode_cloud_server.engine.render import MEDIA_TYPES
 
 log = logging.getLogger("barcode_cloud.api")
 # What the metrics middleware reads as the route of this request.
 _ROUTE = SimpleNamespace(path=PATH_PREFIX + "{barcodeType}")
+_CONTENT_TYPES = {media: media.encode("latin-1") for media in MEDIA_TYPES.values()}
 
 
 class GenerateHotPath:
@@ -40,14 +45,25 @@ class GenerateHotPath:
         scope["route"] = _ROUTE
         request = Request(scope, receive)
         try:
-            response = await answer_get(request, barcode_type)
+            image = await answer_get(request, barcode_type)
         except ApiProblem as problem:
-            response = problem_response(request, problem)
+            await problem_response(request, problem)(scope, receive, send)
+            return
         except EngineError as exc:
-            response = problem_response(request, ApiProblem(400, exc.message))
+            await problem_response(request, ApiProblem(400, exc.message))(scope, receive, send)
+            return
         except Exception:
             log.exception("unhandled error", extra={"request_id": scope.get("state", {}).get("request_id")})
-            response = problem_response(
-                request, ApiProblem(500, "internal error; quote the request id when reporting it")
-            )
-        await response(scope, receive, send)
+            internal = ApiProblem(500, "internal error; quote the request id when reporting it")
+            await problem_response(request, internal)(scope, receive, send)
+            return
+        content = image.content
+        media = _CONTENT_TYPES.get(image.media_type) or image.media_type.encode("latin-1")
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-length", str(len(content)).encode("latin-1")), (b"content-type", media)],
+            }
+        )
+        await send({"type": "http.response.body", "body": content})

@@ -20,9 +20,13 @@ from barcode_cloud_server.engine.symbologies import Symbology
 from barcode_cloud_server.engine.zintenc import ZintJob, encode, supports_eci
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class GenerateRequest:
-    """Every generation option of the spec; enum values are the spec's strings (matched case-insensitively)."""
+    """Every generation option of the spec; enum values are the spec's strings (matched case-insensitively).
+
+    Not frozen, though nothing changes it after it is built (``dataclasses.replace`` makes changed copies): a frozen
+    dataclass's ``__init__`` sets its 31 fields through ``object.__setattr__``, 2.2 µs instead of 0.6 µs a request.
+    """
 
     barcode_type: str
     data: str
