@@ -69,34 +69,39 @@ def test_threads_and_tasks_together_share_one_fetch() -> None:
     assert server.token_requests == 1
 
 
-def test_short_lived_tokens_are_refreshed_before_they_expire() -> None:
-    server = MockServer(lifetime=1.0)
-    with server.client() as client:
-        api = ScanApi(client)
-        deadline = time.monotonic() + 3.5
-        calls = 0
-        while time.monotonic() < deadline:
-            api.scan("http://x/a.png")
-            calls += 1
-            time.sleep(0.01)
+async def test_short_lived_tokens_are_refreshed_before_they_expire() -> None:
+    """Sync calls (in a thread) and asyncio tasks at the same time, each against its own server and token."""
+    server, async_server = MockServer(lifetime=1.0), MockServer(lifetime=1.0)
+
+    def sync_calls() -> int:
+        with server.client() as client:
+            api = ScanApi(client)
+            deadline = time.monotonic() + 3.5
+            calls = 0
+            while time.monotonic() < deadline:
+                api.scan("http://x/a.png")
+                calls += 1
+                time.sleep(0.01)
+        return calls
+
+    async def async_calls() -> None:
+        async with async_server.async_client() as client:
+            api = AsyncScanApi(client)
+            deadline = time.monotonic() + 2.5
+            while time.monotonic() < deadline:
+                await asyncio.gather(*(api.scan("http://x/a.png") for _ in range(5)))
+                await asyncio.sleep(0.01)
+
+    calls, _ = await asyncio.gather(asyncio.to_thread(sync_calls), async_calls())
+
     assert server.api_401 == 0, "a token was used after its lifetime"
     assert server.max_age_used <= 0.75 + 0.05, "refreshed a quarter of the lifetime before expiry"
     # lifetime 1 s, refreshed at 0.625..0.75 s: 4 to 6 fetches in 3.5 s, not one per call
     assert 4 <= server.token_requests <= 7, server.token_requests
     assert calls > 50
-
-
-async def test_short_lived_tokens_async() -> None:
-    server = MockServer(lifetime=1.0)
-    async with server.async_client() as client:
-        api = AsyncScanApi(client)
-        deadline = time.monotonic() + 2.5
-        while time.monotonic() < deadline:
-            await asyncio.gather(*(api.scan("http://x/a.png") for _ in range(5)))
-            await asyncio.sleep(0.01)
-    assert server.api_401 == 0
-    assert server.max_age_used <= 0.75 + 0.05
-    assert 3 <= server.token_requests <= 6
+    assert async_server.api_401 == 0
+    assert async_server.max_age_used <= 0.75 + 0.05
+    assert 3 <= async_server.token_requests <= 6
 
 
 def test_a_401_gets_one_new_token_and_one_retry() -> None:
