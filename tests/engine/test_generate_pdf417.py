@@ -80,3 +80,10 @@ def test_macro_pdf417_codewords_end_with_the_control_block() -> None:
     assert geometry.width == 69 + 17 * 3 + 4
     block = pdf417._control_block("abc")
     assert block[0] == 928 and block[-1] == 922 and block[1:3] == [111, 100]
+
+
+def test_macro_pdf417_honours_reader_initialization() -> None:
+    image = gen("MacroPdf417", "Reader init", pdf417_is_reader_initialization=True)
+    results = zxingcpp.read_barcodes(Image.open(io.BytesIO(image.content)).convert("L"))
+    assert [r.text for r in results] == ["Reader init"]
+    assert results[0].extra.get("ReaderInit") is True and "FileId" in results[0].extra

@@ -67,7 +67,13 @@ PARAMS: tuple[Param, ...] = (
     Param("qrErrorLevel", "qr_error_level", "str", o.QR_ERROR_LEVELS, "QR error correction level."),
     Param("qrVersion", "qr_version", "str", o.QR_VERSIONS, "QR version; Auto picks the smallest that fits."),
     Param("qrECIEncoding", "qr_eci_encoding", "str", tuple(o.ECI_ENCODINGS), "ECI encoding for QR data."),
-    Param("qrAspectRatio", "qr_aspect_ratio", "float", (), "QR aspect ratio (0.001-1); QR symbols are square."),
+    Param(
+        "qrAspectRatio",
+        "qr_aspect_ratio",
+        "float",
+        (),
+        "QR aspect ratio (0.001-1): range-checked, no effect (QR symbols are square).",
+    ),
     Param("microQRVersion", "micro_qr_version", "str", o.MICRO_QR_VERSIONS, "MicroQR version."),
     Param("rectMicroQrVersion", "rect_micro_qr_version", "str", o.RECT_MICRO_QR_VERSIONS, "RectMicroQR version."),
     Param("code128EncodeMode", "code128_encode_mode", "str", o.CODE128_ENCODE_MODES, "Code 128 subsets."),
@@ -266,6 +272,11 @@ _FORM_SCHEMA = {
 }
 
 
+def _body_doc(schema: dict[str, Any], *media_types: str) -> dict[str, Any]:
+    """OpenAPI ``requestBody`` of a route that reads its body itself: one schema under each media type."""
+    return {"requestBody": {"required": True, "content": {m: {"schema": schema} for m in media_types}}}
+
+
 # --- routes -----------------------------------------------------------------------------------------------------
 
 PATH_PREFIX = "/v4.0/barcode/generate/"
@@ -302,15 +313,7 @@ async def generate_get(barcodeType: str, request: Request) -> Response:
     summary="Generate a barcode using a POST request with parameters in the request body in JSON or XML format.",
     response_class=Response,
     responses=_IMAGE_RESPONSES,
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": {"type": "object", "description": "GenerateParams"}},
-                "application/xml": {"schema": {"type": "object", "description": "GenerateParams"}},
-            },
-        }
-    },
+    openapi_extra=_body_doc({"type": "object", "description": "GenerateParams"}, "application/json", "application/xml"),
 )
 async def generate_body(
     request: Request,
@@ -326,15 +329,7 @@ async def generate_body(
     summary="Generate a barcode using a POST request with parameters in a multipart form.",
     response_class=Response,
     responses=_IMAGE_RESPONSES,
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "multipart/form-data": {"schema": _FORM_SCHEMA},
-                "application/x-www-form-urlencoded": {"schema": _FORM_SCHEMA},
-            },
-        }
-    },
+    openapi_extra=_body_doc(_FORM_SCHEMA, "multipart/form-data", "application/x-www-form-urlencoded"),
 )
 async def generate_multipart(
     request: Request,

@@ -226,8 +226,13 @@ def prepare_upce(name: str, data: str) -> Prepared:
     return Prepared(full, full)
 
 
+def _without_label(data: str, label: str) -> str:
+    """ "ISBN 978-0-306-40615-7" -> "9780306406157": upper case, no label, no spaces, hyphens or dots."""
+    return data.upper().removeprefix(label).strip().translate(_SEPARATORS)
+
+
 def prepare_isbn(name: str, data: str) -> Prepared:
-    raw = data.upper().removeprefix("ISBN").strip().translate(_SEPARATORS)
+    raw = _without_label(data, "ISBN")
     if len(raw) in (9, 10) and _DIGITS.fullmatch(raw[:9]) and (len(raw) == 9 or raw[9] in "0123456789X"):
         if len(raw) == 10:
             total = sum((10 - i) * int(c) for i, c in enumerate(raw[:9]))
@@ -244,7 +249,7 @@ def prepare_isbn(name: str, data: str) -> Prepared:
 
 
 def prepare_ismn(name: str, data: str) -> Prepared:
-    raw = data.upper().removeprefix("ISMN").strip().translate(_SEPARATORS)
+    raw = _without_label(data, "ISMN")
     if raw.startswith("M"):
         raw = "9790" + raw[1:]
     if not raw.startswith("9790"):
@@ -254,7 +259,7 @@ def prepare_ismn(name: str, data: str) -> Prepared:
 
 
 def prepare_issn(name: str, data: str) -> Prepared:
-    raw = data.upper().removeprefix("ISSN").strip().translate(_SEPARATORS)
+    raw = _without_label(data, "ISSN")
     if raw.startswith("977"):
         full = _with_check(name, raw, 12, gs1_check_digit)
         return Prepared(full, full)
@@ -284,11 +289,6 @@ def prepare_gtin14_gs1(name: str, data: str) -> Prepared:
     return Prepared(f"[01]{full}", f"(01){full}", gs1_brackets=True)
 
 
-def prepare_ean14(name: str, data: str) -> Prepared:
-    full = _gtin14_digits(name, data)
-    return Prepared(full[:13], f"(01){full}")
-
-
 def prepare_itf14(name: str, data: str) -> Prepared:
     full = _with_check(name, data.translate(_SEPARATORS), 13, gs1_check_digit)
     return Prepared(full[:13], full)
@@ -305,7 +305,8 @@ def prepare_sscc18(name: str, data: str) -> Prepared:
     return Prepared(f"[00]{full}", f"(00){full}", gs1_brackets=True)
 
 
-def prepare_databar(name: str, data: str) -> Prepared:
+def prepare_gtin14(name: str, data: str) -> Prepared:
+    """EAN-14 and GS1 DataBar: zint takes the 13 digits and adds the check digit and the implied (01) itself."""
     full = _gtin14_digits(name, data)
     return Prepared(full[:13], f"(01){full}")
 
@@ -356,6 +357,8 @@ def prepare_opc(name: str, data: str) -> Prepared:
 
 
 def prepare_italian_post(name: str, data: str) -> Prepared:
+    """12 digits, encoded as given. The check digit is not computed: the sources found (Aspose's reference, dLSoft,
+    TEC-IT's "eCDMod10ItlPst25") name it or say it differs from the ITF mod-10, none defines it."""
     raw = data.translate(_SEPARATORS)
     if len(raw) == 11 and _DIGITS.fullmatch(raw):
         raise _fail(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from barcode_cloud_server.engine import options as o
@@ -348,7 +348,8 @@ def build_geometry(row: Symbology, req: GenerateRequest) -> tuple[Geometry, str]
     return encode(job, row.name), text
 
 
-def render_options(row: Symbology, req: GenerateRequest, text: str) -> RenderOptions:
+def render_options(row: Symbology, req: GenerateRequest) -> RenderOptions:
+    """The request's image options, validated; ``text`` is ``""`` where text is shown (filled in after encoding)."""
     fmt = o.enum_value(req.image_format, o.IMAGE_FORMATS_INTERNAL, "imageFormat", "Png") or "Png"
     units = o.enum_value(req.units, o.UNITS, "units", "Pixel") or "Pixel"
     location = o.enum_value(req.text_location, o.CODE_LOCATIONS, "textLocation")
@@ -368,7 +369,7 @@ def render_options(row: Symbology, req: GenerateRequest, text: str) -> RenderOpt
         rotation=rotation,
         foreground=fg,
         background=bg,
-        text=None if location == "None" else text,
+        text=None if location == "None" else "",
         text_above=location == "Above",
     )
 
@@ -377,22 +378,8 @@ def generate(req: GenerateRequest) -> RenderedImage:
     """Validate, encode and render; raises :class:`EngineError` subclasses on bad input."""
     row = lookup_encode_type(req.barcode_type)
     # Options are validated before encoding so that bad option names are reported even for bad data.
-    probe = render_options(row, req, "")
+    opts = render_options(row, req)
     geometry, text = build_geometry(row, req)
-    opts = probe if probe.text is None else _with_text(probe, text)
+    if opts.text is not None:
+        opts = replace(opts, text=text)
     return RenderedImage(render(geometry, opts), MEDIA_TYPES[opts.image_format])
-
-
-def _with_text(opts: RenderOptions, text: str) -> RenderOptions:
-    return RenderOptions(
-        image_format=opts.image_format,
-        width_px=opts.width_px,
-        height_px=opts.height_px,
-        module_px=opts.module_px,
-        dpi=opts.dpi,
-        rotation=opts.rotation,
-        foreground=opts.foreground,
-        background=opts.background,
-        text=text,
-        text_above=opts.text_above,
-    )

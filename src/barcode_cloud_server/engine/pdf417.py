@@ -19,7 +19,6 @@ from functools import cache
 
 import numpy as np
 import numpy.typing as npt
-import zint
 
 from barcode_cloud_server.engine import zintenc
 from barcode_cloud_server.engine.errors import InvalidBarcodeData, InvalidOption
@@ -79,23 +78,10 @@ def _numeric_codewords(digits: str) -> list[int]:
 
 
 def _zint_rows(job: ZintJob) -> tuple[npt.NDArray[np.bool_], int, int]:
-    sym = zint.Symbol()
-    sym.symbology = zint.Symbology.PDF417
-    sym.input_mode = zint.InputMode(0)
-    if job.option_1 is not None:
-        sym.option_1 = job.option_1
-    if job.option_2 is not None:
-        sym.option_2 = job.option_2
-    if job.option_3 is not None:
-        sym.option_3 = job.option_3
-    if job.eci:
-        sym.eci = job.eci
-    if job.unicode and isinstance(job.data, str):
-        sym.input_mode = zint.InputMode.UNICODE
+    """zint's PDF417 for ``job``: its module rows, row count and data column count."""
+    sym = zintenc.make_symbol(replace(job, symbology="PDF417"))
     zintenc.encode_symbol(sym, job.data, "MacroPdf417")
-    raw = np.frombuffer(bytes(sym.encoded_data), dtype=np.uint8).reshape(200, -1)[: sym.rows]
-    bits = np.unpackbits(raw, axis=1, bitorder="little")[:, : sym.width].astype(bool)
-    return bits, sym.rows, (sym.width - 69) // 17
+    return zintenc.symbol_bits(sym), sym.rows, (sym.width - 69) // 17
 
 
 def _row_patterns(bits: npt.NDArray[np.bool_], cols: int) -> npt.NDArray[np.int64]:
@@ -177,7 +163,7 @@ def _control_block(payload: str | bytes) -> list[int]:
 
 def macro_pdf417(job: ZintJob, compact: bool, row_height: float | None) -> Geometry:
     """A one-segment Macro PDF417 of ``job``'s data with its options (columns, rows, EC level, ECI)."""
-    bits, rows, cols = _zint_rows(replace(job, symbology="PDF417"))
+    bits, rows, cols = _zint_rows(job)
     codewords = read_codewords(bits, rows, cols)
     n = codewords[0]
     k = rows * cols - n

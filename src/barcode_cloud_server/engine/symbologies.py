@@ -88,6 +88,19 @@ def _row(
     return Symbology(name=name, family=family, encode=encode, decode=decode, zint=zint, sample=sample, note=note, **kw)  # type: ignore[arg-type]
 
 
+NOT_GENERATED = "Not generated (a request gets a 400): "
+
+
+def _not_generated(
+    name: str, family: Family, sample: str, why: str, *, decode: bool = True, zxing: str | None = None
+) -> Symbology:
+    """A spec type this server cannot draw; ``builders.unsupported`` answers a request for it with ``why``."""
+    return _row(name, family, None, sample, NOT_GENERATED + why, decode=decode, builder="unsupported", zxing=zxing)
+
+
+# zint-bindings 1.2.2 (zint 2.x) refuses GS1 input for these with "Error 220: Selected symbology does not support GS1
+# mode"; zint.Symbol.capabilities() lacks CapabilityFlags.GS1 for MICROPDF417, HANXIN and CODABLOCKF alike.
+_NO_ZINT_GS1 = "zint has no GS1 input mode for {} (error 220) and the engine has no {} encoder of its own."
 _GS1_SAMPLE = "(01)09501101530003(17)250101(10)ABC123"
 
 ROWS: tuple[Symbology, ...] = (
@@ -131,15 +144,7 @@ ROWS: tuple[Symbology, ...] = (
         "GS1DataMatrix", "matrix", "DATAMATRIX", _GS1_SAMPLE, "Data Matrix in GS1 mode.", gs1=True, zxing="DataMatrix"
     ),
     _row("HanXin", "matrix", "HANXIN", "Han Xin 2026", "Han Xin Code (ISO/IEC 20830).", binary=True),
-    _row(
-        "GS1HanXin",
-        "matrix",
-        None,
-        _GS1_SAMPLE,
-        "Not generated: zint has no GS1 mode for Han Xin and the engine has no Han Xin encoder of its own; "
-        "a request gets a 400 saying so.",
-        builder="unsupported",
-    ),
+    _not_generated("GS1HanXin", "matrix", _GS1_SAMPLE, _NO_ZINT_GS1.format("Han Xin", "Han Xin")),
     _row("DotCode", "matrix", "DOTCODE", "DotCode 2026", "DotCode (dots).", binary=True),
     _row("GS1DotCode", "matrix", "DOTCODE", _GS1_SAMPLE, "DotCode in GS1 mode.", gs1=True),
     _row(
@@ -176,23 +181,19 @@ ROWS: tuple[Symbology, ...] = (
         zxing="CompactPDF417",
     ),
     _row("MicroPdf417", "stacked", "MICROPDF417", "MicroPDF417", "MicroPDF417.", binary=True, zxing="MicroPDF417"),
-    _row(
+    _not_generated(
         "GS1MicroPdf417",
         "stacked",
-        None,
         "(01)09501101530003",
-        "Not generated: zint has no GS1 mode for MicroPDF417; a request gets a 400 saying so.",
-        builder="unsupported",
+        _NO_ZINT_GS1.format("MicroPDF417", "MicroPDF417"),
         zxing="MicroPDF417",
     ),
     _row("CodablockF", "stacked", "CODABLOCKF", "Codablock F 2026", "Codablock-F.", prepare=dc.prepare_ascii),
-    _row(
+    _not_generated(
         "GS1CodablockF",
         "stacked",
-        None,
         "(01)09501101530003",
-        "Not generated: zint has no GS1 mode for Codablock-F; a request gets a 400 saying so.",
-        builder="unsupported",
+        _NO_ZINT_GS1.format("Codablock-F", "Codablock-F"),
         decode=False,
     ),
     _row("Code16K", "stacked", "CODE16K", "Code16K 2026", "Code 16K.", prepare=dc.prepare_ascii),
@@ -202,7 +203,7 @@ ROWS: tuple[Symbology, ...] = (
         "DBAR_STK",
         "(01)09501101530003",
         "GS1 DataBar Stacked: a GTIN-14 as (01)+14 digits, or 13/14 digits.",
-        prepare=dc.prepare_databar,
+        prepare=dc.prepare_gtin14,
         zxing="DataBarStk",
     ),
     _row(
@@ -211,7 +212,7 @@ ROWS: tuple[Symbology, ...] = (
         "DBAR_OMNSTK",
         "(01)09501101530003",
         "GS1 DataBar Stacked Omnidirectional (GTIN-14).",
-        prepare=dc.prepare_databar,
+        prepare=dc.prepare_gtin14,
         zxing="DataBarStkOmni",
     ),
     _row(
@@ -258,7 +259,7 @@ ROWS: tuple[Symbology, ...] = (
         "EAN14",
         "(01)09501101530003",
         "EAN-14 (GS1-128 with AI 01): 13 digits (check digit computed) or 14 (verified), (01) optional.",
-        prepare=dc.prepare_ean14,
+        prepare=dc.prepare_gtin14,
         zxing="Code128",
     ),
     _row(
@@ -490,8 +491,9 @@ ROWS: tuple[Symbology, ...] = (
         "linear",
         "C25INTER",
         "123456789012",
-        "Italian Post 2 of 5 (Interleaved 2 of 5, 12 digits): all 12 digits must be given; computing its check "
-        "digit is not implemented (11 digits get a 400 saying so).",
+        "Italian Post 2 of 5 (Interleaved 2 of 5, 12 digits): all 12 digits must be given, the 12th is encoded as "
+        "given. Its check digit is not computed: no public source found defines the algorithm (vendors only say "
+        "it differs from the ITF mod-10), so 11 digits get a 400 saying so.",
         prepare=dc.prepare_italian_post,
         zxing="ITF",
     ),
@@ -572,7 +574,7 @@ ROWS: tuple[Symbology, ...] = (
         "DBAR_OMN",
         "(01)09501101530003",
         "GS1 DataBar Omnidirectional: a GTIN-14 as (01)+14 digits, or 13/14 digits.",
-        prepare=dc.prepare_databar,
+        prepare=dc.prepare_gtin14,
         zxing="DataBarOmni",
     ),
     _row(
@@ -581,7 +583,7 @@ ROWS: tuple[Symbology, ...] = (
         "DBAR_OMN",
         "(01)09501101530003",
         "GS1 DataBar Truncated: Omnidirectional at the reduced height of 13X.",
-        prepare=dc.prepare_databar,
+        prepare=dc.prepare_gtin14,
         height=13.0,
         zxing="DataBarOmni",
     ),

@@ -66,7 +66,8 @@ def supports_eci(name: str) -> bool:
     return bool(zint.Symbol.capabilities(_symbology(name)) & zint.CapabilityFlags.ECI)
 
 
-def _make_symbol(job: ZintJob) -> zint.Symbol:
+def make_symbol(job: ZintJob) -> zint.Symbol:
+    """A zint Symbol set up for ``job`` (not yet encoded)."""
     sym = zint.Symbol()
     sym.symbology = _symbology(job.symbology)
     mode = zint.InputMode(0)
@@ -140,7 +141,7 @@ _LINEAR_QUIET: dict[str, tuple[float, float, float, float]] = {}
 
 
 def encode(job: ZintJob, type_name: str) -> Geometry:
-    sym = _make_symbol(job)
+    sym = make_symbol(job)
     encode_symbol(sym, job.data, type_name)
     quiet = MATRIX_QUIET.get(job.symbology)
     if quiet is not None:
@@ -150,14 +151,15 @@ def encode(job: ZintJob, type_name: str) -> Geometry:
     return _vector_geometry(sym)
 
 
-def _bits(sym: zint.Symbol) -> npt.NDArray[np.bool_]:
+def symbol_bits(sym: zint.Symbol) -> npt.NDArray[np.bool_]:
+    """The encoded symbol's modules, (rows, width), True for dark (zint packs them 8 to a byte, 200 rows)."""
     rows, cols = sym.rows, sym.width
     raw = np.frombuffer(bytes(sym.encoded_data), dtype=np.uint8).reshape(200, -1)[:rows]
     return np.unpackbits(raw, axis=1, bitorder="little")[:, :cols].astype(bool)
 
 
 def _matrix_geometry(sym: zint.Symbol, quiet: int) -> Geometry:
-    bits = _bits(sym)
+    bits = symbol_bits(sym)
     rows, cols = bits.shape
     return Geometry(
         width=float(cols + 2 * quiet), height=float(rows + 2 * quiet), matrix=bits, quiet=quiet, stretch_bars=False
@@ -166,7 +168,7 @@ def _matrix_geometry(sym: zint.Symbol, quiet: int) -> Geometry:
 
 def _linear_geometry(sym: zint.Symbol, symbology: str) -> Geometry:
     """One row of bars, read from encoded_data; quiet zones as zint's vector output puts them (cached)."""
-    row = _bits(sym)[0]
+    row = symbol_bits(sym)[0]
     height = float(sym.height)
     key = f"{symbology}/{height}"
     quiet = _LINEAR_QUIET.get(key)
