@@ -143,6 +143,15 @@ def _target_size(opts: RenderOptions) -> tuple[float | None, float | None]:
     return None, None  # free angles: lay out naturally, then fit the rotated image into the asked size
 
 
+def _hexagon(px: float, py: float, r: float) -> list[tuple[float, float]]:
+    """The corners of a MaxiCode module: a hexagon with pointed top, centre (px, py), corner radius r (pixels)."""
+    return [(px + r * _COS[k], py + r * _SIN[k]) for k in range(6)]
+
+
+_COS = [math.cos(math.radians(90 + 60 * k)) for k in range(6)]
+_SIN = [math.sin(math.radians(90 + 60 * k)) for k in range(6)]
+
+
 # --- raster ---------------------------------------------------------------------------------------------------
 
 
@@ -171,13 +180,7 @@ def _draw_mask(geo: Geometry, lay: Layout) -> tuple[np.ndarray, bool]:
         image = Image.fromarray(mask, "L")
         draw = ImageDraw.Draw(image)
         for cx, cy, d in geo.hexagons:
-            r = d / 2 * mx
-            px, py = ox + cx * mx, oy + cy * my
-            pts = [
-                (px + r * math.cos(math.radians(90 + 60 * k)), py + r * math.sin(math.radians(90 + 60 * k)))
-                for k in range(6)
-            ]
-            draw.polygon(pts, fill=255)
+            draw.polygon(_hexagon(ox + cx * mx, oy + cy * my, d / 2 * mx), fill=255)
         for cx, cy, d in geo.circles:
             r = d / 2 * mx
             px, py = ox + cx * mx, oy + cy * my
@@ -295,9 +298,7 @@ def _encode(image: Image.Image, opts: RenderOptions, alpha: bool) -> bytes:
     fmt = opts.image_format
     out = io.BytesIO()
     dpi = (opts.dpi, opts.dpi)
-    if fmt == "Png":
-        image.save(out, "PNG", dpi=dpi)
-    elif fmt == "Jpeg":
+    if fmt == "Jpeg":  # (Png never comes here: render_raster writes it with engine.png)
         image.convert("RGB").save(out, "JPEG", dpi=dpi, quality=95)
     elif fmt == "Gif":
         if alpha:
@@ -368,12 +369,7 @@ def render_svg(geo: Geometry, opts: RenderOptions) -> bytes:
         for x, y, w, h in rects.tolist()
     )
     for cx, cy, d in geo.hexagons:
-        r = d / 2 * mx
-        px, py = ox + cx * mx, oy + cy * my
-        pts = " ".join(
-            f"{_num(px + r * math.cos(math.radians(90 + 60 * k)))},{_num(py + r * math.sin(math.radians(90 + 60 * k)))}"
-            for k in range(6)
-        )
+        pts = " ".join(f"{_num(x)},{_num(y)}" for x, y in _hexagon(ox + cx * mx, oy + cy * my, d / 2 * mx))
         parts.append(f'<polygon points="{pts}"/>\n')
     for cx, cy, d in geo.circles:
         parts.append(f'<circle cx="{_num(ox + cx * mx)}" cy="{_num(oy + cy * my)}" r="{_num(d / 2 * mx)}"/>\n')
