@@ -71,22 +71,22 @@ class JWTAuth(httpx.Auth):
         return await fetch_async(self._async_client, self.endpoint)
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        token = self.cache.get_sync(self._fetch_sync)
+        token = self.cache.get_sync(self._fetch_sync, patience=self.endpoint.patience)
         request.headers["Authorization"] = f"Bearer {token.value}"
         response = yield request
         if response.status_code == 401:
             log.debug("401 from %s: one new token, one more try", request.url.path)
-            token = self.cache.get_sync(self._fetch_sync, stale=token.value)
+            token = self.cache.get_sync(self._fetch_sync, stale=token.value, patience=self.endpoint.patience)
             request.headers["Authorization"] = f"Bearer {token.value}"
             yield request
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        token = await self.cache.get_async(self._fetch_async)
+        token = await self.cache.get_async(self._fetch_async, patience=self.endpoint.patience)
         request.headers["Authorization"] = f"Bearer {token.value}"
         response = yield request
         if response.status_code == 401:
             log.debug("401 from %s: one new token, one more try", request.url.path)
-            token = await self.cache.get_async(self._fetch_async, stale=token.value)
+            token = await self.cache.get_async(self._fetch_async, stale=token.value, patience=self.endpoint.patience)
             request.headers["Authorization"] = f"Bearer {token.value}"
             yield request
 

@@ -6,7 +6,9 @@
   expires, minus a random jitter of up to half the margin, so that many processes do not refresh in step.
 * Concurrent callers, threads or asyncio tasks (on any event loop), share one fetch ("single flight"): one
   caller fetches, the others wait for its result; while a refresh is in flight, callers whose token is still
-  within its lifetime minus the margin keep using it instead of waiting.
+  within its lifetime minus the margin keep using it instead of waiting. Nobody waits longer than one token
+  request may take (``TokenEndpoint.patience``): a fetch whose leader cannot go on (its event loop stopped, or
+  is the one the waiting thread blocks) is taken over.
 * After a ``401`` the API layer asks for a token *newer than the rejected one*: if another caller already
   replaced it, that one is used, otherwise one new fetch happens (:meth:`TokenCache.get_sync`'s ``stale``).
 * Token endpoint errors become :class:`~barcode_cloud.ApiException` with the OAuth ``error`` code; 4xx fail at
@@ -79,6 +81,12 @@ class TokenEndpoint:
         assert config.client_id is not None and config.client_secret is not None
         timeout = httpx.Timeout(config.read_timeout, connect=config.connect_timeout)
         return cls(config.token_url, config.client_id, config.client_secret, config.scope, config.retry, timeout)
+
+    @property
+    def patience(self) -> float:
+        """How long a caller waits for another's fetch before fetching itself: what one token request may take
+        (connect and read timeouts), and a second."""
+        return (self.timeout.connect or 5.0) + (self.timeout.read or 60.0) + 1.0
 
     def form(self) -> dict[str, str]:
         data = {
@@ -214,15 +222,29 @@ class TokenCache:
                 if stale is None and token is not None and now < token.usable_until:
                     return token  # refresh in flight; this one is still good
                 return self._flight, False
-            self._flight = _Flight()
-            self.fetches += 1
-            return self._flight, True
+            return self._new_flight(), True
+
+    def _new_flight(self) -> _Flight:
+        self._flight = _Flight()
+        self.fetches += 1
+        return self._flight
+
+    def _take_over(self, flight: _Flight) -> _Flight | None:
+        """A new flight for us to lead in place of ``flight``, whose leader took longer than a fetch can (a task
+        of an event loop that stopped running, or of the loop this thread runs and blocks); ``None``: it has just
+        ended or been replaced, look again."""
+        with self._lock:
+            if self._flight is not flight or flight.done.is_set():
+                return None
+            log.debug("token fetch in flight for too long: fetching anew")
+            return self._new_flight()
 
     def _finish(self, flight: _Flight, token: Token | None, error: BaseException | None) -> None:
         with self._lock:
-            if token is not None:
+            current = self._flight is flight
+            if token is not None and (current or self._token is None):  # a flight taken over: the newer one rules
                 self._token = token
-            if self._flight is flight:
+            if current:
                 self._flight = None
             flight.token, flight.error = token, error
             flight.done.set()
@@ -249,65 +271,76 @@ class TokenCache:
             )
         return None
 
-    def _lead_sync(self, flight: _Flight | None, fetch: Callable[[], Token]) -> Token:
-        try:
-            token = fetch()
-        except BaseException as exc:
-            if flight is not None:
-                self._finish(flight, None, exc)
-            raise
-        if flight is not None:
-            self._finish(flight, token, None)
-        else:
-            with self._lock:
-                self._token = token
-        return token
-
-    def get_sync(self, fetch: Callable[[], Token], stale: str | None = None) -> Token:
-        """A usable token; ``stale``: the server rejected that one, return a different one."""
+    def get_sync(self, fetch: Callable[[], Token], stale: str | None = None, patience: float | None = None) -> Token:
+        """A usable token; ``stale``: the server rejected that one, return a different one. ``patience``: how long
+        to wait for another caller's fetch before fetching anew (``None``: as long as it takes)."""
         while True:
             plan = self._plan(stale)
             if isinstance(plan, Token):
                 return plan
+            flight: _Flight | None
             flight, leader = plan
-            if leader:
-                return self._lead_sync(flight, fetch)
-            if flight.thread == threading.get_ident():
-                # The leader is an asyncio task of the event loop this very thread runs, which we are blocking
-                # (sync code called from async code): waiting would never end. Fetch outside the flight.
-                return self._lead_sync(None, fetch)
-            flight.done.wait()
-            outcome = self._outcome(flight)
-            if outcome is not None:
-                return outcome
+            if not leader:
+                # A leader on this very thread is a task of the event loop that we block (sync code called from
+                # async code): it cannot go on while we wait, so we do not.
+                same_thread = flight.thread == threading.get_ident()
+                if flight.done.wait(0 if same_thread else patience):
+                    outcome = self._outcome(flight)
+                    if outcome is not None:
+                        return outcome
+                    continue
+                flight = self._take_over(flight)
+                if flight is None:
+                    continue
+            try:
+                token = fetch()
+            except BaseException as exc:
+                self._finish(flight, None, exc)
+                raise
+            self._finish(flight, token, None)
+            return token
 
-    async def get_async(self, fetch: Callable[[], Awaitable[Token]], stale: str | None = None) -> Token:
+    async def get_async(
+        self, fetch: Callable[[], Awaitable[Token]], stale: str | None = None, patience: float | None = None
+    ) -> Token:
         """The asyncio twin of :meth:`get_sync`: waiting never blocks the event loop, whichever loop or thread
         leads the fetch."""
         while True:
             plan = self._plan(stale)
             if isinstance(plan, Token):
                 return plan
+            flight: _Flight | None
             flight, leader = plan
-            if leader:
-                try:
-                    token = await fetch()
-                except BaseException as exc:  # CancelledError included: the waiters must not hang
-                    self._finish(flight, None, exc)
-                    raise
-                self._finish(flight, token, None)
-                return token
-            loop = asyncio.get_running_loop()
-            future: asyncio.Future[None] = loop.create_future()
-            with self._lock:
-                if not flight.done.is_set():
-                    flight.waiters.append((loop, future))
-                else:
-                    future.set_result(None)
-            await future
-            outcome = self._outcome(flight)
-            if outcome is not None:
-                return outcome
+            if not leader:
+                if await self._wait_async(flight, patience):
+                    outcome = self._outcome(flight)
+                    if outcome is not None:
+                        return outcome
+                    continue
+                flight = self._take_over(flight)
+                if flight is None:
+                    continue
+            try:
+                token = await fetch()
+            except BaseException as exc:  # CancelledError included: the waiters must not hang
+                self._finish(flight, None, exc)
+                raise
+            self._finish(flight, token, None)
+            return token
+
+    async def _wait_async(self, flight: _Flight, patience: float | None) -> bool:
+        """Wait for ``flight`` to end without blocking the loop; ``False``: ``patience`` ran out first."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        with self._lock:
+            if flight.done.is_set():
+                return True
+            flight.waiters.append((loop, future))
+        try:
+            await asyncio.wait_for(future, patience)
+        except TimeoutError:
+            return False
+        return True
 
 
 #: One cache per process for each (token URL, client id, scope, secret digest). ``dict.setdefault`` is atomic,
@@ -330,7 +363,7 @@ def token_for(config: Configuration) -> Token:
         with httpx.Client(verify=verify_for(config), proxy=config.proxy) as client:
             return fetch_sync(client, endpoint)
 
-    return cache.get_sync(fetch)
+    return cache.get_sync(fetch, patience=endpoint.patience)
 
 
 def fetch_token(client_id: str, client_secret: str, token_url: str, scope: str | None = None) -> str:

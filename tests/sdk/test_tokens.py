@@ -443,3 +443,60 @@ def test_a_forked_child_keeps_the_token_but_not_the_parents_fetch_in_flight() ->
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0, "the child waited for the parent's fetch"
     assert cache.get_sync(slow).value == "parent"
+
+
+def test_a_fetch_whose_event_loop_stopped_is_taken_over_after_the_patience() -> None:
+    cache = TokenCache()
+    loop = asyncio.new_event_loop()
+
+    async def never_resumed() -> Token:
+        await asyncio.sleep(3600)
+        raise AssertionError("not reached")
+
+    async def start_a_fetch() -> asyncio.Task[Token]:
+        task = asyncio.create_task(cache.get_async(never_resumed))
+        await asyncio.sleep(0.01)  # the task leads the fetch; then the loop stops with it suspended
+        return task
+
+    task = loop.run_until_complete(start_a_fetch())
+    try:
+        other_thread: list[Token] = []
+        waiter = threading.Thread(
+            target=lambda: other_thread.append(
+                cache.get_sync(lambda: Token.from_lifetime("fresh", 60, time.monotonic()), patience=0.2)
+            )
+        )
+        started = time.monotonic()
+        waiter.start()
+        waiter.join(5)
+        assert [t.value for t in other_thread] == ["fresh"]
+        assert 0.2 <= time.monotonic() - started < 2
+        assert cache.fetches == 2
+    finally:
+        task.cancel()
+        loop.run_until_complete(asyncio.gather(task, return_exceptions=True))
+        loop.close()
+    assert cache.get_sync(lambda: Token.from_lifetime("unused", 60, time.monotonic())).value == "fresh"
+
+
+async def test_an_async_waiter_takes_over_a_stuck_fetch_after_the_patience() -> None:
+    cache = TokenCache()
+    started, release = threading.Event(), threading.Event()
+
+    def stuck() -> Token:
+        started.set()
+        release.wait(5)
+        return Token.from_lifetime("late", 60, time.monotonic())
+
+    async def quick() -> Token:
+        return Token.from_lifetime("fresh", 60, time.monotonic())
+
+    leader = threading.Thread(target=cache.get_sync, args=(stuck,))
+    leader.start()
+    await asyncio.to_thread(started.wait, 5)
+    token = await cache.get_async(quick, patience=0.2)
+    release.set()
+    leader.join(5)
+    assert token.value == "fresh"
+    assert cache.fetches == 2
+    assert (await cache.get_async(quick)).value == "fresh", "the late token of the stuck fetch did not win"
