@@ -13,6 +13,7 @@ import pytest
 import zint
 from PIL import Image
 
+from barcode_cloud_server.engine import recognize_passes as rp
 from barcode_cloud_server.engine.errors import InvalidOption
 from barcode_cloud_server.engine.images import load_image_bytes
 from barcode_cloud_server.engine.recognize import BUDGET_SECONDS, ImageKind, Mode, recognize_array, recognize_bytes
@@ -271,3 +272,21 @@ def test_loaded_and_array_paths_agree() -> None:
     Image.fromarray(gray).save(buf, format="PNG")
     assert load_image_bytes(buf.getvalue())[0].gray.shape == gray.shape
     assert values(recognize_bytes(buf.getvalue(), ["QR"])) == values(recognize_array(gray, ["QR"]))
+
+
+@pytest.mark.parametrize("across", [False, True])
+def test_a_bent_variant_maps_its_pixels_back_to_where_they_were_sampled(across: bool) -> None:
+    gray = np.random.default_rng(3).integers(0, 256, (50, 80), dtype=np.uint8)
+    variant = rp.bent(gray, 0.1, across)
+    src = gray.astype(np.float64)
+    for x, y in [(5, 20), (40, 25), (70, 30), (10, 10)]:
+        sx, sy = variant.to_original((x, y))
+        x0, y0 = int(sx), int(sy)
+        ax, ay = sx - x0, sy - y0
+        expected = (
+            src[y0, x0] * (1 - ax) * (1 - ay)
+            + src[y0, x0 + 1] * ax * (1 - ay)
+            + src[y0 + 1, x0] * (1 - ax) * ay
+            + src[y0 + 1, x0 + 1] * ax * ay
+        )
+        assert abs(int(variant.gray[y, x]) - expected) <= 1.0

@@ -47,3 +47,12 @@ def test_no_false_positives() -> None:
     for case in folder.cases[::3]:
         gray = load_gray(case.paths[0], 0)
         assert ours(gray, folder, "Normal") == [], case.name
+
+
+@pytest.mark.parametrize(("image", "rotation"), [("06", 0), ("06", 90), ("08", 180), ("08", 270)])
+def test_qr_on_curled_paper_is_read_by_taking_the_bend_out(image: str, rotation: int) -> None:
+    (folder,) = load_folders(DEFAULT_CORPUS, ["qrcode-4"])
+    (case,) = [c for c in folder.cases if c.name == image]
+    gray = load_gray(case.paths[0], rotation)
+    assert check(case, folder, plain_zxing(gray, folder)) == "miss"  # the module grid drifts off the curled rows
+    assert check(case, folder, ours(gray, folder, "Normal")) == "pass"

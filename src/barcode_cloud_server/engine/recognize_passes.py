@@ -88,6 +88,52 @@ def rotated(gray: np.ndarray, degrees: float) -> Variant:
     return Variant(out, back)
 
 
+def bent(gray: np.ndarray, strength: float, across: bool) -> Variant:
+    """The image with a parabolic bend taken out: undoes paper curled around one axis, where the module rows of a
+    2D code arc and zxing-cpp's straight sampling grid drifts off them (its Reed-Solomon check then fails).
+
+    ``across`` False: each column shifts vertically by ``strength * (u^2 - 1/3)`` half-heights, ``u`` being the
+    column's offset from the centre in half-widths (the 1/3 keeps the mean shift zero); True: the same with rows
+    and columns exchanged. Output pixels outside the source are white.
+    """
+    if across:
+        out, back = _bent_columns(np.ascontiguousarray(gray.T), strength)
+
+        def back_across(p: Point) -> Point:
+            x, y = back((p[1], p[0]))
+            return (y, x)
+
+        return Variant(np.ascontiguousarray(out.T), back_across)
+    out, back = _bent_columns(gray, strength)
+    return Variant(out, back)
+
+
+def _bent_columns(gray: np.ndarray, strength: float) -> tuple[np.ndarray, Mapper]:
+    h, w = gray.shape
+    half_w, half_h = w / 2, h / 2
+
+    def shift(x: float) -> float:
+        u = (x - half_w) / half_w
+        return float(strength * (u * u - 1 / 3) * half_h)
+
+    columns = np.arange(w, dtype=np.float64)
+    offsets = strength * (((columns - half_w) / half_w) ** 2 - 1 / 3) * half_h  # shift() of every column
+    src_y = np.arange(h, dtype=np.float32)[:, None] + offsets.astype(np.float32)[None, :]
+    y0 = np.floor(src_y).astype(np.int32)
+    frac = src_y - y0
+    inside = (y0 >= 0) & (y0 < h - 1)
+    y0 = np.clip(y0, 0, max(0, h - 2))
+    cols = np.arange(w)[None, :]
+    top = gray[y0, cols].astype(np.float32)
+    bottom = gray[np.minimum(y0 + 1, h - 1), cols].astype(np.float32)
+    out = np.where(inside, top + (bottom - top) * frac, 255.0)
+
+    def back(p: Point) -> Point:
+        return (p[0], p[1] + shift(p[0]))
+
+    return np.ascontiguousarray(out.astype(np.uint8)), back
+
+
 def blurred(gray: np.ndarray, radius: float) -> Variant:
     return Variant(_arr(_pil(gray).filter(ImageFilter.GaussianBlur(radius))))
 

@@ -108,6 +108,13 @@ def _then(
     return lambda g: [rp.chain(v, second) for v in first(g)]
 
 
+def _bends(g: np.ndarray) -> list[rp.Variant]:
+    """Two strengths of bend, both ways, about both axes: paper curled up or down, along or across the code."""
+    if g.size > MAX_FILTERED_PIXELS:
+        return []
+    return [rp.bent(g, k, across) for across in (False, True) for k in (0.06, -0.06, 0.1, -0.1)]
+
+
 def _right_angles(g: np.ndarray) -> list[rp.Variant]:
     """Quarter turns, for readers that only read upright symbols (zxing-cpp's MaxiCode)."""
     return [rp.quarter_turned(g, k) for k in (1, 2, 3)]
@@ -187,6 +194,7 @@ PASSES: dict[str, Pass] = {
         Pass("tiles", "tiles", _tiles, trusted=True),
         Pass("right-angles", "rot3", _right_angles, trusted=True, only=("MaxiCode",)),
         Pass("right-angles-2d", "rot3", _right_angles, trusted=True, matrix_only=True),
+        Pass("bent", "bent", _bends, matrix_only=True, prep_ns=80),
         Pass("up3-sharpened", "sharp-up3", _then(_upscale(3.0), rp.sharpened), prep_ns=40),
         Pass("up1.5-sharpened", "sharp-up15", _then(_upscale(1.5), rp.sharpened), prep_ns=40),
         Pass("blurred-up2", "smooth-up", _then_upscaled(_one(lambda g: rp.blurred(g, 1.0)), 2.0), prep_ns=40),
@@ -236,6 +244,7 @@ def plan(mode: Mode, kind: ImageKind) -> tuple[str, ...]:
             "up2-sharpened-histogram",
             "inverted-up2",
             "inverted-up2-histogram",
+            "bent",
         )
     else:
         normal = (
@@ -272,6 +281,7 @@ def plan(mode: Mode, kind: ImageKind) -> tuple[str, ...]:
             "up3-sharpened",
             "up1.5-sharpened",
             "blurred-up2",
+            "bent",
         )
         extra = (
             "up2-sharpened-histogram",
