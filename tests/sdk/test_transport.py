@@ -74,7 +74,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 def socket_server() -> Iterator[str]:
     _Handler.connections, _Handler.requests = set(), 0
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)  # quick shutdown
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
