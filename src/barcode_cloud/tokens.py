@@ -127,7 +127,7 @@ def _attempt(
     transient = retryable(exc) if exc is not None else response is not None and response.status_code >= 500
     if transient and attempt < endpoint.retry.max_retries:
         delay = endpoint.retry.delay(attempt, response)
-        what = type(exc).__name__ if exc is not None else f"HTTP {response.status_code}"  # type: ignore[union-attr]
+        what = f"HTTP {response.status_code}" if response is not None else type(exc).__name__
         log.debug("token endpoint failed (%s); retry %d in %.2fs", what, attempt + 1, delay)
         return delay
     if response is None:
