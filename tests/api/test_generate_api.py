@@ -337,3 +337,18 @@ def test_hot_path_answer_headers(client: httpx.Client) -> None:
     assert int(r.headers["content-length"]) == len(r.content)
     assert r.headers["x-request-id"] == "hot-1"
     assert client.get("/barcode/generate/QR/extra", params={"data": URL}).status_code == 404
+
+
+def test_chunked_form_over_the_limit_is_a_413(client: httpx.Client) -> None:
+    def body() -> Iterator[bytes]:  # no Content-Length: sent chunked
+        yield b'--b\r\nContent-Disposition: form-data; name="barcodeType"\r\n\r\nQR\r\n'
+        yield b'--b\r\nContent-Disposition: form-data; name="data"; filename="d.txt"\r\n\r\n'
+        for _ in range(40):
+            yield b"A" * 65536
+        yield b"\r\n--b--\r\n"
+
+    r = client.post(
+        "/barcode/generate-multipart", content=body(), headers={"Content-Type": "multipart/form-data; boundary=b"}
+    )
+    assert r.status_code == 413, r.text
+    assert "limit" in r.json()["error"]["message"]

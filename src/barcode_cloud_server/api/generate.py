@@ -17,9 +17,10 @@ import anyio.to_thread
 from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
+from starlette.types import Message
 
 from barcode_cloud.models import GenerateParams
-from barcode_cloud_server.api.bodies import read_model
+from barcode_cloud_server.api.bodies import read_limited, read_model
 from barcode_cloud_server.api.errors import ApiProblem
 from barcode_cloud_server.engine import options as o
 from barcode_cloud_server.engine.generate import GenerateRequest, RenderedImage, generate
@@ -342,11 +343,15 @@ async def _multipart(request: Request) -> Response:
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind not in ("multipart/form-data", "application/x-www-form-urlencoded"):
         raise ApiProblem(415, f"unsupported Content-Type {kind!r}; send multipart/form-data")
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise ApiProblem(413, f"the request body is larger than the limit of {MAX_BODY_BYTES} bytes")
+    # The whole body is read under the limit first: a chunked upload has no Content-Length to check, and
+    # Starlette's form parser would spool file parts of any size.
+    body = await read_limited(request, MAX_BODY_BYTES)
+
+    async def replay() -> Message:
+        return {"type": "http.request", "body": body, "more_body": False}
+
     try:
-        form = await request.form(max_files=4, max_fields=64, max_part_size=MAX_BODY_BYTES)
+        form = await Request(request.scope, replay).form(max_files=4, max_fields=64, max_part_size=MAX_BODY_BYTES)
     except Exception as exc:  # malformed multipart bodies
         raise ApiProblem(400, f"the form could not be parsed: {exc}") from None
     fields: dict[str, str] = {}
