@@ -253,9 +253,11 @@ class TokenCache:
             with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits there any more
                 loop.call_soon_threadsafe(_wake, future)
 
-    @staticmethod
-    def _outcome(flight: _Flight) -> Token | None:
-        """The flight's token; re-raise its API error; ``None``: it was interrupted, try again."""
+    def _after_waiting(self, flight: _Flight, ended: bool) -> Token | _Flight | None:
+        """After waiting for someone else's ``flight``: its token (or its API error, raised); ``None``: it was
+        interrupted or replaced, look again; a new flight for us to lead: it did not end in time (``ended``)."""
+        if not ended:
+            return self._take_over(flight)
         if flight.token is not None:
             return flight.token
         if isinstance(flight.error, ApiException):
@@ -278,20 +280,17 @@ class TokenCache:
             plan = self._plan(stale)
             if isinstance(plan, Token):
                 return plan
-            flight: _Flight | None
             flight, leader = plan
             if not leader:
                 # A leader on this very thread is a task of the event loop that we block (sync code called from
                 # async code): it cannot go on while we wait, so we do not.
                 same_thread = flight.thread == threading.get_ident()
-                if flight.done.wait(0 if same_thread else patience):
-                    outcome = self._outcome(flight)
-                    if outcome is not None:
-                        return outcome
+                step = self._after_waiting(flight, flight.done.wait(0 if same_thread else patience))
+                if isinstance(step, Token):
+                    return step
+                if step is None:
                     continue
-                flight = self._take_over(flight)
-                if flight is None:
-                    continue
+                flight = step
             try:
                 token = fetch()
             except BaseException as exc:
@@ -309,17 +308,14 @@ class TokenCache:
             plan = self._plan(stale)
             if isinstance(plan, Token):
                 return plan
-            flight: _Flight | None
             flight, leader = plan
             if not leader:
-                if await self._wait_async(flight, patience):
-                    outcome = self._outcome(flight)
-                    if outcome is not None:
-                        return outcome
+                step = self._after_waiting(flight, await self._wait_async(flight, patience))
+                if isinstance(step, Token):
+                    return step
+                if step is None:
                     continue
-                flight = self._take_over(flight)
-                if flight is None:
-                    continue
+                flight = step
             try:
                 token = await fetch()
             except BaseException as exc:  # CancelledError included: the waiters must not hang
