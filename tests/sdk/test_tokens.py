@@ -69,6 +69,22 @@ def test_threads_and_tasks_together_share_one_fetch() -> None:
     assert server.token_requests == 1
 
 
+def test_tasks_on_several_event_loops_share_one_fetch() -> None:
+    server = MockServer(token_delay=0.3)
+
+    async def tasks() -> None:
+        async with server.async_client() as client:  # one client per loop: httpx's pool belongs to its loop
+            await asyncio.gather(*(AsyncScanApi(client).scan("http://x/a.png") for _ in range(10)))
+
+    loops = [threading.Thread(target=asyncio.run, args=(tasks(),)) for _ in range(3)]
+    for thread in loops:
+        thread.start()
+    for thread in loops:
+        thread.join(30)
+    assert server.api_requests == 30
+    assert server.token_requests == 1
+
+
 async def test_short_lived_tokens_are_refreshed_before_they_expire() -> None:
     """Sync calls (in a thread) and asyncio tasks at the same time, each against its own server and token."""
     server, async_server = MockServer(lifetime=1.0), MockServer(lifetime=1.0)
