@@ -290,3 +290,12 @@ def test_a_bent_variant_maps_its_pixels_back_to_where_they_were_sampled(across: 
             + src[y0 + 1, x0 + 1] * ax * ay
         )
         assert abs(int(variant.gray[y, x]) - expected) <= 1.0
+
+
+def test_long_thin_strips_are_neither_an_error_nor_a_hang() -> None:
+    # Turning a strip by 15 degrees once needed a canvas of gigapixels; zxing-cpp refuses sides over 65535.
+    rng = np.random.default_rng(13)
+    for shape in [(9, 65_000), (65_000, 9), (1, 70_000)]:
+        t0 = time.monotonic()
+        assert recognize_array(rng.integers(0, 256, shape, dtype=np.uint8), None, Mode.FAST) == []
+        assert time.monotonic() - t0 < BUDGET_SECONDS[Mode.FAST] + 1.5, shape

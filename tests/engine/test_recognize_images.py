@@ -142,3 +142,8 @@ def test_odd_modes_load_as_the_same_picture(name: str) -> None:
     assert gray[2:, :20].mean() < 60 and gray[2:, 44:].mean() > 200, name
     if name == "gif-animated":  # every frame is a page
         assert len(pages) == 2 and pages[1].gray[:, 0].mean() > 200
+
+
+def test_a_side_longer_than_zxing_reads_is_invalid() -> None:
+    with pytest.raises(InvalidImage, match="65535"):
+        load_image_bytes(_png_bomb(70_000, 2))  # 140,000 pixels: under the pixel limit, over zxing-cpp's side

@@ -19,6 +19,7 @@ from barcode_cloud_server.engine.errors import InvalidImage
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 40_000_000
 MAX_PAGES = 64
+MAX_SIDE = 65535  # zxing-cpp's limit: it refuses wider or taller images
 ACCEPTED_FORMATS = ("PNG", "JPEG", "MPO", "GIF", "BMP", "DIB", "TIFF", "WEBP")
 
 
@@ -54,6 +55,8 @@ def check_size(size: int, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
 def _check_pixels(width: int, height: int, max_pixels: int, page: int) -> None:
     if width <= 0 or height <= 0:
         raise InvalidImage("The image has no pixels.")
+    if max(width, height) > MAX_SIDE:
+        raise InvalidImage(f"The image is {width}x{height} pixels; sides longer than {MAX_SIDE} pixels are not read.")
     if width * height > max_pixels:
         where = f" (page {page + 1})" if page else ""
         raise TooManyPixels(

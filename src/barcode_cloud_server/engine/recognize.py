@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import zxingcpp
+from PIL import Image
 
 from barcode_cloud_server.engine import recognize_passes as rp
 from barcode_cloud_server.engine.datacheck import upce_to_upca
@@ -50,6 +51,7 @@ except ImportError:  # pragma: no cover - depends on the system library
 _LINEAR = frozenset(
     f.name for f in zxingcpp.barcode_formats_list(zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.AllLinear))
 )
+_ZXING_MAX_SIDE = 65535
 _EVERY_FORMAT = zxingcpp.BarcodeFormats([])  # zxing-cpp reads an empty set as "every format" (its default)
 _ZBAR_FORMATS = {
     "EAN13": "EAN13",
@@ -127,6 +129,8 @@ class _Search:
         formats: zxingcpp.BarcodeFormats | None,
         try_invert: bool = True,
     ) -> Iterator[Detection]:
+        if max(variant.gray.shape) > _ZXING_MAX_SIDE:
+            return  # zxing-cpp refuses such images with a ValueError (a long strip, or a strip scaled up)
         barcodes = zxingcpp.read_barcodes(
             variant.gray,
             formats=_EVERY_FORMAT if formats is None else formats,
@@ -164,8 +168,6 @@ class _Search:
     def zbar(self, variant: rp.Variant) -> Iterator[Detection]:
         if _pyzbar is None or self.add_on is zxingcpp.EanAddOnSymbol.Require:
             return
-        from PIL import Image
-
         symbols = [getattr(_pyzbar.ZBarSymbol, s) for s in ("EAN13", "EAN8", "UPCA", "UPCE", "ISBN13")]
         if self.wanted.wants_any(("QRCode",)):
             symbols.append(_pyzbar.ZBarSymbol.QRCODE)
@@ -335,6 +337,8 @@ _FIRST_LOOK_SHARE = 0.25
 
 
 def _recognize_page(search: _Search, mode: Mode, kind: ImageKind, clock: Clock) -> list[Detection]:
+    if max(search.gray.shape) > _ZXING_MAX_SIDE:  # the loader refuses such pages; array callers get nothing
+        return []
     work = _first_read(search, clock)
     if search.accepted or work is None or min(work.gray.shape) < 8:
         return search.accepted
@@ -389,8 +393,8 @@ def _recognize_page(search: _Search, mode: Mode, kind: ImageKind, clock: Clock) 
 def _first_read(search: _Search, clock: Clock) -> rp.Variant | None:
     """zxing-cpp's own read of the page, and the image the extra passes then work on.
 
-    A page that the time left cannot pay for twice is read downscaled first; when that finds nothing, the full
-    page is read if its price (now learnt from the copy) fits, else the passes work on the copy. None: no time for
+    A page that the time left cannot pay for twice is read downscaled first; then the full page is read if its
+    price (now learnt from the copy) fits, else the extra passes work on the copy. None: no time for
     even a small copy (a later page of a file whose budget is spent).
     """
     gray = search.gray
@@ -406,8 +410,8 @@ def _first_read(search: _Search, clock: Clock) -> rp.Variant | None:
     factor = math.sqrt(target / gray.size)
     small = rp.scaled(gray, factor)
     _timed_read(search, small, clock)
-    if search.accepted:
-        return small
+    # Even when the copy found something, the full page may hold more (small codes next to large ones): it is
+    # read too when the rate learnt from the copy says it fits (duplicates merge by region).
     if clock.affords(clock.read_cost(gray.size)):
         _timed_read(search, full, clock)
         return full

@@ -9,6 +9,7 @@ reference machine, before the safety factor); the time budget uses it to skip pa
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -36,6 +37,7 @@ BUDGET_SECONDS: Mapping[Mode, float] = {Mode.FAST: 1.5, Mode.NORMAL: 6.0, Mode.E
 # most of a Normal budget for one pass.
 MAX_UPSCALED_PIXELS = 12_000_000
 MAX_FILTERED_PIXELS = 16_000_000
+MAX_TURNED_GROWTH = 2.5  # a square turned by 45 degrees needs twice its pixels
 
 
 @dataclass(frozen=True)
@@ -95,11 +97,24 @@ def _deskew(g: np.ndarray) -> list[rp.Variant]:
     angle = rp.dominant_angle(g)
     if angle is None or abs(angle) < 3:
         return []
-    return [rp.rotated(g, angle)]
+    return _turns(angle)(g)
 
 
 def _turns(*angles: float) -> Callable[[np.ndarray], list[rp.Variant]]:
-    return lambda g: [rp.rotated(g, a) for a in angles]
+    """The page turned by each angle, canvas expanded; angles whose canvas would be much larger than the page are
+    left out: a long thin strip turned by 15 degrees needs a canvas of gigapixels."""
+
+    def make(g: np.ndarray) -> list[rp.Variant]:
+        h, w = g.shape
+        out: list[rp.Variant] = []
+        for angle in angles:
+            cos, sin = abs(math.cos(math.radians(angle))), abs(math.sin(math.radians(angle)))
+            canvas = (w * cos + h * sin) * (w * sin + h * cos)
+            if canvas <= MAX_TURNED_GROWTH * g.size:
+                out.append(rp.rotated(g, angle))
+        return out
+
+    return make
 
 
 def _then(
