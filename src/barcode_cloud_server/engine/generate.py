@@ -196,25 +196,7 @@ def _printable(text: str) -> str:
     return "".join(c if c.isprintable() else " " for c in text)
 
 
-@dataclass(slots=True)
-class _Job:
-    """A ZintJob under construction."""
-
-    symbology: str
-    payload: str | bytes
-    opt1: int | None
-    opt2: int | None
-    opt3: int | None
-    height: float | None
-    eci: int = 0
-    unicode: bool = True
-    extra_escape: bool = False
-    height_per_row: bool = False
-    reader_init: bool = False
-    gs1_parens: bool = True
-
-
-def _binary_payload(job: _Job, req: GenerateRequest) -> None:
+def _binary_payload(job: ZintJob, req: GenerateRequest) -> None:
     """Text or bytes for the types that take any data: encode mode and ECI from qrParams / pdf417Params."""
     encode_mode, eci_name = "Auto", None
     if job.symbology in _QR_FAMILY:
@@ -223,59 +205,59 @@ def _binary_payload(job: _Job, req: GenerateRequest) -> None:
     elif job.symbology in _PDF417_FAMILY:
         encode_mode = o.enum_value(req.pdf417_encode_mode, o.PDF417_ENCODE_MODES, "pdf417EncodeMode", "Auto") or "Auto"
         eci_name = o.enum_value(req.pdf417_eci_encoding, list(o.ECI_ENCODINGS), "pdf417ECIEncoding")
-    if encode_mode == "Binary" and isinstance(job.payload, str):
-        job.payload = job.payload.encode("utf-8")
+    if encode_mode == "Binary" and isinstance(job.data, str):
+        job.data = job.data.encode("utf-8")
     if eci_name and eci_name != "NONE":
         job.eci = o.ECI_ENCODINGS[eci_name]
     elif encode_mode == "ECI":
         job.eci = 26
-    payload = job.payload
+    payload = job.data
     if isinstance(payload, str) and not job.eci and not payload.isascii() and supports_eci(job.symbology):
         try:
             payload.encode("latin-1")
         except UnicodeEncodeError:
             job.eci = 26  # UTF-8, so that readers do not have to guess
-    if isinstance(job.payload, bytes):
+    if isinstance(job.data, bytes):
         job.unicode = False
 
 
-def _qr_options(job: _Job, req: GenerateRequest) -> None:
+def _qr_options(job: ZintJob, req: GenerateRequest) -> None:
     level = o.enum_value(req.qr_error_level, o.QR_ERROR_LEVELS, "qrErrorLevel")
     _range(req.qr_aspect_ratio, 0.001, 1, "qrAspectRatio")
     if job.symbology == "QRCODE":
         version = o.enum_value(req.qr_version, o.QR_VERSIONS, "qrVersion", "Auto")
         if version and version != "Auto":
-            job.opt2 = int(version.removeprefix("Version"))
+            job.option_2 = int(version.removeprefix("Version"))
     elif job.symbology == "MICROQR":
         version = o.enum_value(req.micro_qr_version, o.MICRO_QR_VERSIONS, "microQRVersion", "Auto")
         if version and version != "Auto":
-            job.opt2 = int(version[1])
+            job.option_2 = int(version[1])
         if level == "LevelH":
             raise InvalidOption("qrErrorLevel LevelH is not available in Micro QR; allowed: LevelL, LevelM, LevelQ")
     else:
         version = o.enum_value(req.rect_micro_qr_version, o.RECT_MICRO_QR_VERSIONS, "rectMicroQrVersion", "Auto")
         if version and version != "Auto":
-            job.opt2 = o.RECT_MICRO_QR_VERSIONS.index(version)
+            job.option_2 = o.RECT_MICRO_QR_VERSIONS.index(version)
         if level in ("LevelL", "LevelQ"):
             raise InvalidOption("qrErrorLevel for RectMicroQR must be LevelM or LevelH")
     if level:
-        job.opt1 = _QR_LEVEL[level]
+        job.option_1 = _QR_LEVEL[level]
 
 
-def _pdf417_options(job: _Job, req: GenerateRequest) -> None:
+def _pdf417_options(job: ZintJob, req: GenerateRequest) -> None:
     micro = job.symbology == "MICROPDF417"
     level = o.enum_value(req.pdf417_error_level, o.PDF417_ERROR_LEVELS, "pdf417ErrorLevel")
     if level and not micro:
-        job.opt1 = int(level.removeprefix("Level"))
+        job.option_1 = int(level.removeprefix("Level"))
     _range(req.pdf417_columns, 0, 4 if micro else 30, "pdf417Columns")
     _range(req.pdf417_rows, 0, 90, "pdf417Rows")
     if req.pdf417_rows and not micro and req.pdf417_rows < 3:
         raise InvalidOption("pdf417Rows must be 0 (automatic) or between 3 and 90")
     _range(req.pdf417_aspect_ratio, 2, 10, "pdf417AspectRatio")
     if req.pdf417_columns:
-        job.opt2 = req.pdf417_columns
+        job.option_2 = req.pdf417_columns
     if req.pdf417_rows and not micro:
-        job.opt3 = req.pdf417_rows
+        job.option_3 = req.pdf417_rows
     if req.pdf417_aspect_ratio:
         job.height_per_row = True
         job.height = float(req.pdf417_aspect_ratio)
@@ -285,17 +267,25 @@ def _pdf417_options(job: _Job, req: GenerateRequest) -> None:
     macro = o.enum_value(req.pdf417_macro_characters, o.MACRO_CHARACTERS, "pdf417MacroCharacters", "None")
     if macro and macro != "None":
         header, trailer = "[)>\x1e" + macro[-2:] + "\x1d", "\x1e\x04"
-        if isinstance(job.payload, bytes):
-            job.payload = header.encode() + job.payload + trailer.encode()
+        if isinstance(job.data, bytes):
+            job.data = header.encode() + job.data + trailer.encode()
         else:
-            job.payload = header + job.payload + trailer
+            job.data = header + job.data + trailer
 
 
 def _job_and_text(row: Symbology, data: str | bytes, req: GenerateRequest) -> tuple[ZintJob, str]:
     assert row.zint is not None
     if isinstance(data, bytes) and not row.binary:
         data = data.decode("latin-1")  # bytes for a type with a character set: checked as Latin-1 text
-    job = _Job(row.zint, data, row.option_1, row.option_2, row.option_3, row.height)
+    job = ZintJob(
+        row.zint,
+        data,
+        gs1=row.gs1,
+        option_1=row.option_1,
+        option_2=row.option_2,
+        option_3=row.option_3,
+        height=row.height,
+    )
     if row.binary:
         shown = data if isinstance(data, str) else data.decode("latin-1")
         _binary_payload(job, req)
@@ -303,35 +293,20 @@ def _job_and_text(row: Symbology, data: str | bytes, req: GenerateRequest) -> tu
         assert isinstance(data, str)
         prepared = row.prepare(row.name, data)
         shown = prepared.canonical
-        job.payload = prepared.encoder_input
+        job.data = prepared.encoder_input
         job.gs1_parens = not prepared.gs1_brackets
         if job.symbology == "AUSPOST":
             job.symbology = _auspost_symbology(prepared.canonical[:2])
         elif job.symbology == "CODE11":
-            job.opt2 = 1 if len(prepared.encoder_input) <= 10 else 0
+            job.option_2 = 1 if len(prepared.encoder_input) <= 10 else 0
         elif job.symbology == "CODE128" and row.name == "Code128":
             mode = o.enum_value(req.code128_encode_mode, o.CODE128_ENCODE_MODES, "code128EncodeMode", "Auto")
-            job.symbology, job.payload, job.extra_escape = _code128_input(prepared.encoder_input, mode or "Auto")
+            job.symbology, job.data, job.extra_escape = _code128_input(prepared.encoder_input, mode or "Auto")
     if job.symbology in _QR_FAMILY:
         _qr_options(job, req)
     if job.symbology in _PDF417_FAMILY:
         _pdf417_options(job, req)
-    zint_job = ZintJob(
-        symbology=job.symbology,
-        data=job.payload,
-        gs1=row.gs1,
-        gs1_parens=job.gs1_parens,
-        unicode=job.unicode,
-        extra_escape=job.extra_escape,
-        height_per_row=job.height_per_row,
-        eci=job.eci,
-        option_1=job.opt1,
-        option_2=job.opt2,
-        option_3=job.opt3,
-        height=job.height,
-        reader_init=job.reader_init,
-    )
-    return zint_job, shown if shown.isprintable() else _printable(shown)
+    return job, shown if shown.isprintable() else _printable(shown)
 
 
 def build_geometry(row: Symbology, req: GenerateRequest) -> tuple[Geometry, str]:

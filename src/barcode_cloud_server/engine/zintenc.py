@@ -37,8 +37,11 @@ MATRIX_QUIET: dict[str, int] = {
 _ERR_PREFIX = re.compile(r"^(Error|Warning) \d+: ")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ZintJob:
+    """What zint is asked to encode: the symbology, the data and zint's options. ``engine.generate`` builds one up
+    step by step from the request (hence not frozen); it is not changed once handed to :func:`encode`."""
+
     symbology: str
     data: str | bytes
     gs1: bool = False
