@@ -9,7 +9,7 @@ from collections.abc import AsyncGenerator, Generator
 import httpx
 
 from barcode_cloud.configuration import Configuration
-from barcode_cloud.tokens import Token, TokenCache, TokenEndpoint, cache_for, fetch_async, fetch_sync
+from barcode_cloud.tokens import Token, TokenEndpoint, cache_for, fetch_async, fetch_sync
 
 log = logging.getLogger("barcode_cloud.auth")
 
@@ -35,28 +35,22 @@ class JWTAuth(httpx.Auth):
     """JWT mode: a token from the shared :class:`~barcode_cloud.tokens.TokenCache`; after a ``401``, one newer
     token and one more try of the request (a second ``401`` is returned to the caller, never a loop).
 
-    Token requests go through ``sync_client`` / ``async_client`` (the API client's own connection pool)."""
+    Token requests go through ``sync_client`` / ``async_client`` (the API client's own connection pool). An
+    access token set on the configuration later (``config.access_token = ...``) is sent as is instead, as
+    ``aspose_barcode_cloud`` would: the configuration is then in external mode."""
 
     def __init__(
         self,
-        cache: TokenCache,
-        endpoint: TokenEndpoint,
-        sync_client: httpx.Client | None = None,
-        async_client: httpx.AsyncClient | None = None,
-    ) -> None:
-        self.cache = cache
-        self.endpoint = endpoint
-        self._sync_client = sync_client
-        self._async_client = async_client
-
-    @classmethod
-    def of(
-        cls,
         config: Configuration,
         sync_client: httpx.Client | None = None,
         async_client: httpx.AsyncClient | None = None,
-    ) -> JWTAuth:
-        return cls(cache_for(config), TokenEndpoint.of(config), sync_client, async_client)
+    ) -> None:
+        self.cache = cache_for(config)
+        self.endpoint = TokenEndpoint.of(config)
+        self._external = ExternalTokenAuth(config)
+        self._config = config
+        self._sync_client = sync_client
+        self._async_client = async_client
 
     def _fetch_sync(self) -> Token:
         if self._sync_client is None:
@@ -71,6 +65,11 @@ class JWTAuth(httpx.Auth):
         return await fetch_async(self._async_client, self.endpoint)
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if self._config.mode == "external":
+            return self._external.sync_auth_flow(request)
+        return self._sync_jwt_flow(request)
+
+    def _sync_jwt_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         token = self.cache.get_sync(self._fetch_sync, patience=self.endpoint.patience)
         request.headers["Authorization"] = f"Bearer {token.value}"
         response = yield request
@@ -80,7 +79,12 @@ class JWTAuth(httpx.Auth):
             request.headers["Authorization"] = f"Bearer {token.value}"
             yield request
 
-    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+    def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        if self._config.mode == "external":
+            return self._external.async_auth_flow(request)
+        return self._async_jwt_flow(request)
+
+    async def _async_jwt_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         token = await self.cache.get_async(self._fetch_async, patience=self.endpoint.patience)
         request.headers["Authorization"] = f"Bearer {token.value}"
         response = yield request
@@ -114,6 +118,6 @@ def auth_for(
     if config.mode == "external":
         return ExternalTokenAuth(config)
     try:
-        return JWTAuth.of(config, sync_client, async_client)
+        return JWTAuth(config, sync_client, async_client)
     except ValueError as exc:
         return MissingCredentials(str(exc))

@@ -137,6 +137,17 @@ def test_external_mode_sends_the_token_the_configuration_holds_now() -> None:
     assert server.token_requests == 0
 
 
+def test_a_token_set_on_a_jwt_configuration_is_sent_as_is() -> None:
+    server = MockServer()
+    with server.client() as client:
+        ScanApi(client).scan("http://x")
+        client.configuration.access_token = "external-ok"  # as aspose code may do: now external mode
+        assert client.configuration.mode == "external"
+        ScanApi(client).scan("http://x")
+    assert server.seen_tokens[1] == "external-ok"
+    assert server.token_requests == 1
+
+
 def test_read_timeout_is_reported_not_retried(socket_server: str) -> None:
     config = Configuration(access_token="t", host=socket_server + "/slow", read_timeout=5)
     with ApiClient(config) as client, pytest.raises(ApiException) as caught:
