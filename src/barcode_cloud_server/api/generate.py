@@ -182,6 +182,7 @@ def request_from_params(params: GenerateParams) -> GenerateRequest:
             continue
         for name, value in group:
             if value is not None and name in _REQUEST_FIELDS:
+                # the SDK's enums are str subclasses: the engine gets the plain wire value (as in its error messages)
                 values[name] = str(value) if isinstance(value, str) else value
     encode = params.encode_data
     if encode.data_type is not None:

@@ -140,6 +140,8 @@ def encode_symbol(sym: zint.Symbol, data: str | bytes, type_name: str) -> None:
 
 # Single-row symbologies whose vector output carries more than the bars (guard bars, bearer bars).
 _VECTOR_ONLY = frozenset({"EANX", "EANX_CHK", "UPCA", "UPCA_CHK", "UPCE", "UPCE_CHK", "ISBNX", "ITF14", "EANX_CC"})
+# Quiet zones (left, right, top, bottom in X) of single-row symbols by "symbology/height": reading them from zint's
+# vector output costs more than the encoding, and they depend only on the key (a few dozen keys at most).
 _LINEAR_QUIET: dict[str, tuple[float, float, float, float]] = {}
 
 
