@@ -82,8 +82,7 @@ class Detection:
 @dataclass
 class _Candidate:
     det: Detection
-    families: set[str]
-    linear: bool
+    families: set[str]  # the pass families that read it; two different ones confirm it
 
 
 def _points(position: zxingcpp.Position) -> list[rp.Point]:
@@ -258,7 +257,7 @@ class _Search:
         key = (det.zxing_format, det.text)
         cand = self.pending.get(key)
         if cand is None:
-            self.pending[key] = _Candidate(det, {family}, linear)
+            self.pending[key] = _Candidate(det, {family})
             return
         cand.families.add(family)
         if len(cand.families) >= 2:
