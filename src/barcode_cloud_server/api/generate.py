@@ -287,7 +287,7 @@ PATH_PREFIX = "/v4.0/barcode/generate/"
 async def answer_get(request: Request, barcode_type: str) -> RenderedImage:
     """The GET operation; ``api.hotpath`` calls it directly, ahead of the router, and sends the image itself."""
     await _check_generate(request)
-    req = request_from_fields(barcode_type, query_fields(request.scope["query_string"]))
+    req = request_from_fields(barcode_type, query_fields(request.scope.get("query_string", b"")))
     return await render_image(req, request.headers.get("accept", ""))
 
 
