@@ -44,6 +44,8 @@ class Configuration:
     ``/connect/token``), ``client_id`` / ``client_secret`` from ``BARCODE_CLOUD_CLIENT_ID`` /
     ``BARCODE_CLOUD_CLIENT_SECRET``. A given ``access_token`` wins over any client credentials.
 
+    aspose's logging settings work as there: ``debug``, ``logger_file``, ``logger_format``.
+
     Keyword-only extras: ``scope`` (space-separated, asked for in the token request), ``connect_timeout`` and
     ``read_timeout`` (seconds), retries (``max_retries``, ``backoff_factor``, ``backoff_max``,
     ``retry_after_max``), ``verify_ssl``, ``ssl_ca_cert``, ``proxy``, ``connection_pool_maxsize``.
@@ -87,6 +89,9 @@ class Configuration:
         self.connection_pool_maxsize = connection_pool_maxsize
         self.temp_folder_path: str | None = None
         self._debug = False
+        self._logger_format = "%(asctime)s %(levelname)s %(message)s"
+        self._logger_file: str | None = None
+        self.logger_file_handler: logging.FileHandler | None = None
 
     # --- identity
     @property
@@ -155,6 +160,40 @@ class Configuration:
     def debug(self, value: bool) -> None:
         self._debug = value
         log.setLevel(logging.DEBUG if value else logging.NOTSET)
+
+    @property
+    def logger(self) -> dict[str, logging.Logger]:
+        """The SDK's loggers, by aspose's key (``barcode_cloud``'s, no urllib3 here)."""
+        return {"package_logger": log}
+
+    @property
+    def logger_file(self) -> str | None:
+        """A file that receives the ``barcode_cloud`` log records (``None``: none); with ``debug = True``, the
+        DEBUG ones too. Unlike aspose, no stream handler is added when there is no file."""
+        return self._logger_file
+
+    @logger_file.setter
+    def logger_file(self, value: str | None) -> None:
+        if self.logger_file_handler is not None:
+            log.removeHandler(self.logger_file_handler)
+            self.logger_file_handler.close()
+            self.logger_file_handler = None
+        self._logger_file = value
+        if value:
+            self.logger_file_handler = logging.FileHandler(value)
+            self.logger_file_handler.setFormatter(logging.Formatter(self._logger_format))
+            log.addHandler(self.logger_file_handler)
+
+    @property
+    def logger_format(self) -> str:
+        """The ``logging`` format of :attr:`logger_file`'s records."""
+        return self._logger_format
+
+    @logger_format.setter
+    def logger_format(self, value: str) -> None:
+        self._logger_format = value
+        if self.logger_file_handler is not None:
+            self.logger_file_handler.setFormatter(logging.Formatter(value))
 
     def auth_settings(self) -> dict[str, dict[str, str]]:
         """The ``Authorization`` header value (fetches a token in JWT mode)."""

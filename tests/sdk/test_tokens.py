@@ -9,6 +9,7 @@ import os
 import signal
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -516,3 +517,22 @@ async def test_an_async_waiter_takes_over_a_stuck_fetch_after_the_patience() -> 
     assert token.value == "fresh"
     assert cache.fetches == 2
     assert (await cache.get_async(quick)).value == "fresh", "the late token of the stuck fetch did not win"
+
+
+def test_asposes_logger_file_receives_the_debug_records_and_no_secret(tmp_path: Path) -> None:
+    server = MockServer()
+    config = server.config()
+    config.logger_format = "%(levelname)s %(name)s %(message)s"
+    config.logger_file = str(tmp_path / "sdk.log")
+    config.debug = True
+    try:
+        with ApiClient(config, transport=httpx.MockTransport(server.handle)) as client:
+            ScanApi(client).scan("http://x/a.png")
+    finally:
+        config.debug = False
+        config.logger_file = None
+    text = (tmp_path / "sdk.log").read_text()
+    assert "DEBUG barcode_cloud.tokens token fetched" in text
+    assert "GET /barcode/scan -> 200" in text
+    assert server.secret not in text
+    assert all(token not in text for token in server.issued)
