@@ -98,26 +98,13 @@ class JWTAuth(httpx.Auth):
         return f"JWTAuth(token_url={self.endpoint.url!r}, client_id={self.endpoint.client_id!r})"
 
 
-class MissingCredentials(httpx.Auth):
-    """No token and no client credentials: every call raises ``ValueError`` (as aspose's client does then)."""
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        raise ValueError(self.message)
-        yield request  # pragma: no cover - makes this a generator
-
-
 def auth_for(
     config: Configuration,
     sync_client: httpx.Client | None = None,
     async_client: httpx.AsyncClient | None = None,
 ) -> httpx.Auth:
-    """The auth flow of a configuration's mode (calls raise ``ValueError`` when it has no credentials)."""
-    if config.mode == "external":
-        return ExternalTokenAuth(config)
-    try:
+    """The auth flow of a configuration's mode. Without any credentials, the external flow: each call raises
+    the ``ValueError`` of ``config.access_token`` (as aspose's client does then), unless a token is set by then."""
+    if config.mode == "jwt":
         return JWTAuth(config, sync_client, async_client)
-    except ValueError as exc:
-        return MissingCredentials(str(exc))
+    return ExternalTokenAuth(config)

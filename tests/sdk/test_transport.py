@@ -148,6 +148,18 @@ def test_a_token_set_on_a_jwt_configuration_is_sent_as_is() -> None:
     assert server.token_requests == 1
 
 
+def test_a_token_set_after_the_client_was_made_without_credentials_is_sent(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("BARCODE_CLOUD_CLIENT_ID", "BARCODE_CLOUD_CLIENT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    server = MockServer()
+    with ApiClient(Configuration(host=server.host), transport=httpx.MockTransport(server.handle)) as client:
+        with pytest.raises(ValueError, match="client_id and client_secret"):
+            ScanApi(client).scan("http://x")
+        client.configuration.access_token = "external-ok"
+        assert ScanApi(client).scan("http://x").barcodes
+    assert server.seen_tokens == ["external-ok"]
+
+
 def test_read_timeout_is_reported_not_retried(socket_server: str) -> None:
     config = Configuration(access_token="t", host=socket_server + "/slow", read_timeout=5)
     with ApiClient(config) as client, pytest.raises(ApiException) as caught:
