@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import httpx
 from sqlalchemy import text
@@ -74,3 +75,11 @@ def test_svg_in_accept_does_not_ask_for_xml_errors(backend_server: LiveServer) -
     ):
         response = httpx.get(backend_server.base_url + "/v4.0/whoami", headers={"Accept": accept}, timeout=10)
         assert response.headers["content-type"].startswith("application/xml" if xml else "application/json"), accept
+
+
+def test_error_timestamps_are_utc_with_z_in_json_and_xml(backend_server: LiveServer) -> None:
+    url = backend_server.base_url + "/v4.0/whoami"
+    as_json = httpx.get(url, timeout=10).json()["error"]["dateTime"]
+    as_xml = httpx.get(url, headers={"Accept": "application/xml"}, timeout=10).text
+    assert as_json.endswith("Z")
+    assert re.search(r"<DateTime>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ</DateTime>", as_xml)

@@ -71,6 +71,8 @@ def _text(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, enum.Enum):
         return str(value.value)
+    if isinstance(value, datetime.datetime) and value.utcoffset() == datetime.timedelta(0):
+        return value.isoformat().replace("+00:00", "Z")  # as the JSON form writes UTC
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
     return str(value)
