@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -352,3 +353,36 @@ def test_chunked_form_over_the_limit_is_a_413(client: httpx.Client) -> None:
     )
     assert r.status_code == 413, r.text
     assert "limit" in r.json()["error"]["message"]
+
+
+def test_hot_path_turns_an_unexpected_error_into_a_500_api_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    import barcode_cloud_server.api.generate as api
+    from barcode_cloud_server.app import create_app
+    from barcode_cloud_server.settings import Settings
+
+    app = create_app(Settings(data_dir=tmp_path))
+    identity = app.state.identity
+    creds = identity.clients.create("hot-path", ["barcode.generate"])
+    identity.status.reload()
+    token = identity.tokens.issue(creds.client_id, ["barcode.generate"]).access_token
+
+    def fail(_req: object) -> None:
+        raise RuntimeError("engine bug")
+
+    monkeypatch.setattr(api, "generate", fail)
+
+    async def get() -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c:
+            return await c.get(
+                "/v4.0/barcode/generate/QR", params={"data": "x"}, headers={"Authorization": f"Bearer {token}"}
+            )
+
+    r = asyncio.run(get())
+    assert r.status_code == 500
+    body = r.json()
+    assert body["requestId"] == r.headers["x-request-id"]
+    assert "internal error" in body["error"]["message"] and "engine bug" not in r.text
