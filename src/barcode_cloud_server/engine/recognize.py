@@ -119,6 +119,7 @@ class _Search:
         self.height, self.width = gray.shape
         self.accepted: list[Detection] = []
         self.pending: dict[tuple[str, str], _Candidate] = {}
+        self.damaged_2d = False  # a read located a 2D symbol (finder patterns and all) that failed its checks
 
     # -- readers ----------------------------------------------------------------------------------------------------
     def zxing(
@@ -137,9 +138,15 @@ class _Search:
             binarizer=binarizer,
             ean_add_on_symbol=self.add_on,
             try_invert=try_invert,
+            return_errors=True,
         )
         for b in barcodes:
             fmt, family = b.format.name, b.symbology.name
+            if not b.valid:
+                # Found but not decoded: for a 2D symbol, the passes that reshape the image may still read it.
+                if fmt not in _LINEAR:
+                    self.damaged_2d = True
+                continue
             content = str(b.content_type).rsplit(".", 1)[-1]
             mapped = spec_type(fmt, family, b.text, content, b.symbology_identifier, self.wanted)
             if mapped is None:
@@ -350,7 +357,7 @@ def _recognize_page(search: _Search, mode: Mode, kind: ImageKind, clock: Clock) 
         if clock.remaining() <= 0:
             break
         spec = PASSES[name]
-        if spec.reader == "zbar" and not zbar_useful:
+        if (spec.reader == "zbar" and not zbar_useful) or (spec.when_damaged and not search.damaged_2d):
             continue
         formats = wanted.formats
         if spec.linear_only:

@@ -51,6 +51,7 @@ class Pass:
     matrix_only: bool = False
     trusted: bool = False  # the same pixels seen otherwise (inverted, turned, zxing's own binarizers)
     only: tuple[str, ...] = ()  # zxing-cpp formats this pass is for (empty: all wanted)
+    when_damaged: bool = False  # only after a read located a 2D symbol it could not decode (see _Search)
     prep_ns: float = 15.0  # building the variants, nanoseconds per pixel of the page (see the module's doc)
 
 
@@ -209,7 +210,7 @@ PASSES: dict[str, Pass] = {
         Pass("tiles", "tiles", _tiles, trusted=True),
         Pass("right-angles", "rot3", _right_angles, trusted=True, only=("MaxiCode",)),
         Pass("right-angles-2d", "rot3", _right_angles, trusted=True, matrix_only=True),
-        Pass("bent", "bent", _bends, matrix_only=True, prep_ns=80),
+        Pass("bent", "bent", _bends, matrix_only=True, when_damaged=True, prep_ns=80),
         Pass("up3-sharpened", "sharp-up3", _then(_upscale(3.0), rp.sharpened), prep_ns=40),
         Pass("up1.5-sharpened", "sharp-up15", _then(_upscale(1.5), rp.sharpened), prep_ns=40),
         Pass("blurred-up2", "smooth-up", _then_upscaled(_one(lambda g: rp.blurred(g, 1.0)), 2.0), prep_ns=40),
