@@ -119,7 +119,8 @@ class _Search:
         self.height, self.width = gray.shape
         self.accepted: list[Detection] = []
         self.pending: dict[tuple[str, str], _Candidate] = {}
-        self.damaged_2d = False  # a read located a 2D symbol (finder patterns and all) that failed its checks
+        # A read located a 2D symbol (finder patterns and all) that failed its checks; None: not probed yet.
+        self.damaged_2d: bool | None = None
 
     # -- readers ----------------------------------------------------------------------------------------------------
     def zxing(
@@ -128,7 +129,11 @@ class _Search:
         binarizer: zxingcpp.Binarizer,
         formats: zxingcpp.BarcodeFormats | None,
         try_invert: bool = True,
+        note_damage: bool = False,
     ) -> Iterator[Detection]:
+        """zxing-cpp's reads of one variant. ``note_damage``: also ask for the symbols it located but could not
+        decode, and note a 2D one in ``damaged_2d`` (only for 2D formats: asking for errors changes zxing-cpp's
+        linear results, e.g. ean13-1/35 loses its right reading and keeps a wrong one)."""
         if max(variant.gray.shape) > _ZXING_MAX_SIDE:
             return  # zxing-cpp refuses such images with a ValueError (a long strip, or a strip scaled up)
         barcodes = zxingcpp.read_barcodes(
@@ -138,7 +143,7 @@ class _Search:
             binarizer=binarizer,
             ean_add_on_symbol=self.add_on,
             try_invert=try_invert,
-            return_errors=True,
+            return_errors=note_damage,
         )
         for b in barcodes:
             fmt, family = b.format.name, b.symbology.name
@@ -354,10 +359,10 @@ def _recognize_page(search: _Search, mode: Mode, kind: ImageKind, clock: Clock) 
     zbar_useful = _pyzbar is not None and wanted.wants_any(_ZBAR_WANTS)
     pixels = work.gray.size
     for name in plan(mode, kind):
-        if clock.remaining() <= 0:
+        if search.accepted or clock.remaining() <= 0:  # stop at the first pass that finds what was asked for
             break
         spec = PASSES[name]
-        if (spec.reader == "zbar" and not zbar_useful) or (spec.when_damaged and not search.damaged_2d):
+        if spec.reader == "zbar" and not zbar_useful:
             continue
         formats = wanted.formats
         if spec.linear_only:
@@ -372,6 +377,8 @@ def _recognize_page(search: _Search, mode: Mode, kind: ImageKind, clock: Clock) 
             if not wanted.wants_any(spec.only):
                 continue
             formats = zxingcpp.barcode_formats_from_str(",".join(spec.only))
+        if spec.when_damaged and not _damaged_2d(search, work, matrix_formats, clock):
+            continue
         # Priced before building: the variant and at least one read of its size must fit in the time left.
         if not clock.affords(clock.prep_cost(pixels, spec.prep_ns) + clock.read_cost(pixels)):
             continue
@@ -391,9 +398,18 @@ def _recognize_page(search: _Search, mode: Mode, kind: ImageKind, clock: Clock) 
                 clock.learn(variant.gray.size, time.monotonic() - started)
             for det in found:
                 search.add(replace(det, source=name), spec.family, primary=spec.trusted)
-        if search.accepted:
-            break
     return search.accepted
+
+
+def _damaged_2d(search: _Search, work: rp.Variant, formats: zxingcpp.BarcodeFormats | None, clock: Clock) -> bool:
+    """Whether zxing-cpp locates a 2D symbol in the work image that it cannot decode (asked once, 2D formats
+    only): the passes that reshape the image for such a symbol are worth their reads only then."""
+    if search.damaged_2d is None:
+        search.damaged_2d = False
+        if formats is not None and clock.affords(clock.read_cost(work.gray.size)):
+            for det in search.zxing(work, zxingcpp.Binarizer.LocalAverage, formats, note_damage=True):
+                search.add(det, "primary", primary=True)
+    return bool(search.damaged_2d)
 
 
 def _first_read(search: _Search, clock: Clock) -> rp.Variant | None:
