@@ -199,3 +199,17 @@ def test_pdf417_params() -> None:
 def test_docs_match_the_table() -> None:
     committed = (Path(__file__).resolve().parents[2] / "docs" / "symbologies.md").read_text(encoding="utf-8")
     assert committed == docs.render_markdown(), "run: python -m barcode_cloud_server.engine.docs"
+
+
+@pytest.mark.parametrize("mode", ["Auto", "CodeA", "CodeB", "CodeAB", "CodeAC", "CodeBC"])
+@pytest.mark.parametrize("data", ["A\\0B", "12\\^C34", "\\^B\\", "AB\\\\12345678\\"])
+def test_code128_subsets_keep_backslashes_literal(mode: str, data: str) -> None:
+    """zint's escape processing for subset switching must not read the caller's backslashes as escapes."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    content = gen("Code128", data, code128_encode_mode=mode, text_location="None").content
+    results = zxingcpp.read_barcodes(Image.open(io.BytesIO(content)).convert("L"))
+    assert [bytes(r.bytes) for r in results] == [data.encode()]

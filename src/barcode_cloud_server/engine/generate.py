@@ -138,13 +138,20 @@ def _range(value: float | None, lo: float, hi: float, what: str) -> None:
 # --- Code 128 subsets ------------------------------------------------------------------------------------------
 
 
+def _code128_literal(text: str) -> str:
+    r"""``text`` as zint's EXTRA_ESCAPE input reads it back literally. zint unescapes in two steps: the general
+    escapes first (``\\`` is a backslash, ``\0`` a NUL, ...), then Code 128's (``\^A``/``\^B``/``\^C`` switch
+    subsets, ``\^^`` is a literal ``\^``); so ``\^`` is written ``\^^``, then every backslash is doubled."""
+    return text.replace("\\^", "\\^^").replace("\\", "\\\\")
+
+
 def _code128_input(data: str, mode: str) -> tuple[str, str, bool]:
     """(zint symbology, input, extra_escape) for a Code128 encode mode."""
     if mode == "Auto":
         return "CODE128", data, False
     if mode == "CodeAB":
         return "CODE128AB", data, False
-    esc = data.replace("\\^", "\\^^")
+    esc = _code128_literal(data)
     in_a = all(ord(c) < 96 for c in data)
     in_b = all(32 <= ord(c) < 128 for c in data)
     if mode == "CodeA":
@@ -179,7 +186,7 @@ def _code128_input(data: str, mode: str) -> tuple[str, str, bool]:
             i = j
         else:
             k = max(j, i + 1)
-            chunk = data[i:k].replace("\\^", "\\^^")
+            chunk = _code128_literal(data[i:k])
             out.append(f"\\^{other}" + chunk)
             i = k
     return "CODE128", "".join(out), True
