@@ -87,3 +87,19 @@ def test_macro_pdf417_honours_reader_initialization() -> None:
     results = zxingcpp.read_barcodes(Image.open(io.BytesIO(image.content)).convert("L"))
     assert [r.text for r in results] == ["Reader init"]
     assert results[0].extra.get("ReaderInit") is True and "FileId" in results[0].extra
+
+
+@pytest.mark.parametrize(
+    ("data", "kw"),
+    [
+        ("eeab91c5", {"data_type": "HexBytes"}),
+        ("abcdefghijklmnopqrstu", {}),
+        ("12345678901234567890123456789", {}),
+        ("c68", {"pdf417_columns": 4}),
+    ],
+)
+def test_wide_micro_pdf417_with_few_rows_reads_back(data: str, kw: dict[str, object]) -> None:
+    """Symbols zxing-cpp missed with zint's 2X rows at the default 2 px module."""
+    results = zxingcpp.read_barcodes(Image.open(io.BytesIO(gen("MicroPdf417", data, **kw).content)).convert("L"))
+    expected = bytes.fromhex(data) if kw.get("data_type") == "HexBytes" else data.encode()
+    assert [bytes(r.bytes) for r in results] == [expected]

@@ -73,7 +73,7 @@ _OPTIONS = """
   ECI; `ECI`: `qrECIEncoding`, UTF-8 when not given). `qrAspectRatio` is accepted and range-checked but has no
   effect: QR symbols are square.
 - **PDF417**: `pdf417ErrorLevel`, `pdf417Columns`, `pdf417Rows`, `pdf417Truncate` (compact PDF417),
-  `pdf417AspectRatio` (row height in modules), `pdf417ECIEncoding`, `pdf417EncodeMode`,
+  `pdf417AspectRatio` (row height in modules; MicroPDF417 4 by default), `pdf417ECIEncoding`, `pdf417EncodeMode`,
   `pdf417IsReaderInitialization`, `pdf417MacroCharacters` (the `[)>RS05GS` / `[)>RS06GS` header and `RS EOT`
   trailer around the data). `pdf417IsLinked` and `pdf417IsCode128Emulation` are accepted but have no effect.
 - **Code128**: `code128EncodeMode` `Auto`, `CodeA`, `CodeB`, `CodeC` (only those characters), `CodeAB` (no C),

@@ -180,7 +180,15 @@ ROWS: tuple[Symbology, ...] = (
         encode=False,
         zxing="CompactPDF417",
     ),
-    _row("MicroPdf417", "stacked", "MICROPDF417", "MicroPDF417", "MicroPDF417.", binary=True, zxing="MicroPDF417"),
+    _row(
+        "MicroPdf417",
+        "stacked",
+        "MICROPDF417",
+        "MicroPDF417",
+        "MicroPDF417; rows are 4X tall unless pdf417AspectRatio says otherwise.",
+        binary=True,
+        zxing="MicroPDF417",
+    ),
     _not_generated(
         "GS1MicroPdf417",
         "stacked",
