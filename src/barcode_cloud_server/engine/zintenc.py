@@ -118,8 +118,15 @@ _SINK = _Sink()
 _STDERR_LOCK = threading.Lock()
 
 
-def encode_symbol(sym: zint.Symbol, data: str | bytes, type_name: str) -> None:
-    """``sym.encode(data)`` with zint's errors as engine errors and its warning prints kept off stderr."""
+# zint checks GS1 element strings (check digits, dates, ...) but only warns when they fail: "Warning 261: AI (01)
+# position 14: Bad checksum '4', expected '3'" - and then encodes the data as given, or (DataBar Expanded) with the
+# check digit silently corrected.
+_GS1_LINT = "Warning 261: "
+
+
+def encode_symbol(sym: zint.Symbol, data: str | bytes, type_name: str, strict_gs1: bool = False) -> None:
+    """``sym.encode(data)`` with zint's errors as engine errors and its warning prints kept off stderr; with
+    ``strict_gs1``, GS1 data that fails zint's GS1 checks is an error too."""
     try:
         with _STDERR_LOCK:
             saved, sys.stderr = sys.stderr, _SINK
@@ -136,6 +143,10 @@ def encode_symbol(sym: zint.Symbol, data: str | bytes, type_name: str) -> None:
         raise InvalidBarcodeData(f"{type_name}: {message}") from None
     except (ValueError, TypeError) as exc:
         raise InvalidBarcodeData(f"{type_name}: {exc}") from None
+    if strict_gs1:
+        warning: str = sym.errtxt
+        if warning.startswith(_GS1_LINT):
+            raise InvalidBarcodeData(f"{type_name}: {warning.removeprefix(_GS1_LINT)} (GS1 element string)")
 
 
 # Single-row symbologies whose vector output carries more than the bars (guard bars, bearer bars).
@@ -147,7 +158,7 @@ _LINEAR_QUIET: dict[str, tuple[float, float, float, float]] = {}
 
 def encode(job: ZintJob, type_name: str) -> Geometry:
     sym = make_symbol(job)
-    encode_symbol(sym, job.data, type_name)
+    encode_symbol(sym, job.data, type_name, strict_gs1=job.gs1 and not job.gs1_nocheck)
     quiet = MATRIX_QUIET.get(job.symbology)
     if quiet is not None:
         return _matrix_geometry(sym, quiet)
