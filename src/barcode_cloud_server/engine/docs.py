@@ -19,7 +19,8 @@ Every value of the spec's `EncodeBarcodeType` and `DecodeBarcodeType` has a row.
 *Data* says what the `data` field means for that type: where the spec's meaning differs from zint's (check digit
 given or computed, GS1 in parentheses, Australia Post's format control code), the spec's meaning is what the
 service follows. GS1 data is written as application identifiers in parentheses, `(01)09501101530003(17)250101`;
-`[01]...` brackets are accepted too.
+`[01]...` brackets are accepted too. GS1 data must pass GS1's checks (check digits of (00), (01), (410) and the
+like, valid dates, ...): zint's verdict is a 400 naming the AI and what is wrong.
 
 Text under 1D symbols (`textLocation`, default `Below` for linear and postal types, `None` for 2D) is the
 normalised data shown here as the canonical value: check digits included, GS1 in parentheses.
