@@ -20,7 +20,9 @@ from PIL import Image
 # zxing-cpp's ``EscapeNonGraphical``, the same function the engine uses for TextMode.Escaped from ZBar reads.
 from barcode_cloud_server.engine.recognize_types import escape_non_graphical
 
-DEFAULT_CORPUS = Path(os.environ.get("BARCODE_CLOUD_CORPUS", "/work/shared/corpus/zxing-cpp-samples"))
+# The corpus lies in the project's shared folder beside the repository; BARCODE_CLOUD_SHARED points elsewhere.
+_SHARED = Path(os.environ.get("BARCODE_CLOUD_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+DEFAULT_CORPUS = _SHARED / "corpus" / "zxing-cpp-samples"
 IMAGE_SUFFIXES = (".png", ".webp", ".jpg", ".jpeg", ".gif", ".bmp", ".pgm")
 SEQUENCE_FOLDERS = ("qrcode-7", "pdf417-4")
 

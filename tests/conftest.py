@@ -21,7 +21,10 @@ from barcode_cloud_server.settings import normalize_database_url
 from barcode_cloud_server.storage.db import Database
 
 POSTGRES_ADMIN_URL = os.environ.get("BARCODE_CLOUD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "zxing-cpp-samples"
+# The project's shared folder (the wire contract and the recognition corpus) lies beside the repository,
+# as it does in CI; BARCODE_CLOUD_SHARED points elsewhere.
+SHARED = Path(os.environ.get("BARCODE_CLOUD_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+SPEC_PATH = SHARED / "spec" / "aspose-barcode-cloud-v4.json"
 
 
 def free_port() -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import random
-from pathlib import Path
 
 import pytest
 
@@ -13,9 +12,10 @@ from barcode_cloud_server.engine import datacheck as dc
 from barcode_cloud_server.engine import symbologies
 from barcode_cloud_server.engine.errors import EngineError, InvalidOption
 from barcode_cloud_server.engine.symbologies import Symbology
+from tests.conftest import SPEC_PATH
 from tests.engine.generate_helpers import decode_texts, gen, ink, max_transitions, read_as_spec
 
-SPEC = Path(__file__).resolve().parents[3] / "shared" / "spec" / "aspose-barcode-cloud-v4.json"
+SPEC = SPEC_PATH
 ENCODE_ROWS = [row for row in symbologies.ROWS if row.encode]
 UNSUPPORTED = {row.name for row in ENCODE_ROWS if row.builder == "unsupported"}
 READABLE = [r for r in ENCODE_ROWS if r.zxing and r.name not in UNSUPPORTED and r.builder in (None, "macro_pdf417")]

@@ -14,8 +14,6 @@ sys.path.insert(0, str(BENCH))
 from bench_recognition import ours, plain_zxing  # noqa: E402
 from bench_recognition_corpus import DEFAULT_CORPUS, check, load_folders, load_gray  # noqa: E402
 
-pytestmark = pytest.mark.skipif(not (DEFAULT_CORPUS / "expected.json").exists(), reason="corpus not present")
-
 # Images whose expected file names another number than the one printed under the bars (9784872348880):
 # reading them correctly counts as a misread against the file.
 MISLABELED = {("ean13-2", "23"), ("ean13-2", "28")}

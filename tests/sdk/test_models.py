@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import inspect
 import json
-from pathlib import Path
 from typing import Any
 
 import aspose_barcode_cloud
@@ -22,8 +21,9 @@ from barcode_cloud.models import (
     QrParams,
     RecognizeBase64Request,
 )
+from tests.conftest import SPEC_PATH
 
-SPEC = json.loads(Path("/work/shared/spec/aspose-barcode-cloud-v4.json").read_text())["components"]["schemas"]
+SPEC = json.loads(SPEC_PATH.read_text())["components"]["schemas"]
 ASPOSE_CLASSES = {n: c for n, c in vars(aspose_models).items() if inspect.isclass(c)}
 ENUMS = sorted(n for n, c in ASPOSE_CLASSES.items() if not c.swagger_types)
 MODELS = sorted(n for n, c in ASPOSE_CLASSES.items() if c.swagger_types)
