@@ -64,19 +64,27 @@ def main() -> None:
         )
         warm = max(2, args.seconds // 5)
         wrk(server.base_url + "/healthz", warm, args.connections)
-        grants = wrk(server.token_url, args.seconds, args.connections, post)
-        # Alternate the two endpoints and keep each one's best round, so that other load on the machine
-        # during one round does not decide the ratio.
-        open_rates, auth_rates = [], []
+        # Several rounds, best kept: each wrk run opens new connections, and how they happen to spread over
+        # the worker processes (which share one listening socket) moves a single run by up to 2x.
+        grants = max(wrk(server.token_url, args.seconds, args.connections, post) for _ in range(args.rounds))
+        # The endpoints alternate round by round, so that other load on the machine during one round does not
+        # decide the ratio.
+        # The control sends the same bearer header to /healthz, which ignores it: the difference to /v4.0/whoami
+        # is then verification alone, not the ~900 bytes more that every authenticated request carries.
+        open_rates, control_rates, auth_rates = [], [], []
         bearer = f"Authorization: Bearer {token}"
         for _ in range(args.rounds):
             open_rates.append(wrk(server.base_url + "/healthz", args.seconds, args.connections))
+            control_rates.append(wrk(server.base_url + "/healthz", args.seconds, args.connections, header=bearer))
             auth_rates.append(wrk(server.base_url + "/v4.0/whoami", args.seconds, args.connections, header=bearer))
-        open_rate, auth_rate = max(open_rates), max(auth_rates)
+        open_rate, control_rate, auth_rate = max(open_rates), max(control_rates), max(auth_rates)
         print(f"server workers: {args.workers}, wrk: 1 thread, {args.connections} connections, {args.seconds}s a run")
-        print(f"token grants:                 {grants:9.0f} /s   (target >= 1000)")
+        print(f"token grants:                 {grants:9.0f} /s   best of {args.rounds} (target >= 1000)")
         print(f"GET /healthz (no auth):       {open_rate:9.0f} /s   best of {args.rounds}")
-        print(f"GET /v4.0/whoami (verified):  {auth_rate:9.0f} /s   ratio {auth_rate / open_rate:.2f} (target >= 0.90)")
+        print(f"GET /healthz + bearer header: {control_rate:9.0f} /s   best of {args.rounds} (header ignored)")
+        print(f"GET /v4.0/whoami (verified):  {auth_rate:9.0f} /s   best of {args.rounds}")
+        print(f"  verified / no auth:          {auth_rate / open_rate:9.2f}      (target >= 0.90)")
+        print(f"  verified / same header:      {auth_rate / control_rate:9.2f}      (verification alone)")
 
 
 if __name__ == "__main__":
