@@ -6,7 +6,6 @@ Pure functions shared by the sync and async API classes: they check and convert 
 
 from __future__ import annotations
 
-import base64
 import io
 import mimetypes
 import os
@@ -201,8 +200,3 @@ def scan_multipart(file: Any) -> Operation:
     """``POST /barcode/scan-multipart``: the image as a multipart file."""
     _required("scan_multipart", file=file)
     return Operation("POST", "/barcode/scan-multipart", files=[("file", file_part(file))], returns=BarcodeResponseList)
-
-
-def to_base64(file: FileInput) -> str:
-    """The base64 text of a file argument (for the ``*_base64`` requests)."""
-    return base64.b64encode(file_part(file)[1]).decode("ascii")
