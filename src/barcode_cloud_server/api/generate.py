@@ -19,7 +19,7 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 from starlette.types import Message
 
-from barcode_cloud.models import GenerateParams
+from barcode_cloud.models import ApiErrorResponse, GenerateParams
 from barcode_cloud_server.api.bodies import read_limited, read_model
 from barcode_cloud_server.api.errors import ApiProblem
 from barcode_cloud_server.engine import options as o
@@ -96,9 +96,29 @@ PARAMS: tuple[Param, ...] = (
         "MicroPDF417 Code 128 emulation (accepted, no effect).",
     ),
 )
+# The spec's schema keywords of some parameters (bounds, defaults, number formats), for the OpenAPI document; the
+# bounds themselves are enforced by the engine.
+_F32 = {"format": "float"}
+_I32 = {"format": "int32"}
+_SPEC_SCHEMA: dict[str, dict[str, Any]] = {
+    "dataType": {"default": "StringData"},
+    "imageFormat": {"default": "Png"},
+    "foregroundColor": {"default": "Black"},
+    "backgroundColor": {"default": "White"},
+    "resolution": {"minimum": 1, "maximum": 100000, **_F32},
+    "imageHeight": _F32,
+    "imageWidth": _F32,
+    "rotationAngle": _I32,
+    "qrAspectRatio": {"minimum": 0.001, "maximum": 1, **_F32},
+    "pdf417Columns": {"minimum": 0, "maximum": 30, **_I32},
+    "pdf417Rows": {"minimum": 0, "maximum": 90, **_I32},
+    "pdf417AspectRatio": {"minimum": 2, "maximum": 10, **_F32},
+}
 _BY_WIRE = {p.wire.lower(): p for p in PARAMS}
+_WIRE_NAMES = {p.attr: p.wire for p in PARAMS}
 _REQUEST_FIELDS = frozenset(f.name for f in fields(GenerateRequest))
 _TRUE = frozenset({"true", "1", "yes", "on"})
+_INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 _FALSE = frozenset({"false", "0", "no", "off"})
 
 
@@ -122,8 +142,8 @@ def _convert(param: Param, raw: str) -> Any:
     if param.kind == "int":
         if number != int(number):
             raise ApiProblem(400, f"{param.wire} must be a whole number, got {raw!r}")
-        if abs(number) > 2**31 - 1:
-            raise ApiProblem(400, f"{param.wire} is out of range, got {raw!r}")
+        if not _INT32_MIN <= number <= _INT32_MAX:
+            raise ApiProblem(400, f"{param.wire} is out of range (a 32-bit integer), got {raw!r}")
         return int(number)
     return number
 
@@ -182,6 +202,10 @@ def request_from_params(params: GenerateParams) -> GenerateRequest:
             continue
         for name, value in group:
             if value is not None and name in _REQUEST_FIELDS:
+                if isinstance(value, int) and not isinstance(value, bool) and not _INT32_MIN <= value <= _INT32_MAX:
+                    raise ApiProblem(
+                        400, f"{_WIRE_NAMES.get(name, name)} is out of range (a 32-bit integer), got {value}"
+                    )
                 # the SDK's enums are str subclasses: the engine gets the plain wire value (as in its error messages)
                 values[name] = str(value) if isinstance(value, str) else value
     encode = params.encode_data
@@ -228,29 +252,60 @@ async def _respond(request: Request, req: GenerateRequest) -> Response:
 
 # --- OpenAPI descriptions -------------------------------------------------------------------------------------
 
+
+def _error(description: str) -> dict[str, Any]:
+    """An error response: ``ApiErrorResponse`` in JSON (FastAPI adds the schema from ``model``) or XML."""
+    xml = {"schema": {"$ref": "#/components/schemas/ApiErrorResponse"}}
+    return {"description": description, "model": ApiErrorResponse, "content": {"application/xml": xml}}
+
+
 _IMAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The barcode image",
         "content": {m: {"schema": {"type": "string", "format": "binary"}} for m in MEDIA_TYPES.values()},
     },
-    400: {"description": "Bad request: ApiErrorResponse (JSON or XML per Accept) saying what is wrong"},
-    401: {"description": "Missing or invalid access token"},
-    403: {"description": "The token lacks the barcode.generate scope"},
+    400: _error("Bad request: ApiErrorResponse (JSON or XML per Accept) saying what is wrong"),
+    401: _error("Missing or invalid access token"),
+    403: _error("The token lacks the barcode.generate scope"),
+    413: _error("The request body is larger than the limit"),
+    500: {"description": "Internal Server Error"},
 }
+_GET_RESPONSES = {k: v for k, v in _IMAGE_RESPONSES.items() if k != 413}
 
 
 def _schema(param: Param) -> dict[str, Any]:
     if param.allowed:
-        return {"type": "string", "enum": list(param.allowed)}
-    return {
-        "str": {"type": "string"},
-        "float": {"type": "number"},
-        "int": {"type": "integer"},
-        "bool": {"type": "boolean"},
-    }[param.kind]
+        return {"type": "string", "enum": list(param.allowed), **_SPEC_SCHEMA.get(param.wire, {})}
+    kind = {"str": "string", "float": "number", "int": "integer", "bool": "boolean"}[param.kind]
+    return {"type": kind, **_SPEC_SCHEMA.get(param.wire, {})}
 
 
+def _inline(schema: dict[str, Any]) -> dict[str, Any]:
+    """A pydantic JSON schema with its ``$defs`` inlined (the models are not recursive), for a request body."""
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return walk(defs[ref.removeprefix("#/$defs/")])
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return dict(walk(schema))
+
+
+_TYPE_DOC = {
+    "name": "barcodeType",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "enum": list(ENCODE_NAMES)},
+    "description": "Type of barcode to generate (matched case-insensitively).",
+}
 _QUERY_DOC = [
+    _TYPE_DOC,
     {
         "name": "data",
         "in": "query",
@@ -274,14 +329,32 @@ _FORM_SCHEMA = {
 }
 
 
-def _body_doc(schema: dict[str, Any], *media_types: str) -> dict[str, Any]:
+def _body_doc(schema: dict[str, Any], *media_types: str, required: bool = True) -> dict[str, Any]:
     """OpenAPI ``requestBody`` of a route that reads its body itself: one schema under each media type."""
-    return {"requestBody": {"required": True, "content": {m: {"schema": schema} for m in media_types}}}
+    body: dict[str, Any] = {"content": {m: {"schema": schema} for m in media_types}}
+    if required:  # the spec marks the JSON/XML bodies required and leaves the multipart form unmarked
+        body["required"] = True
+    return {"requestBody": body}
 
 
 # --- routes -----------------------------------------------------------------------------------------------------
 
 PATH_PREFIX = "/v4.0/barcode/generate/"
+
+
+def missing_type_problem(path: str) -> ApiProblem:
+    """The 404 of a GET (or HEAD) under /v4.0/barcode/generate that names no barcode type, or more than one segment.
+
+    Not a redirect and not a bare "Not Found": the caller learns what the path should look like.
+    """
+    rest = path.removeprefix(PATH_PREFIX.rstrip("/")).strip("/")
+    what = "names no barcode type" if not rest else f"has more than one segment after generate/ ({rest!r})"
+    return ApiProblem(
+        404,
+        f"the path {path!r} {what}: use GET {PATH_PREFIX}{{barcodeType}}?data=..., "
+        "for example /v4.0/barcode/generate/QR?data=hello; allowed types: " + ", ".join(ENCODE_NAMES),
+        code="NotFound",
+    )
 
 
 async def answer_get(request: Request, barcode_type: str) -> RenderedImage:
@@ -299,13 +372,22 @@ _check_generate = require_scope(GENERATE)
     operation_id="Generate",
     summary="Generate a barcode using a GET request with parameters in the route and query string.",
     response_class=Response,
-    responses=_IMAGE_RESPONSES,
+    responses=_GET_RESPONSES,
     openapi_extra={"parameters": _QUERY_DOC},
 )
-async def generate_get(barcodeType: str, request: Request) -> Response:
-    # In the server, api.hotpath answers this GET before routing; this route describes it in OpenAPI and
-    # answers it the same way when the app runs without that middleware.
-    image = await answer_get(request, barcodeType)
+async def generate_get(request: Request) -> Response:
+    # In the server, api.hotpath answers this GET (and HEAD) before routing; this route describes it in OpenAPI
+    # and answers it the same way when the app runs without that middleware. The path parameter is read from
+    # the request rather than declared (it is documented in _QUERY_DOC), so FastAPI documents no 422: a bad
+    # type is a 400 ApiErrorResponse like every other bad parameter.
+    image = await answer_get(request, request.path_params["barcodeType"])
+    return Response(image.content, media_type=image.media_type)
+
+
+@router.head("/v4.0/barcode/generate/{barcodeType}", include_in_schema=False)
+async def generate_head(request: Request) -> Response:
+    """HEAD: the headers GET would send (content type and length), no body."""
+    image = await answer_get(request, request.path_params["barcodeType"])
     return Response(image.content, media_type=image.media_type)
 
 
@@ -315,7 +397,9 @@ async def generate_get(barcodeType: str, request: Request) -> Response:
     summary="Generate a barcode using a POST request with parameters in the request body in JSON or XML format.",
     response_class=Response,
     responses=_IMAGE_RESPONSES,
-    openapi_extra=_body_doc({"type": "object", "description": "GenerateParams"}, "application/json", "application/xml"),
+    openapi_extra=_body_doc(
+        _inline(GenerateParams.model_json_schema(by_alias=True)), "application/json", "application/xml"
+    ),
 )
 async def generate_body(
     request: Request,
@@ -331,7 +415,7 @@ async def generate_body(
     summary="Generate a barcode using a POST request with parameters in a multipart form.",
     response_class=Response,
     responses=_IMAGE_RESPONSES,
-    openapi_extra=_body_doc(_FORM_SCHEMA, "multipart/form-data", "application/x-www-form-urlencoded"),
+    openapi_extra=_body_doc(_FORM_SCHEMA, "multipart/form-data", "application/x-www-form-urlencoded", required=False),
 )
 async def generate_multipart(
     request: Request,
@@ -353,8 +437,8 @@ async def _multipart(request: Request) -> Response:
 
     try:
         form = await Request(request.scope, replay).form(max_files=4, max_fields=64, max_part_size=MAX_BODY_BYTES)
-    except Exception as exc:  # malformed multipart bodies
-        raise ApiProblem(400, f"the form could not be parsed: {exc}") from None
+    except Exception as exc:  # malformed multipart bodies (Starlette raises an HTTPException with a detail)
+        raise ApiProblem(400, f"the form could not be parsed: {getattr(exc, 'detail', None) or exc}") from None
     fields: dict[str, str] = {}
     for key, value in form.multi_items():
         if isinstance(value, UploadFile):

@@ -8,6 +8,13 @@ metrics middleware) answers it with the same parsing, token check and errors as 
 
 A successful answer is sent as two raw ASGI messages rather than through a Starlette ``Response`` (the same
 headers: content-type and content-length); errors, which are rare, go through the usual ``problem_response``.
+
+HEAD is answered like GET (same checks, same status and headers, the image's content-length) without a body.
+A GET or HEAD under /v4.0/barcode/generate that names no type (``/generate``, ``/generate/``) or more than one path
+segment is a 404 ``ApiErrorResponse`` that shows the right form, not a redirect and not a bare "Not Found"; one
+trailing slash after the type is tolerated, as ASP.NET routing (Aspose's server) tolerates it. Other paths under
+/v4.0/barcode/ lose one trailing slash here too, so that the router answers them instead of redirecting (a 307
+whose Location is built from the Host header).
 Called in-process with the engine stubbed out, this middleware costs ~6.7 µs a request (the token check ~2.8 µs of
 it), and the whole app in front of it ~12.3 µs.
 """
@@ -21,7 +28,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from barcode_cloud_server.api.errors import ApiProblem, problem_response
-from barcode_cloud_server.api.generate import PATH_PREFIX, answer_get
+from barcode_cloud_server.api.generate import PATH_PREFIX, answer_get, missing_type_problem
 from barcode_cloud_server.engine.errors import EngineError
 from barcode_cloud_server.engine.render import MEDIA_TYPES
 
@@ -29,6 +36,8 @@ log = logging.getLogger("barcode_cloud.api")
 # What the metrics middleware reads as the route of this request.
 _ROUTE = SimpleNamespace(path=PATH_PREFIX + "{barcodeType}")
 _CONTENT_TYPES = {media: media.encode("latin-1") for media in MEDIA_TYPES.values()}
+_GENERATE_BARE = PATH_PREFIX.rstrip("/")
+_API_PREFIX = "/v4.0/barcode/"
 
 
 class GenerateHotPath:
@@ -37,12 +46,24 @@ class GenerateHotPath:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
-        if scope["type"] != "http" or scope["method"] != "GET" or not path.startswith(PATH_PREFIX):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        barcode_type = path[len(PATH_PREFIX) :]
+        method = scope["method"]
+        if (method != "GET" and method != "HEAD") or not path.startswith(_GENERATE_BARE):
+            await self._pass_on(scope, receive, send)
+            return
+        if path.startswith(PATH_PREFIX):
+            barcode_type = path[len(PATH_PREFIX) :]
+            if barcode_type.endswith("/"):
+                barcode_type = barcode_type[:-1]
+        elif path == _GENERATE_BARE:
+            barcode_type = ""
+        else:  # /v4.0/barcode/generate-body, -multipart...: another operation
+            await self._pass_on(scope, receive, send)
+            return
         if not barcode_type or "/" in barcode_type:
-            await self.app(scope, receive, send)  # not this operation: let the router say 404
+            await problem_response(Request(scope, receive), missing_type_problem(path))(scope, receive, send)
             return
         scope["route"] = _ROUTE
         request = Request(scope, receive)
@@ -68,4 +89,21 @@ class GenerateHotPath:
                 "headers": [(b"content-length", str(len(content)).encode("latin-1")), (b"content-type", media)],
             }
         )
-        await send({"type": "http.response.body", "body": content})
+        await send({"type": "http.response.body", "body": content if method == "GET" else b""})
+
+    async def _pass_on(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Another request: to FastAPI, with one trailing slash less under /v4.0/barcode/ (no redirect)."""
+        path: str = scope.get("path", "")
+        if len(path) > len(_API_PREFIX) and path.endswith("/") and path.startswith(_API_PREFIX):
+            scope = _without_trailing_slash(scope)
+        await self.app(scope, receive, send)
+
+
+def _without_trailing_slash(scope: Scope) -> Scope:
+    """A copy of ``scope`` whose path (and raw path) has one trailing slash less."""
+    scope = dict(scope)
+    scope["path"] = scope["path"][:-1]
+    raw = scope.get("raw_path")
+    if isinstance(raw, bytes) and raw.endswith(b"/"):
+        scope["raw_path"] = raw[:-1]
+    return scope
