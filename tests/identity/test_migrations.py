@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -38,3 +41,34 @@ def test_postgres_schema_matches_the_tables() -> None:
             assert_schema_matches(db)
         finally:
             db.dispose()
+
+
+_MIGRATE_AT = """
+import sys, time
+from barcode_cloud_server.storage.db import Database
+start = float(sys.argv[2])
+while time.time() < start:
+    pass
+Database("sqlite:///" + sys.argv[1]).migrate()
+"""
+
+
+def test_processes_starting_at_once_all_migrate_a_new_sqlite_file(tmp_path: Path) -> None:
+    # Every serve and every CLI command migrates at start; on a fresh file they used to race through the
+    # CREATE TABLEs (no transaction around DDL in Python's sqlite3) and all but one failed.
+    start = time.time() + 1.5  # past every process's imports, so that they really start together
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", _MIGRATE_AT, str(tmp_path / "race.db"), str(start)],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    errors = [p.communicate(timeout=60)[1] for p in processes]
+    assert [p.returncode for p in processes] == [0, 0, 0, 0], "\n".join(errors)
+    db = Database(f"sqlite:///{tmp_path / 'race.db'}")
+    try:
+        assert_schema_matches(db)
+    finally:
+        db.dispose()

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Any constant: serialises concurrent migrations of several servers starting at once on PostgreSQL.
@@ -36,14 +37,31 @@ class Database:
             yield session
 
     def migrate(self) -> None:
-        """Bring the schema to the newest revision."""
+        """Bring the schema to the newest revision; safe when several processes start at once.
+
+        Every process migrates at start (each ``serve`` and every CLI command), so two of them often meet here on
+        a fresh database. Each takes an exclusive lock first and then finds the schema already done.
+        """
+        if self.is_sqlite:
+            self._migrate_sqlite()
+            return
         with self.engine.begin() as conn:
-            if not self.is_sqlite:
-                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
-            config = Config()
-            config.set_main_option("script_location", str(MIGRATIONS_DIR))
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+            _upgrade(conn)
+
+    def _migrate_sqlite(self) -> None:
+        # Python's sqlite3 (before 3.12) opens no transaction before DDL, so Alembic's CREATE TABLEs ran one by
+        # one in autocommit and two processes on a new file both tried to create every table. A connection in
+        # the driver's autocommit mode with our own BEGIN IMMEDIATE holds SQLite's write lock for the whole
+        # migration (SQLite's DDL is transactional); the others wait up to the busy timeout.
+        engine = create_engine(self.url, connect_args={"timeout": 60, "isolation_level": None}, poolclass=NullPool)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        try:
+            with engine.begin() as conn:
+                _upgrade(conn)
+        finally:
+            engine.dispose()
 
     def ping(self) -> bool:
         try:
@@ -55,6 +73,13 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _upgrade(conn: Connection) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = conn
+    command.upgrade(config, "head")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
