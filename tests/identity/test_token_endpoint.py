@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import time
-from urllib.parse import quote
 
 import httpx
 import jwt
@@ -33,10 +32,20 @@ def test_client_secret_post_grants_a_bearer_token(backend_server: LiveServer) ->
     assert response.headers["cache-control"] == "no-store"
 
 
+def percent_encode_all(text: str) -> str:
+    return "".join(f"%{byte:02X}" for byte in text.encode())
+
+
+def basic(client_id: str, secret: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()}
+
+
 def test_client_secret_basic_is_form_decoded(backend_server: LiveServer) -> None:
     creds = backend_server.create_client("basic")
-    # RFC 6749 §2.3.1: id and secret are form-encoded before base64; '-' and '_' survive, so quote everything.
-    raw = f"{quote(creds.client_id, safe='')}:{quote(creds.client_secret, safe='')}"
+    # RFC 6749 §2.3.1: id and secret are form-encoded before base64. Ours hold only characters that encoding
+    # leaves alone, so every character is percent-encoded here: a server that did not decode would refuse them.
+    raw = f"{percent_encode_all(creds.client_id)}:{percent_encode_all(creds.client_secret)}"
+    assert creds.client_secret not in raw
     header = "Basic " + base64.b64encode(raw.encode()).decode()
     response = post_token(backend_server, {"grant_type": GRANT}, headers={"Authorization": header})
     assert response.status_code == 200, response.text
@@ -155,3 +164,40 @@ def test_claims_and_signature_check_out_against_the_served_jwks(backend_server: 
     assert claims["nbf"] <= time.time() + 1
     second = jwt.decode(backend_server.token(creds), options={"verify_signature": False})
     assert second["jti"] != claims["jti"]
+
+
+def test_blank_parameters_count_as_omitted_and_basic_may_name_its_client_in_the_form(
+    backend_server: LiveServer,
+) -> None:
+    creds = backend_server.create_client("blank")
+    auth = basic(creds.client_id, creds.client_secret)
+    # RFC 6749 §3.2: a parameter without a value is as if it were not sent.
+    for form in ({"client_id": "", "client_secret": ""}, {"scope": ""}, {"client_id": creds.client_id}):
+        response = post_token(backend_server, {"grant_type": GRANT, **form}, headers=auth)
+        assert response.status_code == 200, (form, response.text)
+    for form in ({"client_id": "someone-else"}, {"client_secret": creds.client_secret}):
+        response = post_token(backend_server, {"grant_type": GRANT, **form}, headers=auth)
+        assert (response.status_code, response.json()["error"]) == (400, "invalid_request"), form
+    response = post_token(backend_server, {"grant_type": "", "client_id": creds.client_id, "client_secret": "x"})
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_request")
+
+
+@pytest.mark.parametrize("client_id", ["nul\x00byte", "x" * 65, "a b", "é"])
+def test_client_ids_we_never_make_are_an_ordinary_401(backend_server: LiveServer, client_id: str) -> None:
+    # PostgreSQL refuses text with a NUL byte: the lookup was a 500 there (and SQLite's answer a 401).
+    response = post_token(backend_server, {"grant_type": GRANT, "client_id": client_id, "client_secret": "x"})
+    assert (response.status_code, response.json()["error"]) == (401, "invalid_client"), response.text
+
+
+def test_error_descriptions_keep_to_the_rfc_characters(backend_server: LiveServer) -> None:
+    creds = backend_server.create_client("descriptions", ["barcode.recognize"])
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    repeated = f"grant_type={GRANT}&%22%5Cq%C3%A9%0A=1&%22%5Cq%C3%A9%0A=2"
+    response = httpx.post(backend_server.token_url, content=repeated, headers=headers, timeout=10)
+    scope = {"grant_type": GRANT, "client_id": creds.client_id, "client_secret": creds.client_secret}
+    wide = post_token(backend_server, {**scope, "scope": 'barcode.recognize "\\ü'})
+    for refused, error in ((response, "invalid_request"), (wide, "invalid_scope")):
+        body = refused.json()
+        assert body["error"] == error
+        # RFC 6749 §5.2: %x20-21 / %x23-5B / %x5D-7E
+        assert all(0x20 <= ord(c) <= 0x7E and c not in '"\\' for c in body["error_description"]), body

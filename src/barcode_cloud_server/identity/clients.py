@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets as random
 import threading
 import time
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from barcode_cloud_server.identity.scopes import ALL_SCOPES
 from barcode_cloud_server.identity.secrets import (
@@ -23,6 +25,8 @@ from barcode_cloud_server.storage.tables import ClientRow, ServerSecretRow
 HASH_KEY_NAME = "client_secret_hmac_key"
 # last_used_at is written at most this often per client and process, so grants do not all write.
 _TOUCH_INTERVAL = 60.0
+# Every id new_client_id() makes matches this (and the column holds 64 characters at most).
+_PLAUSIBLE_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
 
 
 class UnknownScope(ValueError):
@@ -108,7 +112,7 @@ class ClientStore:
         try:
             with self._db.session() as session:
                 session.add(ServerSecretRow(name=HASH_KEY_NAME, value=random.token_bytes(32)))
-        except Exception:  # noqa: S110 - another process created it first; read theirs below
+        except IntegrityError:  # another process created it first; read theirs below
             pass
         with self._db.session() as session:
             stored = session.get(ServerSecretRow, HASH_KEY_NAME)
@@ -170,6 +174,11 @@ class ClientStore:
 
     def authenticate(self, client_id: str, secret: str) -> ClientInfo | None:
         """The enabled client whose secret this is, or None; the same work whatever is wrong."""
+        if not _PLAUSIBLE_ID.fullmatch(client_id):
+            # Not an id we could have made. Not looked up: PostgreSQL refuses text with NUL bytes (a 500, where
+            # SQLite just found nothing), and a long id would only cost a query.
+            secret_matches(self._hash_key, secret, self._dummy_hash)
+            return None
         with self._db.session() as session:
             row = session.get(ClientRow, client_id)
             if row is None:

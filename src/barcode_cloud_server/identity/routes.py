@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+import re
 from typing import Any
 from urllib.parse import parse_qsl, unquote_plus
 
@@ -23,7 +24,13 @@ MAX_TOKEN_REQUEST_BYTES = 8192
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
+# RFC 6749 §5.2: error_description holds only these characters (no '"', no '\\', no controls, ASCII only).
+_NOT_IN_DESCRIPTION = re.compile(r"[^\x20-\x21\x23-\x5b\x5d-\x7e]")
+
+
 def oauth_error(status: int, error: str, description: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    # Descriptions may quote what the client sent (a parameter name, a scope): keep them within the RFC's set.
+    description = _NOT_IN_DESCRIPTION.sub("?", description)
     return JSONResponse(
         {"error": error, "error_description": description}, status, headers={**_NO_STORE, **(headers or {})}
     )
@@ -43,7 +50,8 @@ def _form(body: bytes) -> dict[str, str]:
         if name in form:
             raise _BadRequest(f"the parameter '{name}' is repeated")
         form[name] = value
-    return form
+    # RFC 6749 §3.2: "Parameters sent without a value MUST be treated as if they were omitted from the request."
+    return {name: value for name, value in form.items() if value}
 
 
 def _basic_credentials(header: str) -> tuple[str, str] | None:
@@ -83,7 +91,9 @@ async def token(request: Request) -> JSONResponse:
         return oauth_error(400, "invalid_request", "grant_type is missing")
     if grant_type != "client_credentials":
         return oauth_error(400, "unsupported_grant_type", "only the client_credentials grant is supported")
-    if basic is not None and ("client_id" in form or "client_secret" in form):
+    # RFC 6749 §2.3: one authentication method per request. A client_id in the form beside Basic only names the
+    # client (§3.2.1 lets clients send it), so it is accepted when it names the same one.
+    if basic is not None and ("client_secret" in form or form.get("client_id", basic[0]) != basic[0]):
         return oauth_error(400, "invalid_request", "use one client authentication method, not both")
     client_id, secret = basic if basic is not None else (form.get("client_id"), form.get("client_secret"))
     if not client_id or not secret:
