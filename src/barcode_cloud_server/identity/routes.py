@@ -112,6 +112,7 @@ def _grant(identity: Identity, client_id: str, secret: str, address: str, scope:
         return oauth_error(
             429, "slow_down", "too many failed attempts; try again later", {"Retry-After": str(retry_after)}
         )
+    generation = identity.status.generation  # before authenticate reads the client's row
     client = identity.clients.authenticate(client_id, secret)
     if client is None:
         identity.limiter.failed(client_id, address)
@@ -128,7 +129,7 @@ def _grant(identity: Identity, client_id: str, secret: str, address: str, scope:
         allowed = " ".join(client.scopes)
         return oauth_error(400, "invalid_scope", f"not granted to this client: {' '.join(beyond)}; allowed: {allowed}")
     issued = identity.tokens.issue(client.id, requested or list(client.scopes))
-    identity.status.mark_enabled(client.id)
+    identity.status.mark_enabled(client.id, generation)
     TOKEN_GRANTS.labels("issued").inc()
     return JSONResponse(
         {
