@@ -20,7 +20,7 @@ from barcode_cloud_server.identity.secrets import (
     secret_matches,
 )
 from barcode_cloud_server.storage.db import Database
-from barcode_cloud_server.storage.tables import ClientRow, ServerSecretRow
+from barcode_cloud_server.storage.tables import ClientRow, ServerSecretRow, as_utc
 
 HASH_KEY_NAME = "client_secret_hmac_key"
 # last_used_at is written at most this often per client and process, so grants do not all write.
@@ -50,8 +50,8 @@ class ClientInfo:
             row.name,
             tuple(row.scopes),
             row.enabled,
-            _utc(row.created_at),
-            _utc(row.last_used_at) if row.last_used_at else None,
+            as_utc(row.created_at),
+            as_utc(row.last_used_at) if row.last_used_at else None,
             row.previous_secret_hash is not None,
         )
 
@@ -82,10 +82,6 @@ class Credentials:
             "name": self.name,
             "scopes": list(self.scopes),
         }
-
-
-def _utc(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def check_scopes(scopes: list[str] | tuple[str, ...]) -> tuple[str, ...]:
@@ -186,7 +182,7 @@ class ClientStore:
                 return None
             ok = secret_matches(self._hash_key, secret, row.secret_hash)
             expires = row.previous_secret_expires_at
-            if row.previous_secret_hash is not None and expires is not None and _utc(expires) > datetime.now(UTC):
+            if row.previous_secret_hash is not None and expires is not None and as_utc(expires) > datetime.now(UTC):
                 ok = secret_matches(self._hash_key, secret, row.previous_secret_hash) or ok
             if not ok or not row.enabled:
                 return None

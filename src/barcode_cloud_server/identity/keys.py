@@ -21,9 +21,12 @@ from jwt.algorithms import RSAAlgorithm
 from sqlalchemy import select
 
 from barcode_cloud_server.storage.db import Database
-from barcode_cloud_server.storage.tables import SigningKeyRow
+from barcode_cloud_server.storage.tables import SigningKeyRow, as_utc
 
 ALGORITHM = "RS256"
+# How much longer than the token lifetime a retired key stays: servers keep signing with it until their next
+# reload (seconds), and verifiers accept tokens up to LEEWAY_SECONDS after they expire.
+RETIRED_KEY_MARGIN_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -60,8 +63,9 @@ def ensure_signing_key(db: Database) -> None:
 def rotate_signing_key(db: Database, token_lifetime: int) -> str:
     """Make a new signing key; older keys stay published until the last token they signed has expired."""
     now = datetime.now(UTC)
-    # A token signed just before rotation lives one lifetime more; the minute covers clock skew and leeway.
-    keep_until = now + timedelta(seconds=token_lifetime + 60)
+    # A token signed just before rotation lives one lifetime more. Servers with a longer lifetime than the one
+    # given here keep the key longer on their own (KeyRing.reload).
+    keep_until = now + timedelta(seconds=token_lifetime + RETIRED_KEY_MARGIN_SECONDS)
     with db.session() as session:
         for row in session.scalars(select(SigningKeyRow).where(SigningKeyRow.retired_at.is_(None))):
             row.retired_at = now
@@ -71,18 +75,12 @@ def rotate_signing_key(db: Database, token_lifetime: int) -> str:
         return row.kid
 
 
-def _as_utc(value: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; everything stored is UTC.
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
-
-
 class KeyRing:
     """The keys of this process: the one that signs and every key whose tokens may still be live."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, token_lifetime: int) -> None:
         self._db = db
+        self._token_lifetime = token_lifetime
         self._lock = threading.Lock()
         self._keys: dict[str, SigningKey] = {}
         self._signing: SigningKey | None = None
@@ -95,9 +93,12 @@ class KeyRing:
         keys: dict[str, SigningKey] = {}
         signing: SigningKey | None = None
         for row in rows:
-            expires = _as_utc(row.expires_at)
-            if expires is not None and expires <= now:
-                continue
+            if row.retired_at is not None:
+                # ``keys rotate`` set expires_at from the lifetime it was told (3600 s unless given): a server
+                # whose tokens live longer keeps the key until the last token it signed with it has expired.
+                own = as_utc(row.retired_at) + timedelta(seconds=self._token_lifetime + RETIRED_KEY_MARGIN_SECONDS)
+                if max(own, as_utc(row.expires_at) if row.expires_at else own) <= now:
+                    continue
             private = self._pem_cache.get(row.kid)
             if private is None:
                 loaded = serialization.load_pem_private_key(row.private_pem.encode("ascii"), password=None)

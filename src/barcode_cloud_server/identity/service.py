@@ -24,7 +24,7 @@ class Identity:
     @classmethod
     def open(cls, db: Database, settings: Settings) -> Identity:
         ensure_signing_key(db)
-        keys = KeyRing(db)
+        keys = KeyRing(db, settings.token_lifetime)
         keys.reload()
         clients = ClientStore(db)
         status = ClientStatus(clients)
