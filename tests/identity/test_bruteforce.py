@@ -10,7 +10,7 @@ import pytest
 import redis
 
 from barcode_cloud_server.identity import ratelimit
-from barcode_cloud_server.identity.ratelimit import MemoryLocks, RedisLocks, lock_seconds
+from barcode_cloud_server.identity.ratelimit import FailureLimiter, MemoryLocks, RedisLocks, lock_seconds, source_of
 from tests.conftest import LiveServer, running_server
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -33,14 +33,64 @@ def test_ten_failures_lock_the_client_id_but_not_other_clients(start_server: Cal
     assert attempt(server, neighbour.client_id, neighbour.client_secret).status_code == 200
 
 
-def test_the_address_limit_stops_spraying_over_many_client_ids(start_server: Callable[..., LiveServer]) -> None:
+def test_the_address_limit_stops_spraying_without_locking_out_known_clients(
+    start_server: Callable[..., LiveServer],
+) -> None:
     server = start_server()
+    regular = server.create_client("regular")
+    assert attempt(server, regular.client_id, regular.client_secret).status_code == 200
     statuses = [attempt(server, f"sprayed-{i}", "guess").status_code for i in range(ratelimit.PER_ADDRESS_FAILURES)]
     assert set(statuses) == {401}
     fresh = server.create_client("behind-the-same-address")
     response = attempt(server, fresh.client_id, fresh.client_secret)
     assert response.status_code == 429
     assert int(response.headers["retry-after"]) >= 1
+    # A client that has authenticated from this address before is not locked out with the sprayer.
+    assert attempt(server, regular.client_id, regular.client_secret).status_code == 200
+
+
+def test_a_known_client_still_has_its_own_limit_at_a_locked_address() -> None:
+    limiter = FailureLimiter()
+    limiter.succeeded("regular", "192.0.2.1")
+    for i in range(ratelimit.PER_ADDRESS_FAILURES):
+        limiter.failed(f"sprayed-{i}", "192.0.2.1")
+    assert limiter.retry_after("fresh", "192.0.2.1") is not None
+    assert limiter.retry_after("regular", "192.0.2.1") is None
+    assert limiter.retry_after("regular", "192.0.2.2") is None
+    for _ in range(ratelimit.PER_CLIENT_FAILURES):
+        limiter.failed("regular", "192.0.2.1")
+    assert limiter.retry_after("regular", "192.0.2.1") == ratelimit.FIRST_LOCK_SECONDS
+
+
+def test_ipv6_addresses_count_by_their_64() -> None:
+    limiter = FailureLimiter()
+    for i in range(ratelimit.PER_ADDRESS_FAILURES):
+        limiter.failed(f"sprayed-{i}", f"2001:db8:0:7::{i + 1:x}")  # a new address for every guess
+    assert limiter.retry_after("fresh", "2001:db8:0:7:ffff::1") is not None
+    assert limiter.retry_after("fresh", "2001:db8:0:8::1") is None  # the next subscriber's block
+    assert source_of("::ffff:198.51.100.7") == source_of("198.51.100.7") == "198.51.100.7"
+    assert source_of("unknown") == "unknown"
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_success_between_an_attackers_rounds_does_not_reset_the_doubling() -> None:
+    clock = FakeClock()
+    limiter = FailureLimiter(locks=MemoryLocks(clock))
+    for _ in range(ratelimit.PER_CLIENT_FAILURES):
+        limiter.failed("victim", "203.0.113.9")
+    assert limiter.retry_after("victim", "198.51.100.7") == 60
+    clock.now += 61
+    assert limiter.retry_after("victim", "198.51.100.7") is None
+    limiter.succeeded("victim", "198.51.100.7")  # the victim's own application gets its token
+    limiter.failed("victim", "203.0.113.9")  # and the attacker guesses again: the lock doubles all the same
+    assert limiter.retry_after("victim", "203.0.113.9") == 120
 
 
 @pytest.mark.parametrize("store", ["memory", "redis"])
@@ -54,10 +104,11 @@ def test_locks_double_up_to_fifteen_minutes(store: str) -> None:
     assert seconds == [60, 120, 240, 480, 900, 900]
     assert 890 < locks.remaining("client:x") <= 900
     assert locks.remaining("client:y") == 0
-    locks.clear("client:x")
-    assert locks.remaining("client:x") == 0
-    assert locks.lock("client:x") == 60
+    assert locks.lock("client:y") == 60
     assert [lock_seconds(n) for n in (1, 2, 5, 10)] == [60, 120, 900, 900]
+    assert not locks.vouched("vouched:x")
+    locks.vouch("vouched:x")
+    assert locks.vouched("vouched:x") and not locks.vouched("vouched:y")
 
 
 def test_with_redis_a_lock_holds_across_server_processes(start_server: Callable[..., LiveServer]) -> None:

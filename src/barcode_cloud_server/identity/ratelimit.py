@@ -3,16 +3,23 @@
 Failed client authentications are counted per client id (10 a minute) and per source address (100 a minute)
 in moving windows (the ``limits`` library, in memory or in Redis). Crossing a limit locks that client id or
 address: 60 s the first time, doubling on each new lock up to 15 minutes. A locked client id is refused even
-with the right secret, which is what stops guessing; other clients, and neighbours behind the same address,
-are not affected until the much higher address limit is crossed.
+with the right secret, which is what stops guessing; other clients are not affected.
+
+A locked address would otherwise refuse everyone behind it: every client of a company's NAT, or of a load
+balancer whose address is all the server sees, locked out by one attacker among them. So a client id that has
+authenticated from an address in the last day is vouched for there and passes that address's lock (its own
+per-client limit still holds); only client ids never seen succeed from it, the ones spraying tries, are refused.
+IPv6 addresses count by their /64, the block one subscriber gets, or one machine could spray from 2^64 of them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 import threading
 import time
+from collections.abc import Callable
 from typing import Protocol
 
 from limits import RateLimitItemPerMinute
@@ -23,14 +30,20 @@ PER_CLIENT_FAILURES = 10
 PER_ADDRESS_FAILURES = 100
 FIRST_LOCK_SECONDS = 60
 MAX_LOCK_SECONDS = 15 * 60
-# Lock strikes are forgotten after this long without a new lock.
+# Lock strikes are forgotten after this long without a new lock. A success does not forget them: the real
+# client getting a token between an attacker's rounds would otherwise reset the doubling every time.
 STRIKE_MEMORY_SECONDS = 3600
+# How long a successful authentication vouches for its client id at its address.
+VOUCH_SECONDS = 24 * 3600
+# MemoryLocks drops expired entries when it has grown past this (and past twice its size after the last sweep).
+_SWEEP_AT = 100_000
 
 
 class LockStore(Protocol):
     def remaining(self, key: str) -> float: ...
     def lock(self, key: str) -> float: ...
-    def clear(self, key: str) -> None: ...
+    def vouch(self, key: str) -> None: ...
+    def vouched(self, key: str) -> bool: ...
 
 
 def lock_seconds(strikes: int) -> int:
@@ -38,28 +51,44 @@ def lock_seconds(strikes: int) -> int:
 
 
 class MemoryLocks:
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
         self._locks: dict[str, tuple[float, int, float]] = {}  # key -> (locked until, strikes, strikes until)
+        self._vouched: dict[str, float] = {}  # key -> until
         self._mutex = threading.Lock()
+        self._sweep_at = _SWEEP_AT
 
     def remaining(self, key: str) -> float:
         entry = self._locks.get(key)
-        return max(entry[0] - time.monotonic(), 0.0) if entry else 0.0
+        return max(entry[0] - self._clock(), 0.0) if entry else 0.0
 
     def lock(self, key: str) -> float:
-        now = time.monotonic()
+        now = self._clock()
         with self._mutex:
             _, strikes, strikes_until = self._locks.get(key, (0.0, 0, 0.0))
             strikes = strikes + 1 if strikes_until > now else 1
             seconds = lock_seconds(strikes)
             self._locks[key] = (now + seconds, strikes, now + seconds + STRIKE_MEMORY_SECONDS)
-            if len(self._locks) > 100_000:
-                self._locks = {k: v for k, v in self._locks.items() if v[2] > now}
+            self._sweep(now)
             return seconds
 
-    def clear(self, key: str) -> None:
+    def vouch(self, key: str) -> None:
+        now = self._clock()
         with self._mutex:
-            self._locks.pop(key, None)
+            self._vouched[key] = now + VOUCH_SECONDS
+            self._sweep(now)
+
+    def vouched(self, key: str) -> bool:
+        return self._vouched.get(key, 0.0) > self._clock()
+
+    def _sweep(self, now: float) -> None:
+        # Attackers create lock entries (one per client id they fail on): drop the expired ones once there are
+        # many, and sweep again only after the survivors have doubled, so that a sweep is never paid per call.
+        if len(self._locks) + len(self._vouched) <= self._sweep_at:
+            return
+        self._locks = {k: v for k, v in self._locks.items() if v[2] > now}
+        self._vouched = {k: v for k, v in self._vouched.items() if v > now}
+        self._sweep_at = max(_SWEEP_AT, 2 * (len(self._locks) + len(self._vouched)))
 
 
 class RedisLocks:
@@ -84,8 +113,11 @@ class RedisLocks:
         pipe.execute()
         return seconds
 
-    def clear(self, key: str) -> None:
-        self._redis.delete(f"bc:lock:{key}", f"bc:strikes:{key}")
+    def vouch(self, key: str) -> None:
+        self._redis.set(f"bc:vouched:{key}", b"1", ex=VOUCH_SECONDS)
+
+    def vouched(self, key: str) -> bool:
+        return bool(self._redis.exists(f"bc:vouched:{key}"))
 
 
 def _key(kind: str, value: str) -> str:
@@ -93,25 +125,48 @@ def _key(kind: str, value: str) -> str:
     return f"{kind}:{hashlib.sha256(value.encode('utf-8', 'replace')).hexdigest()[:32]}"
 
 
+def source_of(address: str) -> str:
+    """What one source is: an IPv4 address, or an IPv6 address's /64."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address  # not an IP (a Unix socket's "unknown"): itself
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
 class FailureLimiter:
-    def __init__(self, redis_url: str | None = None) -> None:
+    def __init__(self, redis_url: str | None = None, *, locks: LockStore | None = None) -> None:
         storage = storage_from_string(redis_url if redis_url else "memory://")
         self._windows = MovingWindowRateLimiter(storage)
-        self._locks: LockStore = RedisLocks(redis_url) if redis_url else MemoryLocks()
+        self._locks: LockStore = locks or (RedisLocks(redis_url) if redis_url else MemoryLocks())
         self._per_client = RateLimitItemPerMinute(PER_CLIENT_FAILURES)
         self._per_address = RateLimitItemPerMinute(PER_ADDRESS_FAILURES)
 
     def retry_after(self, client_id: str, address: str) -> int | None:
-        """Seconds until this client id or address may try again, or None when it may now."""
-        wait = max(self._locks.remaining(_key("client", client_id)), self._locks.remaining(_key("addr", address)))
+        """Seconds until this client id may try again from this address, or None when it may now."""
+        source = source_of(address)
+        wait = self._locks.remaining(_key("client", client_id))
+        address_wait = self._locks.remaining(_key("addr", source))
+        if address_wait > wait and not self._locks.vouched(_pair_key(client_id, source)):
+            wait = address_wait
         return math.ceil(wait) if wait > 0 else None
 
     def failed(self, client_id: str, address: str) -> None:
         # Lock as soon as the limit is reached, so that the next attempt is already refused.
-        for item, key in ((self._per_client, _key("client", client_id)), (self._per_address, _key("addr", address))):
+        source = source_of(address)
+        for item, key in ((self._per_client, _key("client", client_id)), (self._per_address, _key("addr", source))):
             self._windows.hit(item, "bc-fail", key)
             if not self._windows.test(item, "bc-fail", key):
                 self._locks.lock(key)
 
-    def succeeded(self, client_id: str) -> None:
-        self._locks.clear(_key("client", client_id))
+    def succeeded(self, client_id: str, address: str) -> None:
+        """The client authenticated from this address: vouch for it there (see the module's docstring)."""
+        self._locks.vouch(_pair_key(client_id, source_of(address)))
+
+
+def _pair_key(client_id: str, source: str) -> str:
+    return _key("vouched", f"{client_id}\n{source}")

@@ -120,7 +120,7 @@ def _grant(identity: Identity, client_id: str, secret: str, address: str, scope:
         log.info("token request refused: client authentication failed", extra={"client_address": address})
         challenge = 'Basic realm="barcode-cloud"'
         return oauth_error(401, "invalid_client", "client authentication failed", {"WWW-Authenticate": challenge})
-    identity.limiter.succeeded(client_id)
+    identity.limiter.succeeded(client_id, address)
 
     requested = parse_scopes(scope)
     beyond = [s for s in requested if s not in client.scopes]
