@@ -119,12 +119,24 @@ _WIRE_NAMES = {p.attr: p.wire for p in PARAMS}
 _REQUEST_FIELDS = frozenset(f.name for f in fields(GenerateRequest))
 _TRUE = frozenset({"true", "1", "yes", "on"})
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
+# Longer than any enum value, color name or barcode type: refused here, the value shown cut short in the message.
+_MAX_NAME = 64
 _FALSE = frozenset({"false", "0", "no", "off"})
+
+
+def _shown(raw: str, limit: int = 80) -> str:
+    """``raw`` quoted for an error message, cut short when long (a message must stay readable)."""
+    if len(raw) <= limit:
+        return repr(raw)
+    return f"{raw[:limit]!r}... ({len(raw)} characters)"
 
 
 def _convert(param: Param, raw: str) -> Any:
     text = raw.strip()
     if param.kind == "str":
+        if len(text) > _MAX_NAME:  # no enum value nor color name is this long
+            allowed = ", ".join(param.allowed) if param.allowed else "a .NET color name or #AARRGGBB"
+            raise ApiProblem(400, f"{param.wire} {_shown(text)} is not valid; allowed values: {allowed}")
         return text
     if param.kind == "bool":
         low = text.lower()
@@ -132,18 +144,18 @@ def _convert(param: Param, raw: str) -> Any:
             return True
         if low in _FALSE:
             return False
-        raise ApiProblem(400, f"{param.wire} must be true or false, got {raw!r}")
+        raise ApiProblem(400, f"{param.wire} must be true or false, got {_shown(raw)}")
     try:
         number = float(text)
     except ValueError:
-        raise ApiProblem(400, f"{param.wire} must be a number, got {raw!r}") from None
+        raise ApiProblem(400, f"{param.wire} must be a number, got {_shown(raw)}") from None
     if math.isnan(number) or math.isinf(number):
-        raise ApiProblem(400, f"{param.wire} must be a finite number, got {raw!r}")
+        raise ApiProblem(400, f"{param.wire} must be a finite number, got {_shown(raw)}")
     if param.kind == "int":
         if number != int(number):
-            raise ApiProblem(400, f"{param.wire} must be a whole number, got {raw!r}")
+            raise ApiProblem(400, f"{param.wire} must be a whole number, got {_shown(raw)}")
         if not _INT32_MIN <= number <= _INT32_MAX:
-            raise ApiProblem(400, f"{param.wire} is out of range (a 32-bit integer), got {raw!r}")
+            raise ApiProblem(400, f"{param.wire} is out of range (a 32-bit integer), got {_shown(raw)}")
         return int(number)
     return number
 
@@ -192,6 +204,9 @@ def request_from_fields(barcode_type: str, fields: Mapping[str, str]) -> Generat
         values[param.attr] = _convert(param, raw)
     if data is None or data == "":
         raise ApiProblem(400, "data is required: the text (or Base64/hex bytes, see dataType) to encode")
+    if len(barcode_type) > _MAX_NAME:
+        shown = _shown(barcode_type)
+        raise ApiProblem(400, f"barcode type {shown} is not valid; allowed values: " + ", ".join(ENCODE_NAMES))
     return GenerateRequest(barcode_type=barcode_type, data=data, **values)
 
 
