@@ -58,7 +58,9 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):
-                entry[key] = value
+                # Extra fields are redacted too: the access log's path is the client's to choose, and a token
+                # pasted into a URL would otherwise be written out whole.
+                entry[key] = redact(value) if isinstance(value, str) else value
         if record.exc_info:
             entry["exception"] = redact(self.formatException(record.exc_info))
         return json.dumps(entry, default=str)
@@ -78,6 +80,9 @@ def configure_logging(level: str = "info") -> None:
 
 
 access_log = logging.getLogger("barcode_cloud.access")
+# A caller's X-Request-Id is kept when it is this plain; it goes back out in a header and into bodies and logs.
+# ASCII only: a str pattern's \w also matches letters such as the latin-1 'ª' and 'µ' of a raw header.
+_SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
@@ -105,7 +110,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if re.fullmatch(r"[\w.-]{1,64}", incoming) else secrets.token_hex(8)
+        request_id = incoming if _SANE_REQUEST_ID.fullmatch(incoming) else secrets.token_hex(8)
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = 500

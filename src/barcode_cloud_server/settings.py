@@ -42,6 +42,8 @@ class Settings(BaseModel):
         if self.issuer:
             return self.issuer.rstrip("/")
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host  # noqa: S104
+        if ":" in host:
+            host = f"[{host}]"  # an IPv6 address: bracketed in a URL (RFC 3986 §3.2.2)
         return f"http://{host}:{self.port}"
 
     @classmethod

@@ -38,6 +38,8 @@ def test_secrets_and_tokens_are_stored_nowhere(backend_server: LiveServer) -> No
     httpx.get(backend_server.base_url + "/v4.0/whoami", headers={"Authorization": f"Bearer {token}"}, timeout=10)
     # a failing request that carries the secret in the query string, where careless logs would show it
     httpx.post(backend_server.token_url + f"?client_secret={secret}", data={"grant_type": "x"}, timeout=10)
+    # and one with the token pasted into the path, which the access log writes out
+    assert httpx.get(backend_server.base_url + f"/v4.0/{token}", timeout=10).status_code == 404
     dump, logs = database_dump(backend_server), backend_server.logs()
     assert created["client_id"].encode() in dump  # the dump is real
     assert "/connect/token" in logs  # and so are the logs
@@ -54,6 +56,9 @@ def test_every_response_has_a_request_id_and_health_endpoints_answer(backend_ser
     assert ready == {"status": "ok", "database": True, "keys": True}
     sent = httpx.get(backend_server.base_url + "/healthz", headers={"X-Request-Id": "trace-123"}, timeout=10)
     assert sent.headers["x-request-id"] == "trace-123"
+    for odd in ("caf\xe9".encode("latin-1"), b"\xaa\xb5", b"a" * 65, b"a b", b"a\tb"):
+        replaced = httpx.get(backend_server.base_url + "/healthz", headers={"X-Request-Id": odd}, timeout=10)
+        assert re.fullmatch(r"[0-9a-f]{16}", replaced.headers["x-request-id"]), odd
     metrics = httpx.get(backend_server.base_url + "/metrics", timeout=10).text
     assert "barcode_cloud_requests_total" in metrics
 

@@ -79,3 +79,13 @@ def test_readyz_says_unavailable_when_the_database_is_gone(tmp_path: Path) -> No
         assert response.status_code == 503
         assert response.json() == {"status": "unavailable", "database": False, "keys": True}
         assert httpx.get(server.base_url + "/healthz", timeout=10).status_code == 200
+
+
+def test_the_default_issuer_is_a_valid_url_for_every_host() -> None:
+    from barcode_cloud_server.settings import Settings
+
+    assert Settings(host="127.0.0.1", port=8080).resolved_issuer == "http://127.0.0.1:8080"
+    assert Settings(host="0.0.0.0", port=81).resolved_issuer == "http://127.0.0.1:81"  # noqa: S104
+    assert Settings(host="::1", port=8080).resolved_issuer == "http://[::1]:8080"
+    assert Settings(host="::", port=8080).resolved_issuer == "http://127.0.0.1:8080"
+    assert Settings(host="::1", issuer="https://id.example/").resolved_issuer == "https://id.example"
