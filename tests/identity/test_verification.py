@@ -109,6 +109,11 @@ def _signed_with(change: dict[str, Any]) -> Callable[[LiveServer, str], str]:
     return forge
 
 
+def _issuer_part(server: LiveServer, token: str) -> str:
+    # PyJWT 2.10.0 compared a string issuer with `in`: any part of ours passed (CVE-2024-53861).
+    return _signed_with({"iss": server.base_url[:-2]})(server, token)
+
+
 def _unknown_kid(server: LiveServer, token: str) -> str:
     _, key = real_signing_key(server)
     return jwt.encode(good_claims(server, token), key, algorithm="RS256", headers={"kid": "someone-else"})
@@ -124,6 +129,9 @@ FORGERIES = {
     "not yet valid": _signed_with({"nbf": int(time.time()) + 3600}),
     "wrong issuer": _signed_with({"iss": "https://id.example.com"}),
     "wrong audience": _signed_with({"aud": "someone-else"}),
+    "a part of our issuer": _issuer_part,
+    "a part of our audience": _signed_with({"aud": "barcode-cloud"}),
+    "sub not the client": _signed_with({"sub": "someone-else"}),
     "no jti": _signed_with({"jti": None}),
 }
 
