@@ -27,7 +27,8 @@ def wrk(url: str, seconds: int, connections: int, script: str | None = None, hea
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if header:
         cmd += ["-H", header]
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+    # Deleted afterwards: the grant script holds the bench client's secret.
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
         if script:
             lua.write(script)
             lua.flush()
