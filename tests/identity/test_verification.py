@@ -223,3 +223,19 @@ def test_secret_rotation_keeps_the_old_secret_for_the_overlap(backend_server: Li
     assert ok(final["client_secret"]) == 200
     assert ok(rotated["client_secret"]) == 401
     assert ok(creds.client_secret) == 401
+
+
+def test_the_old_secret_stops_when_the_overlap_ends(backend_server: LiveServer) -> None:
+    # The overlap's end is compared as an aware UTC time, though SQLite hands it back naive.
+    creds = backend_server.create_client("overlap-ends")
+    rotated = backend_server.clients.rotate_secret(creds.client_id, overlap_seconds=1)
+    assert rotated is not None
+    form = {"grant_type": "client_credentials", "client_id": creds.client_id}
+
+    def status(secret: str) -> int:
+        return httpx.post(backend_server.token_url, data={**form, "client_secret": secret}, timeout=10).status_code
+
+    assert status(creds.client_secret) == 200
+    time.sleep(1.2)
+    assert status(creds.client_secret) == 401
+    assert status(rotated.client_secret) == 200
