@@ -559,3 +559,22 @@ def test_generate_long_values_are_cut_short(api: httpx.Client) -> None:
         assert len(message) < 500 and "5000 characters" in message
     message = assert_api_error(api.get("/generate/" + "a" * 5000, params={"data": "1"}), 400)
     assert "5000 characters" in message and "QR" in message
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="api/errors.py problem_response / barcode_cloud.models to_xml: a control character in an error message "
+    "(recognize.py quotes the raw value) makes the XML error body not well-formed",
+)
+def test_xml_error_with_a_control_character_is_well_formed(api: httpx.Client, qr_png: bytes) -> None:
+    files = {"barcodeType": (None, "QR"), "recognitionMode": (None, "\x00\x1b"), "file": ("a.png", qr_png)}
+    assert_api_error(api.post("/recognize-multipart", files=files, headers={"Accept": "application/xml"}), 400)
+
+
+def test_generate_xml_errors_with_control_characters(api: httpx.Client) -> None:
+    """Generate quotes bad values with repr: control characters never reach the XML error body raw."""
+    for params in ({"units": "\x00"}, {"resolution": "\x01"}, {"data": "\x00", "dataType": "HexBytes"}):
+        response = api.get("/generate/QR", params={"data": "1", **params}, headers={"Accept": "application/xml"})
+        assert_api_error(response, 400)
+    response = api.get("/generate/QR%01", params={"data": "1"}, headers={"Accept": "application/xml"})
+    assert_api_error(response, 400)
