@@ -41,7 +41,6 @@ class ClientInfo:
     enabled: bool
     created_at: datetime
     last_used_at: datetime | None
-    rotating: bool  # a previous secret is still accepted
 
     @classmethod
     def of(cls, row: ClientRow) -> ClientInfo:
@@ -52,7 +51,6 @@ class ClientInfo:
             row.enabled,
             as_utc(row.created_at),
             as_utc(row.last_used_at) if row.last_used_at else None,
-            row.previous_secret_hash is not None,
         )
 
     def as_dict(self) -> dict[str, object]:

@@ -42,7 +42,8 @@ class SigningKeyRow(Base):
     alg: Mapped[str] = mapped_column(String(16))
     private_pem: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    # Set when a newer key takes over signing; the key stays published until ``expires_at``.
+    # Set when a newer key takes over signing; the key stays published until ``expires_at``, or longer on a server
+    # whose own token lifetime needs it (KeyRing.reload).
     retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
