@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -14,6 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import select
 
+from barcode_cloud_server.identity.clients import ClientStore
 from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.storage.tables import SigningKeyRow
 from tests.conftest import LiveServer
@@ -239,3 +241,33 @@ def test_the_old_secret_stops_when_the_overlap_ends(backend_server: LiveServer) 
     time.sleep(1.2)
     assert status(creds.client_secret) == 401
     assert status(rotated.client_secret) == 200
+
+
+def rotate_twice_at_once(store: ClientStore, client_id: str) -> list[str]:
+    barrier = threading.Barrier(2)
+    printed: list[str] = []
+
+    def rotate() -> None:
+        barrier.wait()
+        rotated = store.rotate_secret(client_id)
+        assert rotated is not None
+        printed.append(rotated.client_secret)
+
+    threads = [threading.Thread(target=rotate) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return printed
+
+
+def test_two_rotations_at_once_both_print_working_secrets(backend_server: LiveServer) -> None:
+    # Each rotation read the row and wrote it back: the later write dropped the earlier's new secret, which
+    # its administrator had been shown. Now the second keeps the first's as the previous one.
+    store = backend_server.clients
+    for _ in range(10):
+        creds = store.create("concurrent-rotation")
+        printed = rotate_twice_at_once(store, creds.client_id)
+        assert len(printed) == 2
+        assert all(store.authenticate(creds.client_id, secret) for secret in printed)
+        assert store.authenticate(creds.client_id, creds.client_secret) is None  # two rotations old

@@ -140,18 +140,25 @@ class ClientStore:
     def rotate_secret(self, client_id: str, overlap_seconds: int = 86400) -> Credentials | None:
         """A new secret; the old one keeps working for ``overlap_seconds`` (0 ends it at once)."""
         secret = new_client_secret()
+        if overlap_seconds > 0:
+            keep = {
+                # The current hash as the row holds it when the UPDATE runs, not as read before: two rotations
+                # at once each read-then-wrote it, and one of the two secrets they printed never worked.
+                ClientRow.previous_secret_hash: ClientRow.secret_hash,
+                ClientRow.previous_secret_expires_at: datetime.now(UTC) + timedelta(seconds=overlap_seconds),
+            }
+        else:
+            keep = {ClientRow.previous_secret_hash: None, ClientRow.previous_secret_expires_at: None}
         with self._db.session() as session:
-            row = session.get(ClientRow, client_id)
-            if row is None:
-                return None
-            if overlap_seconds > 0:
-                row.previous_secret_hash = row.secret_hash
-                row.previous_secret_expires_at = datetime.now(UTC) + timedelta(seconds=overlap_seconds)
-            else:
-                row.previous_secret_hash = None
-                row.previous_secret_expires_at = None
-            row.secret_hash = hash_secret(self._hash_key, secret)
-            return Credentials(row.id, secret, row.name, tuple(row.scopes))
+            changed = session.execute(
+                update(ClientRow)
+                .where(ClientRow.id == client_id)
+                .values({**keep, ClientRow.secret_hash: hash_secret(self._hash_key, secret)})
+                .returning(ClientRow.name, ClientRow.scopes)
+            ).first()
+        if changed is None:
+            return None
+        return Credentials(client_id, secret, changed.name, tuple(changed.scopes))
 
     def set_enabled(self, client_id: str, enabled: bool) -> bool:
         with self._db.session() as session:
