@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import select
 
-from barcode_cloud_server.identity.clients import ClientStore
+from barcode_cloud_server.identity.clients import Credentials
 from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.storage.tables import SigningKeyRow
 from tests.conftest import LiveServer
@@ -243,22 +243,24 @@ def test_the_old_secret_stops_when_the_overlap_ends(backend_server: LiveServer) 
     assert status(rotated.client_secret) == 200
 
 
-def rotate_twice_at_once(store: ClientStore, client_id: str) -> list[str]:
+def twice_at_once(action: Callable[[], object]) -> list[object]:
+    """What ``action`` returned (or raised) in two threads started together."""
     barrier = threading.Barrier(2)
-    printed: list[str] = []
+    outcomes: list[object] = []
 
-    def rotate() -> None:
+    def run() -> None:
         barrier.wait()
-        rotated = store.rotate_secret(client_id)
-        assert rotated is not None
-        printed.append(rotated.client_secret)
+        try:
+            outcomes.append(action())
+        except Exception as exc:
+            outcomes.append(exc)
 
-    threads = [threading.Thread(target=rotate) for _ in range(2)]
+    threads = [threading.Thread(target=run) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return printed
+    return outcomes
 
 
 def test_two_rotations_at_once_both_print_working_secrets(backend_server: LiveServer) -> None:
@@ -267,7 +269,16 @@ def test_two_rotations_at_once_both_print_working_secrets(backend_server: LiveSe
     store = backend_server.clients
     for _ in range(10):
         creds = store.create("concurrent-rotation")
-        printed = rotate_twice_at_once(store, creds.client_id)
-        assert len(printed) == 2
-        assert all(store.authenticate(creds.client_id, secret) for secret in printed)
+        printed = twice_at_once(lambda: store.rotate_secret(creds.client_id))  # noqa: B023 - joined at once
+        assert all(isinstance(p, Credentials) for p in printed), printed
+        assert all(store.authenticate(creds.client_id, p.client_secret) for p in printed)  # type: ignore[attr-defined]
         assert store.authenticate(creds.client_id, creds.client_secret) is None  # two rotations old
+
+
+def test_two_deletions_at_once_delete_once(backend_server: LiveServer) -> None:
+    store = backend_server.clients
+    for _ in range(5):
+        creds = store.create("deleted-twice")
+        outcomes = twice_at_once(lambda: store.delete(creds.client_id))  # noqa: B023 - joined at once
+        # The read-then-delete raised StaleDataError in the second.
+        assert sorted(outcomes, key=str) == [False, True], outcomes

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from barcode_cloud_server.identity.scopes import ALL_SCOPES
@@ -166,12 +166,10 @@ class ClientStore:
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def delete(self, client_id: str) -> bool:
+        # One statement: a read-then-delete raised StaleDataError when two deletions met.
         with self._db.session() as session:
-            row = session.get(ClientRow, client_id)
-            if row is None:
-                return False
-            session.delete(row)
-            return True
+            result = session.execute(delete(ClientRow).where(ClientRow.id == client_id))
+            return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def authenticate(self, client_id: str, secret: str) -> ClientInfo | None:
         """The enabled client whose secret this is, or None; the same work whatever is wrong."""
