@@ -89,3 +89,13 @@ def test_the_default_issuer_is_a_valid_url_for_every_host() -> None:
     assert Settings(host="::1", port=8080).resolved_issuer == "http://[::1]:8080"
     assert Settings(host="::", port=8080).resolved_issuer == "http://127.0.0.1:8080"
     assert Settings(host="::1", issuer="https://id.example/").resolved_issuer == "https://id.example"
+
+
+def test_bad_settings_are_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    for args in (("--log-level", "verbose"), ("--token-lifetime", "0")):
+        result = run_cli("serve", "--data-dir", str(tmp_path), *args, check=False)
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr
+        assert args[0].lstrip("-").replace("-", "_") + ":" in result.stderr

@@ -40,7 +40,15 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 
 
 def _settings(data_dir: Path | None, database_url: str | None, **more: object) -> Settings:
-    return Settings.from_env(None, data_dir=data_dir, database_url=database_url, **more)
+    from pydantic import ValidationError
+
+    try:
+        return Settings.from_env(None, data_dir=data_dir, database_url=database_url, **more)
+    except ValidationError as exc:  # a bad option or BARCODE_CLOUD_* value: say which, without a traceback
+        for problem in exc.errors():
+            name = ".".join(str(part) for part in problem["loc"])
+            err.print(f"error: {name}: {problem['msg']}", highlight=False)
+        raise typer.Exit(2) from None
 
 
 def _open_db(settings: Settings):  # type: ignore[no-untyped-def]
