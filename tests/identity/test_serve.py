@@ -40,7 +40,7 @@ def test_debug_logs_hold_no_secret_or_token(start_server: Callable[..., LiveServ
     httpx.get(server.base_url + "/v4.0/whoami", headers={"Authorization": f"Bearer {token}"}, timeout=10)
     httpx.get(server.base_url + "/v4.0/whoami", headers={"Authorization": f"Bearer {token}x"}, timeout=10)
     logs = server.logs()
-    assert '"level": "debug"' in logs or '"level": "info"' in logs
+    assert '"level": "debug"' in logs  # the level took effect (or the checks below would prove little)
     assert creds.client_secret not in logs
     assert token.split(".")[2] not in logs
 
