@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,6 +32,17 @@ def test_two_workers_share_keys_and_clients(start_server: Callable[..., LiveServ
             if line.startswith("barcode_cloud_requests_total{") and 'route="/v4.0/whoami"' in line
         )
         assert counted == 12
+    # A key rotation: each worker reloads keys on its own, so a worker that signed with the new key while the
+    # other had not loaded it yet made its tokens fail there. Tokens from either worker work on both throughout.
+    server.cli("keys", "rotate")
+    failures, deadline = [], time.monotonic() + 3
+    while time.monotonic() < deadline:
+        response = httpx.get(
+            server.base_url + "/v4.0/whoami", headers={"Authorization": f"Bearer {server.token(creds)}"}, timeout=10
+        )
+        if response.status_code != 200:
+            failures.append(response.json()["error"]["message"])
+    assert failures == []
 
 
 def test_debug_logs_hold_no_secret_or_token(start_server: Callable[..., LiveServer]) -> None:

@@ -6,6 +6,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -16,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import select
 
 from barcode_cloud_server.identity.clients import Credentials
+from barcode_cloud_server.identity.keys import ACTIVATION_SECONDS
 from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.storage.tables import SigningKeyRow
 from tests.conftest import LiveServer
@@ -188,21 +190,44 @@ def test_deleting_a_client_revokes_its_live_tokens_within_5_seconds(backend_serv
     assert httpx.post(backend_server.token_url, data=form, timeout=10).status_code == 401
 
 
+def server_database(server: LiveServer) -> Database:
+    from barcode_cloud_server.settings import normalize_database_url
+
+    return Database(normalize_database_url(server.database_url or f"sqlite:///{server.data_dir / 'barcode-cloud.db'}"))
+
+
+def activate_now(server: LiveServer, kid: str) -> None:
+    """Make a rotated key old enough to sign, instead of waiting ACTIVATION_SECONDS."""
+    db = server_database(server)
+    with db.session() as session:
+        row = session.get(SigningKeyRow, kid)
+        assert row is not None
+        row.created_at -= timedelta(seconds=ACTIVATION_SECONDS + 1)
+    db.dispose()
+
+
+def published_kids(server: LiveServer) -> set[str]:
+    return {k["kid"] for k in httpx.get(server.base_url + "/.well-known/jwks.json", timeout=10).json()["keys"]}
+
+
 def test_key_rotation_keeps_live_tokens_valid(backend_server: LiveServer) -> None:
     creds = backend_server.create_client("rotation")
     old_token = backend_server.token(creds)
     old_kid = jwt.get_unverified_header(old_token)["kid"]
     backend_server.cli("keys", "rotate")
-    deadline = time.monotonic() + 6
-    while True:
-        new_token = backend_server.token(creds)
-        new_kid = jwt.get_unverified_header(new_token)["kid"]
-        if new_kid != old_kid:
-            break
-        assert time.monotonic() < deadline, "the server did not pick up the new key"
-        time.sleep(0.3)
-    kids = {k["kid"] for k in httpx.get(backend_server.base_url + "/.well-known/jwks.json", timeout=10).json()["keys"]}
-    assert {old_kid, new_kid} <= kids
+    deadline = time.monotonic() + 5
+    while (new_kids := published_kids(backend_server) - {old_kid}) == set():
+        assert time.monotonic() < deadline, "the server did not publish the new key"
+        time.sleep(0.2)
+    (new_kid,) = new_kids
+    # Published, but the old key signs until every server and JWKS cache has had time to fetch the new one.
+    assert jwt.get_unverified_header(backend_server.token(creds))["kid"] == old_kid
+    activate_now(backend_server, new_kid)
+    deadline = time.monotonic() + 5
+    while jwt.get_unverified_header(new_token := backend_server.token(creds))["kid"] != new_kid:
+        assert time.monotonic() < deadline, "the server did not start signing with the new key"
+        time.sleep(0.2)
+    assert {old_kid, new_kid} <= published_kids(backend_server)
     assert call(backend_server, old_token).status_code == 200
     assert call(backend_server, new_token).status_code == 200
 

@@ -309,12 +309,16 @@ def keys_rotate(
         ),
     ] = None,
 ) -> None:
-    """Start signing with a new key; the old one stays in JWKS until its last token has expired."""
-    from barcode_cloud_server.identity.keys import rotate_signing_key
+    """Make a new signing key: published at once, signing a minute later; the old one stays in JWKS until its
+    last token has expired."""
+    from barcode_cloud_server.identity.keys import ACTIVATION_SECONDS, rotate_signing_key
 
     settings = _settings(data_dir, database_url, token_lifetime=token_lifetime)
     kid = rotate_signing_key(_open_db(settings), settings.token_lifetime)
-    err.print(f"new signing key {kid}; servers pick it up within seconds")
+    err.print(
+        f"new signing key {kid}: published within seconds, signing in {ACTIVATION_SECONDS} s "
+        "(once every server and JWKS cache has it)"
+    )
 
 
 @app.command()

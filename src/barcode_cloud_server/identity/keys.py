@@ -24,9 +24,16 @@ from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.storage.tables import SigningKeyRow, as_utc
 
 ALGORITHM = "RS256"
-# How much longer than the token lifetime a retired key stays: servers keep signing with it until their next
-# reload (seconds), and verifiers accept tokens up to LEEWAY_SECONDS after they expire.
-RETIRED_KEY_MARGIN_SECONDS = 60
+# How long a JWKS answer may be cached (its Cache-Control).
+JWKS_MAX_AGE_SECONDS = 60
+# A new key is published this long before any server signs with it. Every server process reloads keys every
+# 2 seconds on its own: a token signed with a key that another process (another worker behind the same port,
+# another machine) has not loaded yet was refused there as "not signed by a key of this server". Waiting out
+# the JWKS cache time too spares outside verifiers the same surprise.
+ACTIVATION_SECONDS = JWKS_MAX_AGE_SECONDS
+# How much longer than the token lifetime a retired key stays: it keeps signing until its successor activates,
+# servers notice that at their next reload, and verifiers accept tokens a little after they expire.
+RETIRED_KEY_MARGIN_SECONDS = ACTIVATION_SECONDS + 60
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,8 @@ def ensure_signing_key(db: Database) -> None:
 
 
 def rotate_signing_key(db: Database, token_lifetime: int) -> str:
-    """Make a new signing key; older keys stay published until the last token they signed has expired."""
+    """Make a new signing key, published at once and signing after ACTIVATION_SECONDS; older keys stay
+    published until the last token they signed has expired."""
     now = datetime.now(UTC)
     # A token signed just before rotation lives one lifetime more. Servers with a longer lifetime than the one
     # given here keep the key longer on their own (KeyRing.reload).
@@ -91,7 +99,9 @@ class KeyRing:
         with self._db.session() as session:
             rows = list(session.scalars(select(SigningKeyRow).order_by(SigningKeyRow.created_at)))
         keys: dict[str, SigningKey] = {}
-        signing: SigningKey | None = None
+        ready: SigningKey | None = None  # the newest unretired key that has been published long enough
+        pending: SigningKey | None = None  # the newest unretired key
+        predecessor: tuple[datetime, SigningKey] | None = None  # the most recently retired key
         for row in rows:
             if row.retired_at is not None:
                 # ``keys rotate`` set expires_at from the lifetime it was told (3600 s unless given): a server
@@ -108,8 +118,15 @@ class KeyRing:
             jwk.update({"kid": row.kid, "alg": ALGORITHM, "use": "sig"})
             key = SigningKey(row.kid, private, jwk, retired=row.retired_at is not None)
             keys[row.kid] = key
-            if not key.retired:
-                signing = key  # the newest unretired key signs
+            if row.retired_at is None:
+                pending = key
+                if as_utc(row.created_at) <= now - timedelta(seconds=ACTIVATION_SECONDS):
+                    ready = key
+            elif predecessor is None or as_utc(row.retired_at) >= predecessor[0]:
+                predecessor = (as_utc(row.retired_at), key)
+        # Until a rotation's new key is ready, the key it retired goes on signing. A new installation's first key
+        # signs at once: no process can have tokens from another key.
+        signing = ready or (predecessor[1] if predecessor else None) or pending
         with self._lock:
             self._keys = keys
             self._signing = signing

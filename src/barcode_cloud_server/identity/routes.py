@@ -13,6 +13,7 @@ import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from barcode_cloud_server.identity.keys import JWKS_MAX_AGE_SECONDS
 from barcode_cloud_server.identity.scopes import ALL_SCOPES, parse_scopes
 from barcode_cloud_server.identity.service import Identity
 from barcode_cloud_server.observability import TOKEN_GRANTS
@@ -162,4 +163,4 @@ async def discovery(request: Request) -> dict[str, Any]:
 @router.get("/.well-known/jwks.json", summary="Public keys that verify this server's tokens")
 async def jwks(request: Request) -> JSONResponse:
     identity: Identity = request.app.state.identity
-    return JSONResponse(identity.keys.jwks(), headers={"Cache-Control": "public, max-age=60"})
+    return JSONResponse(identity.keys.jwks(), headers={"Cache-Control": f"public, max-age={JWKS_MAX_AGE_SECONDS}"})
