@@ -16,9 +16,10 @@ from tests.conftest import LiveServer, running_server
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
-def attempt(server: LiveServer, client_id: str, secret: str) -> httpx.Response:
+def attempt(server: LiveServer, client_id: str, secret: str, forwarded_for: str | None = None) -> httpx.Response:
     form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
-    return httpx.post(server.token_url, data=form, timeout=10)
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    return httpx.post(server.token_url, data=form, headers=headers, timeout=10)
 
 
 def test_ten_failures_lock_the_client_id_but_not_other_clients(start_server: Callable[..., LiveServer]) -> None:
@@ -36,17 +37,26 @@ def test_ten_failures_lock_the_client_id_but_not_other_clients(start_server: Cal
 def test_the_address_limit_stops_spraying_without_locking_out_known_clients(
     start_server: Callable[..., LiveServer],
 ) -> None:
+    # The test talks to the server from loopback, which uvicorn trusts as a proxy (FORWARDED_ALLOW_IPS): the
+    # address that counts is the rightmost X-Forwarded-For entry, the one the proxy itself appended.
+    office = "198.51.100.1"
     server = start_server()
     regular = server.create_client("regular")
-    assert attempt(server, regular.client_id, regular.client_secret).status_code == 200
-    statuses = [attempt(server, f"sprayed-{i}", "guess").status_code for i in range(ratelimit.PER_ADDRESS_FAILURES)]
+    assert attempt(server, regular.client_id, regular.client_secret, office).status_code == 200
+    statuses = [
+        # the sprayer varies what it writes into the header itself: the proxy's entry is the one counted
+        attempt(server, f"sprayed-{i}", "guess", f"203.0.113.{i}, {office}").status_code
+        for i in range(ratelimit.PER_ADDRESS_FAILURES)
+    ]
     assert set(statuses) == {401}
     fresh = server.create_client("behind-the-same-address")
-    response = attempt(server, fresh.client_id, fresh.client_secret)
+    response = attempt(server, fresh.client_id, fresh.client_secret, office)
     assert response.status_code == 429
     assert int(response.headers["retry-after"]) >= 1
-    # A client that has authenticated from this address before is not locked out with the sprayer.
-    assert attempt(server, regular.client_id, regular.client_secret).status_code == 200
+    # A client that has authenticated from this address before is not locked out with the sprayer...
+    assert attempt(server, regular.client_id, regular.client_secret, office).status_code == 200
+    # ...nor is anyone at another address.
+    assert attempt(server, fresh.client_id, fresh.client_secret, "198.51.100.2").status_code == 200
 
 
 def test_a_known_client_still_has_its_own_limit_at_a_locked_address() -> None:
