@@ -8,6 +8,7 @@ from defusedxml import ElementTree as SafeElementTree
 from defusedxml.common import DefusedXmlException
 from fastapi import Request
 from pydantic import ValidationError
+from starlette.requests import ClientDisconnect
 
 from barcode_cloud.models.base import WireModel
 from barcode_cloud.models.xml import from_element
@@ -22,10 +23,15 @@ async def read_limited(request: Request, limit: int) -> bytes:
     if declared and declared.isdigit() and int(declared) > limit:
         raise ApiProblem(413, f"the request body is larger than the limit of {limit} bytes")
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise ApiProblem(413, f"the request body is larger than the limit of {limit} bytes")
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > limit:
+                raise ApiProblem(413, f"the request body is larger than the limit of {limit} bytes")
+    except ClientDisconnect:
+        # The client went away (or its chunked encoding broke) mid-body: its fault, not an unhandled error, so
+        # not a logged traceback and a 500 in the metrics; nobody may be left to read this answer.
+        raise ApiProblem(400, "the request body was cut off before its end") from None
     return bytes(body)
 
 
@@ -41,6 +47,8 @@ def parse_model(cls: type[M], body: bytes, content_type: str) -> M:
                 root = SafeElementTree.fromstring(body, forbid_dtd=True)
             except (SafeElementTree.ParseError, DefusedXmlException) as exc:
                 raise ApiProblem(400, f"the XML body could not be parsed: {exc}") from None
+            except LookupError as exc:  # <?xml encoding="..."?> names an encoding Python does not know
+                raise ApiProblem(400, f"the XML body's encoding is not supported: {exc}") from None
             return cls.model_validate(from_element(cls, root))
         if kind in ("application/json", "") or kind.endswith("+json"):
             return cls.model_validate_json(body)

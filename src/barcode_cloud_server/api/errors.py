@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -53,17 +54,43 @@ class ApiProblem(Exception):
 
 
 def wants_xml(request: Request) -> bool:
-    """True when the client asks for XML (application/xml or text/xml) before JSON; JSON is the default.
+    """True when the client prefers XML (application/xml or text/xml) to JSON; JSON is the default.
 
-    ``image/svg+xml`` is an image format, not a wish for XML errors.
+    Preference is the Accept header's quality values (RFC 9110 §12.5.1), then the order listed; ``q=0`` means
+    "not this". ``image/svg+xml`` is an image format, not a wish for XML errors.
     """
+    best: tuple[float, bool] | None = None  # (quality, is XML) of the first most-preferred JSON or XML entry
     for entry in request.headers.get("accept", "").split(","):
-        media = entry.split(";")[0].strip().lower()
+        media, *params = (part.strip().lower() for part in entry.split(";"))
         if media in ("application/json", "text/json"):
-            return False
-        if media in ("application/xml", "text/xml"):
-            return True
-    return False
+            xml = False
+        elif media in ("application/xml", "text/xml"):
+            xml = True
+        else:
+            continue
+        quality = _quality(params)
+        if quality > 0 and (best is None or quality > best[0]):
+            best = (quality, xml)
+    return best is not None and best[1]
+
+
+def _quality(params: list[str]) -> float:
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip() == "q":
+            try:
+                return min(max(float(value), 0.0), 1.0)
+            except ValueError:
+                return 1.0
+    return 1.0
+
+
+# XML 1.0 cannot carry these characters at all, escaped or not; messages may quote them from a request.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(text: str | None) -> str | None:
+    return None if text is None else _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def model_response(request: Request, model: WireModel, status: int = 200) -> Response:
@@ -74,10 +101,11 @@ def model_response(request: Request, model: WireModel, status: int = 200) -> Res
 
 
 def problem_response(request: Request, problem: ApiProblem) -> Response:
+    xml = wants_xml(request)
     error = ApiError(
         code=problem.code,
-        message=problem.message,
-        description=problem.description,
+        message=_xml_safe(problem.message) if xml else problem.message,
+        description=_xml_safe(problem.description) if xml else problem.description,
         date_time=datetime.now(UTC).replace(microsecond=0),
     )
     body = ApiErrorResponse(request_id=getattr(request.state, "request_id", None), error=error)

@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, unquote_plus
 import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from starlette.requests import ClientDisconnect
 
 from barcode_cloud_server.identity.keys import JWKS_MAX_AGE_SECONDS
 from barcode_cloud_server.identity.scopes import ALL_SCOPES, parse_scopes
@@ -77,10 +78,13 @@ async def token(request: Request) -> JSONResponse:
     if content_type != "application/x-www-form-urlencoded":
         return oauth_error(400, "invalid_request", "the body must be application/x-www-form-urlencoded")
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_TOKEN_REQUEST_BYTES:
-            return oauth_error(400, "invalid_request", "the request body is too large")
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_TOKEN_REQUEST_BYTES:
+                return oauth_error(400, "invalid_request", "the request body is too large")
+    except ClientDisconnect:  # the client left mid-body: not an unhandled error (a logged traceback, a 500)
+        return oauth_error(400, "invalid_request", "the request body was cut off before its end")
     try:
         form = _form(bytes(body))
         basic = _basic_credentials(request.headers.get("authorization", ""))

@@ -1,0 +1,83 @@
+"""api/errors.py and api/bodies.py: which format errors come in, XML that stays well-formed, bodies cut off."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+
+import httpx
+from defusedxml import ElementTree
+from starlette.requests import Request
+
+from barcode_cloud_server.api.errors import ApiProblem, problem_response
+from tests.conftest import LiveServer
+
+
+def error_format(server: LiveServer, accept: str) -> str:
+    response = httpx.get(server.base_url + "/v4.0/whoami", headers={"Accept": accept}, timeout=10)
+    assert response.status_code == 401
+    return response.headers["content-type"].split(";")[0]
+
+
+def test_accept_quality_values_choose_the_error_format(live_server: LiveServer) -> None:
+    # The first listed used to win whatever its q-value.
+    for accept, media in (
+        ("application/xml;q=0.1, application/json", "application/json"),
+        ("application/json;q=0.5, application/xml", "application/xml"),
+        ("application/xml;q=0, */*", "application/json"),  # q=0: "not this"
+        ("image/png, application/xml;q=0.9", "application/xml"),
+        ("application/json, application/xml", "application/json"),  # equal: the first listed
+    ):
+        assert error_format(live_server, accept) == media, accept
+
+
+def test_xml_errors_stay_well_formed_with_control_characters_in_the_message() -> None:
+    scope = {"type": "http", "method": "GET", "path": "/", "query_string": b"", "headers": [(b"accept", b"text/xml")]}
+    response = problem_response(Request(scope), ApiProblem(400, "bad value '\x00\x1b\ud800'", description="\x07"))
+    root = ElementTree.fromstring(response.body)  # raised "not well-formed" before
+    message = root.find("./Error/Message")
+    assert message is not None and message.text == "bad value '\\x00\\x1b\\xd800'"
+
+
+def test_an_unknown_xml_encoding_is_a_400(live_server: LiveServer) -> None:
+    token = live_server.token()
+    response = httpx.post(
+        live_server.api_url + "/barcode/generate-body",
+        content=b'<?xml version="1.0" encoding="x-bogus"?><GenerateParams/>',
+        headers={"Content-Type": "application/xml", "Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert response.status_code == 400, response.text
+    assert "encoding" in response.json()["error"]["message"]
+
+
+def send_part_of_a_body(server: LiveServer, path: str, headers: dict[str, str]) -> None:
+    """Declare 1,000 bytes, send 10, and hang up."""
+    host, port = server.base_url.removeprefix("http://").split(":")
+    lines = [
+        f"POST {path} HTTP/1.1",
+        f"Host: {host}",
+        "Content-Length: 1000",
+        *(f"{k}: {v}" for k, v in headers.items()),
+    ]
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + b"grant_type")
+        conn.shutdown(socket.SHUT_WR)
+        conn.recv(65536)  # whatever the server answers, if anything
+
+
+def test_a_body_cut_off_by_the_client_is_not_an_unhandled_error(start_server: Callable[..., LiveServer]) -> None:
+    server = start_server()
+    token = server.token()
+    send_part_of_a_body(server, "/connect/token", {"Content-Type": "application/x-www-form-urlencoded"})
+    send_part_of_a_body(
+        server,
+        "/v4.0/barcode/generate-body",
+        {"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
+    assert httpx.get(server.base_url + "/healthz", timeout=10).status_code == 200  # the requests are done
+    logs = server.logs()
+    assert "/connect/token" in logs and "/v4.0/barcode/generate-body" in logs
+    assert "unhandled error" not in logs and "Traceback" not in logs
+    metrics = httpx.get(server.base_url + "/metrics", timeout=10).text
+    assert 'status="500"' not in metrics
