@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from PIL import ImageColor
 
-from barcode_cloud_server.engine.errors import InvalidOption
+from barcode_cloud_server.engine.errors import InvalidOption, shown
 
 RGBA = tuple[int, int, int, int]
 
@@ -180,7 +180,7 @@ def parse_color(value: str, what: str = "color") -> RGBA:
         digits = text[1:]
         if not digits or any(c not in _HEX for c in digits) or len(digits) not in (3, 4, 6, 8):
             raise InvalidOption(
-                f"{what} {value!r} is not a valid color: use #RGB, #ARGB, #RRGGBB or #AARRGGBB hex digits, "
+                f"{what} {shown(value)} is not a valid color: use #RGB, #ARGB, #RRGGBB or #AARRGGBB hex digits, "
                 "or a .NET color name such as Black, White, AliceBlue"
             )
         if len(digits) in (3, 4):
@@ -192,7 +192,7 @@ def parse_color(value: str, what: str = "color") -> RGBA:
     found = _NAMED.get(text.lower())
     if found is None:
         raise InvalidOption(
-            f"{what} {value!r} is not a known color name; use #AARRGGBB/#RRGGBB/#ARGB/#RGB or one of: "
+            f"{what} {shown(value)} is not a known color name; use #AARRGGBB/#RRGGBB/#ARGB/#RGB or one of: "
             + ", ".join(DOTNET_COLOR_NAMES)
         )
     return found

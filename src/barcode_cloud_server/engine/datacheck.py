@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from barcode_cloud_server.engine.errors import InvalidBarcodeData
+from barcode_cloud_server.engine.errors import InvalidBarcodeData, shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +61,7 @@ def upu_s10_check_digit(digits: str) -> str:
 def _require_digits(name: str, data: str, lengths: tuple[int, ...], what: str = "") -> str:
     if not _DIGITS.fullmatch(data):
         bad = next((c for c in data if not c.isdigit()), "")
-        raise _fail(name, f"only digits 0-9 are allowed{what}, got {bad!r} in {data!r}")
+        raise _fail(name, f"only digits 0-9 are allowed{what}, got {shown(bad)} in {shown(data)}")
     if len(data) not in lengths:
         allowed = " or ".join(str(n) for n in lengths)
         raise _fail(name, f"needs {allowed} digits{what}, got {len(data)}")
@@ -75,7 +75,7 @@ def _with_check(name: str, data: str, body_len: int, check: Callable[[str], str]
     if len(data) == body_len + 1 and data[-1] != expected:
         raise _fail(
             name,
-            f"wrong check digit {data[-1]!r} in {data!r}: expected {expected!r} "
+            f"wrong check digit {shown(data[-1])} in {shown(data)}: expected {shown(expected)} "
             f"(or give the first {body_len} digits and it is computed)",
         )
     return data[:body_len] + expected
@@ -94,7 +94,7 @@ def _charset_preparer(allowed: str, description: str) -> Preparer:
     def prepare(name: str, data: str) -> Prepared:
         for ch in data:
             if ch not in allowed_set:
-                raise _fail(name, f"character {ch!r} is not allowed; allowed: {description}")
+                raise _fail(name, f"character {shown(ch)} is not allowed; allowed: {description}")
         return Prepared(data, data)
 
     return prepare
@@ -104,7 +104,7 @@ def _digits_preparer(min_len: int = 1, max_len: int = 10_000, even: bool = False
     def prepare(name: str, data: str) -> Prepared:
         if not _DIGITS.fullmatch(data):
             bad = next((c for c in data if not c.isdigit()), "")
-            raise _fail(name, f"only digits 0-9 are allowed, got {bad!r} in {data!r}")
+            raise _fail(name, f"only digits 0-9 are allowed, got {shown(bad)} in {shown(data)}")
         if not min_len <= len(data) <= max_len:
             raise _fail(name, f"needs {min_len} to {max_len} digits, got {len(data)}")
         if even and len(data) % 2:
@@ -132,7 +132,7 @@ def prepare_codabar(name: str, data: str) -> Prepared:
         if ch not in "0123456789-$:/.+":
             raise _fail(
                 name,
-                f"character {ch!r} is not allowed; allowed: digits and - $ : / . + "
+                f"character {shown(ch)} is not allowed; allowed: digits and - $ : / . + "
                 "(optionally between start/stop characters A-D)",
             )
     if not middle:
@@ -218,10 +218,10 @@ def prepare_upce(name: str, data: str) -> Prepared:
     _require_digits(name, data, (6, 7, 8))
     seven = "0" + data if len(data) == 6 else data[:7]
     if seven[0] not in "01":
-        raise _fail(name, f"the number system (first of 7 or 8 digits) must be 0 or 1, got {seven[0]!r}")
+        raise _fail(name, f"the number system (first of 7 or 8 digits) must be 0 or 1, got {shown(seven[0])}")
     expected = gs1_check_digit(upce_to_upca(seven))
     if len(data) == 8 and data[7] != expected:
-        raise _fail(name, f"wrong check digit {data[7]!r} in {data!r}: expected {expected!r}")
+        raise _fail(name, f"wrong check digit {shown(data[7])} in {shown(data)}: expected {shown(expected)}")
     full = seven + expected
     return Prepared(full, full)
 
@@ -240,7 +240,7 @@ def prepare_isbn(name: str, data: str) -> Prepared:
             given = 10 if raw[9] == "X" else int(raw[9])
             if given != expected:
                 want = "X" if expected == 10 else str(expected)
-                raise _fail(name, f"wrong ISBN-10 check digit {raw[9]!r}: expected {want!r}")
+                raise _fail(name, f"wrong ISBN-10 check digit {shown(raw[9])}: expected {shown(want)}")
         raw = "978" + raw[:9]
     if len(raw) in (12, 13) and not raw.startswith(("978", "979")):
         raise _fail(name, "an ISBN-13 starts with 978 or 979")
@@ -270,7 +270,7 @@ def prepare_issn(name: str, data: str) -> Prepared:
             given = 10 if raw[7] == "X" else int(raw[7]) if raw[7].isdigit() else -1
             if given != expected:
                 want = "X" if expected == 10 else str(expected)
-                raise _fail(name, f"wrong ISSN check digit {raw[7]!r}: expected {want!r}")
+                raise _fail(name, f"wrong ISSN check digit {shown(raw[7])}: expected {shown(want)}")
         body = "977" + raw[:7] + "00"
         full = body + gs1_check_digit(body)
         return Prepared(full, full)
@@ -314,7 +314,7 @@ def prepare_gtin14(name: str, data: str) -> Prepared:
 def prepare_databar_limited(name: str, data: str) -> Prepared:
     full = _gtin14_digits(name, data)
     if full[0] not in "01":
-        raise _fail(name, f"DataBar Limited holds GTINs whose first digit is 0 or 1, got {full[0]!r}")
+        raise _fail(name, f"DataBar Limited holds GTINs whose first digit is 0 or 1, got {shown(full[0])}")
     return Prepared(full[:13], f"(01){full}")
 
 
@@ -331,7 +331,7 @@ def prepare_gs1(name: str, data: str) -> Prepared:
     raise _fail(
         name,
         "GS1 data must be application identifiers in parentheses followed by their values, "
-        f"e.g. (01)09501101530003(17)250101; got {data!r}",
+        f"e.g. (01)09501101530003(17)250101; got {shown(data)}",
     )
 
 
@@ -345,7 +345,7 @@ def prepare_deutsche_post(digits: int) -> Preparer:
         total = sum(int(c) * (4 if i % 2 == 0 else 9) for i, c in enumerate(raw[:digits]))
         expected = str((10 - total % 10) % 10)
         if len(raw) == digits + 1 and raw[-1] != expected:
-            raise _fail(name, f"wrong check digit {raw[-1]!r}: expected {expected!r}")
+            raise _fail(name, f"wrong check digit {shown(raw[-1])}: expected {shown(expected)}")
         return Prepared(raw[:digits], raw[:digits] + expected)
 
     return prepare
@@ -379,7 +379,7 @@ def prepare_code32(name: str, data: str) -> Prepared:
         total += d // 10 + d % 10
     expected = str(total % 10)
     if len(raw) == 9 and raw[8] != expected:
-        raise _fail(name, f"wrong check digit {raw[8]!r}: expected {expected!r}")
+        raise _fail(name, f"wrong check digit {shown(raw[8])}: expected {shown(expected)}")
     return Prepared(raw[:8], raw[:8] + expected)
 
 
@@ -389,13 +389,13 @@ def prepare_pzn(name: str, data: str) -> Prepared:
     if len(raw) in (7, 8):
         check = _pzn_check(raw[:7], 1)
         if check is None:
-            raise _fail(name, f"{raw[:7]!r} has no valid PZN check digit (the weighted sum is 10 mod 11)")
+            raise _fail(name, f"{shown(raw[:7])} has no valid PZN check digit (the weighted sum is 10 mod 11)")
         if len(raw) == 8 and raw[7] != check:
-            raise _fail(name, f"wrong check digit {raw[7]!r}: expected {check!r}")
+            raise _fail(name, f"wrong check digit {shown(raw[7])}: expected {shown(check)}")
         return Prepared(raw[:7], raw[:7] + check)
     check = _pzn_check(raw, 2)
     if check is None:
-        raise _fail(name, f"{raw!r} has no valid PZN7 check digit (the weighted sum is 10 mod 11)")
+        raise _fail(name, f"{shown(raw)} has no valid PZN7 check digit (the weighted sum is 10 mod 11)")
     return Prepared(raw, raw + check)
 
 
@@ -418,7 +418,7 @@ def prepare_vin(name: str, data: str) -> Prepared:
     total = sum(values[c] * w for c, w in zip(raw, weights, strict=True))
     expected = "X" if total % 11 == 10 else str(total % 11)
     if raw[8] != expected:
-        raise _fail(name, f"wrong VIN check character {raw[8]!r} (position 9): expected {expected!r}")
+        raise _fail(name, f"wrong VIN check character {shown(raw[8])} (position 9): expected {shown(expected)}")
     return Prepared(raw, raw)
 
 
@@ -436,7 +436,7 @@ def prepare_auspost(name: str, data: str) -> Prepared:
         raise _fail(
             name,
             "data starts with the 2-digit format control code (11, 45, 59, 62, 87 or 92), then the 8-digit DPID "
-            f"and customer information; got FCC {fcc!r}",
+            f"and customer information; got FCC {shown(fcc)}",
         )
     if not _DIGITS.fullmatch(dpid) or len(dpid) != 8:
         raise _fail(name, "the DPID after the format control code must be 8 digits")
@@ -452,7 +452,7 @@ def prepare_auspost(name: str, data: str) -> Prepared:
         raise _fail(
             name,
             f"FCC {fcc} customer information is up to {room} characters of A-Z a-z 0-9 space # (C table) "
-            f"or exactly {_AUSPOST_N_DIGITS[fcc]} digits (N table); got {info!r}",
+            f"or exactly {_AUSPOST_N_DIGITS[fcc]} digits (N table); got {shown(info)}",
         )
     return Prepared(dpid + info.ljust(room, "z"), data)
 
@@ -467,7 +467,7 @@ def prepare_swiss_post(name: str, data: str) -> Prepared:
     if m:
         expected = upu_s10_check_digit(m.group(2))
         if m.group(3) and m.group(3) != expected:
-            raise _fail(name, f"wrong UPU S10 check digit {m.group(3)!r}: expected {expected!r}")
+            raise _fail(name, f"wrong UPU S10 check digit {shown(m.group(3))}: expected {shown(expected)}")
         full = f"{m.group(1)}{m.group(2)}{expected}CH"
         return Prepared(full, full)
     codes = re.findall(r"\d{4}", raw)
@@ -504,7 +504,9 @@ def prepare_patch(name: str, data: str) -> Prepared:
     key = data.strip().upper().removeprefix("PATCH").strip()
     full = _PATCH_NAMES.get(key)
     if full is None:
-        raise _fail(name, f"unknown patch {data!r}; allowed: Patch I, Patch II, Patch III, Patch IV, Patch VI, Patch T")
+        raise _fail(
+            name, f"unknown patch {shown(data)}; allowed: Patch I, Patch II, Patch III, Patch IV, Patch VI, Patch T"
+        )
     return Prepared(full, full)
 
 
@@ -520,7 +522,7 @@ def _postal_digits(name: str, data: str, standard: str) -> Prepared:
     raw = data.translate(_SEPARATORS)
     if not _DIGITS.fullmatch(raw):
         bad = next((c for c in raw if not c.isdigit()), "")
-        raise _fail(name, f"only digits 0-9 are allowed, got {bad!r}")
+        raise _fail(name, f"only digits 0-9 are allowed, got {shown(bad)}")
     if len(raw) > 38:
         raise _fail(name, f"at most 38 digits (USPS lengths are {standard}), got {len(raw)}")
     check = str((10 - sum(int(c) for c in raw) % 10) % 10)
@@ -539,7 +541,7 @@ def prepare_onecode(name: str, data: str) -> Prepared:
     raw = data.translate(_SEPARATORS)
     _require_digits(name, raw, (20, 25, 29, 31), " (20-digit tracking code + 0, 5, 9 or 11-digit routing code)")
     if raw[1] not in "01234":
-        raise _fail(name, f"the second digit (barcode identifier) must be 0-4, got {raw[1]!r}")
+        raise _fail(name, f"the second digit (barcode identifier) must be 0-4, got {shown(raw[1])}")
     return Prepared(raw[:20] + ("-" + raw[20:] if len(raw) > 20 else ""), raw)
 
 
@@ -547,7 +549,7 @@ def prepare_rm4scc(name: str, data: str) -> Prepared:
     raw = data.upper()
     for ch in raw:
         if not ("0" <= ch <= "9" or "A" <= ch <= "Z"):
-            raise _fail(name, f"character {ch!r} is not allowed; allowed: digits and upper-case A-Z")
+            raise _fail(name, f"character {shown(ch)} is not allowed; allowed: digits and upper-case A-Z")
     if not 1 <= len(raw) <= 50:
         raise _fail(name, "needs 1 to 50 characters")
     return Prepared(raw, raw)

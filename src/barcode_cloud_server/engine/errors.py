@@ -19,3 +19,22 @@ class InvalidOption(EngineError):
 
 class InvalidImage(EngineError):
     """An uploaded or fetched image is empty, truncated, not an image, or too large."""
+
+
+SHOWN_LIMIT = 80
+
+
+def shown(value: str, limit: int = SHOWN_LIMIT) -> str:
+    """A caller's value quoted for an error message: ``repr`` (control and other unprintable characters escaped,
+    so the message stays readable and an XML error body well-formed), cut to ``limit`` characters with the
+    whole length named when longer."""
+    if len(value) <= limit:
+        return repr(value)
+    return f"{value[:limit]!r}... ({len(value)} characters)"
+
+
+def shown_number(value: float) -> str:
+    """A number for an error message: as written when short (``1e+308``, not 309 digits), whole numbers as digits."""
+    if value == value and abs(value) < 1e15 and value == int(value):  # finite and whole
+        return str(int(value))
+    return f"{value:.6g}"

@@ -12,7 +12,7 @@ from barcode_cloud_server.engine import options as o
 from barcode_cloud_server.engine import symbologies
 from barcode_cloud_server.engine.builders import BUILDERS
 from barcode_cloud_server.engine.colors import parse_color
-from barcode_cloud_server.engine.errors import InvalidBarcodeData, InvalidOption
+from barcode_cloud_server.engine.errors import InvalidBarcodeData, InvalidOption, shown, shown_number
 from barcode_cloud_server.engine.geometry import Geometry
 from barcode_cloud_server.engine.pdf417 import macro_pdf417
 from barcode_cloud_server.engine.render import MEDIA_TYPES, RenderOptions, render
@@ -79,7 +79,7 @@ def lookup_encode_type(name: str) -> Symbology:
     row = _encode_types_lower().get(name.strip().lower()) if name else None
     if row is None:
         raise InvalidOption(
-            f"barcode type {name!r} is not valid; allowed values: {', '.join(symbologies.ENCODE_NAMES)}"
+            f"barcode type {shown(name)} is not valid; allowed values: {', '.join(symbologies.ENCODE_NAMES)}"
         )
     return row
 
@@ -124,11 +124,11 @@ def _to_px(value: float | None, unit: str, dpi: float, what: str) -> float | Non
     if not isinstance(value, int | float) or math.isnan(value) or math.isinf(value):
         raise InvalidOption(f"{what} must be a number")
     if value <= 0:
-        raise InvalidOption(f"{what} must be greater than 0, got {value}")
+        raise InvalidOption(f"{what} must be greater than 0, got {shown_number(value)}")
     per_inch = _UNIT_PER_INCH[unit]
     px = float(value) if per_inch is None else value * dpi / per_inch
     if px > 10_000:
-        raise InvalidOption(f"{what} is {px:.0f} px: at most 10000 px a side")
+        raise InvalidOption(f"{what} is {shown_number(px)} px: at most 10000 px a side")
     if round(px) < 1:
         raise InvalidOption(f"{what} is less than 1 px")
     return float(round(px))
@@ -136,7 +136,7 @@ def _to_px(value: float | None, unit: str, dpi: float, what: str) -> float | Non
 
 def _range(value: float | None, lo: float, hi: float, what: str) -> None:
     if value is not None and not lo <= value <= hi:
-        raise InvalidOption(f"{what} must be between {lo:g} and {hi:g}, got {value}")
+        raise InvalidOption(f"{what} must be between {lo:g} and {hi:g}, got {shown_number(value)}")
 
 
 # --- Code 128 subsets ------------------------------------------------------------------------------------------
@@ -298,12 +298,12 @@ def _job_and_text(row: Symbology, data: str | bytes, req: GenerateRequest) -> tu
         height=row.height,
     )
     if row.binary:
-        shown = data if isinstance(data, str) else data.decode("latin-1")
+        human = data if isinstance(data, str) else data.decode("latin-1")
         _binary_payload(job, req)
     else:
         assert isinstance(data, str)
         prepared = row.prepare(row.name, data)
-        shown = prepared.canonical
+        human = prepared.canonical
         job.data = prepared.encoder_input
         job.gs1_parens = not prepared.gs1_brackets
         if job.symbology == "AUSPOST":
@@ -317,7 +317,7 @@ def _job_and_text(row: Symbology, data: str | bytes, req: GenerateRequest) -> tu
         _qr_options(job, req)
     if job.symbology in _PDF417_FAMILY:
         _pdf417_options(job, req)
-    return job, shown if shown.isprintable() else _printable(shown)
+    return job, human if human.isprintable() else _printable(human)
 
 
 def build_geometry(row: Symbology, req: GenerateRequest) -> tuple[Geometry, str]:

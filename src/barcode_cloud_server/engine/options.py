@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 
-from barcode_cloud_server.engine.errors import InvalidOption
+from barcode_cloud_server.engine.errors import InvalidOption, shown
 
 IMAGE_FORMATS = ("Png", "Jpeg", "Svg", "Tiff", "Gif")
 IMAGE_FORMATS_INTERNAL = (*IMAGE_FORMATS, "Bmp")  # Bmp only when Accept asks for image/bmp
@@ -85,5 +85,5 @@ def enum_value(value: str | None, allowed: Sequence[str], what: str, default: st
         return default
     found = _lookup(tuple(allowed)).get(str(value).strip().lower())
     if found is None:
-        raise InvalidOption(f"{what} {value!r} is not valid; allowed values: {', '.join(allowed)}")
+        raise InvalidOption(f"{what} {shown(str(value))} is not valid; allowed values: {', '.join(allowed)}")
     return found

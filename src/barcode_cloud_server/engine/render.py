@@ -18,7 +18,7 @@ import numpy.typing as npt
 from PIL import Image, ImageDraw
 
 from barcode_cloud_server.engine.colors import RGBA
-from barcode_cloud_server.engine.errors import InvalidOption
+from barcode_cloud_server.engine.errors import InvalidOption, shown
 from barcode_cloud_server.engine.geometry import Geometry
 from barcode_cloud_server.engine.png import encode_palette_png
 from barcode_cloud_server.engine.text import draw_text, metrics, text_width
@@ -309,7 +309,7 @@ def _encode(image: Image.Image, opts: RenderOptions, alpha: bool) -> bytes:
     elif fmt == "Bmp":
         (image.convert("RGBA") if alpha else image).save(out, "BMP", dpi=dpi)  # 8-bit palette unless alpha
     else:  # pragma: no cover - validated before
-        raise InvalidOption(f"unknown image format {fmt!r}")
+        raise InvalidOption(f"unknown image format {shown(fmt)}")
     return out.getvalue()
 
 
