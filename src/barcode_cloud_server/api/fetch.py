@@ -22,6 +22,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from barcode_cloud_server.api.errors import ApiProblem
+from barcode_cloud_server.engine.errors import shown
 
 MAX_REDIRECTS = 3
 CONNECT_TIMEOUT = 5.0
@@ -107,15 +108,15 @@ async def _check(url: str, allow_private: bool, resolver: Resolver, policy: Addr
         try:
             addresses = await asyncio.wait_for(resolver(host, port), CONNECT_TIMEOUT)
         except (OSError, TimeoutError, UnicodeError):
-            raise ApiProblem(400, f"fileUrl host '{host}' could not be resolved") from None
+            raise ApiProblem(400, f"fileUrl host {shown(host)} could not be resolved") from None
     if not addresses:
-        raise ApiProblem(400, f"fileUrl host '{host}' could not be resolved")
+        raise ApiProblem(400, f"fileUrl host {shown(host)} could not be resolved")
     if not allow_private:
         refused = [ip for ip in addresses if not policy(ip)]
         if refused:
             raise ApiProblem(
                 400,
-                f"fileUrl host '{host}' resolves to a loopback, private, link-local or reserved address "
+                f"fileUrl host {shown(host)} resolves to a loopback, private, link-local or reserved address "
                 f"({refused[0]}); such URLs are refused (see --allow-private-urls)",
             )
     return _Target(url, scheme, host, port, addresses[0])

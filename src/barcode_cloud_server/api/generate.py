@@ -19,9 +19,10 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 from starlette.types import Message
 
-from barcode_cloud.models import ApiErrorResponse, GenerateParams
+from barcode_cloud.models import GenerateParams
 from barcode_cloud_server.api.bodies import read_limited, read_model
 from barcode_cloud_server.api.errors import ApiProblem
+from barcode_cloud_server.api.openapi_docs import error_response as _error
 from barcode_cloud_server.engine import options as o
 from barcode_cloud_server.engine.generate import GenerateRequest, RenderedImage, generate
 from barcode_cloud_server.engine.render import MEDIA_TYPES
@@ -266,12 +267,6 @@ async def _respond(request: Request, req: GenerateRequest) -> Response:
 
 
 # --- OpenAPI descriptions -------------------------------------------------------------------------------------
-
-
-def _error(description: str) -> dict[str, Any]:
-    """An error response: ``ApiErrorResponse`` in JSON (FastAPI adds the schema from ``model``) or XML."""
-    xml = {"schema": {"$ref": "#/components/schemas/ApiErrorResponse"}}
-    return {"description": description, "model": ApiErrorResponse, "content": {"application/xml": xml}}
 
 
 _IMAGE_RESPONSES: dict[int | str, dict[str, Any]] = {

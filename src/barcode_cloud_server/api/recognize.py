@@ -4,6 +4,10 @@
 look for the requested types; ``scan``, ``scan-body`` and ``scan-multipart`` look for every type. All need the
 ``barcode.recognize`` scope and answer with a ``BarcodeResponseList`` in JSON or XML (as Accept asks).
 
+Parameter and form field names are matched case-insensitively (as ASP.NET binds them), so the query string and
+the form are read by hand rather than by FastAPI's per-parameter validation; the OpenAPI document describes them
+as the spec does.
+
 Decoding runs in worker threads, at most one per core at a time, never on the event loop.
 """
 
@@ -12,13 +16,13 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import anyio
 import anyio.to_thread
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
@@ -35,6 +39,8 @@ from barcode_cloud.models import (
 from barcode_cloud_server.api.bodies import read_limited, read_model
 from barcode_cloud_server.api.errors import ApiProblem, model_response
 from barcode_cloud_server.api.fetch import fetch_url
+from barcode_cloud_server.api.openapi_docs import error_response
+from barcode_cloud_server.engine.errors import shown
 from barcode_cloud_server.engine.images import UploadTooLarge
 from barcode_cloud_server.engine.recognize import Detection, ImageKind, Mode, recognize_bytes
 from barcode_cloud_server.identity.tokens import TokenClaims
@@ -118,11 +124,28 @@ def _body_limit(request: Request) -> int:
     return 4 * (-(-max_bytes // 3)) + 64 * 1024  # base64 of the largest image plus room for the envelope
 
 
+V = TypeVar("V")
+
+
+def _any_case(items: Iterable[tuple[str, V]]) -> dict[str, V]:
+    """Fields by lower-case name (names are matched case-insensitively), the last of a repeated name winning."""
+    return {name.lower(): value for name, value in items}
+
+
+def _query(request: Request) -> dict[str, str]:
+    return _any_case(request.query_params.multi_items())
+
+
+_FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
 async def _multipart(request: Request) -> tuple[bytes, dict[str, str]]:
-    """The ``file`` part and the text fields of a multipart form, read under the size limit."""
-    content_type = request.headers.get("content-type", "")
-    if not content_type.lower().startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
-        raise ApiProblem(400, "send the image as multipart/form-data with a 'file' part")
+    """The ``file`` part and the text fields (by lower-case name) of a multipart form, read under the size limit."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind not in _FORM_TYPES:
+        raise ApiProblem(
+            415, f"unsupported Content-Type {shown(kind)}; send the image as multipart/form-data with a 'file' part"
+        )
     body = await read_limited(request, _body_limit(request))
     sent = False
 
@@ -136,48 +159,58 @@ async def _multipart(request: Request) -> tuple[bytes, dict[str, str]]:
     try:
         form = await Request(request.scope, replay).form(max_files=4, max_fields=32)
     except Exception as exc:  # the multipart parser raises several kinds of errors on malformed bodies
-        raise ApiProblem(400, f"the multipart body could not be parsed: {exc}") from None
+        # Starlette wraps the parser's error in an HTTPException whose detail is the parser's message.
+        detail = str(getattr(exc, "detail", None) or exc)
+        if not detail.isprintable() or len(detail) > 200:
+            detail = shown(detail, 200)
+        raise ApiProblem(400, f"the multipart body could not be parsed: {detail}") from None
     try:
-        upload = form.get("file")
-        if upload is None:
-            for value in form.values():
-                if isinstance(value, UploadFile):
-                    upload = value
-                    break
+        items = form.multi_items()
+        named = [value for name, value in items if name.lower() == "file"]
+        upload = named[-1] if named else None
         if not isinstance(upload, UploadFile):
+            upload = next((value for _, value in items if isinstance(value, UploadFile)), None)
+        if upload is None:
             raise ApiProblem(400, "the form has no 'file' part with the image")
         data = await upload.read()
-        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        fields = _any_case((name, value) for name, value in items if isinstance(value, str))
     finally:
         await form.close()
     return data, fields
 
 
 def _enum_field(fields: dict[str, str], name: str, enum: type[Any], required: bool = False) -> Any:
-    raw = fields.get(name)
+    """The value of query parameter or form field ``name`` (``fields`` by lower-case name) as ``enum``."""
+    raw = fields.get(name.lower())
+    allowed = ", ".join(member.value for member in enum)
     if raw is None or raw == "":
         if required:
-            raise ApiProblem(400, f"{name} is required")
+            raise ApiProblem(400, f"{name} is required; allowed values: {allowed}")
         return None
     try:
         return enum(raw)
     except ValueError:
-        allowed = ", ".join(member.value for member in enum)
-        raise ApiProblem(400, f"{name}: '{raw}' is not one of the allowed values: {allowed}") from None
+        raise ApiProblem(400, f"{name}: {shown(raw)} is not one of the allowed values: {allowed}") from None
 
 
-ModeQuery = Annotated[RecognitionMode | None, Query(alias="recognitionMode", description="Recognition mode.")]
-KindQuery = Annotated[
-    RecognitionImageKind | None, Query(alias="recognitionImageKind", description="Image kind for recognition.")
-]
-UrlQuery = Annotated[str, Query(alias="fileUrl", description="URL to the barcode image.", min_length=1)]
+def _file_url(fields: dict[str, str]) -> str:
+    url = fields.get("fileurl")
+    if not url:
+        raise ApiProblem(400, "fileUrl is required: the http or https URL of the barcode image")
+    return url
+
 
 _RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"description": "OK", "model": BarcodeResponseList, "content": {"application/xml": {}}},
-    400: {"description": "Bad Request"},
-    401: {"description": "Unauthorized"},
-    403: {"description": "Forbidden"},
-    413: {"description": "Image larger than the upload limit"},
+    200: {
+        "description": "OK",
+        "model": BarcodeResponseList,
+        "content": {"application/xml": {"schema": {"$ref": "#/components/schemas/BarcodeResponseList"}}},
+    },
+    400: error_response("Bad request: ApiErrorResponse (JSON or XML per Accept) saying what is wrong"),
+    401: error_response("Missing or invalid access token"),
+    403: error_response("The token lacks the barcode.recognize scope"),
+    413: error_response("The image (uploaded or at fileUrl) or the request body is larger than the limit"),
+    500: {"description": "Internal Server Error"},
 }
 
 
@@ -204,6 +237,7 @@ def _body_doc(with_types: bool) -> dict[str, Any]:
 
 
 def _form_doc(with_type: bool) -> dict[str, Any]:
+    """The form body: its fields are required, the body itself is left unmarked (as in the spec)."""
     props: dict[str, Any] = {"file": {"type": "string", "format": "binary", "description": "Barcode image file."}}
     required = ["file"]
     if with_type:
@@ -211,11 +245,51 @@ def _form_doc(with_type: bool) -> dict[str, Any]:
         required.insert(0, "barcodeType")
     return {
         "requestBody": {
-            "required": True,
             "content": {
                 "multipart/form-data": {"schema": {"type": "object", "properties": props, "required": required}}
             },
         }
+    }
+
+
+_URL_DOC: dict[str, Any] = {
+    "name": "fileUrl",
+    "in": "query",
+    "description": "URL to the barcode image.",
+    "required": True,
+    "schema": {"type": "string", "format": "uri"},
+}
+
+
+def _query_doc(with_types: bool) -> dict[str, Any]:
+    """The query parameters of a GET operation (read by hand, see ``_query``), as the spec describes them."""
+    if not with_types:
+        return {"parameters": [_URL_DOC]}
+    return {
+        "parameters": [
+            {
+                "name": "barcodeType",
+                "in": "query",
+                "description": "Type of barcode to recognize.",
+                "required": True,
+                "schema": _TYPE_SCHEMA,
+            },
+            _URL_DOC,
+            {
+                "name": "recognitionMode",
+                "in": "query",
+                "description": "Recognition mode.",
+                "required": False,
+                "schema": _ENUMS["recognitionMode"],
+            },
+            {
+                "name": "recognitionImageKind",
+                "in": "query",
+                "description": "Image kind for recognition.",
+                "required": False,
+                "schema": _ENUMS["recognitionImageKind"],
+            },
+        ]
     }
 
 
@@ -247,17 +321,16 @@ async def _fetch(request: Request, url: str) -> bytes:
     "Recognize",
     "Recognize",
     "Recognize a barcode from a file on an Internet server (GET with a query string).",
+    _query_doc(with_types=True),
 )
-async def recognize(
-    request: Request,
-    _claims: Authorized,
-    file_url: UrlQuery,
-    barcode_type: Annotated[DecodeBarcodeType, Query(alias="barcodeType", description="Type of barcode.")],
-    recognition_mode: ModeQuery = None,
-    recognition_image_kind: KindQuery = None,
-) -> Response:
+async def recognize(request: Request, _claims: Authorized) -> Response:
+    query = _query(request)
+    barcode_type = _enum_field(query, "barcodeType", DecodeBarcodeType, required=True)
+    file_url = _file_url(query)
+    mode = _enum_field(query, "recognitionMode", RecognitionMode)
+    kind = _enum_field(query, "recognitionImageKind", RecognitionImageKind)
     data = await _fetch(request, file_url)
-    return await _decode(request, data, [barcode_type.value], recognition_mode, recognition_image_kind)
+    return await _decode(request, data, [barcode_type.value], mode, kind)
 
 
 @_operation(
@@ -298,9 +371,10 @@ async def recognize_multipart(request: Request, _claims: Authorized) -> Response
     "Scan",
     "Scan",
     "Scan for barcodes of every type in a file on an Internet server (GET with a query string).",
+    _query_doc(with_types=False),
 )
-async def scan(request: Request, _claims: Authorized, file_url: UrlQuery) -> Response:
-    data = await _fetch(request, file_url)
+async def scan(request: Request, _claims: Authorized) -> Response:
+    data = await _fetch(request, _file_url(_query(request)))
     return await _decode(request, data, None, None, None)
 
 
