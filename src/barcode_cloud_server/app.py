@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import anyio.to_thread
 from fastapi import FastAPI
@@ -18,6 +19,7 @@ from barcode_cloud_server.api.hotpath import GenerateHotPath
 from barcode_cloud_server.api.probe import router as probe_router
 from barcode_cloud_server.api.recognize import router as recognize_router
 from barcode_cloud_server.identity.routes import router as identity_router
+from barcode_cloud_server.identity.scopes import GENERATE, RECOGNIZE
 from barcode_cloud_server.identity.service import Identity
 from barcode_cloud_server.observability import RequestContextMiddleware, configure_logging, metrics_registry
 from barcode_cloud_server.settings import Settings
@@ -59,6 +61,8 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     app.include_router(probe_router)
     app.include_router(recognize_router)
 
+    app.openapi = lambda: _openapi_with_security(app)  # type: ignore[method-assign]
+
     @app.get("/healthz", tags=["operations"], summary="Liveness")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
@@ -77,6 +81,34 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
         return Response(generate_latest(metrics_registry()), media_type=CONTENT_TYPE_LATEST)
 
     return app
+
+
+def _openapi_with_security(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's document, plus what the spec declares and FastAPI cannot see (the routes check tokens
+    themselves): the JWT oauth2 client-credentials scheme, and which scope each Barcode API operation needs.
+    /docs then offers to fetch a token."""
+    if app.openapi_schema is None:
+        schema = FastAPI.openapi(app)
+        schema.setdefault("components", {})["securitySchemes"] = {
+            "JWT": {
+                "type": "oauth2",
+                "description": "A bearer token from /connect/token (client_credentials); "
+                "send it as 'Authorization: Bearer <token>'.",
+                "flows": {
+                    "clientCredentials": {
+                        "tokenUrl": "/connect/token",
+                        "scopes": {GENERATE: "generate barcodes", RECOGNIZE: "recognize and scan barcodes"},
+                    }
+                },
+            }
+        }
+        for path, operations in schema.get("paths", {}).items():
+            if path.startswith("/v4.0/"):
+                scope = RECOGNIZE if path.startswith(("/v4.0/barcode/recognize", "/v4.0/barcode/scan")) else GENERATE
+                for operation in operations.values():
+                    operation["security"] = [{"JWT": [scope]}]
+        app.openapi_schema = schema
+    return app.openapi_schema
 
 
 def create_app_from_env() -> FastAPI:

@@ -81,3 +81,18 @@ def test_a_body_cut_off_by_the_client_is_not_an_unhandled_error(start_server: Ca
     assert "unhandled error" not in logs and "Traceback" not in logs
     metrics = httpx.get(server.base_url + "/metrics", timeout=10).text
     assert 'status="500"' not in metrics
+
+
+def test_the_openapi_document_declares_the_token_scheme_and_scopes(live_server: LiveServer) -> None:
+    document = httpx.get(live_server.base_url + "/openapi.json", timeout=10).json()
+    flows = document["components"]["securitySchemes"]["JWT"]["flows"]
+    assert flows["clientCredentials"]["tokenUrl"] == "/connect/token"
+    needs = {
+        path: operation.get("security")
+        for path, operations in document["paths"].items()
+        for operation in operations.values()
+    }
+    assert needs["/v4.0/barcode/generate/{barcodeType}"] == [{"JWT": ["barcode.generate"]}]
+    assert needs["/v4.0/barcode/scan-multipart"] == [{"JWT": ["barcode.recognize"]}]
+    assert needs["/connect/token"] is None and needs["/healthz"] is None
+    assert all(needs[path] for path in needs if path.startswith("/v4.0/barcode/"))
