@@ -96,3 +96,15 @@ def test_the_openapi_document_declares_the_token_scheme_and_scopes(live_server: 
     assert needs["/v4.0/barcode/scan-multipart"] == [{"JWT": ["barcode.recognize"]}]
     assert needs["/connect/token"] is None and needs["/healthz"] is None
     assert all(needs[path] for path in needs if path.startswith("/v4.0/barcode/"))
+
+
+def test_xml_body_errors_name_fields_as_the_wire_does(live_server: LiveServer) -> None:
+    xml = (
+        b"<GenerateParams><BarcodeType>QR</BarcodeType><EncodeData><Data>1</Data></EncodeData>"
+        b"<BarcodeImageParams><Resolution>abc</Resolution></BarcodeImageParams></GenerateParams>"
+    )
+    headers = {"Content-Type": "application/xml", "Authorization": f"Bearer {live_server.token()}"}
+    response = httpx.post(live_server.api_url + "/barcode/generate-body", content=xml, headers=headers, timeout=10)
+    assert response.status_code == 400
+    message = response.json()["error"]["message"]
+    assert "barcodeImageParams.resolution" in message and "barcode_image_params" not in message, message

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TypeVar, get_args
 
 from defusedxml import ElementTree as SafeElementTree
 from defusedxml.common import DefusedXmlException
 from fastapi import Request
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.requests import ClientDisconnect
 
 from barcode_cloud.models.base import WireModel
@@ -49,12 +49,43 @@ def parse_model(cls: type[M], body: bytes, content_type: str) -> M:
                 raise ApiProblem(400, f"the XML body could not be parsed: {exc}") from None
             except LookupError as exc:  # <?xml encoding="..."?> names an encoding Python does not know
                 raise ApiProblem(400, f"the XML body's encoding is not supported: {exc}") from None
-            return cls.model_validate(from_element(cls, root))
+            try:
+                return cls.model_validate(from_element(cls, root))
+            except ValidationError as exc:
+                # from_element hands over Python field names, so pydantic's errors name those (barcode_image_params);
+                # the caller wrote, and JSON errors say, the wire names (barcodeImageParams).
+                errors = [{**err, "loc": _wire_loc(cls, err["loc"])} for err in exc.errors()]
+                raise ApiProblem(400, f"invalid {cls.__xml_name__}: {describe_validation_errors(errors)}") from None
         if kind in ("application/json", "") or kind.endswith("+json"):
             return cls.model_validate_json(body)
     except ValidationError as exc:
         raise ApiProblem(400, f"invalid {cls.__xml_name__}: {describe_validation_errors(exc.errors())}") from None
     raise ApiProblem(415, f"unsupported Content-Type {kind!r}; use application/json or application/xml")
+
+
+def _wire_loc(cls: type[BaseModel], loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """An error location in field names, in the wire names (aliases) of the models along it."""
+    model: type[BaseModel] | None = cls
+    wire: list[int | str] = []
+    for part in loc:
+        field = model.model_fields.get(part) if model is not None and isinstance(part, str) else None
+        if field is None:
+            wire.append(part)  # a list index, or somewhere no model describes
+            continue
+        wire.append(field.alias or part)
+        model = _model_in(field.annotation)
+    return tuple(wire)
+
+
+def _model_in(annotation: object) -> type[BaseModel] | None:
+    """The model an annotation holds: itself, or inside Optional[...] / list[...]."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
 
 
 async def read_model(request: Request, cls: type[M], limit: int) -> M:
