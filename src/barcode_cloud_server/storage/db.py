@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +17,8 @@ from sqlalchemy.pool import NullPool
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Any constant: serialises concurrent migrations of several servers starting at once on PostgreSQL.
 _PG_MIGRATION_LOCK = 0x6261_7263
+# Seconds a SQLite connection waits for another process's write lock.
+_SQLITE_TIMEOUT = 30
 
 
 class Database:
@@ -24,7 +28,9 @@ class Database:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
-            self.engine: Engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+            self.engine: Engine = create_engine(
+                url, connect_args={"check_same_thread": False, "timeout": _SQLITE_TIMEOUT}
+            )
             event.listen(self.engine, "connect", _sqlite_pragmas)
         else:
             self.engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
@@ -54,7 +60,9 @@ class Database:
         # one in autocommit and two processes on a new file both tried to create every table. A connection in
         # the driver's autocommit mode with our own BEGIN IMMEDIATE holds SQLite's write lock for the whole
         # migration (SQLite's DDL is transactional); the others wait up to the busy timeout.
-        engine = create_engine(self.url, connect_args={"timeout": 60, "isolation_level": None}, poolclass=NullPool)
+        engine = create_engine(
+            self.url, connect_args={"timeout": 2 * _SQLITE_TIMEOUT, "isolation_level": None}, poolclass=NullPool
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         try:
@@ -85,7 +93,16 @@ def _upgrade(conn: Connection) -> None:
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     # WAL lets readers (token checks) run while the CLI or another process writes.
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # WAL is kept in the file, so only a new file needs switching. The switch needs the file to itself and SQLite
+    # does not wait for that (no busy timeout): processes opening a new file at once got "database is locked".
+    deadline = time.monotonic() + _SQLITE_TIMEOUT
+    while cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
