@@ -125,7 +125,6 @@ def test_responses(ours: dict[str, Any], path: str, method: str) -> None:
             ) == {"requestId", "error"}
 
 
-@pytest.mark.xfail(strict=True, reason="app.py: no securitySchemes/security in /openapi.json (spec: JWT oauth2)")
 def test_security_scheme(ours: dict[str, Any]) -> None:
     schemes = ours.get("components", {}).get("securitySchemes", {})
     assert any(s.get("type") == "oauth2" and "clientCredentials" in s.get("flows", {}) for s in schemes.values())
@@ -397,13 +396,11 @@ def test_accept_picks_the_image_or_error_type(api: httpx.Client) -> None:
     assert_api_error(api.get("/generate/QR", headers={"Accept": "application/xml"}), 400)
 
 
-@pytest.mark.xfail(strict=True, reason="api/errors.py wants_xml: Accept q-values are ignored (first listed wins)")
 def test_accept_quality_values(api: httpx.Client) -> None:
     response = api.get("/generate/QR", headers={"Accept": "application/xml;q=0.1, application/json"})
     assert response.headers["content-type"] == "application/json"
 
 
-@pytest.mark.xfail(strict=True, reason="api/bodies.py: an XML body's error names fields in snake_case")
 def test_xml_body_errors_use_wire_names(api: httpx.Client) -> None:
     xml = (
         b"<GenerateParams><BarcodeType>QR</BarcodeType><EncodeData><Data>1</Data></EncodeData>"
@@ -561,7 +558,6 @@ def test_413_for_every_body_operation(small_upload_server: LiveServer, chunked: 
             assert_api_error(response, 413, "RequestEntityTooLarge")
 
 
-@pytest.mark.xfail(strict=True, reason="api/bodies.py parse_model: LookupError from an unknown XML encoding is a 500")
 @pytest.mark.parametrize("url", ["/generate-body", "/recognize-body", "/scan-body"])
 def test_xml_unknown_encoding(api: httpx.Client, url: str) -> None:
     body = b'<?xml version="1.0" encoding="x-bogus"?><GenerateParams/>'
@@ -590,11 +586,6 @@ def test_recognize_xml_errors_with_control_characters(api: httpx.Client, qr_png:
     assert "\\x00\\x1b" in assert_api_error(response, 400)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="api/errors.py problem_response / barcode_cloud.models to_xml: a control character in an error message "
-    "makes the XML error body not well-formed",
-)
 def test_xml_error_with_a_control_character_is_well_formed() -> None:
     """Whatever a message holds, the XML error body is well-formed. Asked of problem_response itself: the request
     this test sent (a control character in recognize-multipart's recognitionMode) is now quoted with repr."""
