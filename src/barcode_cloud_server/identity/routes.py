@@ -12,8 +12,9 @@ from urllib.parse import parse_qsl, unquote_plus
 import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from starlette.requests import ClientDisconnect
 
+from barcode_cloud_server.api.bodies import read_limited
+from barcode_cloud_server.api.errors import ApiProblem
 from barcode_cloud_server.identity.keys import JWKS_MAX_AGE_SECONDS
 from barcode_cloud_server.identity.scopes import ALL_SCOPES, parse_scopes
 from barcode_cloud_server.identity.service import Identity
@@ -77,16 +78,12 @@ async def token(request: Request) -> JSONResponse:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/x-www-form-urlencoded":
         return oauth_error(400, "invalid_request", "the body must be application/x-www-form-urlencoded")
-    body = bytearray()
     try:
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > MAX_TOKEN_REQUEST_BYTES:
-                return oauth_error(400, "invalid_request", "the request body is too large")
-    except ClientDisconnect:  # the client left mid-body: not an unhandled error (a logged traceback, a 500)
-        return oauth_error(400, "invalid_request", "the request body was cut off before its end")
+        body = await read_limited(request, MAX_TOKEN_REQUEST_BYTES)
+    except ApiProblem as problem:  # too large or cut off: RFC 6749 wants a 400 invalid_request for both
+        return oauth_error(400, "invalid_request", problem.message)
     try:
-        form = _form(bytes(body))
+        form = _form(body)
         basic = _basic_credentials(request.headers.get("authorization", ""))
     except _BadRequest as exc:
         return oauth_error(400, "invalid_request", str(exc))
