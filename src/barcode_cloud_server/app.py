@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from barcode_cloud_server import __version__
 from barcode_cloud_server.api.errors import install_error_handlers
@@ -26,7 +27,25 @@ from barcode_cloud_server.settings import Settings
 from barcode_cloud_server.storage.db import Database
 
 
-def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
+class BarcodeCloudApp(FastAPI):
+    """FastAPI with two ASGI layers in front of all of its own: the request context (id, metrics, access log)
+    and the generate hot path. FastAPI's error, telemetry and body-limit middleware and its router cost ~10 µs a
+    request, which the hottest GET does without; every other request passes through to FastAPI as usual."""
+
+    front: ASGIApp
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope["app"] = self
+            await self.front(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+    async def behind_front(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await super().__call__(scope, receive, send)
+
+
+def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.resolved_database_url)
     if migrate:
@@ -42,7 +61,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
             await identity.status.stop()
             db.dispose()
 
-    app = FastAPI(
+    app = BarcodeCloudApp(
         title="Barcode Cloud",
         version=__version__,
         summary="Barcode generation and recognition, wire-compatible with Aspose.BarCode Cloud v4",
@@ -53,8 +72,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     app.state.settings = settings
     app.state.db = db
     app.state.identity = identity
-    app.add_middleware(GenerateHotPath)
-    app.add_middleware(RequestContextMiddleware)  # added last: outermost, so it sees the hot path too
+    app.front = RequestContextMiddleware(GenerateHotPath(app.behind_front, identity))
     install_error_handlers(app)
     app.include_router(generate_router)
     app.include_router(identity_router)
@@ -111,7 +129,7 @@ def _openapi_with_security(app: FastAPI) -> dict[str, Any]:
     return app.openapi_schema
 
 
-def create_app_from_env() -> FastAPI:
+def create_app_from_env() -> BarcodeCloudApp:
     """Factory for ``uvicorn --factory`` and worker processes: settings from ``BARCODE_CLOUD_*``."""
     settings = Settings.from_env()
     configure_logging(settings.log_level)

@@ -17,7 +17,7 @@ import anyio.to_thread
 from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
-from starlette.types import Message
+from starlette.types import Message, Scope
 
 from barcode_cloud.models import GenerateParams
 from barcode_cloud_server.api.bodies import read_limited, read_model
@@ -28,8 +28,9 @@ from barcode_cloud_server.engine.generate import GenerateRequest, RenderedImage,
 from barcode_cloud_server.engine.render import MEDIA_TYPES
 from barcode_cloud_server.engine.symbologies import ENCODE_NAMES
 from barcode_cloud_server.identity.scopes import GENERATE
+from barcode_cloud_server.identity.service import Identity
 from barcode_cloud_server.identity.tokens import TokenClaims
-from barcode_cloud_server.identity.verify import require_scope
+from barcode_cloud_server.identity.verify import authorize, require_scope
 
 router = APIRouter(tags=["Generate"])
 
@@ -367,14 +368,21 @@ def missing_type_problem(path: str) -> ApiProblem:
     )
 
 
-async def answer_get(request: Request, barcode_type: str) -> RenderedImage:
-    """The GET operation; ``api.hotpath`` calls it directly, ahead of the router, and sends the image itself."""
-    await _check_generate(request)
-    req = request_from_fields(barcode_type, query_fields(request.scope.get("query_string", b"")))
-    return await render_image(req, request.headers.get("accept", ""))
+async def answer_get(scope: Scope, identity: Identity, barcode_type: str) -> RenderedImage:
+    """The GET operation; ``api.hotpath`` calls it directly, ahead of FastAPI, and sends the image itself.
 
-
-_check_generate = require_scope(GENERATE)
+    It reads the two headers it needs from the raw ASGI scope: building Starlette's ``Headers`` costs more.
+    """
+    authorization = accept = ""
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            authorization = value.decode("latin-1")
+        elif name == b"accept":
+            accept = value.decode("latin-1")
+    claims = await authorize(identity, authorization, GENERATE)
+    scope.setdefault("state", {})["client_id"] = claims.client_id
+    req = request_from_fields(barcode_type, query_fields(scope.get("query_string", b"")))
+    return await render_image(req, accept)
 
 
 @router.get(
@@ -390,14 +398,14 @@ async def generate_get(request: Request) -> Response:
     # and answers it the same way when the app runs without that middleware. The path parameter is read from
     # the request rather than declared (it is documented in _QUERY_DOC), so FastAPI documents no 422: a bad
     # type is a 400 ApiErrorResponse like every other bad parameter.
-    image = await answer_get(request, request.path_params["barcodeType"])
+    image = await answer_get(request.scope, request.app.state.identity, request.path_params["barcodeType"])
     return Response(image.content, media_type=image.media_type)
 
 
 @router.head("/v4.0/barcode/generate/{barcodeType}", include_in_schema=False)
 async def generate_head(request: Request) -> Response:
     """HEAD: the headers GET would send (content type and length), no body."""
-    image = await answer_get(request, request.path_params["barcodeType"])
+    image = await answer_get(request.scope, request.app.state.identity, request.path_params["barcodeType"])
     return Response(image.content, media_type=image.media_type)
 
 
