@@ -179,6 +179,34 @@ def test_qr_params() -> None:
     assert decode_texts(gen("QR", "abc", qr_encode_mode="Binary").content) == ["abc"]
 
 
+@pytest.mark.parametrize("name", ["QR", "MicroQR", "RectMicroQR"])
+def test_qr_aspect_ratio_makes_modules_shorter_and_still_reads(name: str) -> None:
+    square = open_image(gen(name, "12345678").content)
+    for ratio in (0.8, 0.5):
+        image = gen(name, "12345678", qr_aspect_ratio=ratio)
+        im = open_image(image.content)
+        assert im.width == square.width
+        assert abs(im.height - square.height * ratio) < 1, (name, ratio)
+        assert decode_texts(image.content) == ["12345678"], (name, ratio)
+    svg = gen(name, "12345678", qr_aspect_ratio=0.5, image_format="Svg").content.decode()
+    assert f'height="{square.height // 2}"' in svg
+
+
+def test_qr_aspect_ratio_in_an_asked_size_keeps_the_ratio() -> None:
+    image = gen("QR", "12345678", qr_aspect_ratio=0.5, image_width=300, image_height=300)
+    im = open_image(image.content)
+    assert im.size == (300, 300)
+    dark = ink(image.content)
+    rows, cols = np.flatnonzero(dark.any(axis=1)), np.flatnonzero(dark.any(axis=0))
+    assert (rows[-1] - rows[0] + 1) * 2 == cols[-1] - cols[0] + 1  # the symbol's extent, quiet zones excluded
+    assert decode_texts(image.content) == ["12345678"]
+
+
+def test_qr_aspect_ratio_is_ignored_by_other_types() -> None:
+    plain = gen("DataMatrix", "12345678").content
+    assert gen("DataMatrix", "12345678", qr_aspect_ratio=0.5).content == plain
+
+
 def test_pdf417_params() -> None:
     narrow = ink(gen("Pdf417", "PDF417 params test", pdf417_columns=2).content)
     wide = ink(gen("Pdf417", "PDF417 params test", pdf417_columns=6).content)

@@ -71,8 +71,8 @@ _OPTIONS = """
   `Gif`; `image/bmp` is returned when the request's `Accept` asks for `image/bmp` and not for the chosen format.
 - **QR**: `qrErrorLevel`, `qrVersion`, `microQRVersion`, `rectMicroQrVersion` (rMQR takes `LevelM` or `LevelH`),
   `qrEncodeMode` (`Auto`/`Extended`: text, with ECI 26 UTF-8 when it is not Latin-1; `Binary`: UTF-8 bytes without
-  ECI; `ECI`: `qrECIEncoding`, UTF-8 when not given). `qrAspectRatio` is accepted and range-checked but has no
-  effect: QR symbols are square.
+  ECI; `ECI`: `qrECIEncoding`, UTF-8 when not given). `qrAspectRatio` (0.001 to 1) is the height / width of a
+  module: 0.5 draws the symbol half as tall (zxing-cpp still reads 0.5; other readers may want a ratio near 1).
 - **PDF417**: `pdf417ErrorLevel`, `pdf417Columns`, `pdf417Rows`, `pdf417Truncate` (compact PDF417),
   `pdf417AspectRatio` (row height in modules; MicroPDF417 4 by default), `pdf417ECIEncoding`, `pdf417EncodeMode`,
   `pdf417IsReaderInitialization`, `pdf417MacroCharacters` (the `[)>RS05GS` / `[)>RS06GS` header and `RS EOT`

@@ -234,7 +234,6 @@ def _binary_payload(job: ZintJob, req: GenerateRequest) -> None:
 
 def _qr_options(job: ZintJob, req: GenerateRequest) -> None:
     level = o.enum_value(req.qr_error_level, o.QR_ERROR_LEVELS, "qrErrorLevel")
-    _range(req.qr_aspect_ratio, 0.001, 1, "qrAspectRatio")
     if job.symbology == "QRCODE":
         version = o.enum_value(req.qr_version, o.QR_VERSIONS, "qrVersion", "Auto")
         if version and version != "Auto":
@@ -357,7 +356,17 @@ def render_options(row: Symbology, req: GenerateRequest) -> RenderOptions:
         background=bg,
         text=None if location == "None" else "",
         text_above=location == "Above",
+        module_aspect=_module_aspect(row, req),
     )
+
+
+def _module_aspect(row: Symbology, req: GenerateRequest) -> float:
+    """qrAspectRatio: the height / width of a QR-family symbol's modules (Aspose's QrParameters.AspectRatio);
+    1 for every other type and when not given. Readers tolerate little: zxing-cpp reads 0.8, not 0.5."""
+    if req.qr_aspect_ratio is None or row.zint not in _QR_FAMILY:
+        return 1.0
+    _range(req.qr_aspect_ratio, 0.001, 1, "qrAspectRatio")
+    return float(req.qr_aspect_ratio)
 
 
 def generate(req: GenerateRequest) -> RenderedImage:

@@ -50,6 +50,8 @@ class RenderOptions:
     background: RGBA = (255, 255, 255, 255)
     text: str | None = None
     text_above: bool = False
+    module_aspect: float = 1.0
+    """Height / width of a 2D symbol's modules (qrAspectRatio); 1D bars ignore it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,12 +107,14 @@ def layout(geo: Geometry, opts: RenderOptions, width_px: float | None, height_px
             if my >= 1 and geo.matrix is not None:
                 my = float(math.floor(my))
         else:
-            m = min(mx if width_px is not None else math.inf, avail / gh)
+            m = min(mx if width_px is not None else math.inf, avail / (gh * opts.module_aspect))
             if m >= 1:
                 m = float(math.floor(m))
-            mx = my = m
+            mx, my = m, m * opts.module_aspect
+    elif geo.stretch_bars:
+        my = float(opts.module_px) if width_px is not None else mx
     else:
-        my = float(opts.module_px) if geo.stretch_bars and width_px is not None else mx
+        my = mx * opts.module_aspect
     canvas_w = round(width_px) if width_px is not None else math.ceil(gw * mx)
     if text and width_px is None:
         canvas_w = max(canvas_w, math.ceil(text_width(text, font_px)) + 2 * int(mx))
