@@ -8,7 +8,11 @@ Parameter and form field names are matched case-insensitively (as ASP.NET binds 
 the form are read by hand rather than by FastAPI's per-parameter validation; the OpenAPI document describes them
 as the spec does.
 
-Decoding runs in worker threads, at most one per core at a time, never on the event loop.
+Decoding runs in worker threads, at most one per core at a time, never on the event loop. A request's time budget
+(``engine.recognize_plan.BUDGET_SECONDS``) starts when it is queued for a thread, so time spent waiting behind
+other recognitions counts: a request whose budget ran out before a thread was free is a 503 (not an empty result,
+which would read as "no barcode"). At most ``QUEUE_PER_THREAD`` recognitions per thread wait or run at once in one
+process; more are a 503 at once (each holds its image in memory while it waits).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import time
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Annotated, Any, TypeVar
@@ -42,7 +47,7 @@ from barcode_cloud_server.api.fetch import fetch_url
 from barcode_cloud_server.api.openapi_docs import error_response
 from barcode_cloud_server.engine.errors import shown
 from barcode_cloud_server.engine.images import UploadTooLarge
-from barcode_cloud_server.engine.recognize import Detection, ImageKind, Mode, recognize_bytes
+from barcode_cloud_server.engine.recognize import BUDGET_SECONDS, Detection, ImageKind, Mode, recognize_bytes
 from barcode_cloud_server.identity.tokens import TokenClaims
 from barcode_cloud_server.identity.verify import require_scope
 
@@ -50,7 +55,10 @@ RECOGNIZE_SCOPE = "barcode.recognize"
 router = APIRouter()
 Authorized = Annotated[TokenClaims, Depends(require_scope(RECOGNIZE_SCOPE))]
 
+QUEUE_PER_THREAD = 8
+_RETRY_AFTER = {"Retry-After": "2"}
 _limiter: anyio.CapacityLimiter | None = None
+_in_flight = 0
 
 
 def _pool() -> anyio.CapacityLimiter:
@@ -59,6 +67,10 @@ def _pool() -> anyio.CapacityLimiter:
     if _limiter is None:
         _limiter = anyio.CapacityLimiter(max(1, os.cpu_count() or 1))
     return _limiter
+
+
+class _BudgetSpentWaiting(Exception):
+    """The request's time budget ran out while it waited for a decoding thread."""
 
 
 def _limits(request: Request) -> tuple[int, int]:
@@ -86,22 +98,46 @@ async def _decode(
     mode: RecognitionMode | None,
     kind: RecognitionImageKind | None,
 ) -> Response:
+    global _in_flight
     max_bytes, max_pixels = _limits(request)
     if len(data) > max_bytes:
         raise ApiProblem(413, f"the image is larger than the limit of {max_bytes} bytes")
+    engine_mode = Mode(mode.value) if mode else Mode.NORMAL
+    deadline = time.monotonic() + BUDGET_SECONDS[engine_mode]
+    pool = _pool()
+    if _in_flight >= QUEUE_PER_THREAD * pool.total_tokens:
+        raise ApiProblem(503, f"the server is busy: {_in_flight} recognitions are queued; retry", headers=_RETRY_AFTER)
     job = partial(
         recognize_bytes,
         data,
         list(types) if types else None,
-        Mode(mode.value) if mode else Mode.NORMAL,
+        engine_mode,
         ImageKind(kind.value) if kind else ImageKind.PHOTO,
         max_bytes=max_bytes,
         max_pixels=max_pixels,
+        deadline=deadline,
     )
+
+    def run() -> list[Detection]:
+        if time.monotonic() >= deadline:
+            raise _BudgetSpentWaiting
+        return job()
+
+    _in_flight += 1
     try:
-        found = await anyio.to_thread.run_sync(job, limiter=_pool())
+        found = await anyio.to_thread.run_sync(run, limiter=pool)
     except UploadTooLarge as exc:
         raise ApiProblem(413, exc.message) from None
+    except _BudgetSpentWaiting:
+        budget = BUDGET_SECONDS[engine_mode]
+        raise ApiProblem(
+            503,
+            f"the server is busy: the {engine_mode.value} recognition budget of {budget:g} s ran out while the "
+            "request waited for a decoding thread; retry",
+            headers=_RETRY_AFTER,
+        ) from None
+    finally:
+        _in_flight -= 1
     return _response(request, found)
 
 
@@ -211,6 +247,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     403: error_response("The token lacks the barcode.recognize scope"),
     413: error_response("The image (uploaded or at fileUrl) or the request body is larger than the limit"),
     500: {"description": "Internal Server Error"},
+    503: error_response("Busy: the time budget ran out while waiting for a decoding thread, or too many queued"),
 }
 
 

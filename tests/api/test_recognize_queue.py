@@ -1,0 +1,81 @@
+"""The recognition queue: a request's time budget counts the time it waits for a decoding thread, and the number of
+recognitions waiting in one process is bounded. In-process (ASGI) with the engine replaced by a slow stand-in, so
+that the queue forms on cue."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import time
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+
+import barcode_cloud_server.api.recognize as recognize_api
+from barcode_cloud_server.app import create_app
+from barcode_cloud_server.engine.recognize import Mode
+from barcode_cloud_server.settings import Settings
+
+ENGINE_SECONDS = 0.6
+BUDGET = 0.3
+
+
+@pytest.fixture
+def app_and_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, str, list[float]]:
+    deadlines: list[float] = []
+
+    def slow_engine(*_args: object, deadline: float, **_kwargs: object) -> list[object]:
+        deadlines.append(deadline - time.monotonic())
+        time.sleep(ENGINE_SECONDS)
+        return []
+
+    monkeypatch.setattr(recognize_api, "recognize_bytes", slow_engine)
+    monkeypatch.setattr(recognize_api, "BUDGET_SECONDS", {mode: BUDGET for mode in Mode})
+    monkeypatch.setattr(recognize_api, "_limiter", anyio.CapacityLimiter(1))
+    app = create_app(Settings(data_dir=tmp_path))
+    identity = app.state.identity
+    creds = identity.clients.create("queue", ["barcode.recognize"])
+    identity.status.reload()
+    token = identity.tokens.issue(creds.client_id, ["barcode.recognize"]).access_token
+    return app, token, deadlines
+
+
+async def _scan_all(app: Any, token: str, count: int) -> list[httpx.Response]:
+    body = {"fileBase64": base64.b64encode(b"not decoded by the stand-in").decode()}
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        return list(
+            await asyncio.gather(
+                *(client.post("/v4.0/barcode/scan-body", json=body, headers=headers) for _ in range(count))
+            )
+        )
+
+
+def test_budget_spent_waiting_for_a_thread_is_a_503_not_an_empty_result(
+    app_and_token: tuple[Any, str, list[float]],
+) -> None:
+    app, token, deadlines = app_and_token
+    responses = asyncio.run(_scan_all(app, token, 3))
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [200, 503, 503]
+    busy = next(r for r in responses if r.status_code == 503)
+    assert busy.headers["Retry-After"] == "2"
+    assert "budget" in busy.json()["error"]["message"]
+    assert len(deadlines) == 1 and 0 < deadlines[0] <= BUDGET  # the engine got what was left of the budget
+
+
+def test_too_many_queued_recognitions_are_refused_at_once(
+    app_and_token: tuple[Any, str, list[float]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, token, _ = app_and_token
+    monkeypatch.setattr(recognize_api, "BUDGET_SECONDS", {mode: 10.0 for mode in Mode})
+    monkeypatch.setattr(recognize_api, "QUEUE_PER_THREAD", 2)
+    started = time.monotonic()
+    responses = asyncio.run(_scan_all(app, token, 3))
+    assert sorted(r.status_code for r in responses) == [200, 200, 503]
+    refused = next(r for r in responses if r.status_code == 503)
+    assert "queued" in refused.json()["error"]["message"]
+    assert time.monotonic() - started < 3 * ENGINE_SECONDS  # the refused one did not wait its turn
