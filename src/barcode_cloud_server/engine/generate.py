@@ -362,7 +362,7 @@ def render_options(row: Symbology, req: GenerateRequest) -> RenderOptions:
 
 def _module_aspect(row: Symbology, req: GenerateRequest) -> float:
     """qrAspectRatio: the height / width of a QR-family symbol's modules (Aspose's QrParameters.AspectRatio);
-    1 for every other type and when not given. Readers tolerate little: zxing-cpp reads 0.8, not 0.5."""
+    1 for every other type and when not given. zxing-cpp reads QR down to 0.3 and Micro QR / rMQR down to 0.5."""
     if req.qr_aspect_ratio is None or row.zint not in _QR_FAMILY:
         return 1.0
     _range(req.qr_aspect_ratio, 0.001, 1, "qrAspectRatio")
