@@ -5,9 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
-from barcode_cloud_server.identity.keys import ACTIVATION_SECONDS, KeyRing, ensure_signing_key, rotate_signing_key
+from barcode_cloud_server.identity.keys import (
+    ACTIVATION_SECONDS,
+    KeyRing,
+    UnknownKey,
+    ensure_signing_key,
+    list_signing_keys,
+    revoke_signing_key,
+    rotate_signing_key,
+)
 from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.storage.tables import SigningKeyRow
 
@@ -57,4 +66,66 @@ def test_a_new_key_is_published_before_it_signs(tmp_path: Path) -> None:
         row.created_at -= timedelta(seconds=ACTIVATION_SECONDS + 1)
     ring.reload()
     assert ring.signing_key().kid == second
+    db.dispose()
+
+
+def test_revoking_the_signing_key_makes_a_new_one_that_signs_at_once(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'keys.db'}")
+    db.migrate()
+    ensure_signing_key(db)
+    ring = KeyRing(db, token_lifetime=3600)
+    ring.reload()
+    leaked = ring.signing_key().kid
+    revocation = revoke_signing_key(db, leaked)
+    assert revocation.new_signing_kid is not None
+    ring.reload()
+    assert ring.get(leaked) is None
+    assert ring.signing_key().kid == revocation.new_signing_kid  # no publish-then-sign wait for a leaked key
+    assert {k["kid"] for k in ring.jwks()["keys"]} == {revocation.new_signing_kid}
+    with pytest.raises(UnknownKey):
+        revoke_signing_key(db, "no-such-kid")
+    db.dispose()
+
+
+def test_revoking_during_a_rotation_never_hands_signing_back_to_an_older_key(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'keys.db'}")
+    db.migrate()
+    ensure_signing_key(db)
+    ring = KeyRing(db, token_lifetime=3600)
+    ring.reload()
+    first = ring.signing_key().kid
+    second = rotate_signing_key(db, token_lifetime=3600)
+    ring.reload()
+    assert ring.signing_key().kid == first  # the rotation's new key waits to be published everywhere
+    # The old key leaks in the meantime: the new one takes over at once, published or not.
+    assert revoke_signing_key(db, first).new_signing_kid is None
+    ring.reload()
+    assert ring.signing_key().kid == second
+    assert {k["kid"] for k in ring.jwks()["keys"]} == {second}
+    # Then the new one leaks too: a third key signs, not the first (revoked) nor any older retired key.
+    third = revoke_signing_key(db, second).new_signing_kid
+    ring.reload()
+    assert third is not None and ring.signing_key().kid == third
+    assert [k.kid for k in list_signing_keys(db)] == [first, second, third]
+    assert [k.revoked_at is not None for k in list_signing_keys(db)] == [True, True, False]
+    db.dispose()
+
+
+def test_revoking_a_retired_key_leaves_the_signer_alone(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'keys.db'}")
+    db.migrate()
+    ensure_signing_key(db)
+    ring = KeyRing(db, token_lifetime=3600)
+    ring.reload()
+    old = ring.signing_key().kid
+    new = rotate_signing_key(db, token_lifetime=3600)
+    with db.session() as session:
+        row = session.get(SigningKeyRow, new)
+        assert row is not None
+        row.created_at -= timedelta(seconds=ACTIVATION_SECONDS + 1)
+    ring.reload()
+    assert ring.signing_key().kid == new and ring.get(old) is not None
+    assert revoke_signing_key(db, old).new_signing_kid is None
+    ring.reload()
+    assert ring.signing_key().kid == new and ring.get(old) is None
     db.dispose()

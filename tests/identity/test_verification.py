@@ -232,6 +232,28 @@ def test_key_rotation_keeps_live_tokens_valid(backend_server: LiveServer) -> Non
     assert call(backend_server, new_token).status_code == 200
 
 
+def test_revoking_a_leaked_key_fails_its_tokens_within_seconds(backend_server: LiveServer) -> None:
+    creds = backend_server.create_client("key-revocation")
+    leaked_token = backend_server.token(creds)
+    leaked_kid = jwt.get_unverified_header(leaked_token)["kid"]
+    assert call(backend_server, leaked_token).status_code == 200  # now in the server's verified-token cache
+    listed = json.loads(backend_server.cli("keys", "list", "--json").stdout)
+    assert leaked_kid in [k["kid"] for k in listed]
+    result = backend_server.cli("keys", "revoke", leaked_kid)
+    assert "revoked" in result.stderr and "signs from now on" in result.stderr
+    deadline = time.monotonic() + 5
+    while call(backend_server, leaked_token).status_code == 200:
+        assert time.monotonic() < deadline, "a revoked key's token still works"
+        time.sleep(0.2)
+    assert_invalid_token(call(backend_server, leaked_token))
+    assert leaked_kid not in published_kids(backend_server)
+    fresh = backend_server.token(creds)  # a new key signs at once, no publish-then-sign wait
+    assert jwt.get_unverified_header(fresh)["kid"] != leaked_kid
+    assert call(backend_server, fresh).status_code == 200
+    unknown = backend_server.cli("keys", "revoke", "no-such-kid", check=False)
+    assert unknown.returncode == 1 and "no signing key" in unknown.stderr
+
+
 def test_secret_rotation_keeps_the_old_secret_for_the_overlap(backend_server: LiveServer) -> None:
     creds = backend_server.create_client("secret-rotation")
     rotated = json.loads(backend_server.cli("clients", "rotate-secret", creds.client_id, "--json").stdout)

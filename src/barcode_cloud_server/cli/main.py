@@ -321,6 +321,56 @@ def keys_rotate(
     )
 
 
+@keys_app.command("revoke")
+def keys_revoke(
+    kid: Annotated[str, typer.Argument(help="The key id (a token header's kid; `keys list` shows them).")],
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Revoke a signing key that may have leaked: it leaves the JWKS and its tokens fail on every server within
+    seconds. When it was the key that signs, a new key signs at once."""
+    from barcode_cloud_server.identity.keys import UnknownKey, revoke_signing_key
+
+    settings = _settings(data_dir, database_url)
+    try:
+        revocation = revoke_signing_key(_open_db(settings), kid)
+    except UnknownKey:
+        err.print(f"error: no signing key {kid}")
+        raise typer.Exit(1) from None
+    err.print(f"signing key {kid} revoked: its tokens fail within seconds on every server")
+    if revocation.new_signing_kid:
+        err.print(f"new signing key {revocation.new_signing_kid} signs from now on")
+
+
+@keys_app.command("list")
+def keys_list(
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Every signing key in the database, oldest first, with when it was made, retired and revoked."""
+    from barcode_cloud_server.identity.keys import list_signing_keys
+
+    settings = _settings(data_dir, database_url)
+    keys = list_signing_keys(_open_db(settings))
+    rows = [
+        {
+            "kid": k.kid,
+            "created_at": k.created_at.isoformat(timespec="seconds"),
+            "retired_at": k.retired_at.isoformat(timespec="seconds") if k.retired_at else None,
+            "revoked_at": k.revoked_at.isoformat(timespec="seconds") if k.revoked_at else None,
+        }
+        for k in keys
+    ]
+    if as_json:
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    table = Table("kid", "created", "retired", "revoked")
+    for r in rows:
+        table.add_row(r["kid"], r["created_at"], r["retired_at"] or "", r["revoked_at"] or "")
+    out.print(table)
+
+
 @app.command()
 def token(
     client_id: Annotated[str | None, typer.Option(help="[env: BARCODE_CLOUD_CLIENT_ID]")] = None,

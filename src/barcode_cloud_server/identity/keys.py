@@ -83,6 +83,60 @@ def rotate_signing_key(db: Database, token_lifetime: int) -> str:
         return row.kid
 
 
+@dataclass(frozen=True)
+class Revocation:
+    kid: str
+    new_signing_kid: str | None
+    """The key made to sign from now on, when the revoked key was the only one that could."""
+
+
+class UnknownKey(Exception):
+    pass
+
+
+def revoke_signing_key(db: Database, kid: str) -> Revocation:
+    """Revoke a key that may have leaked: it leaves the JWKS and stops signing and verifying at every server's next
+    reload (within seconds), so tokens it signed fail from then on. When no other key may sign, a new one is made
+    that signs at once (the usual publish-then-sign wait would keep the leaked key signing)."""
+    now = datetime.now(UTC)
+    with db.session() as session:
+        row = session.get(SigningKeyRow, kid)
+        if row is None:
+            raise UnknownKey(kid)
+        if row.revoked_at is None:
+            row.revoked_at = now
+        if row.retired_at is None:
+            row.retired_at = now
+        usable = select(SigningKeyRow).where(SigningKeyRow.retired_at.is_(None), SigningKeyRow.revoked_at.is_(None))
+        if session.scalars(usable).first() is not None:
+            return Revocation(kid, None)
+        replacement = _new_row(now)
+        session.add(replacement)
+        return Revocation(kid, replacement.kid)
+
+
+@dataclass(frozen=True)
+class KeyState:
+    kid: str
+    created_at: datetime
+    retired_at: datetime | None
+    revoked_at: datetime | None
+
+
+def list_signing_keys(db: Database) -> list[KeyState]:
+    with db.session() as session:
+        rows = session.scalars(select(SigningKeyRow).order_by(SigningKeyRow.created_at))
+        return [
+            KeyState(
+                row.kid,
+                as_utc(row.created_at),
+                as_utc(row.retired_at) if row.retired_at else None,
+                as_utc(row.revoked_at) if row.revoked_at else None,
+            )
+            for row in rows
+        ]
+
+
 class KeyRing:
     """The keys of this process: the one that signs and every key whose tokens may still be live."""
 
@@ -100,9 +154,11 @@ class KeyRing:
             rows = list(session.scalars(select(SigningKeyRow).order_by(SigningKeyRow.created_at)))
         keys: dict[str, SigningKey] = {}
         ready: SigningKey | None = None  # the newest unretired key that has been published long enough
-        pending: SigningKey | None = None  # the newest unretired key
-        predecessor: tuple[datetime, SigningKey] | None = None  # the most recently retired key
+        pending: tuple[datetime, SigningKey] | None = None  # the newest unretired key, by creation time
+        predecessor: tuple[datetime, SigningKey] | None = None  # the most recently retired key, by retirement time
         for row in rows:
+            if row.revoked_at is not None:
+                continue
             if row.retired_at is not None:
                 # ``keys rotate`` set expires_at from the lifetime it was told (3600 s unless given): a server
                 # whose tokens live longer keeps the key until the last token it signed with it has expired.
@@ -119,14 +175,17 @@ class KeyRing:
             key = SigningKey(row.kid, private, jwk, retired=row.retired_at is not None)
             keys[row.kid] = key
             if row.retired_at is None:
-                pending = key
+                pending = (as_utc(row.created_at), key)
                 if as_utc(row.created_at) <= now - timedelta(seconds=ACTIVATION_SECONDS):
                     ready = key
             elif predecessor is None or as_utc(row.retired_at) >= predecessor[0]:
                 predecessor = (as_utc(row.retired_at), key)
-        # Until a rotation's new key is ready, the key it retired goes on signing. A new installation's first key
-        # signs at once: no process can have tokens from another key.
-        signing = ready or (predecessor[1] if predecessor else None) or pending
+        # Until a rotation's new key is ready, the key it retired (at the moment the new key was made) goes on
+        # signing. A new installation's first key signs at once: no process can have tokens from another key; so
+        # does a key made because the signing key was revoked (no key was retired for it: the revoked one is gone).
+        if predecessor is not None and pending is not None and predecessor[0] < pending[0]:
+            predecessor = None
+        signing = ready or (predecessor[1] if predecessor else None) or (pending[1] if pending else None)
         with self._lock:
             self._keys = keys
             self._signing = signing

@@ -27,6 +27,7 @@ class TokenClaims:
     scopes: frozenset[str]
     expires_at: float
     jti: str
+    kid: str
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,8 @@ class TokenService:
         self.issuer = issuer
         self.audience = audience
         self.lifetime = lifetime
-        # Verified tokens by their text: a repeated token skips the signature check (still checked for expiry).
+        # Verified tokens by their text: a repeated token skips the signature check (still checked for expiry, and
+        # for its key still being in the ring: a revoked key's tokens fail at the next reload).
         self._verified: OrderedDict[str, TokenClaims] = OrderedDict()
         self._verified_lock = threading.Lock()
         self._verified_max = 10_000
@@ -70,6 +72,8 @@ class TokenService:
         if cached is not None:
             if cached.expires_at + LEEWAY_SECONDS < time.time():
                 raise InvalidToken("the token has expired")
+            if self._keys.get(cached.kid) is None:
+                raise InvalidToken("the token was not signed by a key of this server")
             return cached
         claims = self._verify_signed(token)
         with self._verified_lock:
@@ -113,4 +117,4 @@ class TokenService:
         client_id, scope = payload["client_id"], payload["scope"]
         if not isinstance(client_id, str) or not isinstance(scope, str) or payload["sub"] != client_id:
             raise InvalidToken("the token's claims are invalid")
-        return TokenClaims(client_id, frozenset(scope.split()), float(payload["exp"]), str(payload["jti"]))
+        return TokenClaims(client_id, frozenset(scope.split()), float(payload["exp"]), str(payload["jti"]), key.kid)

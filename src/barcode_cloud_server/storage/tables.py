@@ -46,6 +46,8 @@ class SigningKeyRow(Base):
     # whose own token lifetime needs it (KeyRing.reload).
     retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Set by ``keys revoke`` (a key that may have leaked): it neither signs nor verifies from then on.
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class ServerSecretRow(Base):
