@@ -42,6 +42,8 @@ class LiveServer:
     database_url: str | None
     log_path: Path
     process: subprocess.Popen[bytes]
+    env: dict[str, str] | None = field(default=None, repr=False)
+    """Extra environment of the server, given to ``cli`` too (the key encryption key, say)."""
     _store: ClientStore | None = field(default=None, repr=False)
 
     @property
@@ -57,9 +59,12 @@ class LiveServer:
         args = ["--data-dir", str(self.data_dir)]
         return [*args, "--database-url", self.database_url] if self.database_url else args
 
-    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        """Run ``barcode-cloud ARGS`` against this server's database."""
-        return run_cli(*args, *self.db_args, check=check)
+    def cli(
+        self, *args: str, check: bool = True, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """Run ``barcode-cloud ARGS`` against this server's database, with the server's extra environment
+        (``env`` replaces it)."""
+        return run_cli(*args, *self.db_args, check=check, env=self.env if env is None else env)
 
     @property
     def clients(self) -> ClientStore:
@@ -111,7 +116,7 @@ def running_server(
         process = subprocess.Popen(
             [*cmd, *args], stdout=log, stderr=subprocess.STDOUT, env={**clean_env, **(env or {})}
         )
-    server = LiveServer(f"http://127.0.0.1:{port}", data_dir, database_url, log_path, process)
+    server = LiveServer(f"http://127.0.0.1:{port}", data_dir, database_url, log_path, process, env)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -159,12 +164,14 @@ def postgres_database() -> Iterator[str]:
 
 
 @contextmanager
-def server_on(backend: str, data_dir: Path, args: tuple[str, ...] = ()) -> Iterator[LiveServer]:
+def server_on(
+    backend: str, data_dir: Path, args: tuple[str, ...] = (), env: dict[str, str] | None = None
+) -> Iterator[LiveServer]:
     if backend == "postgres":
-        with postgres_database() as url, running_server(data_dir, database_url=url, args=args) as server:
+        with postgres_database() as url, running_server(data_dir, database_url=url, args=args, env=env) as server:
             yield server
     else:
-        with running_server(data_dir, args=args) as server:
+        with running_server(data_dir, args=args, env=env) as server:
             yield server
 
 
@@ -187,7 +194,7 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
     """Start extra servers with custom options: ``start_server("--token-lifetime", "4")``."""
     with ExitStack() as stack:
 
-        def start(*args: str, backend: str = "sqlite") -> LiveServer:
-            return stack.enter_context(server_on(backend, tmp_path / secrets.token_hex(4), args))
+        def start(*args: str, backend: str = "sqlite", env: dict[str, str] | None = None) -> LiveServer:
+            return stack.enter_context(server_on(backend, tmp_path / secrets.token_hex(4), args, env))
 
         yield start

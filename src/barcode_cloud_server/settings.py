@@ -6,7 +6,9 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
+
+from barcode_cloud_server.identity.keyseal import MIN_SECRET_LENGTH, KeySealer
 
 ENV_PREFIX = "BARCODE_CLOUD_"
 
@@ -30,12 +32,25 @@ class Settings(BaseModel):
     max_upload_bytes: int = Field(20 * 1024 * 1024, ge=1024)
     max_image_pixels: int = Field(40_000_000, ge=10_000)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    # Encrypts the signing keys at rest (identity.keyseal); environment only, never a command-line option.
+    key_encryption_key: SecretStr | None = None
 
     @field_validator("log_level", mode="before")
     @classmethod
     def _lower_case_level(cls, value: object) -> object:
         # A bad level used to get as far as logging.setLevel and end `serve` with a traceback.
         return value.lower() if isinstance(value, str) else value
+
+    def key_sealer(self) -> KeySealer | None:
+        kek = self.key_encryption_key
+        return KeySealer(kek.get_secret_value()) if kek is not None else None
+
+    @field_validator("key_encryption_key")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < MIN_SECRET_LENGTH:
+            raise ValueError(f"must be at least {MIN_SECRET_LENGTH} characters (a random string)")
+        return value
 
     @property
     def resolved_database_url(self) -> str:
@@ -69,6 +84,8 @@ class Settings(BaseModel):
         out: dict[str, str] = {}
         for name in type(self).model_fields:
             value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
             if value is not None:
                 out[ENV_PREFIX + name.upper()] = str(value).lower() if isinstance(value, bool) else str(value)
         return out

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -48,6 +50,18 @@ def _settings(data_dir: Path | None, database_url: str | None, **more: object) -
         for problem in exc.errors():
             name = ".".join(str(part) for part in problem["loc"])
             err.print(f"error: {name}: {problem['msg']}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+@contextmanager
+def _key_store_errors() -> Iterator[None]:
+    """Signing keys that cannot be read with the key encryption key given: say why and exit 2."""
+    from barcode_cloud_server.identity.keyseal import KeyStoreLocked
+
+    try:
+        yield
+    except KeyStoreLocked as exc:
+        err.print(f"error: {exc}", highlight=False)
         raise typer.Exit(2) from None
 
 
@@ -137,7 +151,8 @@ def serve(
     )
     configure_logging(settings.log_level)
     db = _open_db(settings)
-    ensure_signing_key(db)
+    with _key_store_errors():
+        ensure_signing_key(db, settings.key_sealer())
     db.dispose()
     os.environ.update(settings.to_env())
     if settings.workers > 1:
@@ -314,7 +329,8 @@ def keys_rotate(
     from barcode_cloud_server.identity.keys import ACTIVATION_SECONDS, rotate_signing_key
 
     settings = _settings(data_dir, database_url, token_lifetime=token_lifetime)
-    kid = rotate_signing_key(_open_db(settings), settings.token_lifetime)
+    with _key_store_errors():
+        kid = rotate_signing_key(_open_db(settings), settings.token_lifetime, settings.key_sealer())
     err.print(
         f"new signing key {kid}: published within seconds, signing in {ACTIVATION_SECONDS} s "
         "(once every server and JWKS cache has it)"
@@ -333,7 +349,8 @@ def keys_revoke(
 
     settings = _settings(data_dir, database_url)
     try:
-        revocation = revoke_signing_key(_open_db(settings), kid)
+        with _key_store_errors():
+            revocation = revoke_signing_key(_open_db(settings), kid, settings.key_sealer())
     except UnknownKey:
         err.print(f"error: no signing key {kid}")
         raise typer.Exit(1) from None

@@ -19,7 +19,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from barcode_cloud_server.identity.keyseal import KeySealer, is_sealed, readable_pem, stored_pem
 from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.storage.tables import SigningKeyRow, as_utc
 
@@ -48,7 +50,7 @@ class SigningKey:
         return self.private_key.public_key()
 
 
-def _new_row(now: datetime) -> SigningKeyRow:
+def _new_row(now: datetime, sealer: KeySealer | None) -> SigningKeyRow:
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = private.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -56,18 +58,30 @@ def _new_row(now: datetime) -> SigningKeyRow:
     der = private.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     # The kid is a digest of the public key: stable, unique, and reveals nothing.
     kid = base64.urlsafe_b64encode(hashlib.sha256(der).digest()[:12]).decode("ascii")
-    return SigningKeyRow(kid=kid, alg=ALGORITHM, private_pem=pem, created_at=now)
+    return SigningKeyRow(kid=kid, alg=ALGORITHM, private_pem=stored_pem(kid, pem, sealer), created_at=now)
 
 
-def ensure_signing_key(db: Database) -> None:
-    """Create the first signing key when there is none that may sign."""
+def _check_store(session: Session, sealer: KeySealer | None) -> None:
+    """Raise KeyStoreLocked unless ``sealer`` opens every encrypted key (none needed when none is encrypted);
+    with a sealer, encrypt the keys still stored in plain PEM."""
+    for row in session.scalars(select(SigningKeyRow)):
+        if is_sealed(row.private_pem):
+            readable_pem(row.kid, row.private_pem, sealer)
+        elif sealer is not None:
+            row.private_pem = sealer.seal(row.kid, row.private_pem)
+
+
+def ensure_signing_key(db: Database, sealer: KeySealer | None = None) -> None:
+    """Check that the stored keys can be read with ``sealer`` (encrypting plain ones with it), and create the
+    first signing key when there is none that may sign."""
     with db.session() as session:
+        _check_store(session, sealer)
         active = session.scalars(select(SigningKeyRow).where(SigningKeyRow.retired_at.is_(None))).first()
         if active is None:
-            session.add(_new_row(datetime.now(UTC)))
+            session.add(_new_row(datetime.now(UTC), sealer))
 
 
-def rotate_signing_key(db: Database, token_lifetime: int) -> str:
+def rotate_signing_key(db: Database, token_lifetime: int, sealer: KeySealer | None = None) -> str:
     """Make a new signing key, published at once and signing after ACTIVATION_SECONDS; older keys stay
     published until the last token they signed has expired."""
     now = datetime.now(UTC)
@@ -75,10 +89,11 @@ def rotate_signing_key(db: Database, token_lifetime: int) -> str:
     # given here keep the key longer on their own (KeyRing.reload).
     keep_until = now + timedelta(seconds=token_lifetime + RETIRED_KEY_MARGIN_SECONDS)
     with db.session() as session:
+        _check_store(session, sealer)
         for row in session.scalars(select(SigningKeyRow).where(SigningKeyRow.retired_at.is_(None))):
             row.retired_at = now
             row.expires_at = keep_until
-        row = _new_row(now)
+        row = _new_row(now, sealer)
         session.add(row)
         return row.kid
 
@@ -94,7 +109,7 @@ class UnknownKey(Exception):
     pass
 
 
-def revoke_signing_key(db: Database, kid: str) -> Revocation:
+def revoke_signing_key(db: Database, kid: str, sealer: KeySealer | None = None) -> Revocation:
     """Revoke a key that may have leaked: it leaves the JWKS and stops signing and verifying at every server's next
     reload (within seconds), so tokens it signed fail from then on. When no other key may sign, a new one is made
     that signs at once (the usual publish-then-sign wait would keep the leaked key signing)."""
@@ -103,6 +118,7 @@ def revoke_signing_key(db: Database, kid: str) -> Revocation:
         row = session.get(SigningKeyRow, kid)
         if row is None:
             raise UnknownKey(kid)
+        _check_store(session, sealer)
         if row.revoked_at is None:
             row.revoked_at = now
         if row.retired_at is None:
@@ -110,7 +126,7 @@ def revoke_signing_key(db: Database, kid: str) -> Revocation:
         usable = select(SigningKeyRow).where(SigningKeyRow.retired_at.is_(None), SigningKeyRow.revoked_at.is_(None))
         if session.scalars(usable).first() is not None:
             return Revocation(kid, None)
-        replacement = _new_row(now)
+        replacement = _new_row(now, sealer)
         session.add(replacement)
         return Revocation(kid, replacement.kid)
 
@@ -140,8 +156,9 @@ def list_signing_keys(db: Database) -> list[KeyState]:
 class KeyRing:
     """The keys of this process: the one that signs and every key whose tokens may still be live."""
 
-    def __init__(self, db: Database, token_lifetime: int) -> None:
+    def __init__(self, db: Database, token_lifetime: int, sealer: KeySealer | None = None) -> None:
         self._db = db
+        self._sealer = sealer
         self._token_lifetime = token_lifetime
         self._lock = threading.Lock()
         self._keys: dict[str, SigningKey] = {}
@@ -167,7 +184,8 @@ class KeyRing:
                     continue
             private = self._pem_cache.get(row.kid)
             if private is None:
-                loaded = serialization.load_pem_private_key(row.private_pem.encode("ascii"), password=None)
+                pem = readable_pem(row.kid, row.private_pem, self._sealer)
+                loaded = serialization.load_pem_private_key(pem.encode("ascii"), password=None)
                 assert isinstance(loaded, rsa.RSAPrivateKey)
                 private = self._pem_cache[row.kid] = loaded
             jwk = json.loads(RSAAlgorithm.to_jwk(private.public_key()))

@@ -23,8 +23,9 @@ class Identity:
 
     @classmethod
     def open(cls, db: Database, settings: Settings) -> Identity:
-        ensure_signing_key(db)
-        keys = KeyRing(db, settings.token_lifetime)
+        sealer = settings.key_sealer()
+        ensure_signing_key(db, sealer)
+        keys = KeyRing(db, settings.token_lifetime, sealer)
         keys.reload()
         clients = ClientStore(db)
         status = ClientStatus(clients)
