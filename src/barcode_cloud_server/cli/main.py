@@ -129,7 +129,10 @@ def serve(
         str | None, typer.Option(help="debug, info, warning or error. [env: BARCODE_CLOUD_LOG_LEVEL]")
     ] = None,
 ) -> None:
-    """Run the service: identity, Barcode API v4, health and metrics."""
+    """Run the service: identity, Barcode API v4, health and metrics.
+
+    Set BARCODE_CLOUD_KEY_ENCRYPTION_KEY (32+ characters, environment only) to keep the token signing keys
+    encrypted in the database."""
     import uvicorn
 
     from barcode_cloud_server.identity.keys import ensure_signing_key
