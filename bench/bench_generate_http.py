@@ -103,13 +103,18 @@ def start_bwip(workdir: Path) -> tuple[subprocess.Popen[bytes], str] | None:
     (workdir / "server.js").write_text(NODE_SERVER)
     port = free_port()
     proc = subprocess.Popen(["taskset", "-c", "0", "node", "server.js", str(port)], cwd=workdir)
+    return proc, _listening(proc, port, "bwip-js server")
+
+
+def _listening(proc: subprocess.Popen[bytes], port: int, what: str) -> str:
+    """The base URL of ``proc`` once it accepts connections on ``port`` (10 s at most)."""
     for _ in range(100):
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", port)) == 0:
-                return proc, f"http://127.0.0.1:{port}"
+                return f"http://127.0.0.1:{port}"
         time.sleep(0.1)
     proc.kill()
-    raise RuntimeError("bwip-js server did not start")
+    raise RuntimeError(f"{what} did not start")
 
 
 def start_bare() -> tuple[subprocess.Popen[bytes], str]:
@@ -118,13 +123,7 @@ def start_bare() -> tuple[subprocess.Popen[bytes], str]:
     cmd = ["taskset", "-c", "0", sys.executable, "-m", "uvicorn", "bench.bare_generate_app:app", "--port", str(port)]
     cmd += ["--log-level", "warning", "--no-access-log"]
     proc = subprocess.Popen(cmd, cwd=Path(__file__).resolve().parents[1])
-    for _ in range(100):
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return proc, f"http://127.0.0.1:{port}"
-        time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("bare ASGI app did not start")
+    return proc, _listening(proc, port, "bare ASGI app")
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,6 +20,18 @@ from barcode_cloud_server.identity.keys import (
 )
 from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.storage.tables import SigningKeyRow
+
+
+@pytest.fixture
+def ring_db(tmp_path: Path) -> Iterator[tuple[KeyRing, Database]]:
+    """A migrated SQLite database with its first key, and a key ring (3,600 s tokens) that has loaded it."""
+    db = Database(f"sqlite:///{tmp_path / 'keys.db'}")
+    db.migrate()
+    ensure_signing_key(db)
+    ring = KeyRing(db, token_lifetime=3600)
+    ring.reload()
+    yield ring, db
+    db.dispose()
 
 
 def test_a_retired_key_stays_as_long_as_this_servers_tokens_live(tmp_path: Path) -> None:
@@ -47,14 +60,10 @@ def test_a_retired_key_stays_as_long_as_this_servers_tokens_live(tmp_path: Path)
     db.dispose()
 
 
-def test_a_new_key_is_published_before_it_signs(tmp_path: Path) -> None:
+def test_a_new_key_is_published_before_it_signs(ring_db: tuple[KeyRing, Database]) -> None:
     # Every process reloads keys on its own: one signing with a key the others had not loaded yet made its
     # tokens fail there (another worker, another machine) for up to a reload interval.
-    db = Database(f"sqlite:///{tmp_path / 'keys.db'}")
-    db.migrate()
-    ensure_signing_key(db)
-    ring = KeyRing(db, token_lifetime=3600)
-    ring.reload()
+    ring, db = ring_db
     first = ring.signing_key().kid  # a new installation's first key signs at once
     second = rotate_signing_key(db, token_lifetime=3600)
     ring.reload()
@@ -66,15 +75,10 @@ def test_a_new_key_is_published_before_it_signs(tmp_path: Path) -> None:
         row.created_at -= timedelta(seconds=ACTIVATION_SECONDS + 1)
     ring.reload()
     assert ring.signing_key().kid == second
-    db.dispose()
 
 
-def test_revoking_the_signing_key_makes_a_new_one_that_signs_at_once(tmp_path: Path) -> None:
-    db = Database(f"sqlite:///{tmp_path / 'keys.db'}")
-    db.migrate()
-    ensure_signing_key(db)
-    ring = KeyRing(db, token_lifetime=3600)
-    ring.reload()
+def test_revoking_the_signing_key_makes_a_new_one_that_signs_at_once(ring_db: tuple[KeyRing, Database]) -> None:
+    ring, db = ring_db
     leaked = ring.signing_key().kid
     revocation = revoke_signing_key(db, leaked)
     assert revocation.new_signing_kid is not None
@@ -84,15 +88,10 @@ def test_revoking_the_signing_key_makes_a_new_one_that_signs_at_once(tmp_path: P
     assert {k["kid"] for k in ring.jwks()["keys"]} == {revocation.new_signing_kid}
     with pytest.raises(UnknownKey):
         revoke_signing_key(db, "no-such-kid")
-    db.dispose()
 
 
-def test_revoking_during_a_rotation_never_hands_signing_back_to_an_older_key(tmp_path: Path) -> None:
-    db = Database(f"sqlite:///{tmp_path / 'keys.db'}")
-    db.migrate()
-    ensure_signing_key(db)
-    ring = KeyRing(db, token_lifetime=3600)
-    ring.reload()
+def test_revoking_during_a_rotation_never_hands_signing_back_to_an_older_key(ring_db: tuple[KeyRing, Database]) -> None:
+    ring, db = ring_db
     first = ring.signing_key().kid
     second = rotate_signing_key(db, token_lifetime=3600)
     ring.reload()
@@ -108,15 +107,10 @@ def test_revoking_during_a_rotation_never_hands_signing_back_to_an_older_key(tmp
     assert third is not None and ring.signing_key().kid == third
     assert [k.kid for k in list_signing_keys(db)] == [first, second, third]
     assert [k.revoked_at is not None for k in list_signing_keys(db)] == [True, True, False]
-    db.dispose()
 
 
-def test_revoking_a_retired_key_leaves_the_signer_alone(tmp_path: Path) -> None:
-    db = Database(f"sqlite:///{tmp_path / 'keys.db'}")
-    db.migrate()
-    ensure_signing_key(db)
-    ring = KeyRing(db, token_lifetime=3600)
-    ring.reload()
+def test_revoking_a_retired_key_leaves_the_signer_alone(ring_db: tuple[KeyRing, Database]) -> None:
+    ring, db = ring_db
     old = ring.signing_key().kid
     new = rotate_signing_key(db, token_lifetime=3600)
     with db.session() as session:
@@ -128,4 +122,3 @@ def test_revoking_a_retired_key_leaves_the_signer_alone(tmp_path: Path) -> None:
     assert revoke_signing_key(db, old).new_signing_kid is None
     ring.reload()
     assert ring.signing_key().kid == new and ring.get(old) is None
-    db.dispose()
