@@ -45,13 +45,27 @@ _STANDARD = {*vars(logging.LogRecord("", 0, "", 0, "", None, None)), "color_mess
 
 
 def redact(text: str) -> str:
+    if "=" not in text and "eyj" not in text.lower():  # what every match needs; most log text has neither
+        return text
     return _SECRETISH.sub(lambda m: "[redacted-jwt]" if m.group(1) else m.group(2) + "[redacted]", text)
+
+
+def _timestamp(created: float) -> str:
+    """ISO 8601 UTC with milliseconds, as ``datetime.isoformat`` writes it, the seconds part cached (a line per
+    request: this is on every request's path at the default log level)."""
+    whole = int(created)
+    if whole != _second[0]:
+        _second[0], _second[1] = whole, datetime.fromtimestamp(whole, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    return f"{_second[1]}.{int((created - whole) * 1000):03d}+00:00"
+
+
+_second: list[Any] = [None, ""]
 
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "time": _timestamp(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": redact(record.getMessage()),
@@ -67,6 +81,12 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(level: str = "info") -> None:
+    # The JSON lines carry no caller, thread or process fields: don't collect them for every record (the stack
+    # walk for the caller alone costs more than formatting the line).
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
