@@ -68,6 +68,9 @@ def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
         lifespan=lifespan,
         # FastAPI's OpenTelemetry layer checks its providers on every request; /metrics is ours.
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        # No 307 to the other spelling of a path (its Location comes from the Host header); api.hotpath drops
+        # one trailing slash instead.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     app.state.db = db

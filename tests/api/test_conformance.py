@@ -492,6 +492,21 @@ def test_trailing_slash_no_redirect(api: httpx.Client, qr_png: bytes) -> None:
         assert response.status_code in (200, 400), (op_id, response.status_code, response.headers.get("location"))
 
 
+def test_no_path_is_ever_redirected(live_server: LiveServer) -> None:
+    """A redirect's Location would come from the Host header: a client following it (a token request's credentials
+    with it) would go wherever that header pointed. One trailing slash is the same path everywhere, more is a 404."""
+    evil = {"Host": "evil.example"}
+    with httpx.Client(base_url=live_server.base_url, headers=evil, timeout=10, follow_redirects=False) as client:
+        for path in ("/healthz/", "/.well-known/openid-configuration/", "/.well-known/jwks.json/", "/docs/"):
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code, response.headers.get("location"))
+        response = client.post("/connect/token/", data={"grant_type": "client_credentials"})
+        assert response.status_code == 400 and response.json()["error"] == "invalid_request"
+        for path in ("/healthz//", "/v4.0/whoami//", "/nowhere/"):
+            response = client.get(path)
+            assert response.status_code == 404 and "location" not in response.headers, path
+
+
 @pytest.mark.parametrize("op_id", OP_IDS)
 def test_other_methods_are_405_with_allow(api: httpx.Client, qr_png: bytes, op_id: str) -> None:
     kwargs = minimal_request(op_id, qr_png)
