@@ -386,3 +386,60 @@ def test_hot_path_turns_an_unexpected_error_into_a_500_api_error(
     body = r.json()
     assert body["requestId"] == r.headers["x-request-id"]
     assert "internal error" in body["error"]["message"] and "engine bug" not in r.text
+
+
+def test_heavy_renders_run_at_most_one_per_core_while_light_ones_go_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big image takes hundreds of MB while it renders: many at once must not take them all at once."""
+    import asyncio
+    import threading
+    import time
+
+    import anyio
+
+    import barcode_cloud_server.api.generate as api
+    from barcode_cloud_server.app import create_app
+    from barcode_cloud_server.settings import Settings
+
+    app = create_app(Settings(data_dir=tmp_path))
+    identity = app.state.identity
+    creds = identity.clients.create("heavy", ["barcode.generate"])
+    identity.status.reload()
+    headers = {"Authorization": f"Bearer {identity.tokens.issue(creds.client_id, ['barcode.generate']).access_token}"}
+    real_generate = api.generate
+    running, most, lock = 0, 0, threading.Lock()
+
+    def tracked(req: api.GenerateRequest) -> api.RenderedImage:
+        nonlocal running, most
+        if req.data != "heavy":
+            return real_generate(req)
+        with lock:
+            running += 1
+            most = max(most, running)
+        try:
+            time.sleep(0.2)
+            return real_generate(req)
+        finally:
+            with lock:
+                running -= 1
+
+    monkeypatch.setattr(api, "generate", tracked)
+    monkeypatch.setattr(api, "_heavy_limiter", anyio.CapacityLimiter(2))
+    big = {"data": "heavy", "imageWidth": "3000", "imageHeight": "3000"}
+
+    async def flood() -> tuple[list[httpx.Response], float]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c:
+            heavy = [
+                asyncio.create_task(c.get("/v4.0/barcode/generate/QR", params=big, headers=headers)) for _ in range(8)
+            ]
+            await asyncio.sleep(0.05)
+            started = time.monotonic()
+            light = await c.get("/v4.0/barcode/generate/QR", params={"data": "light"}, headers=headers)
+            light_seconds = time.monotonic() - started
+            return [light, *await asyncio.gather(*heavy)], light_seconds
+
+    responses, light_seconds = asyncio.run(flood())
+    assert all(r.status_code == 200 for r in responses)
+    assert most == 2
+    assert light_seconds < 0.5  # a small image is not queued behind the big ones (0.2 s each, two at a time)

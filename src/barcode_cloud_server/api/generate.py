@@ -8,11 +8,13 @@ validation) to keep the per-request overhead small; the same table documents the
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 from urllib.parse import unquote, unquote_to_bytes
 
+import anyio
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import UploadFile
@@ -35,9 +37,20 @@ from barcode_cloud_server.identity.verify import authorize, require_scope
 router = APIRouter(tags=["Generate"])
 
 MAX_BODY_BYTES = 1 << 20
-# Requests that may take long (big images, long data) are rendered in a worker thread, not on the event loop.
+# Requests that may take long (big images, long data) are rendered in a worker thread, not on the event loop, at
+# most one per core at once: a 40-megapixel BMP with alpha takes ~400 MB while it renders, and forty of them at
+# once (anyio's default thread count) would take 16 GB; they would also hold every thread that token grants and
+# database reads wait for.
 _INLINE_MAX_PIXELS = 1_000_000
 _INLINE_MAX_DATA = 2_000
+_heavy_limiter: anyio.CapacityLimiter | None = None
+
+
+def _heavy_pool() -> anyio.CapacityLimiter:
+    global _heavy_limiter
+    if _heavy_limiter is None:
+        _heavy_limiter = anyio.CapacityLimiter(max(1, os.cpu_count() or 1))
+    return _heavy_limiter
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +271,7 @@ async def render_image(req: GenerateRequest, accept: str) -> RenderedImage:
     if _bmp_wanted(accept, req):
         req = replace(req, image_format="Bmp")
     if _heavy(req):
-        return await anyio.to_thread.run_sync(generate, req)
+        return await anyio.to_thread.run_sync(generate, req, limiter=_heavy_pool())
     return generate(req)
 
 
