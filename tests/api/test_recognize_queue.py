@@ -1,5 +1,5 @@
 """The recognition queue: a request's time budget counts the time it waits for a decoding thread, and the number of
-recognitions waiting in one process is bounded. In-process (ASGI) with the engine replaced by a slow stand-in, so
+recognitions one process holds at once (their images in memory) is bounded. In-process (ASGI) with the engine replaced by a slow stand-in, so
 that the queue forms on cue."""
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ def test_budget_spent_waiting_for_a_thread_is_a_503_not_an_empty_result(
     assert busy.headers["Retry-After"] == "2"
     assert "budget" in busy.json()["error"]["message"]
     assert len(deadlines) == 1 and 0 < deadlines[0] <= BUDGET  # the engine got what was left of the budget
+    assert recognize_api._in_flight == 0
 
 
 def test_too_many_queued_recognitions_are_refused_at_once(
@@ -79,3 +80,4 @@ def test_too_many_queued_recognitions_are_refused_at_once(
     refused = next(r for r in responses if r.status_code == 503)
     assert "queued" in refused.json()["error"]["message"]
     assert time.monotonic() - started < 3 * ENGINE_SECONDS  # the refused one did not wait its turn
+    assert recognize_api._in_flight == 0  # every place taken was given back, the refused one's too

@@ -11,8 +11,9 @@ as the spec does.
 Decoding runs in worker threads, at most one per core at a time, never on the event loop. A request's time budget
 (``engine.recognize_plan.BUDGET_SECONDS``) starts when it is queued for a thread, so time spent waiting behind
 other recognitions counts: a request whose budget ran out before a thread was free is a 503 (not an empty result,
-which would read as "no barcode"). At most ``QUEUE_PER_THREAD`` recognitions per thread wait or run at once in one
-process; more are a 503 at once (each holds its image in memory while it waits).
+which would read as "no barcode"). At most ``QUEUE_PER_THREAD`` recognitions per thread are read, fetched, wait or
+run at once in one process; more are a 503 before their body is read (each holds its image, up to the upload limit,
+in memory until it is done).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import base64
 import binascii
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from functools import partial
 from typing import Annotated, Any, TypeVar
 
@@ -73,6 +74,21 @@ class _BudgetSpentWaiting(Exception):
     """The request's time budget ran out while it waited for a decoding thread."""
 
 
+async def _recognition_slot() -> AsyncIterator[None]:
+    """A place among the recognitions this process holds at once, taken before the image is read or fetched."""
+    global _in_flight
+    if _in_flight >= QUEUE_PER_THREAD * _pool().total_tokens:
+        raise ApiProblem(503, f"the server is busy: {_in_flight} recognitions are queued; retry", headers=_RETRY_AFTER)
+    _in_flight += 1
+    try:
+        yield
+    finally:
+        _in_flight -= 1
+
+
+Slot = Annotated[None, Depends(_recognition_slot)]
+
+
 def _limits(request: Request) -> tuple[int, int]:
     settings = request.app.state.settings
     return int(settings.max_upload_bytes), int(settings.max_image_pixels)
@@ -98,15 +114,11 @@ async def _decode(
     mode: RecognitionMode | None,
     kind: RecognitionImageKind | None,
 ) -> Response:
-    global _in_flight
     max_bytes, max_pixels = _limits(request)
     if len(data) > max_bytes:
         raise ApiProblem(413, f"the image is larger than the limit of {max_bytes} bytes")
     engine_mode = Mode(mode.value) if mode else Mode.NORMAL
     deadline = time.monotonic() + BUDGET_SECONDS[engine_mode]
-    pool = _pool()
-    if _in_flight >= QUEUE_PER_THREAD * pool.total_tokens:
-        raise ApiProblem(503, f"the server is busy: {_in_flight} recognitions are queued; retry", headers=_RETRY_AFTER)
     job = partial(
         recognize_bytes,
         data,
@@ -123,9 +135,8 @@ async def _decode(
             raise _BudgetSpentWaiting
         return job()
 
-    _in_flight += 1
     try:
-        found = await anyio.to_thread.run_sync(run, limiter=pool)
+        found = await anyio.to_thread.run_sync(run, limiter=_pool())
     except UploadTooLarge as exc:
         raise ApiProblem(413, exc.message) from None
     except _BudgetSpentWaiting:
@@ -136,8 +147,6 @@ async def _decode(
             "request waited for a decoding thread; retry",
             headers=_RETRY_AFTER,
         ) from None
-    finally:
-        _in_flight -= 1
     return _response(request, found)
 
 
@@ -360,7 +369,7 @@ async def _fetch(request: Request, url: str) -> bytes:
     "Recognize a barcode from a file on an Internet server (GET with a query string).",
     _query_doc(with_types=True),
 )
-async def recognize(request: Request, _claims: Authorized) -> Response:
+async def recognize(request: Request, _claims: Authorized, _slot: Slot) -> Response:
     query = _query(request)
     barcode_type = _enum_field(query, "barcodeType", DecodeBarcodeType, required=True)
     file_url = _file_url(query)
@@ -378,7 +387,7 @@ async def recognize(request: Request, _claims: Authorized) -> Response:
     "Recognize a barcode from base64 image bytes in a JSON or XML body.",
     _body_doc(with_types=True),
 )
-async def recognize_body(request: Request, _claims: Authorized) -> Response:
+async def recognize_body(request: Request, _claims: Authorized, _slot: Slot) -> Response:
     body = await read_model(request, RecognizeBase64Request, _body_limit(request))
     types = [t.value for t in body.barcode_types]
     if not types:
@@ -394,7 +403,7 @@ async def recognize_body(request: Request, _claims: Authorized) -> Response:
     "Recognize a barcode from an image file sent as multipart/form-data.",
     _form_doc(with_type=True),
 )
-async def recognize_multipart(request: Request, _claims: Authorized) -> Response:
+async def recognize_multipart(request: Request, _claims: Authorized, _slot: Slot) -> Response:
     data, fields = await _multipart(request)
     barcode_type = _enum_field(fields, "barcodeType", DecodeBarcodeType, required=True)
     mode = _enum_field(fields, "recognitionMode", RecognitionMode)
@@ -410,7 +419,7 @@ async def recognize_multipart(request: Request, _claims: Authorized) -> Response
     "Scan for barcodes of every type in a file on an Internet server (GET with a query string).",
     _query_doc(with_types=False),
 )
-async def scan(request: Request, _claims: Authorized) -> Response:
+async def scan(request: Request, _claims: Authorized, _slot: Slot) -> Response:
     data = await _fetch(request, _file_url(_query(request)))
     return await _decode(request, data, None, None, None)
 
@@ -423,7 +432,7 @@ async def scan(request: Request, _claims: Authorized) -> Response:
     "Scan for barcodes of every type in base64 image bytes in a JSON or XML body.",
     _body_doc(with_types=False),
 )
-async def scan_body(request: Request, _claims: Authorized) -> Response:
+async def scan_body(request: Request, _claims: Authorized, _slot: Slot) -> Response:
     body = await read_model(request, ScanBase64Request, _body_limit(request))
     return await _decode(request, _b64(body.file_base64), None, None, None)
 
@@ -436,6 +445,6 @@ async def scan_body(request: Request, _claims: Authorized) -> Response:
     "Scan for barcodes of every type in an image file sent as multipart/form-data.",
     _form_doc(with_type=False),
 )
-async def scan_multipart(request: Request, _claims: Authorized) -> Response:
+async def scan_multipart(request: Request, _claims: Authorized, _slot: Slot) -> Response:
     data, _fields = await _multipart(request)
     return await _decode(request, data, None, None, None)
