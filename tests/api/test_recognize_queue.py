@@ -1,6 +1,6 @@
 """The recognition queue: a request's time budget counts the time it waits for a decoding thread, and the number of
-recognitions one process holds at once (their images in memory) is bounded. In-process (ASGI) with the engine replaced by a slow stand-in, so
-that the queue forms on cue."""
+recognitions one process holds at once (their images in memory) is bounded. In-process (ASGI) with the engine
+replaced by a slow stand-in, so that the queue forms on cue."""
 
 from __future__ import annotations
 
