@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -98,6 +99,20 @@ def run_cli(*args: str, check: bool = True, env: dict[str, str] | None = None) -
         timeout=60,
         env={**os.environ, **(env or {})},
     )
+
+
+def in_process_app(data_dir: Path, *scopes: str) -> tuple[Any, dict[str, str]]:
+    """The ASGI app on a fresh SQLite database (for httpx.ASGITransport: no lifespan, no server process), and the
+    Authorization header of a token with ``scopes``."""
+    from barcode_cloud_server.app import create_app
+    from barcode_cloud_server.settings import Settings
+
+    app = create_app(Settings(data_dir=data_dir))
+    identity = app.state.identity
+    creds = identity.clients.create("in-process", list(scopes))
+    identity.status.reload()
+    token = identity.tokens.issue(creds.client_id, list(scopes)).access_token
+    return app, {"Authorization": f"Bearer {token}"}
 
 
 @contextmanager

@@ -13,7 +13,7 @@ import zxingcpp
 from defusedxml import ElementTree
 from PIL import Image
 
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, in_process_app
 
 URL = "https://example.com/product/12345"
 
@@ -374,14 +374,8 @@ def test_hot_path_turns_an_unexpected_error_into_a_500_api_error(
     import asyncio
 
     import barcode_cloud_server.api.generate as api
-    from barcode_cloud_server.app import create_app
-    from barcode_cloud_server.settings import Settings
 
-    app = create_app(Settings(data_dir=tmp_path))
-    identity = app.state.identity
-    creds = identity.clients.create("hot-path", ["barcode.generate"])
-    identity.status.reload()
-    token = identity.tokens.issue(creds.client_id, ["barcode.generate"]).access_token
+    app, headers = in_process_app(tmp_path, "barcode.generate")
 
     def fail(_req: object) -> None:
         raise RuntimeError("engine bug")
@@ -390,9 +384,7 @@ def test_hot_path_turns_an_unexpected_error_into_a_500_api_error(
 
     async def get() -> httpx.Response:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c:
-            return await c.get(
-                "/v4.0/barcode/generate/QR", params={"data": "x"}, headers={"Authorization": f"Bearer {token}"}
-            )
+            return await c.get("/v4.0/barcode/generate/QR", params={"data": "x"}, headers=headers)
 
     r = asyncio.run(get())
     assert r.status_code == 500
@@ -412,18 +404,13 @@ def test_heavy_renders_run_at_most_one_per_core_while_light_ones_go_on(
     import anyio
 
     import barcode_cloud_server.api.generate as api
-    from barcode_cloud_server.app import create_app
-    from barcode_cloud_server.settings import Settings
+    from barcode_cloud_server.engine.generate import GenerateRequest, RenderedImage
 
-    app = create_app(Settings(data_dir=tmp_path))
-    identity = app.state.identity
-    creds = identity.clients.create("heavy", ["barcode.generate"])
-    identity.status.reload()
-    headers = {"Authorization": f"Bearer {identity.tokens.issue(creds.client_id, ['barcode.generate']).access_token}"}
+    app, headers = in_process_app(tmp_path, "barcode.generate")
     real_generate = api.generate
     running, most, lock = 0, 0, threading.Lock()
 
-    def tracked(req: api.GenerateRequest) -> api.RenderedImage:
+    def tracked(req: GenerateRequest) -> RenderedImage:
         nonlocal running, most
         if req.data != "heavy":
             return real_generate(req)

@@ -15,16 +15,15 @@ import httpx
 import pytest
 
 import barcode_cloud_server.api.recognize as recognize_api
-from barcode_cloud_server.app import create_app
 from barcode_cloud_server.engine.recognize import Mode
-from barcode_cloud_server.settings import Settings
+from tests.conftest import in_process_app
 
 ENGINE_SECONDS = 0.6
 BUDGET = 0.3
 
 
 @pytest.fixture
-def app_and_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, str, list[float]]:
+def app_and_headers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, dict[str, str], list[float]]:
     deadlines: list[float] = []
 
     def slow_engine(*_args: object, deadline: float, **_kwargs: object) -> list[object]:
@@ -35,17 +34,12 @@ def app_and_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any,
     monkeypatch.setattr(recognize_api, "recognize_bytes", slow_engine)
     monkeypatch.setattr(recognize_api, "BUDGET_SECONDS", {mode: BUDGET for mode in Mode})
     monkeypatch.setattr(recognize_api, "_limiter", anyio.CapacityLimiter(1))
-    app = create_app(Settings(data_dir=tmp_path))
-    identity = app.state.identity
-    creds = identity.clients.create("queue", ["barcode.recognize"])
-    identity.status.reload()
-    token = identity.tokens.issue(creds.client_id, ["barcode.recognize"]).access_token
-    return app, token, deadlines
+    app, headers = in_process_app(tmp_path, "barcode.recognize")
+    return app, headers, deadlines
 
 
-async def _scan_all(app: Any, token: str, count: int) -> list[httpx.Response]:
+async def _scan_all(app: Any, headers: dict[str, str], count: int) -> list[httpx.Response]:
     body = {"fileBase64": base64.b64encode(b"not decoded by the stand-in").decode()}
-    headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
         return list(
             await asyncio.gather(
@@ -55,10 +49,10 @@ async def _scan_all(app: Any, token: str, count: int) -> list[httpx.Response]:
 
 
 def test_budget_spent_waiting_for_a_thread_is_a_503_not_an_empty_result(
-    app_and_token: tuple[Any, str, list[float]],
+    app_and_headers: tuple[Any, dict[str, str], list[float]],
 ) -> None:
-    app, token, deadlines = app_and_token
-    responses = asyncio.run(_scan_all(app, token, 3))
+    app, headers, deadlines = app_and_headers
+    responses = asyncio.run(_scan_all(app, headers, 3))
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [200, 503, 503]
     busy = next(r for r in responses if r.status_code == 503)
@@ -69,13 +63,13 @@ def test_budget_spent_waiting_for_a_thread_is_a_503_not_an_empty_result(
 
 
 def test_too_many_queued_recognitions_are_refused_at_once(
-    app_and_token: tuple[Any, str, list[float]], monkeypatch: pytest.MonkeyPatch
+    app_and_headers: tuple[Any, dict[str, str], list[float]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app, token, _ = app_and_token
+    app, headers, _ = app_and_headers
     monkeypatch.setattr(recognize_api, "BUDGET_SECONDS", {mode: 10.0 for mode in Mode})
     monkeypatch.setattr(recognize_api, "QUEUE_PER_THREAD", 2)
     started = time.monotonic()
-    responses = asyncio.run(_scan_all(app, token, 3))
+    responses = asyncio.run(_scan_all(app, headers, 3))
     assert sorted(r.status_code for r in responses) == [200, 200, 503]
     refused = next(r for r in responses if r.status_code == 503)
     assert "queued" in refused.json()["error"]["message"]
