@@ -5,7 +5,8 @@ All on this machine in one run: each server gets core 0 (one worker), wrk gets c
   our API     GET /v4.0/barcode/generate/{type} with a bearer token (uvicorn, 1 worker); also the server's CPU
               time per request (from /proc), which other load on the machine does not inflate as much. The server
               runs at --log-level warning unless told otherwise: at the default info level every request writes
-              an access log line, ~15-20 µs more a request (10-20% fewer requests a second in runs here)
+              an access log line (unless --no-access-log), ~15-20 µs more a request (10-20% fewer requests a
+              second in runs here)
   bare        the same engine call in a bare ASGI app under the same uvicorn (bench/bare_generate_app.py): no token
               check, request id, metrics or validation; the floor this server and machine allow
   bwip-js     the same symbol from bwip-js (npm) in a minimal Node http server

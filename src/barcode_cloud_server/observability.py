@@ -83,7 +83,9 @@ class JsonFormatter(logging.Formatter):
 _ENCODER = json.JSONEncoder(default=str)
 
 
-def configure_logging(level: str = "info") -> None:
+def configure_logging(level: str = "info", access: bool = True) -> None:
+    """JSON lines on stderr at ``level``; ``access=False`` drops the access log (one info line per request, the
+    costliest part of a small request after its own work: behind a load balancer that logs requests, it can go)."""
     # The JSON lines carry no caller, thread or process fields: don't collect them for every record (the stack
     # walk for the caller alone costs more than formatting the line).
     logging._srcfile = None
@@ -97,6 +99,7 @@ def configure_logging(level: str = "info") -> None:
     root.setLevel(level.upper())
     # Uvicorn's own access log prints query strings; ours below prints the path only.
     logging.getLogger("uvicorn.access").disabled = True
+    access_log.disabled = not access
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
@@ -152,7 +155,7 @@ class RequestContextMiddleware:
             elapsed = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", "unmatched")
             _count(scope["method"], route, status, elapsed)
-            if route not in ("/healthz", "/metrics"):
+            if route not in ("/healthz", "/metrics") and access_log.isEnabledFor(logging.INFO):
                 access_log.info(
                     "request",
                     extra={

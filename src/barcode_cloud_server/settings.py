@@ -32,6 +32,7 @@ class Settings(BaseModel):
     max_upload_bytes: int = Field(20 * 1024 * 1024, ge=1024)
     max_image_pixels: int = Field(40_000_000, ge=10_000)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    access_log: bool = True
     # Encrypts the signing keys at rest (identity.keyseal); environment only, never a command-line option.
     key_encryption_key: SecretStr | None = None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
@@ -55,6 +56,30 @@ def test_debug_logs_hold_no_secret_or_token(start_server: Callable[..., LiveServ
     assert '"level": "debug"' in logs  # the level took effect (or the checks below would prove little)
     assert creds.client_secret not in logs
     assert token.split(".")[2] not in logs
+
+
+def access_lines(server: LiveServer) -> list[dict[str, object]]:
+    lines = [json.loads(line) for line in server.logs().splitlines() if line.startswith("{")]
+    return [line for line in lines if line.get("logger") == "barcode_cloud.access"]
+
+
+def test_the_access_log_has_a_line_per_request_unless_switched_off(start_server: Callable[..., LiveServer]) -> None:
+    for server, logged in (
+        (start_server(), True),
+        (start_server("--no-access-log"), False),
+        (start_server(env={"BARCODE_CLOUD_ACCESS_LOG": "false"}), False),
+    ):
+        headers = {"Authorization": f"Bearer {server.token()}"}
+        response = httpx.get(server.api_url + "/barcode/generate/QR", params={"data": "x"}, headers=headers)
+        assert response.status_code == 200
+        request_id = response.headers["x-request-id"]
+        mine = [line for line in access_lines(server) if line["request_id"] == request_id]
+        if logged:
+            assert len(mine) == 1
+            assert mine[0]["path"] == "/v4.0/barcode/generate/QR" and mine[0]["status"] == 200
+        else:
+            assert access_lines(server) == []
+            assert '"level": "info"' in server.logs()  # the rest of the info log is still there
 
 
 def test_settings_come_from_environment_variables(tmp_path: Path) -> None:

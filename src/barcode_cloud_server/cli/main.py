@@ -128,6 +128,14 @@ def serve(
     log_level: Annotated[
         str | None, typer.Option(help="debug, info, warning or error. [env: BARCODE_CLOUD_LOG_LEVEL]")
     ] = None,
+    access_log: Annotated[
+        bool | None,
+        typer.Option(
+            "--access-log/--no-access-log",
+            help="One info line per request (method, path, status, time, client). [env: BARCODE_CLOUD_ACCESS_LOG] "
+            "[default: on]",
+        ),
+    ] = None,
 ) -> None:
     """Run the service: identity, Barcode API v4, health and metrics.
 
@@ -151,8 +159,9 @@ def serve(
         log_level=log_level,
         max_upload_bytes=max_upload_bytes,
         max_image_pixels=max_image_pixels,
+        access_log=access_log,
     )
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.access_log)
     db = _open_db(settings)
     with _key_store_errors():
         ensure_signing_key(db, settings.key_sealer())
