@@ -53,13 +53,16 @@ def redact(text: str) -> str:
 def _timestamp(created: float) -> str:
     """ISO 8601 UTC with milliseconds, as ``datetime.isoformat`` writes it, the seconds part cached (a line per
     request: this is on every request's path at the default log level)."""
+    global _second
     whole = int(created)
-    if whole != _second[0]:
-        _second[0], _second[1] = whole, datetime.fromtimestamp(whole, UTC).strftime("%Y-%m-%dT%H:%M:%S")
-    return f"{_second[1]}.{int((created - whole) * 1000):03d}+00:00"
+    cached, text = _second  # one tuple, swapped whole: threads logging at once never see half an update
+    if whole != cached:
+        text = datetime.fromtimestamp(whole, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        _second = (whole, text)
+    return f"{text}.{int((created - whole) * 1000):03d}+00:00"
 
 
-_second: list[Any] = [None, ""]
+_second: tuple[int, str] = (-1, "")
 
 
 class JsonFormatter(logging.Formatter):

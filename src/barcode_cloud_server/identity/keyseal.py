@@ -1,5 +1,5 @@
-"""Signing keys encrypted at rest, when the operator gives a key encryption key (``--key-encryption-key`` or
-``BARCODE_CLOUD_KEY_ENCRYPTION_KEY``).
+"""Signing keys encrypted at rest, when the operator gives a key encryption key (``BARCODE_CLOUD_KEY_ENCRYPTION_KEY``,
+environment only: a command-line option would show in process listings).
 
 Without it, private keys are stored as plain PEM: whoever can read the database (or a backup of it) can sign
 tokens. With it, each key is stored as AES-256-GCM ciphertext under a key derived from the operator's secret with
