@@ -8,13 +8,11 @@ validation) to keep the per-request overhead small; the same table documents the
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 from urllib.parse import unquote, unquote_to_bytes
 
-import anyio
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import UploadFile
@@ -25,6 +23,7 @@ from barcode_cloud.models import GenerateParams
 from barcode_cloud_server.api.bodies import read_limited, read_model
 from barcode_cloud_server.api.errors import ApiProblem
 from barcode_cloud_server.api.openapi_docs import error_response as _error
+from barcode_cloud_server.api.pools import PerCorePool
 from barcode_cloud_server.engine import options as o
 from barcode_cloud_server.engine.generate import GenerateRequest, RenderedImage, generate
 from barcode_cloud_server.engine.render import MEDIA_TYPES
@@ -43,14 +42,7 @@ MAX_BODY_BYTES = 1 << 20
 # database reads wait for.
 _INLINE_MAX_PIXELS = 1_000_000
 _INLINE_MAX_DATA = 2_000
-_heavy_limiter: anyio.CapacityLimiter | None = None
-
-
-def _heavy_pool() -> anyio.CapacityLimiter:
-    global _heavy_limiter
-    if _heavy_limiter is None:
-        _heavy_limiter = anyio.CapacityLimiter(max(1, os.cpu_count() or 1))
-    return _heavy_limiter
+_heavy_pool = PerCorePool()
 
 
 @dataclass(frozen=True, slots=True)

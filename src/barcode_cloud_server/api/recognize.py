@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import os
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from functools import partial
@@ -46,6 +45,7 @@ from barcode_cloud_server.api.bodies import read_limited, read_model
 from barcode_cloud_server.api.errors import ApiProblem, model_response
 from barcode_cloud_server.api.fetch import fetch_url
 from barcode_cloud_server.api.openapi_docs import error_response
+from barcode_cloud_server.api.pools import PerCorePool
 from barcode_cloud_server.engine.errors import shown
 from barcode_cloud_server.engine.images import UploadTooLarge
 from barcode_cloud_server.engine.recognize import BUDGET_SECONDS, Detection, ImageKind, Mode, recognize_bytes
@@ -58,16 +58,9 @@ Authorized = Annotated[TokenClaims, Depends(require_scope(RECOGNIZE_SCOPE))]
 
 QUEUE_PER_THREAD = 8
 _RETRY_AFTER = {"Retry-After": "2"}
-_limiter: anyio.CapacityLimiter | None = None
 _in_flight = 0
-
-
-def _pool() -> anyio.CapacityLimiter:
-    """At most one decoding thread per core (the engine is CPU-bound and releases the GIL in zxing-cpp)."""
-    global _limiter
-    if _limiter is None:
-        _limiter = anyio.CapacityLimiter(max(1, os.cpu_count() or 1))
-    return _limiter
+# At most one decoding thread per core (the engine is CPU-bound and releases the GIL in zxing-cpp).
+_pool = PerCorePool()
 
 
 class _BudgetSpentWaiting(Exception):
@@ -118,7 +111,8 @@ async def _decode(
     if len(data) > max_bytes:
         raise ApiProblem(413, f"the image is larger than the limit of {max_bytes} bytes")
     engine_mode = Mode(mode.value) if mode else Mode.NORMAL
-    deadline = time.monotonic() + BUDGET_SECONDS[engine_mode]
+    budget = BUDGET_SECONDS[engine_mode]
+    deadline = time.monotonic() + budget
     job = partial(
         recognize_bytes,
         data,
@@ -140,7 +134,6 @@ async def _decode(
     except UploadTooLarge as exc:
         raise ApiProblem(413, exc.message) from None
     except _BudgetSpentWaiting:
-        budget = BUDGET_SECONDS[engine_mode]
         raise ApiProblem(
             503,
             f"the server is busy: the {engine_mode.value} recognition budget of {budget:g} s ran out while the "
