@@ -108,7 +108,7 @@ def clients(host: str, token_url: str, client_id: str, secret: str) -> dict[str,
 
         return scan, generate
 
-    from barcode_cloud.wire import StdlibTransport
+    from barcode_cloud._transport import StdlibTransport
 
     raw_scan, raw_generate = raw_calls(None)
     raw_stdlib_scan, raw_stdlib_generate = raw_calls(StdlibTransport())

@@ -6,6 +6,10 @@ retry after a 401), retries with backoff, timeouts, asyncio twins (``AsyncApiCli
 pydantic models. See docs/sdk.md.
 """
 
+from barcode_cloud._client import ApiClient, AsyncApiClient, AsyncResult
+from barcode_cloud._exceptions import ApiException
+from barcode_cloud._operation import ImageBytes
+from barcode_cloud._tokens import fetch_token
 from barcode_cloud.api import (
     AsyncGenerateApi,
     AsyncRecognizeApi,
@@ -15,11 +19,8 @@ from barcode_cloud.api import (
     ScanApi,
 )
 from barcode_cloud.configuration import Configuration
-from barcode_cloud.exceptions import ApiException
 from barcode_cloud.models import *  # noqa: F403 - every model and enum, as aspose_barcode_cloud exports them
 from barcode_cloud.models import __all__ as _models_all
-from barcode_cloud.tokens import fetch_token
-from barcode_cloud.transport import ApiClient, AsyncApiClient, AsyncResult, ImageBytes
 from barcode_cloud.version import __version__
 
 __all__ = [

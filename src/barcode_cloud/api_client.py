@@ -1,5 +1,5 @@
 """Alias of ``aspose_barcode_cloud.api_client`` for code that imports ``ApiClient`` from there."""
 
-from barcode_cloud.transport import ApiClient, AsyncApiClient
+from barcode_cloud._client import ApiClient, AsyncApiClient
 
 __all__ = ["ApiClient", "AsyncApiClient"]

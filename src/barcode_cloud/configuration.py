@@ -12,7 +12,7 @@ import sys
 from typing import ClassVar
 from urllib.parse import urlsplit
 
-from barcode_cloud.retry import RetryPolicy
+from barcode_cloud._retry import RetryPolicy
 from barcode_cloud.version import __version__
 
 DEFAULT_HOST = "http://127.0.0.1:8080/v4.0"
@@ -122,7 +122,7 @@ class Configuration:
         endpoint refuses."""
         if self._access_token:
             return self._access_token
-        from barcode_cloud import tokens  # here: tokens imports this module
+        from barcode_cloud import _tokens as tokens  # here: tokens imports this module
 
         return tokens.token_for(self).value
 
@@ -218,7 +218,7 @@ class Configuration:
     @staticmethod
     def fetch_token(client_id: str, client_secret: str, token_url: str) -> str:
         """Fetch a new access token (no cache); same as :func:`barcode_cloud.fetch_token`."""
-        from barcode_cloud import tokens
+        from barcode_cloud import _tokens as tokens
 
         return tokens.fetch_token(client_id, client_secret, token_url)
 

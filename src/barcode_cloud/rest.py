@@ -1,5 +1,5 @@
 """Alias of ``aspose_barcode_cloud.rest`` for code that imports ``ApiException`` from there."""
 
-from barcode_cloud.exceptions import ApiException
+from barcode_cloud._exceptions import ApiException
 
 __all__ = ["ApiException"]

@@ -9,7 +9,7 @@ import threading
 import httpx
 
 from barcode_cloud import ApiClient, AsyncApiClient, Configuration
-from barcode_cloud.wire import StdlibTransport
+from barcode_cloud._transport import StdlibTransport
 from barcode_cloud_server.identity.clients import Credentials
 from tests.conftest import LiveServer
 

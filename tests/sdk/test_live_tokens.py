@@ -12,7 +12,8 @@ import time
 import pytest
 
 from barcode_cloud import ApiException, GenerateApi, fetch_token
-from barcode_cloud.transport import ApiClient, Operation
+from barcode_cloud._client import ApiClient
+from barcode_cloud._operation import Operation
 from tests.conftest import LiveServer
 
 from .live import (

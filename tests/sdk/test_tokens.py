@@ -25,7 +25,7 @@ from barcode_cloud import (
     RecognizeApi,
     ScanApi,
 )
-from barcode_cloud.tokens import Token, TokenCache, cache_for
+from barcode_cloud._tokens import Token, TokenCache, cache_for
 
 from .mock_server import PNG, MockServer, run_threads
 

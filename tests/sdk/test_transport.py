@@ -37,8 +37,8 @@ from barcode_cloud import (
     ScanApi,
     ScanBase64Request,
 )
-from barcode_cloud.auth import auth_for
-from barcode_cloud.wire import StdlibTransport
+from barcode_cloud._auth import auth_for
+from barcode_cloud._transport import StdlibTransport
 
 from .mock_server import PNG, RESULT, MockServer
 

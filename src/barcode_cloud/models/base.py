@@ -9,7 +9,7 @@ from xml.etree.ElementTree import Element
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
-from barcode_cloud.models import xml as _xml
+import barcode_cloud.models.xml as _xml
 
 
 class WireModel(BaseModel):

@@ -1,4 +1,4 @@
-"""The nine operations of the v4 API as :class:`~barcode_cloud.transport.Operation` values.
+"""The nine operations of the v4 API as :class:`~barcode_cloud._operation.Operation` values.
 
 Pure functions shared by the sync and async API classes: they check and convert the arguments (as
 ``aspose_barcode_cloud`` does: ``ValueError`` for a missing or invalid one) and say what to send.
@@ -12,6 +12,7 @@ import os
 from typing import Any, BinaryIO
 from urllib.parse import quote
 
+from barcode_cloud._operation import FilePart, Operation
 from barcode_cloud.models import (
     BarcodeImageParams,
     BarcodeResponseList,
@@ -28,7 +29,6 @@ from barcode_cloud.models import (
     ScanBase64Request,
     WireModel,
 )
-from barcode_cloud.transport import FilePart, Operation
 
 IMAGE_ACCEPT = "image/*, application/json"
 JSON = "application/json"

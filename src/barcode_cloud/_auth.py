@@ -8,8 +8,8 @@ from collections.abc import AsyncGenerator, Generator
 
 import httpx
 
+from barcode_cloud._tokens import Token, TokenEndpoint, cache_for, fetch_async, fetch_sync
 from barcode_cloud.configuration import Configuration
-from barcode_cloud.tokens import Token, TokenEndpoint, cache_for, fetch_async, fetch_sync
 
 log = logging.getLogger("barcode_cloud.auth")
 
@@ -32,7 +32,7 @@ class ExternalTokenAuth(httpx.Auth):
 
 
 class JWTAuth(httpx.Auth):
-    """JWT mode: a token from the shared :class:`~barcode_cloud.tokens.TokenCache`; after a ``401``, one newer
+    """JWT mode: a token from the shared :class:`~barcode_cloud._tokens.TokenCache`; after a ``401``, one newer
     token and one more try of the request (a second ``401`` is returned to the caller, never a loop).
 
     Token requests go through ``sync_client`` / ``async_client`` (the API client's own connection pool). An

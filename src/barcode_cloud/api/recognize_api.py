@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Unpack, cast
 
-from barcode_cloud.api import operations as ops
-from barcode_cloud.api.base import AsposeOptions, AsyncApi, HttpInfo, RecognizeOptions, SyncApi, split_options
+import barcode_cloud.api._operations as ops
+from barcode_cloud.api._base import AsposeOptions, AsyncApi, HttpInfo, RecognizeOptions, SyncApi, split_options
 from barcode_cloud.models import (
     BarcodeResponseList,
     DecodeBarcodeType,

@@ -8,6 +8,8 @@ from typing import Any, TypedDict, TypeVar
 
 import httpx
 
+from barcode_cloud._client import ApiClient, AsyncApiClient, RequestTimeout
+from barcode_cloud._operation import Operation, decode
 from barcode_cloud.models import (
     BarcodeImageParams,
     Code128Params,
@@ -17,7 +19,6 @@ from barcode_cloud.models import (
     RecognitionImageKind,
     RecognitionMode,
 )
-from barcode_cloud.transport import ApiClient, AsyncApiClient, Operation, RequestTimeout, decode
 
 T = TypeVar("T")
 
@@ -88,7 +89,7 @@ class SyncApi:
         self.api_client = api_client if api_client is not None else ApiClient()
 
     def _run(self, method: str, op: Operation, async_req: bool, options: Mapping[str, Any]) -> Any:
-        """The decoded result; with ``async_req=True`` an :class:`~barcode_cloud.transport.AsyncResult`."""
+        """The decoded result; with ``async_req=True`` an :class:`~barcode_cloud._client.AsyncResult`."""
         check_options(method, options)
 
         def call() -> Any:

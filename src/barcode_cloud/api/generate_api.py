@@ -1,13 +1,14 @@
 """Barcode generation: ``GenerateApi`` and ``AsyncGenerateApi``. Each method returns the image as
-:class:`~barcode_cloud.transport.ImageBytes` (``bytes`` that also has aspose's ``.data``); each
+:class:`~barcode_cloud._operation.ImageBytes` (``bytes`` that also has aspose's ``.data``); each
 ``*_with_http_info`` twin returns ``(image, status, headers)``."""
 
 from __future__ import annotations
 
 from typing import Any, Unpack, cast
 
-from barcode_cloud.api import operations as ops
-from barcode_cloud.api.base import AsposeOptions, AsyncApi, GenerateOptions, HttpInfo, SyncApi, split_options
+import barcode_cloud.api._operations as ops
+from barcode_cloud._operation import ImageBytes
+from barcode_cloud.api._base import AsposeOptions, AsyncApi, GenerateOptions, HttpInfo, SyncApi, split_options
 from barcode_cloud.models import (
     BarcodeImageParams,
     Code128Params,
@@ -17,7 +18,6 @@ from barcode_cloud.models import (
     Pdf417Params,
     QrParams,
 )
-from barcode_cloud.transport import ImageBytes
 
 
 class GenerateApi(SyncApi):

@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from barcode_cloud import _fork
+import barcode_cloud._fork as _fork
+from barcode_cloud._exceptions import ApiException, from_token_response
+from barcode_cloud._retry import RetryPolicy, retryable
 from barcode_cloud.configuration import Configuration, verify_for
-from barcode_cloud.exceptions import ApiException, from_token_response
-from barcode_cloud.retry import RetryPolicy, retryable
 
 log = logging.getLogger("barcode_cloud.tokens")
 

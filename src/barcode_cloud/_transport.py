@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from barcode_cloud import _fork
+import barcode_cloud._fork as _fork
 
 _RECONNECT = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
 

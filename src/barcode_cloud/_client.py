@@ -2,7 +2,7 @@
 
 One httpx connection pool per client, connect and read timeouts, retries of connection failures and of
 429 / 502 / 503 / 504 answers (exponential backoff with jitter, ``Retry-After`` honoured up to a cap), the
-mode's auth flow (see :mod:`barcode_cloud.auth`), and the mapping of responses to results or
+mode's auth flow (see :mod:`barcode_cloud._auth`), and the mapping of responses to results or
 :class:`~barcode_cloud.ApiException`. Use a client as a context manager, or call ``close()``.
 
 Every operation is retried the same way, POSTs included: the nine operations of the API are pure functions of
@@ -18,78 +18,28 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 from urllib.parse import quote, urlencode
 
 import httpx
 
-from barcode_cloud import _fork
-from barcode_cloud.auth import auth_for
+import barcode_cloud._fork as _fork
+from barcode_cloud._auth import auth_for
+from barcode_cloud._exceptions import ApiException, from_api_response
+from barcode_cloud._operation import Operation
+from barcode_cloud._retry import RETRY_STATUSES, retryable
+from barcode_cloud._transport import StdlibTransport
 from barcode_cloud.configuration import Configuration, verify_for
-from barcode_cloud.exceptions import ApiException, from_api_response
-from barcode_cloud.models import WireModel
-from barcode_cloud.retry import RETRY_STATUSES, retryable
 from barcode_cloud.version import __version__
-from barcode_cloud.wire import StdlibTransport
 
 log = logging.getLogger("barcode_cloud.http")
 _PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 
 T = TypeVar("T")
 RequestTimeout = float | tuple[float, float] | None
-FilePart = tuple[str | None, bytes] | tuple[str | None, bytes, str]
-
-
-@dataclass(frozen=True, slots=True)
-class Operation:
-    """One API call, ready to send: what the API classes build and the clients execute."""
-
-    method: str
-    path: str
-    params: list[tuple[str, str]] | None = None
-    content: bytes | None = None
-    content_type: str | None = None
-    files: list[tuple[str, FilePart]] | None = None
-    accept: str = "application/json"
-    returns: type[WireModel] | None = None  # None: the body is an image
-
-
-class ImageBytes(bytes):
-    """A generated image: ``bytes``, plus the attributes code written for ``aspose_barcode_cloud`` reads from
-    what ``generate`` returned there (``.data``, ``.status``, ``.read()``, ``.getheaders()``...)."""
-
-    status: int
-    reason: str
-    headers: dict[str, str]
-
-    def __new__(
-        cls, content: bytes, status: int = 200, reason: str = "OK", headers: Mapping[str, str] | None = None
-    ) -> Self:
-        self = super().__new__(cls, content)
-        self.status, self.reason, self.headers = status, reason, dict(headers or {})
-        return self
-
-    @property
-    def data(self) -> bytes:
-        """The image bytes (``response.data`` in ``aspose_barcode_cloud``)."""
-        return self
-
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("content-type", "")
-
-    def read(self, amt: int | None = None) -> bytes:
-        return bytes(self) if amt is None else bytes(self[:amt])
-
-    def getheaders(self) -> dict[str, str]:
-        return dict(self.headers)
-
-    def getheader(self, name: str, default: str | None = None) -> str | None:
-        return self.headers.get(name.lower(), default)
 
 
 class AsyncResult(Generic[T]):
@@ -112,21 +62,6 @@ class AsyncResult(Generic[T]):
         if not self._future.done():
             raise ValueError("the call has not finished")
         return self._future.exception() is None
-
-
-def decode(op: Operation, response: httpx.Response) -> Any:
-    """The result of a 2xx response: the model of ``op.returns``, or :class:`ImageBytes`."""
-    if op.returns is None:
-        return ImageBytes(response.content, response.status_code, response.reason_phrase, response.headers)
-    try:
-        return op.returns.from_json(response.content)
-    except ValueError as exc:
-        raise ApiException(
-            response.status_code,
-            f"unexpected response body for {op.returns.__name__}: {exc}",
-            body=response.content[:2048].decode("utf-8", "replace"),
-            headers=response.headers,
-        ) from exc
 
 
 class _ClientBase:
@@ -228,7 +163,7 @@ class ApiClient(_ClientBase):
     cookie=None)`` as in ``aspose_barcode_cloud``.
 
     ``transport``: an httpx transport to send with (tests, custom networking). By default the SDK's
-    :class:`~barcode_cloud.wire.StdlibTransport` (pooled keep-alive ``http.client`` connections), or httpx's
+    :class:`~barcode_cloud._transport.StdlibTransport` (pooled keep-alive ``http.client`` connections), or httpx's
     own transport when a proxy is configured (``Configuration.proxy`` or the ``*_PROXY`` variables)."""
 
     def __init__(
