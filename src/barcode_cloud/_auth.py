@@ -8,7 +8,7 @@ from collections.abc import AsyncGenerator, Generator
 
 import httpx
 
-from barcode_cloud._tokens import Token, TokenEndpoint, cache_for, fetch_async, fetch_sync
+from barcode_cloud._tokens import Token, cache_for, fetch_async, fetch_sync
 from barcode_cloud.configuration import Configuration
 
 log = logging.getLogger("barcode_cloud.auth")
@@ -45,8 +45,8 @@ class JWTAuth(httpx.Auth):
         sync_client: httpx.Client | None = None,
         async_client: httpx.AsyncClient | None = None,
     ) -> None:
-        self.cache = cache_for(config)
-        self.endpoint = TokenEndpoint.of(config)
+        self.endpoint = config.token_endpoint()
+        self.cache = cache_for(self.endpoint)
         self._external = ExternalTokenAuth(config)
         self._config = config
         self._sync_client = sync_client

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import random
 import threading
@@ -34,7 +35,6 @@ import httpx
 import barcode_cloud._fork as _fork
 from barcode_cloud._exceptions import ApiException, from_token_response
 from barcode_cloud._retry import RetryPolicy, retryable
-from barcode_cloud.configuration import Configuration, verify_for
 
 log = logging.getLogger("barcode_cloud.tokens")
 
@@ -75,12 +75,11 @@ class TokenEndpoint:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     timeout: httpx.Timeout = field(default_factory=lambda: httpx.Timeout(30.0, connect=5.0))
 
-    @classmethod
-    def of(cls, config: Configuration) -> TokenEndpoint:
-        config.cache_key()  # raises ValueError without credentials
-        assert config.client_id is not None and config.client_secret is not None
-        timeout = httpx.Timeout(config.read_timeout, connect=config.connect_timeout)
-        return cls(config.token_url, config.client_id, config.client_secret, config.scope, config.retry, timeout)
+    def cache_key(self) -> tuple[str, str, str, str]:
+        """Token cache key: token URL, client id, scope and a digest of the secret (a different secret is a
+        different cache, so a wrong secret never borrows a token fetched with the right one)."""
+        digest = hashlib.sha256(self.client_secret.encode()).hexdigest()
+        return (self.url, self.client_id, self.scope or "", digest)
 
     @property
     def patience(self) -> float:
@@ -344,22 +343,10 @@ class TokenCache:
 _caches: dict[tuple[str, str, str, str], TokenCache] = {}
 
 
-def cache_for(config: Configuration) -> TokenCache:
-    """The process-wide cache of this configuration's token URL, client id, scope and secret."""
-    key = config.cache_key()
+def cache_for(endpoint: TokenEndpoint) -> TokenCache:
+    """The process-wide cache of this endpoint's token URL, client id, scope and secret."""
+    key = endpoint.cache_key()
     return _caches.get(key) or _caches.setdefault(key, TokenCache())
-
-
-def token_for(config: Configuration) -> Token:
-    """A usable token for a JWT-mode configuration, from the shared cache (fetched with a one-off client)."""
-    endpoint = TokenEndpoint.of(config)
-    cache = cache_for(config)
-
-    def fetch() -> Token:
-        with httpx.Client(verify=verify_for(config), proxy=config.proxy) as client:
-            return fetch_sync(client, endpoint)
-
-    return cache.get_sync(fetch, patience=endpoint.patience)
 
 
 def fetch_token(client_id: str, client_secret: str, token_url: str, scope: str | None = None) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import hashlib
 import logging
 import os
 import platform
@@ -12,7 +11,11 @@ import sys
 from typing import ClassVar
 from urllib.parse import urlsplit
 
+import httpx
+
 from barcode_cloud._retry import RetryPolicy
+from barcode_cloud._tokens import Token, TokenEndpoint, cache_for, fetch_sync
+from barcode_cloud._tokens import fetch_token as _fetch_token
 from barcode_cloud.version import __version__
 
 DEFAULT_HOST = "http://127.0.0.1:8080/v4.0"
@@ -122,24 +125,33 @@ class Configuration:
         endpoint refuses."""
         if self._access_token:
             return self._access_token
-        from barcode_cloud import _tokens as tokens  # here: tokens imports this module
+        endpoint = self.token_endpoint()
 
-        return tokens.token_for(self).value
+        def fetch() -> Token:  # a one-off client: the configuration has no connection pool of its own
+            with httpx.Client(verify=verify_for(self), proxy=self.proxy) as client:
+                return fetch_sync(client, endpoint)
+
+        return cache_for(endpoint).get_sync(fetch, patience=endpoint.patience).value
 
     @access_token.setter
     def access_token(self, value: str | None) -> None:
         self._access_token = value or None
 
-    def cache_key(self) -> tuple[str, str, str, str]:
-        """Token cache key: token URL, client id, scope and a digest of the secret (a different secret is a
-        different cache, so a wrong secret never borrows a token fetched with the right one)."""
+    def token_endpoint(self) -> TokenEndpoint:
+        """Where JWT mode fetches its tokens, with which credentials, how patiently. Raises ``ValueError``
+        without client credentials."""
         if not (self._client_id and self._client_secret):
             raise ValueError(
                 "No access_token or client_id and client_secret specified "
                 f"(arguments, or {ENV_CLIENT_ID} / {ENV_CLIENT_SECRET})"
             )
-        digest = hashlib.sha256(self._client_secret.encode()).hexdigest()
-        return (self._token_url, self._client_id, self.scope or "", digest)
+        timeout = httpx.Timeout(self.read_timeout, connect=self.connect_timeout)
+        return TokenEndpoint(self._token_url, self._client_id, self._client_secret, self.scope, self.retry, timeout)
+
+    def cache_key(self) -> tuple[str, str, str, str]:
+        """Token cache key: token URL, client id, scope and a digest of the secret (see
+        :meth:`TokenEndpoint.cache_key`)."""
+        return self.token_endpoint().cache_key()
 
     # --- aspose_barcode_cloud compatibility
     @classmethod
@@ -218,9 +230,7 @@ class Configuration:
     @staticmethod
     def fetch_token(client_id: str, client_secret: str, token_url: str) -> str:
         """Fetch a new access token (no cache); same as :func:`barcode_cloud.fetch_token`."""
-        from barcode_cloud import _tokens as tokens
-
-        return tokens.fetch_token(client_id, client_secret, token_url)
+        return _fetch_token(client_id, client_secret, token_url)
 
     def __repr__(self) -> str:
         return (

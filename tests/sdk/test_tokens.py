@@ -318,7 +318,7 @@ def test_access_token_property_uses_the_shared_cache() -> None:
     # The property shares the cache with the client: no new fetch.
     assert config.access_token == server.seen_tokens[0]
     assert server.token_requests == 1
-    assert cache_for(config).fetches == 1
+    assert cache_for(config.token_endpoint()).fetches == 1
 
 
 def test_debug_logs_hold_no_secret_and_no_token(caplog: pytest.LogCaptureFixture) -> None:

@@ -16,12 +16,13 @@ import enum
 import types
 import typing
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from xml.etree import ElementTree
 from xml.etree.ElementTree import Element
 
-if TYPE_CHECKING:
-    from barcode_cloud.models.base import WireModel
+from pydantic import BaseModel
+
+# Models are pydantic models here, not WireModel: base imports this module, so this one must not import base.
 
 _SCALAR, _MODEL, _LIST = "scalar", "model", "list"
 
@@ -40,13 +41,16 @@ def _unwrap_optional(annotation: Any) -> Any:
 
 
 def _is_model(tp: Any) -> bool:
-    from barcode_cloud.models.base import WireModel
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
 
-    return isinstance(tp, type) and issubclass(tp, WireModel)
+
+def _xml_name(cls: type[BaseModel]) -> str:
+    """A model's ``__xml_name__`` (its element name as a document's root or a list item)."""
+    return str(getattr(cls, "__xml_name__", ""))
 
 
 @cache
-def _layout(cls: type[WireModel]) -> dict[str, tuple[str, str, str, Any]]:
+def _layout(cls: type[BaseModel]) -> dict[str, tuple[str, str, str, Any]]:
     """field name -> (kind, element name, item element name, model class or None)."""
     out: dict[str, tuple[str, str, str, Any]] = {}
     for name, field in cls.model_fields.items():
@@ -55,9 +59,10 @@ def _layout(cls: type[WireModel]) -> dict[str, tuple[str, str, str, Any]]:
         if typing.get_origin(tp) is list:
             (item,) = typing.get_args(tp)
             if _is_model(item):
-                out[name] = (_LIST, element_name(alias), item.__xml_name__, item)
+                out[name] = (_LIST, element_name(alias), _xml_name(item), item)
             else:
-                item_name = cls.__xml_items__.get(name) or getattr(item, "__xml_name__", "") or "Item"
+                items: dict[str, str] = getattr(cls, "__xml_items__", {})
+                item_name = items.get(name) or getattr(item, "__xml_name__", "") or "Item"
                 out[name] = (_LIST, element_name(alias), item_name, None)
         elif _is_model(tp):
             out[name] = (_MODEL, element_name(alias), "", tp)
@@ -78,9 +83,7 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def to_element(model: WireModel, tag: str) -> Element:
-    from barcode_cloud.models.base import WireModel
-
+def to_element(model: BaseModel, tag: str) -> Element:
     root = Element(tag)
     for name, (kind, elem_name, item_name, _) in _layout(type(model)).items():
         value = getattr(model, name)
@@ -91,7 +94,7 @@ def to_element(model: WireModel, tag: str) -> Element:
         elif kind == _LIST:
             wrapper = Element(elem_name)
             for item in value:
-                if isinstance(item, WireModel):
+                if isinstance(item, BaseModel):
                     wrapper.append(to_element(item, item_name))
                 else:
                     child = Element(item_name)
@@ -105,8 +108,8 @@ def to_element(model: WireModel, tag: str) -> Element:
     return root
 
 
-def dump(model: WireModel) -> bytes:
-    root = to_element(model, model.__xml_name__)
+def dump(model: BaseModel) -> bytes:
+    root = to_element(model, _xml_name(type(model)))
     out: bytes = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
     return out
 
@@ -115,7 +118,7 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1].casefold()
 
 
-def from_element(cls: type[WireModel], elem: Element) -> dict[str, Any]:
+def from_element(cls: type[BaseModel], elem: Element) -> dict[str, Any]:
     """The dict (snake_case keys) that ``cls.model_validate`` turns into the model."""
     by_tag = {elem_name.casefold(): (name, kind, model) for name, (kind, elem_name, _, model) in _layout(cls).items()}
     data: dict[str, Any] = {}
@@ -147,6 +150,6 @@ def parse(data: str | bytes) -> Element:
         raise ValueError(f"malformed XML: {exc}") from exc
 
 
-def read(cls: type[WireModel], data: str | bytes | Element) -> dict[str, Any]:
+def read(cls: type[BaseModel], data: str | bytes | Element) -> dict[str, Any]:
     elem = data if isinstance(data, Element) else parse(data)
     return from_element(cls, elem)
