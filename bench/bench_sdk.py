@@ -14,6 +14,16 @@ Rounds alternate between the clients so that machine noise hits all of them alik
 rounds is reported, in microseconds per call, with ratios to raw httpx.
 
     .venv/bin/python bench/bench_sdk.py [--calls 300] [--rounds 7]
+
+Why the SDK is laid out as it is (figures from this script; results in docs/sdk.md, "Performance"):
+
+* httpx's default transport (httpcore + h11) costs about twice what ``http.client`` does per request; for an
+  API client making many small calls that is most of its own overhead, hence ``StdlibTransport``
+  (``barcode_cloud._transport``) by default.
+* ``httpx.Client.build_request`` cost more than the whole rest of the SDK's own work per call, hence
+  ``_ClientBase._build`` making the ``httpx.Request`` directly (``barcode_cloud._client``).
+* ``httpx.Client.send`` (cookies, hooks, redirects around the auth flow) was a quarter of the SDK's own cost
+  per call, hence ``ApiClient._send_direct`` running the auth flow against the transport itself.
 """
 
 from __future__ import annotations

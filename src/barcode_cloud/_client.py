@@ -121,7 +121,7 @@ class _ClientBase:
         return timeout.as_dict()
 
     def _build(self, op: Operation, request_timeout: RequestTimeout) -> httpx.Request:
-        """The request of ``op``, built directly (``Client.build_request`` costs more than the whole rest)."""
+        """The request of ``op``, built directly: ``Client.build_request`` is slow (see ``bench/bench_sdk.py``)."""
         headers = dict(self.default_headers)
         headers["Accept"] = op.accept
         if op.content_type is not None:
@@ -193,8 +193,8 @@ class ApiClient(_ClientBase):
         self._pool = None
 
     def _send_direct(self, transport: httpx.BaseTransport, request: httpx.Request) -> httpx.Response:
-        """What ``httpx.Client.send(request, auth=...)`` does, minus cookies, hooks and redirects: a quarter
-        of the SDK's own cost per call."""
+        """What ``httpx.Client.send(request, auth=...)`` does, minus cookies, hooks and redirects, which the
+        SDK does not use and which cost per call (see ``bench/bench_sdk.py``)."""
         flow = self._auth.sync_auth_flow(request)
         try:
             request = next(flow)

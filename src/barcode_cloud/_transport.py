@@ -1,10 +1,10 @@
 """A small synchronous httpx transport on the standard library's ``http.client``.
 
-httpx's default transport (httpcore + h11) costs about twice what ``http.client`` does per request; for an API
-client making many small calls that is most of its own overhead. This transport keeps the httpx interface
-(requests, responses, timeouts, exceptions) and a pool of keep-alive connections per origin, and sends each
-request with ``http.client``. It speaks HTTP/1.1 only and no proxies: :class:`~barcode_cloud.ApiClient` uses
-it when no proxy is configured and falls back to httpx's own transport otherwise.
+httpx's default transport (httpcore + h11) is the largest part of a small call's client-side cost (figures:
+``bench/bench_sdk.py``). This transport keeps the httpx interface (requests, responses, timeouts, exceptions) and a
+pool of keep-alive connections per origin, and sends each request with ``http.client``. It speaks HTTP/1.1 only and
+no proxies: :class:`~barcode_cloud.ApiClient` uses it when no proxy is configured and falls back to httpx's own
+transport otherwise.
 """
 
 from __future__ import annotations
