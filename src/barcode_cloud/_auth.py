@@ -11,7 +11,7 @@ import httpx
 from barcode_cloud._tokens import Token, cache_for, fetch_async, fetch_sync
 from barcode_cloud.configuration import Configuration
 
-log = logging.getLogger("barcode_cloud.auth")
+log = logging.getLogger("barcode_cloud.auth")  # logger names are public (logging config), not module names
 
 
 class ExternalTokenAuth(httpx.Auth):

@@ -36,7 +36,7 @@ import barcode_cloud._fork as _fork
 from barcode_cloud._exceptions import ApiException, from_token_response
 from barcode_cloud._retry import RetryPolicy, retryable
 
-log = logging.getLogger("barcode_cloud.tokens")
+log = logging.getLogger("barcode_cloud.tokens")  # logger names are public (logging config), not module names
 
 MAX_MARGIN = 300.0
 DEFAULT_LIFETIME = 300.0

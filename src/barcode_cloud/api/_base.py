@@ -89,7 +89,7 @@ class SyncApi:
         self.api_client = api_client if api_client is not None else ApiClient()
 
     def _run(self, method: str, op: Operation, async_req: bool, options: Mapping[str, Any]) -> Any:
-        """The decoded result; with ``async_req=True`` an :class:`~barcode_cloud._client.AsyncResult`."""
+        """The decoded result; with ``async_req=True`` an :class:`~barcode_cloud.AsyncResult`."""
         check_options(method, options)
 
         def call() -> Any:

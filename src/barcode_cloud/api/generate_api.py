@@ -1,5 +1,5 @@
 """Barcode generation: ``GenerateApi`` and ``AsyncGenerateApi``. Each method returns the image as
-:class:`~barcode_cloud._operation.ImageBytes` (``bytes`` that also has aspose's ``.data``); each
+:class:`~barcode_cloud.ImageBytes` (``bytes`` that also has aspose's ``.data``); each
 ``*_with_http_info`` twin returns ``(image, status, headers)``."""
 
 from __future__ import annotations
