@@ -144,6 +144,7 @@ def serve(
     import uvicorn
 
     from barcode_cloud_server.identity.keys import ensure_signing_key
+    from barcode_cloud_server.identity.keyseal import key_sealer
     from barcode_cloud_server.observability import configure_logging
 
     settings = _settings(
@@ -164,7 +165,7 @@ def serve(
     configure_logging(settings.log_level, settings.access_log)
     db = _open_db(settings)
     with _key_store_errors():
-        ensure_signing_key(db, settings.key_sealer())
+        ensure_signing_key(db, key_sealer(settings.key_encryption_key))
     db.dispose()
     os.environ.update(settings.to_env())
     if settings.workers > 1:
@@ -339,10 +340,11 @@ def keys_rotate(
     """Make a new signing key: published at once, signing a minute later; the old one stays in JWKS until its
     last token has expired."""
     from barcode_cloud_server.identity.keys import ACTIVATION_SECONDS, rotate_signing_key
+    from barcode_cloud_server.identity.keyseal import key_sealer
 
     settings = _settings(data_dir, database_url, token_lifetime=token_lifetime)
     with _key_store_errors():
-        kid = rotate_signing_key(_open_db(settings), settings.token_lifetime, settings.key_sealer())
+        kid = rotate_signing_key(_open_db(settings), settings.token_lifetime, key_sealer(settings.key_encryption_key))
     err.print(
         f"new signing key {kid}: published within seconds, signing in {ACTIVATION_SECONDS} s "
         "(once every server and JWKS cache has it)"
@@ -358,11 +360,12 @@ def keys_revoke(
     """Revoke a signing key that may have leaked: it leaves the JWKS and its tokens fail on every server within
     seconds. When it was the key that signs, a new key signs at once."""
     from barcode_cloud_server.identity.keys import UnknownKey, revoke_signing_key
+    from barcode_cloud_server.identity.keyseal import key_sealer
 
     settings = _settings(data_dir, database_url)
     try:
         with _key_store_errors():
-            revocation = revoke_signing_key(_open_db(settings), kid, settings.key_sealer())
+            revocation = revoke_signing_key(_open_db(settings), kid, key_sealer(settings.key_encryption_key))
     except UnknownKey:
         err.print(f"error: no signing key {kid}")
         raise typer.Exit(1) from None
