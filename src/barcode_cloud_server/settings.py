@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic.config import JsonDict
 from pydantic.fields import FieldInfo
 
 ENV_PREFIX = "BARCODE_CLOUD_"
@@ -20,7 +21,7 @@ MIN_SECRET_LENGTH = 32
 def _field(default: Any, description: str, *, shown: str | None = None, **constraints: Any) -> Any:
     """A field with its description; ``shown`` is how the default reads in help and docs when the value alone
     would not say it (a None that means "derived from other settings")."""
-    extra = {"shown": shown} if shown is not None else None
+    extra: JsonDict | None = {"shown": shown} if shown is not None else None
     return Field(default, description=description, json_schema_extra=extra, **constraints)
 
 
