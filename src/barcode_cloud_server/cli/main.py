@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from barcode_cloud_server.cli.options import setting_option
 from barcode_cloud_server.settings import Settings
 
 app = typer.Typer(help="Barcode Cloud: barcode generation and recognition service.", no_args_is_help=True)
@@ -25,19 +26,8 @@ app.add_typer(keys_app, name="keys")
 out = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True)
 
-DataDir = Annotated[
-    Path | None,
-    typer.Option(
-        help="Folder for the SQLite file and local data. [env: BARCODE_CLOUD_DATA_DIR] [default: ./barcode-cloud-data]"
-    ),
-]
-DatabaseUrl = Annotated[
-    str | None,
-    typer.Option(
-        help="Database URL, e.g. postgresql://user@host/db (default: SQLite in the data dir). "
-        "[env: BARCODE_CLOUD_DATABASE_URL]"
-    ),
-]
+DataDir = Annotated[Path | None, setting_option("data_dir")]
+DatabaseUrl = Annotated[str | None, setting_option("database_url")]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 
 
@@ -82,60 +72,19 @@ def _clients(data_dir: Path | None, database_url: str | None):  # type: ignore[n
 
 @app.command()
 def serve(
-    host: Annotated[
-        str | None, typer.Option(help="Address to listen on. [env: BARCODE_CLOUD_HOST] [default: 127.0.0.1]")
-    ] = None,
-    port: Annotated[int | None, typer.Option(help="Port. [env: BARCODE_CLOUD_PORT] [default: 8080]")] = None,
+    host: Annotated[str | None, setting_option("host")] = None,
+    port: Annotated[int | None, setting_option("port")] = None,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
-    redis_url: Annotated[
-        str | None,
-        typer.Option(help="Redis URL for failure limits shared by several processes. [env: BARCODE_CLOUD_REDIS_URL]"),
-    ] = None,
-    token_lifetime: Annotated[
-        int | None,
-        typer.Option(help="Access token lifetime in seconds. [env: BARCODE_CLOUD_TOKEN_LIFETIME] [default: 3600]"),
-    ] = None,
-    workers: Annotated[
-        int | None, typer.Option(help="Server processes. [env: BARCODE_CLOUD_WORKERS] [default: 1]")
-    ] = None,
-    allow_private_urls: Annotated[
-        bool | None,
-        typer.Option(
-            "--allow-private-urls",
-            help="Let fileUrl reach loopback, private and link-local addresses. "
-            "[env: BARCODE_CLOUD_ALLOW_PRIVATE_URLS]",
-        ),
-    ] = None,
-    issuer: Annotated[
-        str | None,
-        typer.Option(
-            help="Public origin of this service, the tokens' issuer (set it behind a load balancer). "
-            "[env: BARCODE_CLOUD_ISSUER] [default: http://HOST:PORT]"
-        ),
-    ] = None,
-    max_upload_bytes: Annotated[
-        int | None,
-        typer.Option(
-            help="Largest image upload or fetched file, bytes. "
-            "[env: BARCODE_CLOUD_MAX_UPLOAD_BYTES] [default: 20971520]"
-        ),
-    ] = None,
-    max_image_pixels: Annotated[
-        int | None,
-        typer.Option(help="Largest image to decode, pixels. [env: BARCODE_CLOUD_MAX_IMAGE_PIXELS] [default: 40000000]"),
-    ] = None,
-    log_level: Annotated[
-        str | None, typer.Option(help="debug, info, warning or error. [env: BARCODE_CLOUD_LOG_LEVEL]")
-    ] = None,
-    access_log: Annotated[
-        bool | None,
-        typer.Option(
-            "--access-log/--no-access-log",
-            help="One info line per request (method, path, status, time, client). [env: BARCODE_CLOUD_ACCESS_LOG] "
-            "[default: on]",
-        ),
-    ] = None,
+    redis_url: Annotated[str | None, setting_option("redis_url")] = None,
+    token_lifetime: Annotated[int | None, setting_option("token_lifetime")] = None,
+    workers: Annotated[int | None, setting_option("workers")] = None,
+    allow_private_urls: Annotated[bool | None, setting_option("allow_private_urls", "--allow-private-urls")] = None,
+    issuer: Annotated[str | None, setting_option("issuer")] = None,
+    max_upload_bytes: Annotated[int | None, setting_option("max_upload_bytes")] = None,
+    max_image_pixels: Annotated[int | None, setting_option("max_image_pixels")] = None,
+    log_level: Annotated[str | None, setting_option("log_level")] = None,
+    access_log: Annotated[bool | None, setting_option("access_log", "--access-log/--no-access-log")] = None,
 ) -> None:
     """Run the service: identity, Barcode API v4, health and metrics.
 
@@ -331,9 +280,8 @@ def keys_rotate(
     database_url: DatabaseUrl = None,
     token_lifetime: Annotated[
         int | None,
-        typer.Option(
-            help="The servers' token lifetime: how long the old key stays published. "
-            "[env: BARCODE_CLOUD_TOKEN_LIFETIME]"
+        setting_option(
+            "token_lifetime", lead="The servers' token lifetime, seconds: how long the old key stays published."
         ),
     ] = None,
 ) -> None:
