@@ -55,7 +55,20 @@ class Settings(BaseModel):
     )
     max_upload_bytes: int = _field(20 * 1024 * 1024, "Largest image upload or fetched fileUrl file, bytes.", ge=1024)
     max_image_pixels: int = _field(40_000_000, "Largest image to decode for recognition, pixels.", ge=10_000)
-    log_level: Literal["debug", "info", "warning", "error"] = _field("info", "debug, info, warning or error.")
+    log_level: Literal["debug", "info", "warning", "error"] = _field(
+        "info",
+        "debug, info, warning or error; debug is for Barcode Cloud's own loggers, other libraries' stay at info "
+        "unless named in --debug-loggers.",
+    )
+    log_format: Literal["auto", "json", "text"] = _field(
+        "auto", "json (JSON lines), text (readable lines) or auto: text when stderr is a terminal, json otherwise."
+    )
+    debug_loggers: str = _field(
+        "",
+        "Other libraries' loggers to log at debug level whatever the log level, comma-separated (a name includes "
+        "its children), e.g. PIL,sqlalchemy.engine.",
+        shown="none",
+    )
     access_log: bool = _field(
         True,
         "One info line per request (request id, method, path, status, ms, client id); the largest cost of a small "
@@ -67,9 +80,10 @@ class Settings(BaseModel):
         "environment only, so that it stays out of process listings.",
     )
 
-    @field_validator("log_level", mode="before")
+    @field_validator("log_level", "log_format", mode="before")
     @classmethod
     def _lower_case(cls, value: object) -> object:
+        # DEBUG or Json work too; anything else fails the Literal check with the values it takes.
         return value.lower() if isinstance(value, str) else value
 
     @field_validator("key_encryption_key")
@@ -93,6 +107,10 @@ class Settings(BaseModel):
         if ":" in host:
             host = f"[{host}]"  # an IPv6 address: bracketed in a URL (RFC 3986 §3.2.2)
         return f"http://{host}:{self.port}"
+
+    @property
+    def debug_logger_names(self) -> list[str]:
+        return [name.strip() for name in self.debug_loggers.split(",") if name.strip()]
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

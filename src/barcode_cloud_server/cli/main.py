@@ -84,6 +84,8 @@ def serve(
     max_upload_bytes: Annotated[int | None, setting_option("max_upload_bytes")] = None,
     max_image_pixels: Annotated[int | None, setting_option("max_image_pixels")] = None,
     log_level: Annotated[str | None, setting_option("log_level")] = None,
+    log_format: Annotated[str | None, setting_option("log_format")] = None,
+    debug_loggers: Annotated[str | None, setting_option("debug_loggers")] = None,
     access_log: Annotated[bool | None, setting_option("access_log", "--access-log/--no-access-log")] = None,
 ) -> None:
     """Run the service: identity, Barcode API v4, health and metrics.
@@ -107,11 +109,13 @@ def serve(
         allow_private_urls=allow_private_urls,
         issuer=issuer,
         log_level=log_level,
+        log_format=log_format,
+        debug_loggers=debug_loggers,
         max_upload_bytes=max_upload_bytes,
         max_image_pixels=max_image_pixels,
         access_log=access_log,
     )
-    configure_logging(settings.log_level, settings.access_log)
+    configure_logging(settings.log_level, settings.access_log, settings.log_format, settings.debug_logger_names)
     db = _open_db(settings)
     with _key_store_errors():
         ensure_signing_key(db, key_sealer(settings.key_encryption_key))
