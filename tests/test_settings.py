@@ -58,9 +58,18 @@ def test_shown_defaults_are_the_fields_defaults() -> None:
 
 
 def test_settings_go_to_workers_through_the_environment_and_back() -> None:
-    settings = Settings(port=9000, workers=3, allow_private_urls=True, access_log=False, key_encryption_key="k" * 32)
+    settings = Settings(
+        port=9000,
+        workers=3,
+        allow_private_urls=True,
+        access_log=False,
+        log_format="text",
+        debug_loggers="PIL, sqlalchemy.engine",
+        key_encryption_key="k" * 32,
+    )
     env = settings.to_env()
     assert env["BARCODE_CLOUD_ACCESS_LOG"] == "false" and "BARCODE_CLOUD_ISSUER" not in env
     assert Settings.from_env(env) == settings
     assert Settings.from_env({**env, "BARCODE_CLOUD_PORT": ""}).port == 8080  # empty: the default
     assert Settings.from_env(env, port=9001).port == 9001  # an option wins over the environment
+    assert settings.debug_logger_names == ["PIL", "sqlalchemy.engine"] and Settings().debug_logger_names == []

@@ -121,7 +121,7 @@ OWN_LOGGERS = ("barcode_cloud", "barcode_cloud_server")
 _opened: list[str] = []
 
 
-def pick_format(log_format: str, stream: Any) -> str:
+def pick_format(log_format: str, stream: object) -> str:
     """``auto`` is text when ``stream`` is a terminal, JSON otherwise."""
     if log_format != "auto":
         return log_format

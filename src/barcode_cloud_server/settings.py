@@ -1,6 +1,7 @@
 """Service settings: one object built from CLI options or ``BARCODE_CLOUD_*`` environment variables.
 
-Each field's default and description live here only.
+Each field's default and description live here only: the command-line help (``cli.options``) and the README's
+options table (``cli.readme``) are made from them.
 """
 
 from __future__ import annotations
