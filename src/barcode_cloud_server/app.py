@@ -135,6 +135,6 @@ def _openapi_with_security(app: FastAPI) -> dict[str, Any]:
 def create_app_from_env() -> BarcodeCloudApp:
     """Factory for ``uvicorn --factory`` and worker processes: settings from ``BARCODE_CLOUD_*``."""
     settings = Settings.from_env()
-    configure_logging(settings.log_level, settings.access_log)
+    configure_logging(settings.log_level, settings.access_log, settings.log_format, settings.debug_logger_names)
     # The parent process (``barcode-cloud serve``) has already migrated the schema and made the first key.
     return create_app(settings, migrate=False)

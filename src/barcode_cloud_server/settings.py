@@ -1,4 +1,8 @@
-"""Service settings: one object built from CLI options or ``BARCODE_CLOUD_*`` environment variables."""
+"""Service settings: one object built from CLI options or ``BARCODE_CLOUD_*`` environment variables.
+
+Each field's default and description live here only: the command-line help (``cli.options``) and the README's
+options table (``cli.readme``) are made from them.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,19 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
-
-from barcode_cloud_server.identity.keyseal import MIN_SECRET_LENGTH, KeySealer
+from pydantic.config import JsonDict
+from pydantic.fields import FieldInfo
 
 ENV_PREFIX = "BARCODE_CLOUD_"
+# The key encryption key is a secret made for HKDF, not a password: short ones are refused.
+MIN_SECRET_LENGTH = 32
+
+
+def _field(default: Any, description: str, *, shown: str | None = None, **constraints: Any) -> Any:
+    """A field with its description; ``shown`` is how the default reads in help and docs when the value alone
+    would not say it (a None that means "derived from other settings")."""
+    extra: JsonDict | None = {"shown": shown} if shown is not None else None
+    return Field(default, description=description, json_schema_extra=extra, **constraints)
 
 
 class Settings(BaseModel):
@@ -18,33 +31,61 @@ class Settings(BaseModel):
 
     model_config = {"frozen": True}
 
-    host: str = "127.0.0.1"
-    port: int = 8080
-    data_dir: Path = Path("./barcode-cloud-data")
-    database_url: str | None = None
-    redis_url: str | None = None
-    token_lifetime: int = Field(3600, ge=1, le=86400)
-    workers: int = Field(1, ge=1)
-    allow_private_urls: bool = False
-    # The public origin used as the token issuer; defaults to http://host:port.
-    issuer: str | None = None
-    audience: str = "barcode-cloud-api"
-    max_upload_bytes: int = Field(20 * 1024 * 1024, ge=1024)
-    max_image_pixels: int = Field(40_000_000, ge=10_000)
-    log_level: Literal["debug", "info", "warning", "error"] = "info"
-    access_log: bool = True
-    # Encrypts the signing keys at rest (identity.keyseal); environment only, never a command-line option.
-    key_encryption_key: SecretStr | None = None
+    host: str = _field("127.0.0.1", "Address to listen on.")
+    port: int = _field(8080, "Port to listen on.")
+    data_dir: Path = _field(
+        Path("./barcode-cloud-data"), "Folder for the SQLite database and local data.", shown="./barcode-cloud-data"
+    )
+    database_url: str | None = _field(
+        None, "Database URL, e.g. postgresql://user:pass@db/barcode.", shown="SQLite in the data dir"
+    )
+    redis_url: str | None = _field(
+        None, "Redis URL for failure limits shared by every process (kept in process memory without it)."
+    )
+    token_lifetime: int = _field(3600, "Access token lifetime, seconds (at most 86400).", ge=1, le=86400)
+    workers: int = _field(1, "Server processes.", ge=1)
+    allow_private_urls: bool = _field(False, "Let fileUrl reach loopback, private and link-local addresses.")
+    issuer: str | None = _field(
+        None,
+        "Public origin of this service, the tokens' issuer; set the same value on every process behind a load "
+        "balancer.",
+        shown="http://HOST:PORT",
+    )
+    audience: str = _field(
+        "barcode-cloud-api", "The tokens' audience (aud): set in the tokens made here and required of those accepted."
+    )
+    max_upload_bytes: int = _field(20 * 1024 * 1024, "Largest image upload or fetched fileUrl file, bytes.", ge=1024)
+    max_image_pixels: int = _field(40_000_000, "Largest image to decode for recognition, pixels.", ge=10_000)
+    log_level: Literal["debug", "info", "warning", "error"] = _field(
+        "info",
+        "debug, info, warning or error; debug is for Barcode Cloud's own loggers, other libraries' stay at info "
+        "unless named in --debug-loggers.",
+    )
+    log_format: Literal["auto", "json", "text"] = _field(
+        "auto", "json (JSON lines), text (readable lines) or auto: text when stderr is a terminal, json otherwise."
+    )
+    debug_loggers: str = _field(
+        "",
+        "Other libraries' loggers to log at debug level whatever the log level, comma-separated (a name includes "
+        "its children), e.g. PIL,sqlalchemy.engine.",
+        shown="none",
+    )
+    access_log: bool = _field(
+        True,
+        "One info line per request (request id, method, path, status, ms, client id); the largest cost of a small "
+        "request after its own work, so behind a load balancer that logs requests it can go.",
+    )
+    key_encryption_key: SecretStr | None = _field(
+        None,
+        f"Encrypts the token signing keys in the database ({MIN_SECRET_LENGTH}+ characters; see Identity); "
+        "environment only, so that it stays out of process listings.",
+    )
 
-    @field_validator("log_level", mode="before")
+    @field_validator("log_level", "log_format", mode="before")
     @classmethod
-    def _lower_case_level(cls, value: object) -> object:
-        # A bad level used to get as far as logging.setLevel and end `serve` with a traceback.
+    def _lower_case(cls, value: object) -> object:
+        # DEBUG or Json work too; anything else fails the Literal check with the values it takes.
         return value.lower() if isinstance(value, str) else value
-
-    def key_sealer(self) -> KeySealer | None:
-        kek = self.key_encryption_key
-        return KeySealer(kek.get_secret_value()) if kek is not None else None
 
     @field_validator("key_encryption_key")
     @classmethod
@@ -68,13 +109,17 @@ class Settings(BaseModel):
             host = f"[{host}]"  # an IPv6 address: bracketed in a URL (RFC 3986 §3.2.2)
         return f"http://{host}:{self.port}"
 
+    @property
+    def debug_logger_names(self) -> list[str]:
+        return [name.strip() for name in self.debug_loggers.split(",") if name.strip()]
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
         """Read ``BARCODE_CLOUD_*`` variables; explicit ``overrides`` (not None) win."""
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         for name in cls.model_fields:
-            raw = env.get(ENV_PREFIX + name.upper())
+            raw = env.get(env_name(name))
             if raw is not None and raw != "":
                 values[name] = raw
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -88,8 +133,27 @@ class Settings(BaseModel):
             if isinstance(value, SecretStr):
                 value = value.get_secret_value()
             if value is not None:
-                out[ENV_PREFIX + name.upper()] = str(value).lower() if isinstance(value, bool) else str(value)
+                out[env_name(name)] = str(value).lower() if isinstance(value, bool) else str(value)
         return out
+
+
+def env_name(field: str) -> str:
+    return ENV_PREFIX + field.upper()
+
+
+def field_info(field: str) -> FieldInfo:
+    return Settings.model_fields[field]
+
+
+def shown_default(field: str) -> str:
+    """The default as help and docs show it: on/off, none, or the value."""
+    info = field_info(field)
+    extra = info.json_schema_extra
+    if isinstance(extra, dict) and isinstance(extra.get("shown"), str):
+        return str(extra["shown"])
+    if isinstance(info.default, bool):
+        return "on" if info.default else "off"
+    return "none" if info.default is None else str(info.default)
 
 
 def normalize_database_url(url: str) -> str:

@@ -47,7 +47,8 @@ def test_two_workers_share_keys_and_clients(start_server: Callable[..., LiveServ
 
 
 def test_debug_logs_hold_no_secret_or_token(start_server: Callable[..., LiveServer]) -> None:
-    server = start_server("--log-level", "debug")
+    # Third-party loggers log at debug only when named: name the ones that see requests and the database.
+    server = start_server("--log-level", "debug", "--debug-loggers", "uvicorn,python_multipart,alembic")
     creds = server.create_client("debug")
     token = server.token(creds)
     httpx.get(server.base_url + "/v4.0/whoami", headers={"Authorization": f"Bearer {token}"}, timeout=10)
@@ -80,6 +81,17 @@ def test_the_access_log_has_a_line_per_request_unless_switched_off(start_server:
         else:
             assert access_lines(server) == []
             assert '"level": "info"' in server.logs()  # the rest of the info log is still there
+
+
+def test_text_logs_when_asked_for(start_server: Callable[..., LiveServer]) -> None:
+    server = start_server("--log-format", "text", "--log-level", "debug")
+    response = httpx.get(server.base_url + "/v4.0/whoami", headers={"Authorization": f"Bearer {server.token()}"})
+    request_id = response.headers["x-request-id"]
+    logs = server.logs()
+    assert not [line for line in logs.splitlines() if line.startswith("{")]
+    access = f"INFO    barcode_cloud.access: request request_id={request_id} method=GET path=/v4.0/whoami"
+    assert f"{access} status=200 ms=" in logs
+    assert " DEBUG " not in logs  # alembic's and uvicorn's debug lines stay out unless named
 
 
 def test_settings_come_from_environment_variables(tmp_path: Path) -> None:
@@ -133,7 +145,7 @@ def test_bad_settings_are_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
 
     from barcode_cloud_server.cli.main import app
 
-    for args in (("--log-level", "verbose"), ("--token-lifetime", "0")):
+    for args in (("--log-level", "verbose"), ("--token-lifetime", "0"), ("--log-format", "yaml")):
         result = CliRunner().invoke(app, ["serve", "--data-dir", str(tmp_path), *args])
         assert result.exit_code == 2, result.output
         assert result.exception is None or isinstance(result.exception, SystemExit), result.exception

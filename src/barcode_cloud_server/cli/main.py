@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from barcode_cloud_server.cli.options import setting_option
 from barcode_cloud_server.settings import Settings
 
 app = typer.Typer(help="Barcode Cloud: barcode generation and recognition service.", no_args_is_help=True)
@@ -25,19 +26,8 @@ app.add_typer(keys_app, name="keys")
 out = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True)
 
-DataDir = Annotated[
-    Path | None,
-    typer.Option(
-        help="Folder for the SQLite file and local data. [env: BARCODE_CLOUD_DATA_DIR] [default: ./barcode-cloud-data]"
-    ),
-]
-DatabaseUrl = Annotated[
-    str | None,
-    typer.Option(
-        help="Database URL, e.g. postgresql://user@host/db (default: SQLite in the data dir). "
-        "[env: BARCODE_CLOUD_DATABASE_URL]"
-    ),
-]
+DataDir = Annotated[Path | None, setting_option("data_dir")]
+DatabaseUrl = Annotated[str | None, setting_option("database_url")]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 
 
@@ -82,60 +72,21 @@ def _clients(data_dir: Path | None, database_url: str | None):  # type: ignore[n
 
 @app.command()
 def serve(
-    host: Annotated[
-        str | None, typer.Option(help="Address to listen on. [env: BARCODE_CLOUD_HOST] [default: 127.0.0.1]")
-    ] = None,
-    port: Annotated[int | None, typer.Option(help="Port. [env: BARCODE_CLOUD_PORT] [default: 8080]")] = None,
+    host: Annotated[str | None, setting_option("host")] = None,
+    port: Annotated[int | None, setting_option("port")] = None,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
-    redis_url: Annotated[
-        str | None,
-        typer.Option(help="Redis URL for failure limits shared by several processes. [env: BARCODE_CLOUD_REDIS_URL]"),
-    ] = None,
-    token_lifetime: Annotated[
-        int | None,
-        typer.Option(help="Access token lifetime in seconds. [env: BARCODE_CLOUD_TOKEN_LIFETIME] [default: 3600]"),
-    ] = None,
-    workers: Annotated[
-        int | None, typer.Option(help="Server processes. [env: BARCODE_CLOUD_WORKERS] [default: 1]")
-    ] = None,
-    allow_private_urls: Annotated[
-        bool | None,
-        typer.Option(
-            "--allow-private-urls",
-            help="Let fileUrl reach loopback, private and link-local addresses. "
-            "[env: BARCODE_CLOUD_ALLOW_PRIVATE_URLS]",
-        ),
-    ] = None,
-    issuer: Annotated[
-        str | None,
-        typer.Option(
-            help="Public origin of this service, the tokens' issuer (set it behind a load balancer). "
-            "[env: BARCODE_CLOUD_ISSUER] [default: http://HOST:PORT]"
-        ),
-    ] = None,
-    max_upload_bytes: Annotated[
-        int | None,
-        typer.Option(
-            help="Largest image upload or fetched file, bytes. "
-            "[env: BARCODE_CLOUD_MAX_UPLOAD_BYTES] [default: 20971520]"
-        ),
-    ] = None,
-    max_image_pixels: Annotated[
-        int | None,
-        typer.Option(help="Largest image to decode, pixels. [env: BARCODE_CLOUD_MAX_IMAGE_PIXELS] [default: 40000000]"),
-    ] = None,
-    log_level: Annotated[
-        str | None, typer.Option(help="debug, info, warning or error. [env: BARCODE_CLOUD_LOG_LEVEL]")
-    ] = None,
-    access_log: Annotated[
-        bool | None,
-        typer.Option(
-            "--access-log/--no-access-log",
-            help="One info line per request (method, path, status, time, client). [env: BARCODE_CLOUD_ACCESS_LOG] "
-            "[default: on]",
-        ),
-    ] = None,
+    redis_url: Annotated[str | None, setting_option("redis_url")] = None,
+    token_lifetime: Annotated[int | None, setting_option("token_lifetime")] = None,
+    workers: Annotated[int | None, setting_option("workers")] = None,
+    allow_private_urls: Annotated[bool | None, setting_option("allow_private_urls", "--allow-private-urls")] = None,
+    issuer: Annotated[str | None, setting_option("issuer")] = None,
+    max_upload_bytes: Annotated[int | None, setting_option("max_upload_bytes")] = None,
+    max_image_pixels: Annotated[int | None, setting_option("max_image_pixels")] = None,
+    log_level: Annotated[str | None, setting_option("log_level")] = None,
+    log_format: Annotated[str | None, setting_option("log_format")] = None,
+    debug_loggers: Annotated[str | None, setting_option("debug_loggers")] = None,
+    access_log: Annotated[bool | None, setting_option("access_log", "--access-log/--no-access-log")] = None,
 ) -> None:
     """Run the service: identity, Barcode API v4, health and metrics.
 
@@ -144,6 +95,7 @@ def serve(
     import uvicorn
 
     from barcode_cloud_server.identity.keys import ensure_signing_key
+    from barcode_cloud_server.identity.keyseal import key_sealer
     from barcode_cloud_server.observability import configure_logging
 
     settings = _settings(
@@ -157,14 +109,16 @@ def serve(
         allow_private_urls=allow_private_urls,
         issuer=issuer,
         log_level=log_level,
+        log_format=log_format,
+        debug_loggers=debug_loggers,
         max_upload_bytes=max_upload_bytes,
         max_image_pixels=max_image_pixels,
         access_log=access_log,
     )
-    configure_logging(settings.log_level, settings.access_log)
+    configure_logging(settings.log_level, settings.access_log, settings.log_format, settings.debug_logger_names)
     db = _open_db(settings)
     with _key_store_errors():
-        ensure_signing_key(db, settings.key_sealer())
+        ensure_signing_key(db, key_sealer(settings.key_encryption_key))
     db.dispose()
     os.environ.update(settings.to_env())
     if settings.workers > 1:
@@ -330,19 +284,19 @@ def keys_rotate(
     database_url: DatabaseUrl = None,
     token_lifetime: Annotated[
         int | None,
-        typer.Option(
-            help="The servers' token lifetime: how long the old key stays published. "
-            "[env: BARCODE_CLOUD_TOKEN_LIFETIME]"
+        setting_option(
+            "token_lifetime", lead="The servers' token lifetime, seconds: how long the old key stays published."
         ),
     ] = None,
 ) -> None:
     """Make a new signing key: published at once, signing a minute later; the old one stays in JWKS until its
     last token has expired."""
     from barcode_cloud_server.identity.keys import ACTIVATION_SECONDS, rotate_signing_key
+    from barcode_cloud_server.identity.keyseal import key_sealer
 
     settings = _settings(data_dir, database_url, token_lifetime=token_lifetime)
     with _key_store_errors():
-        kid = rotate_signing_key(_open_db(settings), settings.token_lifetime, settings.key_sealer())
+        kid = rotate_signing_key(_open_db(settings), settings.token_lifetime, key_sealer(settings.key_encryption_key))
     err.print(
         f"new signing key {kid}: published within seconds, signing in {ACTIVATION_SECONDS} s "
         "(once every server and JWKS cache has it)"
@@ -358,11 +312,12 @@ def keys_revoke(
     """Revoke a signing key that may have leaked: it leaves the JWKS and its tokens fail on every server within
     seconds. When it was the key that signs, a new key signs at once."""
     from barcode_cloud_server.identity.keys import UnknownKey, revoke_signing_key
+    from barcode_cloud_server.identity.keyseal import key_sealer
 
     settings = _settings(data_dir, database_url)
     try:
         with _key_store_errors():
-            revocation = revoke_signing_key(_open_db(settings), kid, settings.key_sealer())
+            revocation = revoke_signing_key(_open_db(settings), kid, key_sealer(settings.key_encryption_key))
     except UnknownKey:
         err.print(f"error: no signing key {kid}")
         raise typer.Exit(1) from None

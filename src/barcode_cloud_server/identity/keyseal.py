@@ -16,10 +16,12 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from pydantic import SecretStr
+
+from barcode_cloud_server.settings import MIN_SECRET_LENGTH, env_name
 
 SEALED_PREFIX = "aesgcm1:"
-MIN_SECRET_LENGTH = 32
-ENV_NAME = "BARCODE_CLOUD_KEY_ENCRYPTION_KEY"
+ENV_NAME = env_name("key_encryption_key")
 
 
 class KeyStoreLocked(Exception):
@@ -46,6 +48,11 @@ class KeySealer:
             raise KeyStoreLocked(
                 f"{ENV_NAME} does not decrypt the signing keys in this database (another key, or a changed value)"
             ) from None
+
+
+def key_sealer(secret: SecretStr | None) -> KeySealer | None:
+    """The sealer for ``Settings.key_encryption_key``, or None when none is given."""
+    return KeySealer(secret.get_secret_value()) if secret is not None else None
 
 
 def is_sealed(stored: str) -> bool:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from barcode_cloud_server.identity.clients import ClientStore
 from barcode_cloud_server.identity.keys import KeyRing, ensure_signing_key
+from barcode_cloud_server.identity.keyseal import key_sealer
 from barcode_cloud_server.identity.ratelimit import FailureLimiter
 from barcode_cloud_server.identity.status import ClientStatus
 from barcode_cloud_server.identity.tokens import TokenService
@@ -23,7 +24,7 @@ class Identity:
 
     @classmethod
     def open(cls, db: Database, settings: Settings) -> Identity:
-        sealer = settings.key_sealer()
+        sealer = key_sealer(settings.key_encryption_key)
         ensure_signing_key(db, sealer)
         keys = KeyRing(db, settings.token_lifetime, sealer)
         keys.reload()

@@ -1,0 +1,75 @@
+"""Settings are written once: the CLI's help and the README's options table come from the fields."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from typer.core import TyperGroup, TyperOption
+
+from barcode_cloud_server.cli import readme
+from barcode_cloud_server.cli.main import app
+from barcode_cloud_server.settings import Settings, env_name, field_info, shown_default
+
+ENVIRONMENT_ONLY = {"audience", "key_encryption_key"}
+
+
+def all_options(group: TyperGroup) -> list[TyperOption]:
+    found: list[TyperOption] = []
+    for command in group.commands.values():
+        if isinstance(command, TyperGroup):
+            found += all_options(command)
+        else:
+            found += [p for p in command.params if isinstance(p, TyperOption)]
+    return found
+
+
+def test_the_readme_options_table_is_generated_from_the_settings() -> None:
+    committed = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert committed == readme.updated(committed), "run: python -m barcode_cloud_server.cli.readme"
+    assert "| `--port` | `8080` | Port to listen on. |" in readme.render_table()
+    assert "| (environment only) `BARCODE_CLOUD_KEY_ENCRYPTION_KEY` | none |" in readme.render_table()
+
+
+def test_every_setting_is_a_serve_option_with_the_fields_help_and_default() -> None:
+    options = readme.serve_options()
+    assert set(Settings.model_fields) - set(options) == ENVIRONMENT_ONLY
+    for name, option in options.items():
+        if name not in Settings.model_fields:
+            continue
+        assert option.default is None  # so that Settings.from_env applies the environment, then the field's default
+        assert option.help is not None
+        assert option.help.startswith(field_info(name).description or "?"), name
+        assert f"[env: {env_name(name)}] [default: {shown_default(name)}]" in option.help.replace("\\[", "[")
+
+
+def test_the_key_encryption_key_is_no_command_line_option() -> None:
+    command = typer.main.get_command(app)
+    assert isinstance(command, TyperGroup)
+    names = {p.name for p in all_options(command)}
+    assert "data_dir" in names and "key_encryption_key" not in names
+
+
+def test_shown_defaults_are_the_fields_defaults() -> None:
+    assert shown_default("port") == str(Settings().port) == "8080"
+    assert shown_default("access_log") == "on" and Settings().access_log is True
+    assert shown_default("allow_private_urls") == "off" and Settings().allow_private_urls is False
+    assert Path(shown_default("data_dir")) == Settings().data_dir
+
+
+def test_settings_go_to_workers_through_the_environment_and_back() -> None:
+    settings = Settings(
+        port=9000,
+        workers=3,
+        allow_private_urls=True,
+        access_log=False,
+        log_format="text",
+        debug_loggers="PIL, sqlalchemy.engine",
+        key_encryption_key="k" * 32,
+    )
+    env = settings.to_env()
+    assert env["BARCODE_CLOUD_ACCESS_LOG"] == "false" and "BARCODE_CLOUD_ISSUER" not in env
+    assert Settings.from_env(env) == settings
+    assert Settings.from_env({**env, "BARCODE_CLOUD_PORT": ""}).port == 8080  # empty: the default
+    assert Settings.from_env(env, port=9001).port == 9001  # an option wins over the environment
+    assert settings.debug_logger_names == ["PIL", "sqlalchemy.engine"] and Settings().debug_logger_names == []
