@@ -15,16 +15,16 @@ from urllib.parse import unquote, unquote_to_bytes
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Request
-from starlette.datastructures import UploadFile
 from starlette.responses import Response
-from starlette.types import Message, Scope
+from starlette.types import Scope
 
 from barcode_cloud.models import GenerateParams
-from barcode_cloud_server.api.bodies import read_limited, read_model
+from barcode_cloud_server.api.bodies import read_form, read_model
 from barcode_cloud_server.api.errors import ApiProblem
 from barcode_cloud_server.api.openapi_docs import error_response as _error
 from barcode_cloud_server.api.pools import PerCorePool
 from barcode_cloud_server.engine import options as o
+from barcode_cloud_server.engine.errors import shown
 from barcode_cloud_server.engine.generate import GenerateRequest, RenderedImage, generate
 from barcode_cloud_server.engine.render import MEDIA_TYPES
 from barcode_cloud_server.engine.symbologies import ENCODE_NAMES
@@ -131,19 +131,12 @@ _MAX_NAME = 64
 _FALSE = frozenset({"false", "0", "no", "off"})
 
 
-def _shown(raw: str, limit: int = 80) -> str:
-    """``raw`` quoted for an error message, cut short when long (a message must stay readable)."""
-    if len(raw) <= limit:
-        return repr(raw)
-    return f"{raw[:limit]!r}... ({len(raw)} characters)"
-
-
 def _convert(param: Param, raw: str) -> Any:
     text = raw.strip()
     if param.kind == "str":
         if len(text) > _MAX_NAME:  # no enum value nor color name is this long
             allowed = ", ".join(param.allowed) if param.allowed else "a .NET color name or #AARRGGBB"
-            raise ApiProblem(400, f"{param.wire} {_shown(text)} is not valid; allowed values: {allowed}")
+            raise ApiProblem(400, f"{param.wire} {shown(text)} is not valid; allowed values: {allowed}")
         return text
     if param.kind == "bool":
         low = text.lower()
@@ -151,18 +144,18 @@ def _convert(param: Param, raw: str) -> Any:
             return True
         if low in _FALSE:
             return False
-        raise ApiProblem(400, f"{param.wire} must be true or false, got {_shown(raw)}")
+        raise ApiProblem(400, f"{param.wire} must be true or false, got {shown(raw)}")
     try:
         number = float(text)
     except ValueError:
-        raise ApiProblem(400, f"{param.wire} must be a number, got {_shown(raw)}") from None
+        raise ApiProblem(400, f"{param.wire} must be a number, got {shown(raw)}") from None
     if math.isnan(number) or math.isinf(number):
-        raise ApiProblem(400, f"{param.wire} must be a finite number, got {_shown(raw)}")
+        raise ApiProblem(400, f"{param.wire} must be a finite number, got {shown(raw)}")
     if param.kind == "int":
         if number != int(number):
-            raise ApiProblem(400, f"{param.wire} must be a whole number, got {_shown(raw)}")
+            raise ApiProblem(400, f"{param.wire} must be a whole number, got {shown(raw)}")
         if not _INT32_MIN <= number <= _INT32_MAX:
-            raise ApiProblem(400, f"{param.wire} is out of range (a 32-bit integer), got {_shown(raw)}")
+            raise ApiProblem(400, f"{param.wire} is out of range (a 32-bit integer), got {shown(raw)}")
         return int(number)
     return number
 
@@ -212,8 +205,8 @@ def request_from_fields(barcode_type: str, fields: Mapping[str, str]) -> Generat
     if data is None or data == "":
         raise ApiProblem(400, "data is required: the text (or Base64/hex bytes, see dataType) to encode")
     if len(barcode_type) > _MAX_NAME:
-        shown = _shown(barcode_type)
-        raise ApiProblem(400, f"barcode type {shown} is not valid; allowed values: " + ", ".join(ENCODE_NAMES))
+        allowed = ", ".join(ENCODE_NAMES)
+        raise ApiProblem(400, f"barcode type {shown(barcode_type)} is not valid; allowed values: {allowed}")
     return GenerateRequest(barcode_type=barcode_type, data=data, **values)
 
 
@@ -373,11 +366,20 @@ def missing_type_problem(path: str) -> ApiProblem:
     )
 
 
-async def answer_get(scope: Scope, identity: Identity, barcode_type: str) -> RenderedImage:
+def barcode_type_in(path: str) -> str:
+    """The barcode type a GET (or HEAD) path under /v4.0/barcode/generate names, or the 404 ``missing_type_problem``."""
+    barcode_type = path[len(PATH_PREFIX) :] if path.startswith(PATH_PREFIX) else ""
+    if not barcode_type or "/" in barcode_type:
+        raise missing_type_problem(path)
+    return barcode_type
+
+
+async def answer_get(scope: Scope, identity: Identity) -> RenderedImage:
     """The GET operation; ``api.hotpath`` calls it directly, ahead of FastAPI, and sends the image itself.
 
     It reads the two headers it needs from the raw ASGI scope: building Starlette's ``Headers`` costs more.
     """
+    barcode_type = barcode_type_in(scope["path"])
     authorization = accept = ""
     for name, value in scope["headers"]:
         if name == b"authorization":
@@ -390,8 +392,13 @@ async def answer_get(scope: Scope, identity: Identity, barcode_type: str) -> Ren
     return await render_image(req, accept)
 
 
+# In the server, api.hotpath answers GET and HEAD before routing; these routes describe the GET in OpenAPI and
+# answer both the same way when the app runs without that middleware. The path takes any rest (``:path``) so that a
+# path without a type or with more segments gets the same 404 as from the hot path. The type is read from the path
+# rather than declared (it is documented in _QUERY_DOC), so FastAPI documents no 422: a bad type is a 400
+# ApiErrorResponse like every other bad parameter.
 @router.get(
-    "/v4.0/barcode/generate/{barcodeType}",
+    "/v4.0/barcode/generate/{barcodeType:path}",
     operation_id="Generate",
     summary="Generate a barcode using a GET request with parameters in the route and query string.",
     response_class=Response,
@@ -399,18 +406,15 @@ async def answer_get(scope: Scope, identity: Identity, barcode_type: str) -> Ren
     openapi_extra={"parameters": _QUERY_DOC},
 )
 async def generate_get(request: Request) -> Response:
-    # In the server, api.hotpath answers this GET (and HEAD) before routing; this route describes it in OpenAPI
-    # and answers it the same way when the app runs without that middleware. The path parameter is read from
-    # the request rather than declared (it is documented in _QUERY_DOC), so FastAPI documents no 422: a bad
-    # type is a 400 ApiErrorResponse like every other bad parameter.
-    image = await answer_get(request.scope, request.app.state.identity, request.path_params["barcodeType"])
+    image = await answer_get(request.scope, request.app.state.identity)
     return Response(image.content, media_type=image.media_type)
 
 
-@router.head("/v4.0/barcode/generate/{barcodeType}", include_in_schema=False)
+@router.head("/v4.0/barcode/generate/{barcodeType:path}", include_in_schema=False)
+@router.api_route(PATH_PREFIX.rstrip("/"), methods=["GET", "HEAD"], include_in_schema=False)
 async def generate_head(request: Request) -> Response:
-    """HEAD: the headers GET would send (content type and length), no body."""
-    image = await answer_get(request.scope, request.app.state.identity, request.path_params["barcodeType"])
+    """HEAD (Starlette sends no body for it), and the 404 of the path without a type."""
+    image = await answer_get(request.scope, request.app.state.identity)
     return Response(image.content, media_type=image.media_type)
 
 
@@ -448,31 +452,14 @@ async def generate_multipart(
 
 
 async def _multipart(request: Request) -> Response:
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind not in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        raise ApiProblem(415, f"unsupported Content-Type {kind!r}; send multipart/form-data")
-    # The whole body is read under the limit first: a chunked upload has no Content-Length to check, and
-    # Starlette's form parser would spool file parts of any size.
-    body = await read_limited(request, MAX_BODY_BYTES)
-
-    async def replay() -> Message:
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    try:
-        form = await Request(request.scope, replay).form(max_files=4, max_fields=64, max_part_size=MAX_BODY_BYTES)
-    except Exception as exc:  # malformed multipart bodies (Starlette raises an HTTPException with a detail)
-        raise ApiProblem(400, f"the form could not be parsed: {getattr(exc, 'detail', None) or exc}") from None
-    fields: dict[str, str] = {}
-    for key, value in form.multi_items():
-        if isinstance(value, UploadFile):
-            raw = await value.read(MAX_BODY_BYTES + 1)
-            try:
-                fields[key] = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise ApiProblem(400, f"form field {key} is not UTF-8 text") from None
-        else:
-            fields[key] = value
-    barcode_type = next((v for k, v in fields.items() if k.lower() == "barcodetype"), "")
+    form = await read_form(request, MAX_BODY_BYTES, "send multipart/form-data")
+    fields = dict(form.fields)
+    for name, raw in form.files.items():  # clients may send any field as a file part
+        try:
+            fields[name] = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ApiProblem(400, f"form field {name} is not UTF-8 text") from None
+    barcode_type = fields.get("barcodetype", "")
     if not barcode_type:
         raise ApiProblem(400, "barcodeType is required; allowed values: " + ", ".join(ENCODE_NAMES))
     return await _respond(request, request_from_fields(barcode_type, fields))
