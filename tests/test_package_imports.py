@@ -1,0 +1,54 @@
+"""Which packages may import which: identity knows nothing of the Barcode API, the engine nothing of HTTP, the
+database or the SDK (imports inside functions included)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import barcode_cloud_server
+
+SERVER = Path(barcode_cloud_server.__file__).parent
+
+
+def _imports(package: Path) -> dict[str, set[str]]:
+    """Every module a package's files import, by file."""
+    found: dict[str, set[str]] = {}
+    for path in sorted(package.rglob("*.py")):
+        names: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module)
+        found[str(path.relative_to(SERVER))] = names
+    return found
+
+
+@pytest.mark.parametrize(
+    ("package", "forbidden"),
+    [
+        ("identity", ("barcode_cloud_server.api",)),
+        (
+            "engine",
+            (
+                "barcode_cloud_server.api",
+                "barcode_cloud_server.identity",
+                "barcode_cloud",
+                "fastapi",
+                "starlette",
+                "sqlalchemy",
+            ),
+        ),
+    ],
+)
+def test_package_imports_nothing_forbidden(package: str, forbidden: tuple[str, ...]) -> None:
+    files = _imports(SERVER / package)
+    assert files, package
+    bad = {
+        file: sorted(name for name in names if any(name == f or name.startswith(f + ".") for f in forbidden))
+        for file, names in files.items()
+    }
+    assert not {file: names for file, names in bad.items() if names}
