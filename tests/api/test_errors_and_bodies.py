@@ -6,9 +6,13 @@ import socket
 from collections.abc import Callable
 
 import httpx
+import pytest
 from defusedxml import ElementTree
 from starlette.requests import Request
 
+from barcode_cloud.models import GenerateParams, ScanBase64Request
+from barcode_cloud.models.base import WireModel
+from barcode_cloud_server.api.bodies import parse_model
 from barcode_cloud_server.api.errors import ApiProblem, problem_response
 from tests.conftest import LiveServer
 
@@ -108,3 +112,20 @@ def test_xml_body_errors_name_fields_as_the_wire_does(live_server: LiveServer) -
     assert response.status_code == 400
     message = response.json()["error"]["message"]
     assert "barcodeImageParams.resolution" in message and "barcode_image_params" not in message, message
+
+
+@pytest.mark.parametrize(
+    ("model", "encoding"),
+    [
+        (GenerateParams, "UTF-7"),
+        (GenerateParams, "utf-16"),
+        (ScanBase64Request, "shift_jis"),
+        (ScanBase64Request, "big5"),
+    ],
+)
+def test_xml_declaring_an_encoding_the_parser_cannot_read_is_a_400(model: type[WireModel], encoding: str) -> None:
+    """Python knows these encodings but expat reads none of them (multi-byte, or not ASCII-compatible)."""
+    body = f'<?xml version="1.0" encoding="{encoding}"?><{model.__xml_name__}/>'.encode("ascii")
+    with pytest.raises(ApiProblem) as info:
+        parse_model(model, body, "application/xml")
+    assert info.value.status == 400 and "encoding" in info.value.message

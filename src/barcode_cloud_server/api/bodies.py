@@ -35,7 +35,9 @@ def parse_model(cls: type[M], body: bytes, content_type: str) -> M:
                 root = SafeElementTree.fromstring(body, forbid_dtd=True)
             except (SafeElementTree.ParseError, DefusedXmlException) as exc:
                 raise ApiProblem(400, f"the XML body could not be parsed: {exc}") from None
-            except LookupError as exc:  # <?xml encoding="..."?> names an encoding Python does not know
+            except (LookupError, ValueError) as exc:
+                # <?xml encoding="..."?> names an encoding Python does not know (LookupError) or expat cannot read
+                # (ValueError: multi-byte ones such as UTF-7 and Shift_JIS)
                 raise ApiProblem(400, f"the XML body's encoding is not supported: {exc}") from None
             try:
                 return cls.model_validate(from_element(cls, root))
