@@ -25,7 +25,7 @@ from barcode_cloud_server.api.openapi_docs import error_response as _error
 from barcode_cloud_server.api.pools import PerCorePool
 from barcode_cloud_server.engine import options as o
 from barcode_cloud_server.engine.errors import shown
-from barcode_cloud_server.engine.generate import GenerateRequest, RenderedImage, generate
+from barcode_cloud_server.engine.generate import GenerateRequest, RenderedImage, generate, prepare, render_symbol
 from barcode_cloud_server.engine.render import MEDIA_TYPES
 from barcode_cloud_server.engine.symbologies import ENCODE_NAMES
 from barcode_cloud_server.identity.scopes import GENERATE
@@ -238,26 +238,17 @@ def _bmp_wanted(accept: str, req: GenerateRequest) -> bool:
     return MEDIA_TYPES[fmt] not in accept and "image/*" not in accept and "*/*" not in accept
 
 
-def _heavy(req: GenerateRequest) -> bool:
-    """Whether rendering may take long (long data, a big or non-pixel size): then it runs in a worker thread."""
-    if len(req.data) > _INLINE_MAX_DATA:
-        return True
-    if req.image_width is None and req.image_height is None:
-        return False
-    if req.units not in (None, "", "Pixel", "pixel"):
-        return True
-    w = req.image_width or 1000.0
-    h = req.image_height or 1000.0
-    return w * h > _INLINE_MAX_PIXELS
-
-
 async def render_image(req: GenerateRequest, accept: str) -> RenderedImage:
-    """The image for ``req`` (BMP when ``accept`` asks for it), rendered inline or, when heavy, in a thread."""
+    """The image for ``req`` (BMP when ``accept`` asks for it): rendered at once, or in a worker thread when long
+    data makes encoding slow or the symbol's image is big."""
     if _bmp_wanted(accept, req):
         req = replace(req, image_format="Bmp")
-    if _heavy(req):
+    if len(req.data) > _INLINE_MAX_DATA:
         return await anyio.to_thread.run_sync(generate, req, limiter=_heavy_pool())
-    return generate(req)
+    symbol = prepare(req)
+    if symbol.pixels() > _INLINE_MAX_PIXELS:
+        return await anyio.to_thread.run_sync(render_symbol, symbol, limiter=_heavy_pool())
+    return render_symbol(symbol)
 
 
 async def _respond(request: Request, req: GenerateRequest) -> Response:
