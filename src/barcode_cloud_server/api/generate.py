@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
-from typing import Any
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from functools import cache
+from typing import Annotated, Any, get_args, get_origin
 from urllib.parse import unquote, unquote_to_bytes
 
 import anyio.to_thread
@@ -18,7 +20,15 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 from starlette.types import Scope
 
-from barcode_cloud.models import GenerateParams
+from barcode_cloud.models import (
+    BarcodeImageParams,
+    Code128Params,
+    EncodeData,
+    GenerateParams,
+    Pdf417Params,
+    QrParams,
+)
+from barcode_cloud.models.base import WireModel
 from barcode_cloud_server.api.bodies import read_form, read_model
 from barcode_cloud_server.api.errors import ApiProblem
 from barcode_cloud_server.api.openapi_docs import error_response as _error
@@ -51,79 +61,93 @@ class Param:
     attr: str
     kind: str  # "str", "float", "int", "bool"
     allowed: tuple[str, ...] = ()
+    schema: Mapping[str, Any] = field(default_factory=dict)
+    """Its OpenAPI schema."""
     description: str = ""
 
 
-PARAMS: tuple[Param, ...] = (
-    Param("dataType", "data_type", "str", o.DATA_TYPES, "Type of data to encode. Default: StringData."),
-    Param("imageFormat", "image_format", "str", o.IMAGE_FORMATS, "Barcode output image format. Default: Png."),
-    Param(
-        "textLocation",
-        "text_location",
-        "str",
-        o.CODE_LOCATIONS,
-        "Displayed text location; default Below for 1D barcodes, None for 2D.",
-    ),
-    Param("foregroundColor", "foreground_color", "str", (), "Bars and text color: .NET color name or #ARGB."),
-    Param("backgroundColor", "background_color", "str", (), "Background color: .NET color name or #ARGB."),
-    Param("units", "units", "str", o.UNITS, "Units of imageWidth/imageHeight. Default: Pixel."),
-    Param("resolution", "resolution", "float", (), "Resolution in dpi (1-100000). Default: 96."),
-    Param("imageHeight", "image_height", "float", (), "Image height in the given units."),
-    Param("imageWidth", "image_width", "float", (), "Image width in the given units."),
-    Param("rotationAngle", "rotation_angle", "int", (), "Rotation angle in degrees, clockwise. Default: 0."),
-    Param("qrEncodeMode", "qr_encode_mode", "str", o.QR_ENCODE_MODES, "QR encode mode."),
-    Param("qrErrorLevel", "qr_error_level", "str", o.QR_ERROR_LEVELS, "QR error correction level."),
-    Param("qrVersion", "qr_version", "str", o.QR_VERSIONS, "QR version; Auto picks the smallest that fits."),
-    Param("qrECIEncoding", "qr_eci_encoding", "str", tuple(o.ECI_ENCODINGS), "ECI encoding for QR data."),
-    Param(
-        "qrAspectRatio",
-        "qr_aspect_ratio",
-        "float",
-        (),
-        "QR aspect ratio (0.001-1): range-checked, no effect (QR symbols are square).",
-    ),
-    Param("microQRVersion", "micro_qr_version", "str", o.MICRO_QR_VERSIONS, "MicroQR version."),
-    Param("rectMicroQrVersion", "rect_micro_qr_version", "str", o.RECT_MICRO_QR_VERSIONS, "RectMicroQR version."),
-    Param("code128EncodeMode", "code128_encode_mode", "str", o.CODE128_ENCODE_MODES, "Code 128 subsets."),
-    Param("pdf417EncodeMode", "pdf417_encode_mode", "str", o.PDF417_ENCODE_MODES, "PDF417 encode mode."),
-    Param("pdf417ErrorLevel", "pdf417_error_level", "str", o.PDF417_ERROR_LEVELS, "PDF417 error correction level."),
-    Param("pdf417Truncate", "pdf417_truncate", "bool", (), "Truncated (compact) PDF417."),
-    Param("pdf417Columns", "pdf417_columns", "int", (), "PDF417 data columns (1-30, 0 auto)."),
-    Param("pdf417Rows", "pdf417_rows", "int", (), "PDF417 rows (3-90, 0 auto)."),
-    Param("pdf417AspectRatio", "pdf417_aspect_ratio", "float", (), "PDF417 row height / module width (2-10)."),
-    Param("pdf417ECIEncoding", "pdf417_eci_encoding", "str", tuple(o.ECI_ENCODINGS), "ECI encoding for PDF417."),
-    Param("pdf417IsReaderInitialization", "pdf417_is_reader_initialization", "bool", (), "Reader initialization."),
-    Param("pdf417MacroCharacters", "pdf417_macro_characters", "str", o.MACRO_CHARACTERS, "Macro 05/06 header."),
-    Param("pdf417IsLinked", "pdf417_is_linked", "bool", (), "Linked MicroPDF417 (accepted, no effect)."),
-    Param(
-        "pdf417IsCode128Emulation",
-        "pdf417_is_code128_emulation",
-        "bool",
-        (),
-        "MicroPDF417 Code 128 emulation (accepted, no effect).",
-    ),
+# The query and form parameters are the fields of the body's models (EncodeData's dataType and GenerateParams'
+# option groups): their wire names, types, allowed values and bounds come from there. The engine's
+# GenerateRequest has a field of the same name for each (tests/api/test_generate_params.py checks it).
+_MODEL_FIELDS: tuple[tuple[type[WireModel], tuple[str, ...]], ...] = (
+    (EncodeData, ("data_type",)),
+    *((group, tuple(group.model_fields)) for group in (BarcodeImageParams, QrParams, Code128Params, Pdf417Params)),
 )
-# The spec's schema keywords of some parameters (bounds, defaults, number formats), for the OpenAPI document; the
-# bounds themselves are enforced by the engine.
-_F32 = {"format": "float"}
-_I32 = {"format": "int32"}
-_SPEC_SCHEMA: dict[str, dict[str, Any]] = {
-    "dataType": {"default": "StringData"},
-    "imageFormat": {"default": "Png"},
-    "foregroundColor": {"default": "Black"},
-    "backgroundColor": {"default": "White"},
-    "resolution": {"minimum": 1, "maximum": 100000, **_F32},
-    "imageHeight": _F32,
-    "imageWidth": _F32,
-    "rotationAngle": _I32,
-    "qrAspectRatio": {"minimum": 0.001, "maximum": 1, **_F32},
-    "pdf417Columns": {"minimum": 0, "maximum": 30, **_I32},
-    "pdf417Rows": {"minimum": 0, "maximum": 90, **_I32},
-    "pdf417AspectRatio": {"minimum": 2, "maximum": 10, **_F32},
+# What only the documentation says: the spec's defaults (which the engine applies) and a line on each parameter.
+_DEFAULTS = {"dataType": "StringData", "imageFormat": "Png", "foregroundColor": "Black", "backgroundColor": "White"}
+_DESCRIPTIONS = {
+    "dataType": "Type of data to encode. Default: StringData.",
+    "imageFormat": "Barcode output image format. Default: Png.",
+    "textLocation": "Displayed text location; default Below for 1D barcodes, None for 2D.",
+    "foregroundColor": "Bars and text color: .NET color name or #ARGB.",
+    "backgroundColor": "Background color: .NET color name or #ARGB.",
+    "units": "Units of imageWidth/imageHeight. Default: Pixel.",
+    "resolution": "Resolution in dpi (1-100000). Default: 96.",
+    "imageHeight": "Image height in the given units.",
+    "imageWidth": "Image width in the given units.",
+    "rotationAngle": "Rotation angle in degrees, clockwise. Default: 0.",
+    "qrEncodeMode": "QR encode mode.",
+    "qrErrorLevel": "QR error correction level.",
+    "qrVersion": "QR version; Auto picks the smallest that fits.",
+    "qrECIEncoding": "ECI encoding for QR data.",
+    "qrAspectRatio": "QR aspect ratio (0.001-1): range-checked, no effect (QR symbols are square).",
+    "microQRVersion": "MicroQR version.",
+    "rectMicroQrVersion": "RectMicroQR version.",
+    "code128EncodeMode": "Code 128 subsets.",
+    "pdf417EncodeMode": "PDF417 encode mode.",
+    "pdf417ErrorLevel": "PDF417 error correction level.",
+    "pdf417Truncate": "Truncated (compact) PDF417.",
+    "pdf417Columns": "PDF417 data columns (1-30, 0 auto).",
+    "pdf417Rows": "PDF417 rows (3-90, 0 auto).",
+    "pdf417AspectRatio": "PDF417 row height / module width (2-10).",
+    "pdf417ECIEncoding": "ECI encoding for PDF417.",
+    "pdf417IsReaderInitialization": "Reader initialization.",
+    "pdf417MacroCharacters": "Macro 05/06 header.",
+    "pdf417IsLinked": "Linked MicroPDF417 (accepted, no effect).",
+    "pdf417IsCode128Emulation": "MicroPDF417 Code 128 emulation (accepted, no effect).",
 }
+_JSON_TYPES = {"str": "string", "float": "number", "int": "integer", "bool": "boolean"}
+# The spec's numbers are 32-bit floats and integers.
+_FORMATS = {"float": "float", "int": "int32"}
+
+
+def _kind(annotation: Any) -> tuple[str, tuple[str, ...]]:
+    """(kind, allowed values) of a model field's annotation: an enum, str, float, int or bool, maybe Optional."""
+    for arg in (*get_args(annotation), annotation):
+        if get_origin(arg) is Annotated:
+            arg = get_args(arg)[0]
+        if isinstance(arg, type) and issubclass(arg, Enum):
+            return "str", tuple(str(member.value) for member in arg)
+        if arg in (str, float, int, bool):
+            return str(arg.__name__), ()
+    raise TypeError(f"no query parameter kind for {annotation!r}")
+
+
+@cache
+def _properties(model: type[WireModel]) -> dict[str, Any]:
+    """The JSON schemas of a model's fields, by wire name."""
+    return dict(model.model_json_schema(by_alias=True)["properties"])
+
+
+def _param(model: type[WireModel], attr: str) -> Param:
+    info = model.model_fields[attr]
+    wire = info.alias or attr
+    kind, allowed = _kind(info.annotation)
+    # pydantic's schema of an optional field: anyOf [the value's schema, null]; its bounds are the spec's
+    spec = _properties(model)[wire]
+    value: dict[str, Any] = next((s for s in spec.get("anyOf", [spec]) if s.get("type") != "null"), {})
+    schema: dict[str, Any] = {"type": "string", "enum": list(allowed)} if allowed else {"type": _JSON_TYPES[kind]}
+    schema.update({k: value[k] for k in ("minimum", "maximum") if k in value})
+    if kind in _FORMATS:
+        schema["format"] = _FORMATS[kind]
+    if wire in _DEFAULTS:
+        schema["default"] = _DEFAULTS[wire]
+    return Param(wire, attr, kind, allowed, schema, _DESCRIPTIONS[wire])
+
+
+PARAMS: tuple[Param, ...] = tuple(_param(model, attr) for model, attrs in _MODEL_FIELDS for attr in attrs)
 _BY_WIRE = {p.wire.lower(): p for p in PARAMS}
 _WIRE_NAMES = {p.attr: p.wire for p in PARAMS}
-_REQUEST_FIELDS = frozenset(f.name for f in fields(GenerateRequest))
 _TRUE = frozenset({"true", "1", "yes", "on"})
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 # Longer than any enum value, color name or barcode type: refused here, the value shown cut short in the message.
@@ -216,7 +240,7 @@ def request_from_params(params: GenerateParams) -> GenerateRequest:
         if group is None:
             continue
         for name, value in group:
-            if value is not None and name in _REQUEST_FIELDS:
+            if value is not None:
                 if isinstance(value, int) and not isinstance(value, bool) and not _INT32_MIN <= value <= _INT32_MAX:
                     raise ApiProblem(
                         400, f"{_WIRE_NAMES.get(name, name)} is out of range (a 32-bit integer), got {value}"
@@ -273,13 +297,6 @@ _IMAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
 _GET_RESPONSES = {k: v for k, v in _IMAGE_RESPONSES.items() if k != 413}
 
 
-def _schema(param: Param) -> dict[str, Any]:
-    if param.allowed:
-        return {"type": "string", "enum": list(param.allowed), **_SPEC_SCHEMA.get(param.wire, {})}
-    kind = {"str": "string", "float": "number", "int": "integer", "bool": "boolean"}[param.kind]
-    return {"type": kind, **_SPEC_SCHEMA.get(param.wire, {})}
-
-
 def _inline(schema: dict[str, Any]) -> dict[str, Any]:
     """A pydantic JSON schema with its ``$defs`` inlined (the models are not recursive), for a request body."""
     defs = schema.pop("$defs", {})
@@ -314,7 +331,7 @@ _QUERY_DOC = [
         "description": "String that represents the data to encode.",
     },
     *(
-        {"name": p.wire, "in": "query", "required": False, "schema": _schema(p), "description": p.description}
+        {"name": p.wire, "in": "query", "required": False, "schema": dict(p.schema), "description": p.description}
         for p in PARAMS
     ),
 ]
@@ -324,7 +341,7 @@ _FORM_SCHEMA = {
     "properties": {
         "barcodeType": {"type": "string", "enum": list(ENCODE_NAMES)},
         "data": {"type": "string"},
-        **{p.wire: {**_schema(p), "description": p.description} for p in PARAMS},
+        **{p.wire: {**p.schema, "description": p.description} for p in PARAMS},
     },
 }
 
