@@ -242,9 +242,7 @@ def request_from_params(params: GenerateParams) -> GenerateRequest:
         for name, value in group:
             if value is not None:
                 if isinstance(value, int) and not isinstance(value, bool) and not _INT32_MIN <= value <= _INT32_MAX:
-                    raise ApiProblem(
-                        400, f"{_WIRE_NAMES.get(name, name)} is out of range (a 32-bit integer), got {value}"
-                    )
+                    raise ApiProblem(400, f"{_WIRE_NAMES[name]} is out of range (a 32-bit integer), got {value}")
                 # the SDK's enums are str subclasses: the engine gets the plain wire value (as in its error messages)
                 values[name] = str(value) if isinstance(value, str) else value
     encode = params.encode_data
@@ -421,7 +419,7 @@ async def generate_get(request: Request) -> Response:
 @router.head("/v4.0/barcode/generate/{barcodeType:path}", include_in_schema=False)
 @router.api_route(PATH_PREFIX.rstrip("/"), methods=["GET", "HEAD"], include_in_schema=False)
 async def generate_head(request: Request) -> Response:
-    """HEAD (Starlette sends no body for it), and the 404 of the path without a type."""
+    """HEAD: the headers GET would send (content type and length), no body; and the 404 of the bare path."""
     image = await answer_get(request.scope, request.app.state.identity)
     return Response(image.content, media_type=image.media_type)
 
