@@ -4,6 +4,7 @@ database or the SDK (imports inside functions included)."""
 from __future__ import annotations
 
 import ast
+from importlib.util import resolve_name
 from pathlib import Path
 
 import pytest
@@ -14,15 +15,18 @@ SERVER = Path(barcode_cloud_server.__file__).parent
 
 
 def _imports(package: Path) -> dict[str, set[str]]:
-    """Every module a package's files import, by file."""
+    """Every module a package's files import (relative imports resolved), by file."""
     found: dict[str, set[str]] = {}
     for path in sorted(package.rglob("*.py")):
+        parts = path.relative_to(SERVER.parent).with_suffix("").parts
+        here = ".".join(parts if parts[-1] == "__init__" else parts[:-1]).removesuffix(".__init__")
         names: set[str] = set()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 names.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names.add(node.module)
+            elif isinstance(node, ast.ImportFrom):
+                module = resolve_name("." * node.level + (node.module or ""), here) if node.level else node.module
+                names.update(f"{module}.{alias.name}" for alias in node.names)
         found[str(path.relative_to(SERVER))] = names
     return found
 
