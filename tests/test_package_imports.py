@@ -15,7 +15,7 @@ SERVER = Path(barcode_cloud_server.__file__).parent
 
 
 def _imports(package: Path) -> dict[str, set[str]]:
-    """Every module a package's files import (relative imports resolved), by file."""
+    """Every name a package's files import, as ``module.name`` (relative imports resolved), by file."""
     found: dict[str, set[str]] = {}
     for path in sorted(package.rglob("*.py")):
         parts = path.relative_to(SERVER.parent).with_suffix("").parts
