@@ -6,10 +6,15 @@ import socket
 from collections.abc import Callable
 
 import httpx
+import pytest
 from defusedxml import ElementTree
 from starlette.requests import Request
 
+from barcode_cloud.models import GenerateParams, ScanBase64Request
+from barcode_cloud.models.base import WireModel
+from barcode_cloud_server.api.bodies import parse_model, read_form
 from barcode_cloud_server.api.errors import ApiProblem, problem_response
+from barcode_cloud_server.request_body import BodyError
 from tests.conftest import LiveServer
 
 
@@ -108,3 +113,65 @@ def test_xml_body_errors_name_fields_as_the_wire_does(live_server: LiveServer) -
     assert response.status_code == 400
     message = response.json()["error"]["message"]
     assert "barcodeImageParams.resolution" in message and "barcode_image_params" not in message, message
+
+
+@pytest.mark.parametrize(
+    ("model", "encoding"),
+    [
+        (GenerateParams, "UTF-7"),
+        (GenerateParams, "utf-16"),
+        (ScanBase64Request, "shift_jis"),
+        (ScanBase64Request, "big5"),
+    ],
+)
+def test_xml_declaring_an_encoding_the_parser_cannot_read_is_a_400(model: type[WireModel], encoding: str) -> None:
+    """Python knows these encodings but expat reads none of them (multi-byte, or not ASCII-compatible)."""
+    body = f'<?xml version="1.0" encoding="{encoding}"?><{model.__xml_name__}/>'.encode("ascii")
+    with pytest.raises(ApiProblem) as info:
+        parse_model(model, body, "application/xml")
+    assert info.value.status == 400 and "encoding" in info.value.message
+
+
+def _form_request(body: bytes, content_type: str) -> Request:
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/",
+        "query_string": b"",
+        "headers": [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode())],
+    }
+    sent = False
+
+    async def receive() -> dict[str, object]:
+        nonlocal sent
+        if sent:  # a second read of the body would wait here for ever
+            raise AssertionError("the body was read twice")
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return Request(scope, receive)
+
+
+async def test_read_form_gives_fields_and_files_by_lower_case_name() -> None:
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="BarcodeType"\r\n\r\nQR\r\n'
+        b'--b\r\nContent-Disposition: form-data; name="barcodetype"\r\n\r\nAztec\r\n'
+        b'--b\r\nContent-Disposition: form-data; name="FILE"; filename="a.png"\r\n\r\n\x89PNG\r\n'
+        b"--b--\r\n"
+    )
+    form = await read_form(_form_request(body, "multipart/form-data; boundary=b"), 1000, "send a form")
+    assert form.fields == {"barcodetype": "Aztec"}  # the last of a repeated name, in any case
+    assert form.files == {"file": b"\x89PNG"}
+
+
+async def test_read_form_refuses_what_is_not_a_form_or_too_big() -> None:
+    with pytest.raises(ApiProblem) as info:
+        await read_form(_form_request(b"{}", "application/json"), 1000, "send a form")
+    assert info.value.status == 415 and info.value.message.endswith("; send a form")
+    part = b'--b\r\nContent-Disposition: form-data; name="f"; filename="f"\r\n\r\nx\r\n'
+    with pytest.raises(ApiProblem) as info:  # one file more than any operation takes
+        await read_form(_form_request(part * 5 + b"--b--\r\n", "multipart/form-data; boundary=b"), 1000, "send a form")
+    assert info.value.status == 400 and "files" in info.value.message
+    with pytest.raises(BodyError) as too_big:
+        await read_form(_form_request(b"a=1" * 400, "application/x-www-form-urlencoded"), 1000, "send a form")
+    assert too_big.value.status == 413

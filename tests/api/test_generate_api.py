@@ -380,7 +380,7 @@ def test_hot_path_turns_an_unexpected_error_into_a_500_api_error(
     def fail(_req: object) -> None:
         raise RuntimeError("engine bug")
 
-    monkeypatch.setattr(api, "generate", fail)
+    monkeypatch.setattr(api, "prepare", fail)
 
     async def get() -> httpx.Response:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c:
@@ -404,27 +404,27 @@ def test_heavy_renders_run_at_most_one_per_core_while_light_ones_go_on(
     import anyio
 
     import barcode_cloud_server.api.generate as api
-    from barcode_cloud_server.engine.generate import GenerateRequest, RenderedImage
+    from barcode_cloud_server.engine.generate import RenderedImage, Symbol
 
     app, headers = in_process_app(tmp_path, "barcode.generate")
-    real_generate = api.generate
+    real_render = api.render_symbol
     running, most, lock = 0, 0, threading.Lock()
 
-    def tracked(req: GenerateRequest) -> RenderedImage:
+    def tracked(symbol: Symbol) -> RenderedImage:
         nonlocal running, most
-        if req.data != "heavy":
-            return real_generate(req)
+        if symbol.options.width_px != 3000:
+            return real_render(symbol)
         with lock:
             running += 1
             most = max(most, running)
         try:
             time.sleep(0.2)
-            return real_generate(req)
+            return real_render(symbol)
         finally:
             with lock:
                 running -= 1
 
-    monkeypatch.setattr(api, "generate", tracked)
+    monkeypatch.setattr(api, "render_symbol", tracked)
     monkeypatch.setattr(api._heavy_pool, "limiter", anyio.CapacityLimiter(2))
     big = {"data": "heavy", "imageWidth": "3000", "imageHeight": "3000"}
 
@@ -443,3 +443,47 @@ def test_heavy_renders_run_at_most_one_per_core_while_light_ones_go_on(
     assert all(r.status_code == 200 for r in responses)
     assert most == 2
     assert light_seconds < 0.5  # a small image is not queued behind the big ones (0.2 s each, two at a time)
+
+
+@pytest.mark.parametrize(
+    ("params", "size", "in_thread"),
+    [
+        # only the width asked: the height is the symbol's own, here taller than wide
+        ({"imageWidth": "1000", "pdf417Columns": "1", "pdf417AspectRatio": "10"}, (1000, 1328), True),
+        ({"imageWidth": "1000", "pdf417Columns": "2", "pdf417AspectRatio": "10"}, (1000, 668), False),
+        # a size in other units is small or big as its pixels are
+        ({"imageWidth": "20", "imageHeight": "20", "units": "Millimeter"}, (76, 76), False),
+        ({"imageWidth": "300", "imageHeight": "300", "units": "Millimeter"}, (1134, 1134), True),
+    ],
+)
+def test_renders_go_to_a_worker_thread_by_the_size_of_the_image(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, params: dict[str, str], size: tuple[int, int], in_thread: bool
+) -> None:
+    """Over a megapixel is rendered in a worker thread, not on the event loop, whatever sides were asked."""
+    import asyncio
+    import threading
+
+    import barcode_cloud_server.api.generate as api
+    from barcode_cloud_server.engine.generate import RenderedImage, Symbol
+
+    app, headers = in_process_app(tmp_path, "barcode.generate")
+    real_render = api.render_symbol
+    threads: list[threading.Thread] = []
+
+    def recorded(symbol: Symbol) -> RenderedImage:
+        threads.append(threading.current_thread())
+        return real_render(symbol)
+
+    monkeypatch.setattr(api, "render_symbol", recorded)
+
+    async def get() -> tuple[httpx.Response, threading.Thread]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c:
+            query = {"data": "hello world " * 8, "imageFormat": "Gif", **params}
+            return await c.get(
+                "/v4.0/barcode/generate/PDF417", params=query, headers=headers
+            ), threading.current_thread()
+
+    response, loop_thread = asyncio.run(get())
+    assert response.status_code == 200, response.text
+    assert Image.open(io.BytesIO(response.content)).size == size
+    assert len(threads) == 1 and (threads[0] is not loop_thread) == in_thread

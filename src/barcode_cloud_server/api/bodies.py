@@ -1,38 +1,26 @@
-"""Request bodies of the spec's models, in JSON or XML (as the Content-Type says), with a size limit."""
+"""Request bodies, with a size limit: the spec's models in JSON or XML (as the Content-Type says), and forms."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TypeVar, get_args
 
 from defusedxml import ElementTree as SafeElementTree
 from defusedxml.common import DefusedXmlException
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
-from starlette.requests import ClientDisconnect
+from starlette.datastructures import UploadFile
+from starlette.types import Message
 
 from barcode_cloud.models.base import WireModel
 from barcode_cloud.models.xml import from_element
 from barcode_cloud_server.api.errors import ApiProblem, describe_validation_errors
+from barcode_cloud_server.engine.errors import shown
+from barcode_cloud_server.request_body import read_limited
 
 M = TypeVar("M", bound=WireModel)
-
-
-async def read_limited(request: Request, limit: int) -> bytes:
-    """The whole body, or a 413 as soon as it passes ``limit`` bytes."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise ApiProblem(413, f"the request body is larger than the limit of {limit} bytes")
-    body = bytearray()
-    try:
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > limit:
-                raise ApiProblem(413, f"the request body is larger than the limit of {limit} bytes")
-    except ClientDisconnect:
-        # The client went away (or its chunked encoding broke) mid-body: its fault, not an unhandled error, so
-        # not a logged traceback and a 500 in the metrics; nobody may be left to read this answer.
-        raise ApiProblem(400, "the request body was cut off before its end") from None
-    return bytes(body)
+V = TypeVar("V")
 
 
 def parse_model(cls: type[M], body: bytes, content_type: str) -> M:
@@ -47,7 +35,9 @@ def parse_model(cls: type[M], body: bytes, content_type: str) -> M:
                 root = SafeElementTree.fromstring(body, forbid_dtd=True)
             except (SafeElementTree.ParseError, DefusedXmlException) as exc:
                 raise ApiProblem(400, f"the XML body could not be parsed: {exc}") from None
-            except LookupError as exc:  # <?xml encoding="..."?> names an encoding Python does not know
+            except (LookupError, ValueError) as exc:
+                # <?xml encoding="..."?> names an encoding Python does not know (LookupError) or expat cannot read
+                # (ValueError: multi-byte ones such as UTF-7 and Shift_JIS)
                 raise ApiProblem(400, f"the XML body's encoding is not supported: {exc}") from None
             try:
                 return cls.model_validate(from_element(cls, root))
@@ -91,3 +81,63 @@ def _model_in(annotation: object) -> type[BaseModel] | None:
 async def read_model(request: Request, cls: type[M], limit: int) -> M:
     body = await read_limited(request, limit)
     return parse_model(cls, body, request.headers.get("content-type", ""))
+
+
+def by_lower_name(items: Iterable[tuple[str, V]]) -> dict[str, V]:
+    """Fields by lower-case name (names are matched case-insensitively, as ASP.NET binds them), the last of a
+    repeated name winning."""
+    return {name.lower(): value for name, value in items}
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """A form's parts by lower-case name: text fields, and the contents of file parts."""
+
+    fields: dict[str, str]
+    files: dict[str, bytes]
+
+
+_FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+_MAX_FORM_FILES = 4
+_MAX_FORM_FIELDS = 64
+
+
+async def read_form(request: Request, limit: int, hint: str) -> Form:
+    """The multipart (or URL-encoded) form of ``request``, its body at most ``limit`` bytes; a 415 that ends with
+    ``hint`` for any other Content-Type, a 400 for a malformed form."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind not in _FORM_TYPES:
+        raise ApiProblem(415, f"unsupported Content-Type {shown(kind)}; {hint}")
+    # The whole body is read under the limit first: a chunked upload has no Content-Length to check, and
+    # Starlette's form parser would spool file parts of any size.
+    body = await read_limited(request, limit)
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent  # the body once, then an empty end, as a client's stream would be
+        if sent:
+            return {"type": "http.request", "body": b"", "more_body": False}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    try:
+        form = await Request(request.scope, replay).form(
+            max_files=_MAX_FORM_FILES, max_fields=_MAX_FORM_FIELDS, max_part_size=limit
+        )
+    except Exception as exc:  # the parsers raise several kinds of errors on malformed bodies
+        # Starlette wraps the multipart parser's error in an HTTPException whose detail is the parser's message.
+        detail = str(getattr(exc, "detail", None) or exc)
+        if not detail.isprintable() or len(detail) > 200:
+            detail = shown(detail, 200)
+        raise ApiProblem(400, f"the form could not be parsed: {detail}") from None
+    try:
+        fields: dict[str, str] = {}
+        files: dict[str, bytes] = {}
+        for name, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                files[name.lower()] = await value.read()
+            else:
+                fields[name.lower()] = value
+    finally:
+        await form.close()
+    return Form(fields, files)

@@ -16,6 +16,8 @@ from starlette.responses import Response
 from barcode_cloud.models import ApiError, ApiErrorResponse
 from barcode_cloud.models.base import WireModel
 from barcode_cloud_server.engine.errors import EngineError
+from barcode_cloud_server.identity.verify import AccessRefused
+from barcode_cloud_server.request_body import BodyError
 
 log = logging.getLogger("barcode_cloud.api")
 
@@ -123,30 +125,36 @@ def describe_validation_errors(errors: Iterable[Mapping[str, Any]]) -> str:
     return "; ".join(parts) or "invalid request"
 
 
+def as_problem(exc: Exception, request_id: str | None) -> ApiProblem:
+    """The ``ApiErrorResponse`` any exception of an API request is answered with, by the routes and the hot path
+    alike; anything unexpected is logged and answered with a 500."""
+    if isinstance(exc, ApiProblem):
+        return exc
+    if isinstance(exc, EngineError):
+        return ApiProblem(400, exc.message)
+    if isinstance(exc, AccessRefused):
+        return ApiProblem(exc.status, exc.message, headers=exc.headers)
+    if isinstance(exc, BodyError):
+        return ApiProblem(exc.status, exc.message)
+    if isinstance(exc, RequestValidationError):
+        return ApiProblem(400, describe_validation_errors(exc.errors()))
+    if isinstance(exc, StarletteHTTPException):
+        return ApiProblem(exc.status_code, str(exc.detail), headers=dict(exc.headers or {}))
+    log.exception("unhandled error", exc_info=exc, extra={"request_id": request_id})
+    return ApiProblem(500, "internal error; quote the request id when reporting it")
+
+
+def error_response(request: Request, exc: Exception) -> Response:
+    """``exc`` as the ``ApiErrorResponse`` the client asked for (JSON or XML)."""
+    return problem_response(request, as_problem(exc, getattr(request.state, "request_id", None)))
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    async def on_problem(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, ApiProblem)
-        return problem_response(request, exc)
+    async def on_error(request: Request, exc: Exception) -> Response:
+        return error_response(request, exc)
 
-    async def on_engine_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, EngineError)
-        return problem_response(request, ApiProblem(400, exc.message))
-
-    async def on_validation(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, RequestValidationError)
-        return problem_response(request, ApiProblem(400, describe_validation_errors(exc.errors())))
-
-    async def on_http(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, StarletteHTTPException)
-        headers = dict(exc.headers or {})
-        return problem_response(request, ApiProblem(exc.status_code, str(exc.detail), headers=headers))
-
-    async def on_unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error", extra={"request_id": getattr(request.state, "request_id", None)})
-        return problem_response(request, ApiProblem(500, "internal error; quote the request id when reporting it"))
-
-    app.add_exception_handler(ApiProblem, on_problem)
-    app.add_exception_handler(EngineError, on_engine_error)
-    app.add_exception_handler(RequestValidationError, on_validation)
-    app.add_exception_handler(StarletteHTTPException, on_http)
-    app.add_exception_handler(Exception, on_unexpected)
+    # Exception itself goes to Starlette's outermost handler (it re-raises after answering, for the server's log);
+    # the others are answered by the exception middleware.
+    for kind in (ApiProblem, EngineError, AccessRefused, BodyError, RequestValidationError, StarletteHTTPException):
+        app.add_exception_handler(kind, on_error)
+    app.add_exception_handler(Exception, on_error)

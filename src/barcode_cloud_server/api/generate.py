@@ -9,23 +9,33 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
-from typing import Any
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from functools import cache
+from typing import Annotated, Any, get_args, get_origin
 from urllib.parse import unquote, unquote_to_bytes
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Request
-from starlette.datastructures import UploadFile
 from starlette.responses import Response
-from starlette.types import Message, Scope
+from starlette.types import Scope
 
-from barcode_cloud.models import GenerateParams
-from barcode_cloud_server.api.bodies import read_limited, read_model
+from barcode_cloud.models import (
+    BarcodeImageParams,
+    Code128Params,
+    EncodeData,
+    GenerateParams,
+    Pdf417Params,
+    QrParams,
+)
+from barcode_cloud.models.base import WireModel
+from barcode_cloud_server.api.bodies import read_form, read_model
 from barcode_cloud_server.api.errors import ApiProblem
 from barcode_cloud_server.api.openapi_docs import error_response as _error
 from barcode_cloud_server.api.pools import PerCorePool
 from barcode_cloud_server.engine import options as o
-from barcode_cloud_server.engine.generate import GenerateRequest, RenderedImage, generate
+from barcode_cloud_server.engine.errors import shown
+from barcode_cloud_server.engine.generate import GenerateRequest, RenderedImage, generate, prepare, render_symbol
 from barcode_cloud_server.engine.render import MEDIA_TYPES
 from barcode_cloud_server.engine.symbologies import ENCODE_NAMES
 from barcode_cloud_server.identity.scopes import GENERATE
@@ -51,79 +61,93 @@ class Param:
     attr: str
     kind: str  # "str", "float", "int", "bool"
     allowed: tuple[str, ...] = ()
+    schema: Mapping[str, Any] = field(default_factory=dict)
+    """Its OpenAPI schema."""
     description: str = ""
 
 
-PARAMS: tuple[Param, ...] = (
-    Param("dataType", "data_type", "str", o.DATA_TYPES, "Type of data to encode. Default: StringData."),
-    Param("imageFormat", "image_format", "str", o.IMAGE_FORMATS, "Barcode output image format. Default: Png."),
-    Param(
-        "textLocation",
-        "text_location",
-        "str",
-        o.CODE_LOCATIONS,
-        "Displayed text location; default Below for 1D barcodes, None for 2D.",
-    ),
-    Param("foregroundColor", "foreground_color", "str", (), "Bars and text color: .NET color name or #ARGB."),
-    Param("backgroundColor", "background_color", "str", (), "Background color: .NET color name or #ARGB."),
-    Param("units", "units", "str", o.UNITS, "Units of imageWidth/imageHeight. Default: Pixel."),
-    Param("resolution", "resolution", "float", (), "Resolution in dpi (1-100000). Default: 96."),
-    Param("imageHeight", "image_height", "float", (), "Image height in the given units."),
-    Param("imageWidth", "image_width", "float", (), "Image width in the given units."),
-    Param("rotationAngle", "rotation_angle", "int", (), "Rotation angle in degrees, clockwise. Default: 0."),
-    Param("qrEncodeMode", "qr_encode_mode", "str", o.QR_ENCODE_MODES, "QR encode mode."),
-    Param("qrErrorLevel", "qr_error_level", "str", o.QR_ERROR_LEVELS, "QR error correction level."),
-    Param("qrVersion", "qr_version", "str", o.QR_VERSIONS, "QR version; Auto picks the smallest that fits."),
-    Param("qrECIEncoding", "qr_eci_encoding", "str", tuple(o.ECI_ENCODINGS), "ECI encoding for QR data."),
-    Param(
-        "qrAspectRatio",
-        "qr_aspect_ratio",
-        "float",
-        (),
-        "QR aspect ratio (0.001-1): range-checked, no effect (QR symbols are square).",
-    ),
-    Param("microQRVersion", "micro_qr_version", "str", o.MICRO_QR_VERSIONS, "MicroQR version."),
-    Param("rectMicroQrVersion", "rect_micro_qr_version", "str", o.RECT_MICRO_QR_VERSIONS, "RectMicroQR version."),
-    Param("code128EncodeMode", "code128_encode_mode", "str", o.CODE128_ENCODE_MODES, "Code 128 subsets."),
-    Param("pdf417EncodeMode", "pdf417_encode_mode", "str", o.PDF417_ENCODE_MODES, "PDF417 encode mode."),
-    Param("pdf417ErrorLevel", "pdf417_error_level", "str", o.PDF417_ERROR_LEVELS, "PDF417 error correction level."),
-    Param("pdf417Truncate", "pdf417_truncate", "bool", (), "Truncated (compact) PDF417."),
-    Param("pdf417Columns", "pdf417_columns", "int", (), "PDF417 data columns (1-30, 0 auto)."),
-    Param("pdf417Rows", "pdf417_rows", "int", (), "PDF417 rows (3-90, 0 auto)."),
-    Param("pdf417AspectRatio", "pdf417_aspect_ratio", "float", (), "PDF417 row height / module width (2-10)."),
-    Param("pdf417ECIEncoding", "pdf417_eci_encoding", "str", tuple(o.ECI_ENCODINGS), "ECI encoding for PDF417."),
-    Param("pdf417IsReaderInitialization", "pdf417_is_reader_initialization", "bool", (), "Reader initialization."),
-    Param("pdf417MacroCharacters", "pdf417_macro_characters", "str", o.MACRO_CHARACTERS, "Macro 05/06 header."),
-    Param("pdf417IsLinked", "pdf417_is_linked", "bool", (), "Linked MicroPDF417 (accepted, no effect)."),
-    Param(
-        "pdf417IsCode128Emulation",
-        "pdf417_is_code128_emulation",
-        "bool",
-        (),
-        "MicroPDF417 Code 128 emulation (accepted, no effect).",
-    ),
+# The query and form parameters are the fields of the body's models (EncodeData's dataType and GenerateParams'
+# option groups): their wire names, types, allowed values and bounds come from there. The engine's
+# GenerateRequest has a field of the same name for each (tests/api/test_generate_params.py checks it).
+_MODEL_FIELDS: tuple[tuple[type[WireModel], tuple[str, ...]], ...] = (
+    (EncodeData, ("data_type",)),
+    *((group, tuple(group.model_fields)) for group in (BarcodeImageParams, QrParams, Code128Params, Pdf417Params)),
 )
-# The spec's schema keywords of some parameters (bounds, defaults, number formats), for the OpenAPI document; the
-# bounds themselves are enforced by the engine.
-_F32 = {"format": "float"}
-_I32 = {"format": "int32"}
-_SPEC_SCHEMA: dict[str, dict[str, Any]] = {
-    "dataType": {"default": "StringData"},
-    "imageFormat": {"default": "Png"},
-    "foregroundColor": {"default": "Black"},
-    "backgroundColor": {"default": "White"},
-    "resolution": {"minimum": 1, "maximum": 100000, **_F32},
-    "imageHeight": _F32,
-    "imageWidth": _F32,
-    "rotationAngle": _I32,
-    "qrAspectRatio": {"minimum": 0.001, "maximum": 1, **_F32},
-    "pdf417Columns": {"minimum": 0, "maximum": 30, **_I32},
-    "pdf417Rows": {"minimum": 0, "maximum": 90, **_I32},
-    "pdf417AspectRatio": {"minimum": 2, "maximum": 10, **_F32},
+# What only the documentation says: the spec's defaults (which the engine applies) and a line on each parameter.
+_DEFAULTS = {"dataType": "StringData", "imageFormat": "Png", "foregroundColor": "Black", "backgroundColor": "White"}
+_DESCRIPTIONS = {
+    "dataType": "Type of data to encode. Default: StringData.",
+    "imageFormat": "Barcode output image format. Default: Png.",
+    "textLocation": "Displayed text location; default Below for 1D barcodes, None for 2D.",
+    "foregroundColor": "Bars and text color: .NET color name or #ARGB.",
+    "backgroundColor": "Background color: .NET color name or #ARGB.",
+    "units": "Units of imageWidth/imageHeight. Default: Pixel.",
+    "resolution": "Resolution in dpi (1-100000). Default: 96.",
+    "imageHeight": "Image height in the given units.",
+    "imageWidth": "Image width in the given units.",
+    "rotationAngle": "Rotation angle in degrees, clockwise. Default: 0.",
+    "qrEncodeMode": "QR encode mode.",
+    "qrErrorLevel": "QR error correction level.",
+    "qrVersion": "QR version; Auto picks the smallest that fits.",
+    "qrECIEncoding": "ECI encoding for QR data.",
+    "qrAspectRatio": "QR aspect ratio (0.001-1): range-checked, no effect (QR symbols are square).",
+    "microQRVersion": "MicroQR version.",
+    "rectMicroQrVersion": "RectMicroQR version.",
+    "code128EncodeMode": "Code 128 subsets.",
+    "pdf417EncodeMode": "PDF417 encode mode.",
+    "pdf417ErrorLevel": "PDF417 error correction level.",
+    "pdf417Truncate": "Truncated (compact) PDF417.",
+    "pdf417Columns": "PDF417 data columns (1-30, 0 auto).",
+    "pdf417Rows": "PDF417 rows (3-90, 0 auto).",
+    "pdf417AspectRatio": "PDF417 row height / module width (2-10).",
+    "pdf417ECIEncoding": "ECI encoding for PDF417.",
+    "pdf417IsReaderInitialization": "Reader initialization.",
+    "pdf417MacroCharacters": "Macro 05/06 header.",
+    "pdf417IsLinked": "Linked MicroPDF417 (accepted, no effect).",
+    "pdf417IsCode128Emulation": "MicroPDF417 Code 128 emulation (accepted, no effect).",
 }
+_JSON_TYPES = {"str": "string", "float": "number", "int": "integer", "bool": "boolean"}
+# The spec's numbers are 32-bit floats and integers.
+_FORMATS = {"float": "float", "int": "int32"}
+
+
+def _kind(annotation: Any) -> tuple[str, tuple[str, ...]]:
+    """(kind, allowed values) of a model field's annotation: an enum, str, float, int or bool, maybe Optional."""
+    for arg in (*get_args(annotation), annotation):
+        if get_origin(arg) is Annotated:
+            arg = get_args(arg)[0]
+        if isinstance(arg, type) and issubclass(arg, Enum):
+            return "str", tuple(str(member.value) for member in arg)
+        if arg in (str, float, int, bool):
+            return str(arg.__name__), ()
+    raise TypeError(f"no query parameter kind for {annotation!r}")
+
+
+@cache
+def _properties(model: type[WireModel]) -> dict[str, Any]:
+    """The JSON schemas of a model's fields, by wire name."""
+    return dict(model.model_json_schema(by_alias=True)["properties"])
+
+
+def _param(model: type[WireModel], attr: str) -> Param:
+    info = model.model_fields[attr]
+    wire = info.alias or attr
+    kind, allowed = _kind(info.annotation)
+    # pydantic's schema of an optional field: anyOf [the value's schema, null]; its bounds are the spec's
+    spec = _properties(model)[wire]
+    value: dict[str, Any] = next((s for s in spec.get("anyOf", [spec]) if s.get("type") != "null"), {})
+    schema: dict[str, Any] = {"type": "string", "enum": list(allowed)} if allowed else {"type": _JSON_TYPES[kind]}
+    schema.update({k: value[k] for k in ("minimum", "maximum") if k in value})
+    if kind in _FORMATS:
+        schema["format"] = _FORMATS[kind]
+    if wire in _DEFAULTS:
+        schema["default"] = _DEFAULTS[wire]
+    return Param(wire, attr, kind, allowed, schema, _DESCRIPTIONS[wire])
+
+
+PARAMS: tuple[Param, ...] = tuple(_param(model, attr) for model, attrs in _MODEL_FIELDS for attr in attrs)
 _BY_WIRE = {p.wire.lower(): p for p in PARAMS}
 _WIRE_NAMES = {p.attr: p.wire for p in PARAMS}
-_REQUEST_FIELDS = frozenset(f.name for f in fields(GenerateRequest))
 _TRUE = frozenset({"true", "1", "yes", "on"})
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 # Longer than any enum value, color name or barcode type: refused here, the value shown cut short in the message.
@@ -131,19 +155,12 @@ _MAX_NAME = 64
 _FALSE = frozenset({"false", "0", "no", "off"})
 
 
-def _shown(raw: str, limit: int = 80) -> str:
-    """``raw`` quoted for an error message, cut short when long (a message must stay readable)."""
-    if len(raw) <= limit:
-        return repr(raw)
-    return f"{raw[:limit]!r}... ({len(raw)} characters)"
-
-
 def _convert(param: Param, raw: str) -> Any:
     text = raw.strip()
     if param.kind == "str":
         if len(text) > _MAX_NAME:  # no enum value nor color name is this long
             allowed = ", ".join(param.allowed) if param.allowed else "a .NET color name or #AARRGGBB"
-            raise ApiProblem(400, f"{param.wire} {_shown(text)} is not valid; allowed values: {allowed}")
+            raise ApiProblem(400, f"{param.wire} {shown(text)} is not valid; allowed values: {allowed}")
         return text
     if param.kind == "bool":
         low = text.lower()
@@ -151,18 +168,18 @@ def _convert(param: Param, raw: str) -> Any:
             return True
         if low in _FALSE:
             return False
-        raise ApiProblem(400, f"{param.wire} must be true or false, got {_shown(raw)}")
+        raise ApiProblem(400, f"{param.wire} must be true or false, got {shown(raw)}")
     try:
         number = float(text)
     except ValueError:
-        raise ApiProblem(400, f"{param.wire} must be a number, got {_shown(raw)}") from None
+        raise ApiProblem(400, f"{param.wire} must be a number, got {shown(raw)}") from None
     if math.isnan(number) or math.isinf(number):
-        raise ApiProblem(400, f"{param.wire} must be a finite number, got {_shown(raw)}")
+        raise ApiProblem(400, f"{param.wire} must be a finite number, got {shown(raw)}")
     if param.kind == "int":
         if number != int(number):
-            raise ApiProblem(400, f"{param.wire} must be a whole number, got {_shown(raw)}")
+            raise ApiProblem(400, f"{param.wire} must be a whole number, got {shown(raw)}")
         if not _INT32_MIN <= number <= _INT32_MAX:
-            raise ApiProblem(400, f"{param.wire} is out of range (a 32-bit integer), got {_shown(raw)}")
+            raise ApiProblem(400, f"{param.wire} is out of range (a 32-bit integer), got {shown(raw)}")
         return int(number)
     return number
 
@@ -212,8 +229,8 @@ def request_from_fields(barcode_type: str, fields: Mapping[str, str]) -> Generat
     if data is None or data == "":
         raise ApiProblem(400, "data is required: the text (or Base64/hex bytes, see dataType) to encode")
     if len(barcode_type) > _MAX_NAME:
-        shown = _shown(barcode_type)
-        raise ApiProblem(400, f"barcode type {shown} is not valid; allowed values: " + ", ".join(ENCODE_NAMES))
+        allowed = ", ".join(ENCODE_NAMES)
+        raise ApiProblem(400, f"barcode type {shown(barcode_type)} is not valid; allowed values: {allowed}")
     return GenerateRequest(barcode_type=barcode_type, data=data, **values)
 
 
@@ -223,11 +240,9 @@ def request_from_params(params: GenerateParams) -> GenerateRequest:
         if group is None:
             continue
         for name, value in group:
-            if value is not None and name in _REQUEST_FIELDS:
+            if value is not None:
                 if isinstance(value, int) and not isinstance(value, bool) and not _INT32_MIN <= value <= _INT32_MAX:
-                    raise ApiProblem(
-                        400, f"{_WIRE_NAMES.get(name, name)} is out of range (a 32-bit integer), got {value}"
-                    )
+                    raise ApiProblem(400, f"{_WIRE_NAMES[name]} is out of range (a 32-bit integer), got {value}")
                 # the SDK's enums are str subclasses: the engine gets the plain wire value (as in its error messages)
                 values[name] = str(value) if isinstance(value, str) else value
     encode = params.encode_data
@@ -245,26 +260,17 @@ def _bmp_wanted(accept: str, req: GenerateRequest) -> bool:
     return MEDIA_TYPES[fmt] not in accept and "image/*" not in accept and "*/*" not in accept
 
 
-def _heavy(req: GenerateRequest) -> bool:
-    """Whether rendering may take long (long data, a big or non-pixel size): then it runs in a worker thread."""
-    if len(req.data) > _INLINE_MAX_DATA:
-        return True
-    if req.image_width is None and req.image_height is None:
-        return False
-    if req.units not in (None, "", "Pixel", "pixel"):
-        return True
-    w = req.image_width or 1000.0
-    h = req.image_height or 1000.0
-    return w * h > _INLINE_MAX_PIXELS
-
-
 async def render_image(req: GenerateRequest, accept: str) -> RenderedImage:
-    """The image for ``req`` (BMP when ``accept`` asks for it), rendered inline or, when heavy, in a thread."""
+    """The image for ``req`` (BMP when ``accept`` asks for it): rendered at once, or in a worker thread when long
+    data makes encoding slow or the symbol's image is big."""
     if _bmp_wanted(accept, req):
         req = replace(req, image_format="Bmp")
-    if _heavy(req):
+    if len(req.data) > _INLINE_MAX_DATA:
         return await anyio.to_thread.run_sync(generate, req, limiter=_heavy_pool())
-    return generate(req)
+    symbol = prepare(req)
+    if symbol.pixels() > _INLINE_MAX_PIXELS:
+        return await anyio.to_thread.run_sync(render_symbol, symbol, limiter=_heavy_pool())
+    return render_symbol(symbol)
 
 
 async def _respond(request: Request, req: GenerateRequest) -> Response:
@@ -287,13 +293,6 @@ _IMAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
     500: {"description": "Internal Server Error"},
 }
 _GET_RESPONSES = {k: v for k, v in _IMAGE_RESPONSES.items() if k != 413}
-
-
-def _schema(param: Param) -> dict[str, Any]:
-    if param.allowed:
-        return {"type": "string", "enum": list(param.allowed), **_SPEC_SCHEMA.get(param.wire, {})}
-    kind = {"str": "string", "float": "number", "int": "integer", "bool": "boolean"}[param.kind]
-    return {"type": kind, **_SPEC_SCHEMA.get(param.wire, {})}
 
 
 def _inline(schema: dict[str, Any]) -> dict[str, Any]:
@@ -330,7 +329,7 @@ _QUERY_DOC = [
         "description": "String that represents the data to encode.",
     },
     *(
-        {"name": p.wire, "in": "query", "required": False, "schema": _schema(p), "description": p.description}
+        {"name": p.wire, "in": "query", "required": False, "schema": dict(p.schema), "description": p.description}
         for p in PARAMS
     ),
 ]
@@ -340,7 +339,7 @@ _FORM_SCHEMA = {
     "properties": {
         "barcodeType": {"type": "string", "enum": list(ENCODE_NAMES)},
         "data": {"type": "string"},
-        **{p.wire: {**_schema(p), "description": p.description} for p in PARAMS},
+        **{p.wire: {**p.schema, "description": p.description} for p in PARAMS},
     },
 }
 
@@ -373,11 +372,20 @@ def missing_type_problem(path: str) -> ApiProblem:
     )
 
 
-async def answer_get(scope: Scope, identity: Identity, barcode_type: str) -> RenderedImage:
+def barcode_type_in(path: str) -> str:
+    """The barcode type a GET (or HEAD) path under /v4.0/barcode/generate names, or the 404 ``missing_type_problem``."""
+    barcode_type = path[len(PATH_PREFIX) :] if path.startswith(PATH_PREFIX) else ""
+    if not barcode_type or "/" in barcode_type:
+        raise missing_type_problem(path)
+    return barcode_type
+
+
+async def answer_get(scope: Scope, identity: Identity) -> RenderedImage:
     """The GET operation; ``api.hotpath`` calls it directly, ahead of FastAPI, and sends the image itself.
 
     It reads the two headers it needs from the raw ASGI scope: building Starlette's ``Headers`` costs more.
     """
+    barcode_type = barcode_type_in(scope["path"])
     authorization = accept = ""
     for name, value in scope["headers"]:
         if name == b"authorization":
@@ -390,8 +398,13 @@ async def answer_get(scope: Scope, identity: Identity, barcode_type: str) -> Ren
     return await render_image(req, accept)
 
 
+# In the server, api.hotpath answers GET and HEAD before routing; these routes describe the GET in OpenAPI and
+# answer both the same way when the app runs without that middleware. The path takes any rest (``:path``) so that a
+# path without a type or with more segments gets the same 404 as from the hot path. The type is read from the path
+# rather than declared (it is documented in _QUERY_DOC), so FastAPI documents no 422: a bad type is a 400
+# ApiErrorResponse like every other bad parameter.
 @router.get(
-    "/v4.0/barcode/generate/{barcodeType}",
+    "/v4.0/barcode/generate/{barcodeType:path}",
     operation_id="Generate",
     summary="Generate a barcode using a GET request with parameters in the route and query string.",
     response_class=Response,
@@ -399,18 +412,15 @@ async def answer_get(scope: Scope, identity: Identity, barcode_type: str) -> Ren
     openapi_extra={"parameters": _QUERY_DOC},
 )
 async def generate_get(request: Request) -> Response:
-    # In the server, api.hotpath answers this GET (and HEAD) before routing; this route describes it in OpenAPI
-    # and answers it the same way when the app runs without that middleware. The path parameter is read from
-    # the request rather than declared (it is documented in _QUERY_DOC), so FastAPI documents no 422: a bad
-    # type is a 400 ApiErrorResponse like every other bad parameter.
-    image = await answer_get(request.scope, request.app.state.identity, request.path_params["barcodeType"])
+    image = await answer_get(request.scope, request.app.state.identity)
     return Response(image.content, media_type=image.media_type)
 
 
-@router.head("/v4.0/barcode/generate/{barcodeType}", include_in_schema=False)
+@router.head("/v4.0/barcode/generate/{barcodeType:path}", include_in_schema=False)
+@router.api_route(PATH_PREFIX.rstrip("/"), methods=["GET", "HEAD"], include_in_schema=False)
 async def generate_head(request: Request) -> Response:
-    """HEAD: the headers GET would send (content type and length), no body."""
-    image = await answer_get(request.scope, request.app.state.identity, request.path_params["barcodeType"])
+    """HEAD: the headers GET would send (content type and length), no body; and the 404 of the bare path."""
+    image = await answer_get(request.scope, request.app.state.identity)
     return Response(image.content, media_type=image.media_type)
 
 
@@ -448,31 +458,14 @@ async def generate_multipart(
 
 
 async def _multipart(request: Request) -> Response:
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind not in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        raise ApiProblem(415, f"unsupported Content-Type {kind!r}; send multipart/form-data")
-    # The whole body is read under the limit first: a chunked upload has no Content-Length to check, and
-    # Starlette's form parser would spool file parts of any size.
-    body = await read_limited(request, MAX_BODY_BYTES)
-
-    async def replay() -> Message:
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    try:
-        form = await Request(request.scope, replay).form(max_files=4, max_fields=64, max_part_size=MAX_BODY_BYTES)
-    except Exception as exc:  # malformed multipart bodies (Starlette raises an HTTPException with a detail)
-        raise ApiProblem(400, f"the form could not be parsed: {getattr(exc, 'detail', None) or exc}") from None
-    fields: dict[str, str] = {}
-    for key, value in form.multi_items():
-        if isinstance(value, UploadFile):
-            raw = await value.read(MAX_BODY_BYTES + 1)
-            try:
-                fields[key] = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise ApiProblem(400, f"form field {key} is not UTF-8 text") from None
-        else:
-            fields[key] = value
-    barcode_type = next((v for k, v in fields.items() if k.lower() == "barcodetype"), "")
+    form = await read_form(request, MAX_BODY_BYTES, "send multipart/form-data")
+    fields = dict(form.fields)
+    for name, raw in form.files.items():  # clients may send any field as a file part
+        try:
+            fields[name] = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ApiProblem(400, f"form field {name} is not UTF-8 text") from None
+    barcode_type = fields.get("barcodetype", "")
     if not barcode_type:
         raise ApiProblem(400, "barcodeType is required; allowed values: " + ", ".join(ENCODE_NAMES))
     return await _respond(request, request_from_fields(barcode_type, fields))

@@ -21,14 +21,13 @@ from __future__ import annotations
 import base64
 import binascii
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from functools import partial
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import anyio
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Request
-from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from barcode_cloud.models import (
@@ -41,7 +40,7 @@ from barcode_cloud.models import (
     RegionPoint,
     ScanBase64Request,
 )
-from barcode_cloud_server.api.bodies import read_limited, read_model
+from barcode_cloud_server.api.bodies import by_lower_name, read_form, read_model
 from barcode_cloud_server.api.errors import ApiProblem, model_response
 from barcode_cloud_server.api.fetch import fetch_url
 from barcode_cloud_server.api.openapi_docs import error_response
@@ -49,12 +48,12 @@ from barcode_cloud_server.api.pools import PerCorePool
 from barcode_cloud_server.engine.errors import shown
 from barcode_cloud_server.engine.images import UploadTooLarge
 from barcode_cloud_server.engine.recognize import BUDGET_SECONDS, Detection, ImageKind, Mode, recognize_bytes
+from barcode_cloud_server.identity.scopes import RECOGNIZE
 from barcode_cloud_server.identity.tokens import TokenClaims
 from barcode_cloud_server.identity.verify import require_scope
 
-RECOGNIZE_SCOPE = "barcode.recognize"
 router = APIRouter()
-Authorized = Annotated[TokenClaims, Depends(require_scope(RECOGNIZE_SCOPE))]
+Authorized = Annotated[TokenClaims, Depends(require_scope(RECOGNIZE))]
 
 QUEUE_PER_THREAD = 8
 _RETRY_AFTER = {"Retry-After": "2"}
@@ -162,59 +161,17 @@ def _body_limit(request: Request) -> int:
     return 4 * (-(-max_bytes // 3)) + 64 * 1024  # base64 of the largest image plus room for the envelope
 
 
-V = TypeVar("V")
-
-
-def _any_case(items: Iterable[tuple[str, V]]) -> dict[str, V]:
-    """Fields by lower-case name (names are matched case-insensitively), the last of a repeated name winning."""
-    return {name.lower(): value for name, value in items}
-
-
 def _query(request: Request) -> dict[str, str]:
-    return _any_case(request.query_params.multi_items())
-
-
-_FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+    return by_lower_name(request.query_params.multi_items())
 
 
 async def _multipart(request: Request) -> tuple[bytes, dict[str, str]]:
-    """The ``file`` part and the text fields (by lower-case name) of a multipart form, read under the size limit."""
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind not in _FORM_TYPES:
-        raise ApiProblem(
-            415, f"unsupported Content-Type {shown(kind)}; send the image as multipart/form-data with a 'file' part"
-        )
-    body = await read_limited(request, _body_limit(request))
-    sent = False
-
-    async def replay() -> dict[str, Any]:
-        nonlocal sent
-        if sent:
-            return {"type": "http.request", "body": b"", "more_body": False}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    try:
-        form = await Request(request.scope, replay).form(max_files=4, max_fields=32)
-    except Exception as exc:  # the multipart parser raises several kinds of errors on malformed bodies
-        # Starlette wraps the parser's error in an HTTPException whose detail is the parser's message.
-        detail = str(getattr(exc, "detail", None) or exc)
-        if not detail.isprintable() or len(detail) > 200:
-            detail = shown(detail, 200)
-        raise ApiProblem(400, f"the multipart body could not be parsed: {detail}") from None
-    try:
-        items = form.multi_items()
-        named = [value for name, value in items if name.lower() == "file"]
-        upload = named[-1] if named else None
-        if not isinstance(upload, UploadFile):
-            upload = next((value for _, value in items if isinstance(value, UploadFile)), None)
-        if upload is None:
-            raise ApiProblem(400, "the form has no 'file' part with the image")
-        data = await upload.read()
-        fields = _any_case((name, value) for name, value in items if isinstance(value, str))
-    finally:
-        await form.close()
-    return data, fields
+    """The image (the ``file`` part, else the first file part) and the text fields (by lower-case name) of a form."""
+    form = await read_form(request, _body_limit(request), "send the image as multipart/form-data with a 'file' part")
+    data = form.files["file"] if "file" in form.files else next(iter(form.files.values()), None)
+    if data is None:
+        raise ApiProblem(400, "the form has no 'file' part with the image")
+    return data, form.fields
 
 
 def _enum_field(fields: dict[str, str], name: str, enum: type[Any], required: bool = False) -> Any:

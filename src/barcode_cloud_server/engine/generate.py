@@ -15,7 +15,7 @@ from barcode_cloud_server.engine.colors import parse_color
 from barcode_cloud_server.engine.errors import InvalidBarcodeData, InvalidOption, shown, shown_number
 from barcode_cloud_server.engine.geometry import Geometry
 from barcode_cloud_server.engine.pdf417 import macro_pdf417
-from barcode_cloud_server.engine.render import MEDIA_TYPES, RenderOptions, render
+from barcode_cloud_server.engine.render import MEDIA_TYPES, RasterLayout, RenderOptions, raster_layout, render
 from barcode_cloud_server.engine.symbologies import Symbology
 from barcode_cloud_server.engine.zintenc import ZintJob, encode, supports_eci
 
@@ -369,12 +369,39 @@ def _module_aspect(row: Symbology, req: GenerateRequest) -> float:
     return float(req.qr_aspect_ratio)
 
 
-def generate(req: GenerateRequest) -> RenderedImage:
-    """Validate, encode and render; raises :class:`EngineError` subclasses on bad input."""
+@dataclass(slots=True)
+class Symbol:
+    """A request encoded and validated, not yet rendered."""
+
+    geometry: Geometry
+    options: RenderOptions
+    planned: RasterLayout | None = None
+    """Its raster layout, once ``pixels`` has made it (``render_symbol`` then uses it)."""
+
+    def pixels(self) -> int:
+        """How many pixels its raster image has: what rendering it costs, in time and memory."""
+        if self.planned is None:
+            self.planned = raster_layout(self.geometry, self.options)
+        width, height = self.planned.size()
+        return width * height
+
+
+def prepare(req: GenerateRequest) -> Symbol:
+    """Validate and encode; raises :class:`EngineError` subclasses on bad input."""
     row = lookup_encode_type(req.barcode_type)
     # Options are validated before encoding so that bad option names are reported even for bad data.
     opts = render_options(row, req)
     geometry, text = build_geometry(row, req)
     if opts.text is not None:
         opts = replace(opts, text=text)
-    return RenderedImage(render(geometry, opts), MEDIA_TYPES[opts.image_format])
+    return Symbol(geometry, opts)
+
+
+def render_symbol(symbol: Symbol) -> RenderedImage:
+    opts = symbol.options
+    return RenderedImage(render(symbol.geometry, opts, symbol.planned), MEDIA_TYPES[opts.image_format])
+
+
+def generate(req: GenerateRequest) -> RenderedImage:
+    """Validate, encode and render; raises :class:`EngineError` subclasses on bad input."""
+    return render_symbol(prepare(req))

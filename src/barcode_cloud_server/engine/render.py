@@ -257,11 +257,39 @@ def _free_angle_module(geo: Geometry, opts: RenderOptions) -> RenderOptions:
     return replace(opts, module_px=max(1, math.floor(fits)))
 
 
-def render_raster(geo: Geometry, opts: RenderOptions) -> bytes:
+@dataclass(frozen=True, slots=True)
+class RasterLayout:
+    opts: RenderOptions
+    """The options, with the module size of a free rotation angle."""
+    lay: Layout
+
+    def size(self) -> tuple[int, int]:
+        """Width and height of the image, in pixels (the asked size, if any, after a free rotation)."""
+        opts, lay = self.opts, self.lay
+        rot = _rotation(opts)
+        if rot in (90, 270):
+            return lay.canvas_h, lay.canvas_w
+        if rot in (0, 180):
+            return lay.canvas_w, lay.canvas_h
+        rad = math.radians(rot)  # the rotated canvas's bounding box
+        w = math.ceil(abs(lay.canvas_w * math.cos(rad)) + abs(lay.canvas_h * math.sin(rad)))
+        h = math.ceil(abs(lay.canvas_w * math.sin(rad)) + abs(lay.canvas_h * math.cos(rad)))
+        return (
+            w if opts.width_px is None else round(opts.width_px),
+            h if opts.height_px is None else round(opts.height_px),
+        )
+
+
+def raster_layout(geo: Geometry, opts: RenderOptions) -> RasterLayout:
+    """Where a raster image puts the symbol, before rotation; :class:`InvalidOption` when the image is too large."""
     w_px, h_px = _target_size(opts)
     if w_px is None and h_px is None and _rotation(opts) % 90:
         opts = _free_angle_module(geo, opts)
-    lay = layout(geo, opts, w_px, h_px)
+    return RasterLayout(opts, layout(geo, opts, w_px, h_px))
+
+
+def render_raster(geo: Geometry, planned: RasterLayout) -> bytes:
+    opts, lay = planned.opts, planned.lay
     mask, binary = _draw_mask(geo, lay)
     rot = _rotation(opts)
     if rot in (90, 180, 270):
@@ -395,7 +423,8 @@ def render_svg(geo: Geometry, opts: RenderOptions) -> bytes:
     return "".join(parts).encode("utf-8")
 
 
-def render(geo: Geometry, opts: RenderOptions) -> bytes:
+def render(geo: Geometry, opts: RenderOptions, planned: RasterLayout | None = None) -> bytes:
+    """The image; ``planned`` is ``raster_layout(geo, opts)`` when the caller has already made it."""
     if opts.image_format == "Svg":
         return render_svg(geo, opts)
-    return render_raster(geo, opts)
+    return render_raster(geo, planned or raster_layout(geo, opts))

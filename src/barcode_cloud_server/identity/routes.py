@@ -13,12 +13,11 @@ import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from barcode_cloud_server.api.bodies import read_limited
-from barcode_cloud_server.api.errors import ApiProblem
 from barcode_cloud_server.identity.keys import JWKS_MAX_AGE_SECONDS
 from barcode_cloud_server.identity.scopes import ALL_SCOPES, parse_scopes
 from barcode_cloud_server.identity.service import Identity
 from barcode_cloud_server.observability import TOKEN_GRANTS
+from barcode_cloud_server.request_body import BodyError, read_limited
 
 router = APIRouter(tags=["identity"])
 log = logging.getLogger("barcode_cloud.identity")
@@ -80,8 +79,8 @@ async def token(request: Request) -> JSONResponse:
         return oauth_error(400, "invalid_request", "the body must be application/x-www-form-urlencoded")
     try:
         body = await read_limited(request, MAX_TOKEN_REQUEST_BYTES)
-    except ApiProblem as problem:  # too large or cut off: RFC 6749 wants a 400 invalid_request for both
-        return oauth_error(400, "invalid_request", problem.message)
+    except BodyError as exc:  # too large or cut off: RFC 6749 wants a 400 invalid_request for both
+        return oauth_error(400, "invalid_request", exc.message)
     try:
         form = _form(body)
         basic = _basic_credentials(request.headers.get("authorization", ""))

@@ -6,29 +6,56 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import Request
 
-from barcode_cloud_server.api.errors import ApiProblem
 from barcode_cloud_server.identity.service import Identity
 from barcode_cloud_server.identity.tokens import InvalidToken, TokenClaims
 
 
-def _invalid_token(reason: str) -> ApiProblem:
-    quoted = reason.replace('"', "'")
-    return ApiProblem(
-        401,
-        f"invalid access token: {reason}",
-        headers={"WWW-Authenticate": f'Bearer error="invalid_token", error_description="{quoted}"'},
-    )
+class AccessRefused(Exception):
+    """The request may not run; ``status``, ``message`` (for the caller) and the ``WWW-Authenticate`` challenge
+    say why (RFC 6750 §3). The API turns it into its own error response."""
+
+    status = 401
+
+    def __init__(self, message: str, challenge: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.headers = {"WWW-Authenticate": challenge}
+
+
+class InvalidAccessToken(AccessRefused):
+    """No bearer token, or one that is not valid (bad signature, expired, its client disabled...): 401."""
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        challenge = 'Bearer error="invalid_token"'
+        if reason is not None:
+            quoted = reason.replace('"', "'")
+            challenge += f', error_description="{quoted}"'
+        super().__init__(message, challenge)
+
+
+class InsufficientScope(AccessRefused):
+    """A valid token without the scope the operation needs: 403."""
+
+    status = 403
+
+    def __init__(self, scope: str) -> None:
+        super().__init__(
+            f"the access token lacks the scope '{scope}' that this operation needs",
+            f'Bearer error="insufficient_scope", scope="{scope}"',
+        )
+
+
+def _invalid_token(reason: str) -> InvalidAccessToken:
+    return InvalidAccessToken(f"invalid access token: {reason}", reason)
 
 
 async def authorize(identity: Identity, header: str, scope: str) -> TokenClaims:
-    """The claims of the bearer token in ``header`` (an Authorization header's value), or the 401/403 problem."""
+    """The claims of the bearer token in ``header`` (an Authorization header's value), or :class:`AccessRefused`."""
     kind, _, token = header.partition(" ")
     token = token.strip()
     if kind.lower() != "bearer" or not token:
-        raise ApiProblem(
-            401,
-            "an access token is required: send 'Authorization: Bearer <token>' (get one at /connect/token)",
-            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        raise InvalidAccessToken(
+            "an access token is required: send 'Authorization: Bearer <token>' (get one at /connect/token)"
         )
     try:
         claims: TokenClaims = identity.tokens.verify(token)
@@ -37,7 +64,7 @@ async def authorize(identity: Identity, header: str, scope: str) -> TokenClaims:
     if not await identity.status.is_enabled(claims.client_id):
         raise _invalid_token("the client is disabled or deleted")
     if scope not in claims.scopes:
-        raise ApiProblem(403, f"the access token lacks the scope '{scope}' that this operation needs")
+        raise InsufficientScope(scope)
     return claims
 
 
