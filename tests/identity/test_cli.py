@@ -52,3 +52,9 @@ def test_cli_errors_are_clear(backend_server: LiveServer) -> None:
     for command in (("disable", "nobody"), ("enable", "nobody"), ("delete", "nobody"), ("rotate-secret", "nobody")):
         result = CliRunner().invoke(app, ["clients", *command, *backend_server.db_args])
         assert result.exit_code == 1 and "no client nobody" in result.output, (command, result.output)
+
+
+def test_keys_revoke_takes_a_kid_that_begins_with_a_dash(backend_server: LiveServer) -> None:
+    # A kid is URL-safe base64: one in 64 begins with "-", which must not be read as an unknown option.
+    result = CliRunner().invoke(app, ["keys", "revoke", "-8zQcA9usEClFqyC", *backend_server.db_args])
+    assert result.exit_code == 1 and "no signing key -8zQcA9usEClFqyC" in result.output, result.output

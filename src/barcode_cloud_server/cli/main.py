@@ -303,7 +303,8 @@ def keys_rotate(
     )
 
 
-@keys_app.command("revoke")
+# A kid is URL-safe base64 and may begin with "-": taken as the argument, not as an unknown option.
+@keys_app.command("revoke", context_settings={"ignore_unknown_options": True})
 def keys_revoke(
     kid: Annotated[str, typer.Argument(help="The key id (a token header's kid; `keys list` shows them).")],
     data_dir: DataDir = None,
