@@ -58,3 +58,16 @@ def test_keys_revoke_takes_a_kid_that_begins_with_a_dash(backend_server: LiveSer
     # A kid is URL-safe base64: one in 64 begins with "-", which must not be read as an unknown option.
     result = CliRunner().invoke(app, ["keys", "revoke", "-8zQcA9usEClFqyC", *backend_server.db_args])
     assert result.exit_code == 1 and "no signing key -8zQcA9usEClFqyC" in result.output, result.output
+
+
+def test_token_reads_its_settings_from_the_environment(backend_server: LiveServer) -> None:
+    creds = backend_server.create_client("env-token")
+    env = {
+        "BARCODE_CLOUD_CLIENT_ID": creds.client_id,
+        "BARCODE_CLOUD_CLIENT_SECRET": creds.client_secret,
+        "BARCODE_CLOUD_TOKEN_URL": backend_server.token_url,
+    }
+    result = CliRunner().invoke(app, ["token"], env=env)
+    assert result.exit_code == 0 and json.loads(result.output)["token_type"] == "Bearer", result.output
+    missing = CliRunner().invoke(app, ["token"], env={**env, "BARCODE_CLOUD_CLIENT_SECRET": ""})
+    assert missing.exit_code == 2 and "give --client-id and --client-secret" in missing.output

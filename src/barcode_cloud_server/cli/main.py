@@ -358,11 +358,16 @@ def keys_list(
 
 @app.command()
 def token(
-    client_id: Annotated[str | None, typer.Option(help="[env: BARCODE_CLOUD_CLIENT_ID]")] = None,
-    client_secret: Annotated[str | None, typer.Option(help="[env: BARCODE_CLOUD_CLIENT_SECRET]")] = None,
-    token_url: Annotated[
-        str | None, typer.Option(help="[env: BARCODE_CLOUD_TOKEN_URL] [default: http://127.0.0.1:8080/connect/token]")
+    client_id: Annotated[
+        str | None, typer.Option(envvar="BARCODE_CLOUD_CLIENT_ID", show_envvar=True, help="The client id.")
     ] = None,
+    client_secret: Annotated[
+        str | None, typer.Option(envvar="BARCODE_CLOUD_CLIENT_SECRET", show_envvar=True, help="The client secret.")
+    ] = None,
+    token_url: Annotated[
+        str,
+        typer.Option(envvar="BARCODE_CLOUD_TOKEN_URL", show_envvar=True, help="The token endpoint."),
+    ] = "http://127.0.0.1:8080/connect/token",  # noqa: S107 (a URL, not a password)
     scope: Annotated[
         str | None, typer.Option(help="Space-separated scopes to ask for (default: all of the client's).")
     ] = None,
@@ -370,9 +375,6 @@ def token(
     """Fetch an access token (client_credentials) and print the token response as JSON."""
     import httpx
 
-    client_id = client_id or os.environ.get("BARCODE_CLOUD_CLIENT_ID")
-    client_secret = client_secret or os.environ.get("BARCODE_CLOUD_CLIENT_SECRET")
-    url = token_url or os.environ.get("BARCODE_CLOUD_TOKEN_URL") or "http://127.0.0.1:8080/connect/token"
     if not client_id or not client_secret:
         err.print("error: give --client-id and --client-secret (or BARCODE_CLOUD_CLIENT_ID/_SECRET)")
         raise typer.Exit(2)
@@ -380,9 +382,9 @@ def token(
     if scope:
         form["scope"] = scope
     try:
-        response = httpx.post(url, data=form, timeout=30)
+        response = httpx.post(token_url, data=form, timeout=30)
     except httpx.HTTPError as exc:
-        err.print(f"error: could not reach {url}: {exc}")
+        err.print(f"error: could not reach {token_url}: {exc}")
         raise typer.Exit(1) from None
     sys.stdout.write(response.text.rstrip() + "\n")
     if response.status_code != 200:
