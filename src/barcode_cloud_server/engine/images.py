@@ -164,31 +164,34 @@ def iter_pages(
     total = 0
     index = 0
     try:
+        # Only the opening is quieted (Pillow warns there, from the header): the warning filters are global, and
+        # a generator suspended inside catch_warnings would leave them changed for every thread in the meantime.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             Image.init()
             formats = [f for f in ACCEPTED_FORMATS if f in Image.OPEN]
-            with Image.open(io.BytesIO(_tiff_cut_after_last_page(data)), formats=formats) as im:
-                for index in range(MAX_PAGES):
-                    if index:
-                        try:
-                            im.seek(index)
-                        except EOFError:  # the last page was the one before
-                            return
-                    width, height = im.size
-                    _check_pixels(width, height, max_pixels, index)
-                    total += width * height
-                    if total > 4 * max_pixels:
-                        raise TooManyPixels(f"The pages of the image hold more than {4 * max_pixels} pixels together.")
-                    decode_ns = DECODE_NS_BY_FORMAT.get(im.format or "", DECODE_NS)
-                    if afford is not None and not afford(index, width * height, decode_ns):
+            opened = Image.open(io.BytesIO(_tiff_cut_after_last_page(data)), formats=formats)
+        with opened as im:
+            for index in range(MAX_PAGES):
+                if index:
+                    try:
+                        im.seek(index)
+                    except EOFError:  # the last page was the one before
                         return
-                    im.load()
-                    frame = ImageOps.exif_transpose(im) if index == 0 else im
-                    page = Page(to_gray(frame), index)
-                    del frame
-                    yield page
-                    del page  # not held while the next page decodes
+                width, height = im.size
+                _check_pixels(width, height, max_pixels, index)
+                total += width * height
+                if total > 4 * max_pixels:
+                    raise TooManyPixels(f"The pages of the image hold more than {4 * max_pixels} pixels together.")
+                decode_ns = DECODE_NS_BY_FORMAT.get(im.format or "", DECODE_NS)
+                if afford is not None and not afford(index, width * height, decode_ns):
+                    return
+                im.load()
+                frame = ImageOps.exif_transpose(im) if index == 0 else im
+                page = Page(to_gray(frame), index)
+                del frame
+                yield page
+                del page  # not held while the next page decodes
     except InvalidImage:
         raise
     except UnidentifiedImageError:
