@@ -56,6 +56,12 @@ class Settings(BaseModel):
     )
     max_upload_bytes: int = _field(20 * 1024 * 1024, "Largest image upload or fetched fileUrl file, bytes.", ge=1024)
     max_image_pixels: int = _field(40_000_000, "Largest image to decode for recognition, pixels.", ge=10_000)
+    upload_seconds: float = _field(
+        30.0,
+        "How long a recognition request's body may take to arrive once its headers are in, seconds (408 after).",
+        gt=0,
+        le=3600,
+    )
     log_level: Literal["debug", "info", "warning", "error"] = _field(
         "info",
         "debug, info, warning or error; debug is for Barcode Cloud's own loggers, other libraries' stay at info "

@@ -1,6 +1,6 @@
 """The recognition queue: a request's time budget counts the time it waits for a decoding thread, and the number of
-recognitions one process holds at once (their images in memory) is bounded. In-process (ASGI) with the engine
-replaced by a slow stand-in, so that the queue forms on cue."""
+recognitions one process holds at once (their images in memory), and one client holds, is bounded. In-process
+(ASGI) with the engine replaced by a slow stand-in, so that the queue forms on cue."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ def app_and_headers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[An
     monkeypatch.setattr(recognize_api, "recognize_bytes", slow_engine)
     monkeypatch.setattr(recognize_api, "BUDGET_SECONDS", {mode: BUDGET for mode in Mode})
     monkeypatch.setattr(recognize_api._pool, "limiter", anyio.CapacityLimiter(1))
+    monkeypatch.setattr(recognize_api, "PER_CLIENT_PER_THREAD", 8)
     app, headers = in_process_app(tmp_path, "barcode.recognize")
     return app, headers, deadlines
 
@@ -59,7 +60,7 @@ def test_budget_spent_waiting_for_a_thread_is_a_503_not_an_empty_result(
     assert busy.headers["Retry-After"] == "2"
     assert "budget" in busy.json()["error"]["message"]
     assert len(deadlines) == 1 and 0 < deadlines[0] <= BUDGET  # the engine got what was left of the budget
-    assert recognize_api._in_flight == 0
+    assert recognize_api._in_flight == 0 and recognize_api._reading == 0 and not recognize_api._by_client
 
 
 def test_too_many_queued_recognitions_are_refused_at_once(
@@ -75,3 +76,17 @@ def test_too_many_queued_recognitions_are_refused_at_once(
     assert "queued" in refused.json()["error"]["message"]
     assert time.monotonic() - started < 3 * ENGINE_SECONDS  # the refused one did not wait its turn
     assert recognize_api._in_flight == 0  # every place taken was given back, the refused one's too
+    assert recognize_api._reading == 0 and not recognize_api._by_client
+
+
+def test_one_client_holds_at_most_its_share_of_the_recognitions(
+    app_and_headers: tuple[Any, dict[str, str], list[float]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, headers, _ = app_and_headers
+    monkeypatch.setattr(recognize_api, "BUDGET_SECONDS", {mode: 10.0 for mode in Mode})
+    monkeypatch.setattr(recognize_api, "PER_CLIENT_PER_THREAD", 2)
+    responses = asyncio.run(_scan_all(app, headers, 3))
+    assert sorted(r.status_code for r in responses) == [200, 200, 429]
+    refused = next(r for r in responses if r.status_code == 429)
+    assert refused.headers["Retry-After"] == "2" and "this client" in refused.json()["error"]["message"]
+    assert recognize_api._reading == 0 and not recognize_api._by_client

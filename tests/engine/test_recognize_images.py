@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import struct
+import time
 import zlib
 
 import numpy as np
@@ -11,7 +12,8 @@ import pytest
 from PIL import Image
 
 from barcode_cloud_server.engine.errors import InvalidImage
-from barcode_cloud_server.engine.images import TooManyPixels, UploadTooLarge, load_image_bytes
+from barcode_cloud_server.engine.images import MAX_PAGES, TooManyPixels, UploadTooLarge, load_image_bytes
+from barcode_cloud_server.engine.recognize import Mode, recognize_bytes
 
 
 def _encode(im: Image.Image, fmt: str, **kw: object) -> bytes:
@@ -147,3 +149,66 @@ def test_odd_modes_load_as_the_same_picture(name: str) -> None:
 def test_a_side_longer_than_zxing_reads_is_invalid() -> None:
     with pytest.raises(InvalidImage, match="65535"):
         load_image_bytes(_png_bomb(70_000, 2))  # 140,000 pixels: under the pixel limit, over zxing-cpp's side
+
+
+def _shared_strip_tiff(pages: int, side: int, *, rgba: bool = False) -> bytes:
+    """A little-endian TIFF of ``pages`` side x side pages (gray, or RGBA) whose IFDs all point at one
+    deflate-compressed strip of white: a small file with as many pages, or as many pixels, as one likes."""
+    channels = 4 if rgba else 1
+    strip = zlib.compress(b"\xff" * (side * side * channels), 9)
+    bits_at = 8 + len(strip)  # BitsPerSample of an RGBA page: four shorts, too many for the entry itself
+    out = bytearray(struct.pack("<2sHI", b"II", 42, bits_at + 8) + strip + struct.pack("<4H", 8, 8, 8, 8))
+    entries = [  # (tag, type: 3 short / 4 long, count, value or offset)
+        (256, 4, 1, side),
+        (257, 4, 1, side),
+        (258, 3, channels, bits_at if rgba else 8),
+        (259, 3, 1, 8),  # deflate
+        (262, 3, 1, 2 if rgba else 1),  # RGB or black-is-zero
+        (273, 4, 1, 8),
+        (277, 3, 1, channels),
+        (278, 4, 1, side),
+        (279, 4, 1, len(strip)),
+    ]
+    if rgba:
+        entries.append((338, 3, 1, 2))  # the fourth sample is unassociated alpha
+    for page in range(pages):
+        out += struct.pack("<H", len(entries))
+        for tag, kind, count, value in entries:
+            packed = struct.pack("<HH", value, 0) if kind == 3 and count == 1 else struct.pack("<I", value)
+            out += struct.pack("<HHI", tag, kind, count) + packed
+        out += struct.pack("<I", len(out) + 4 if page < pages - 1 else 0)
+    return bytes(out)
+
+
+def test_a_tiff_of_many_pages_is_read_up_to_the_page_limit_only() -> None:
+    data = _shared_strip_tiff(40_000, 1)  # 4 MB of one-pixel pages
+    started = time.monotonic()
+    pages = load_image_bytes(data)
+    assert [p.index for p in pages] == list(range(MAX_PAGES))
+    assert time.monotonic() - started < 1.0  # the pages past the limit are never walked (that took ~12 s)
+
+
+def test_a_tiff_of_many_pages_is_recognized_within_its_budget() -> None:
+    data = _shared_strip_tiff(40_000, 1)
+    started = time.monotonic()
+    assert recognize_bytes(data, None, Mode.FAST, deadline=started + 0.5) == []
+    assert time.monotonic() - started < 1.5
+
+
+def test_large_pages_are_priced_before_they_are_decoded() -> None:
+    """Twelve 10-megapixel RGBA pages in a 40 KB file: the budget leaves room for the first page or two; the others
+    are neither decoded (~0.25 s each) nor searched."""
+    data = _shared_strip_tiff(12, 3163, rgba=True)
+    assert len(data) < 50_000
+    started = time.monotonic()
+    recognize_bytes(data, None, Mode.FAST, deadline=started + 0.5)
+    assert time.monotonic() - started < 1.5
+
+
+@pytest.mark.parametrize("big_tiff", [False, True])
+def test_a_tiff_or_bigtiff_is_cut_after_the_page_limit(big_tiff: bool) -> None:
+    frames = [_pattern(8, 8)] * (MAX_PAGES + 6)
+    data = _encode(frames[0], "TIFF", save_all=True, append_images=frames[1:], big_tiff=big_tiff)
+    assert data[2] == (43 if big_tiff else 42)
+    pages = load_image_bytes(data)
+    assert len(pages) == MAX_PAGES and pages[-1].gray.shape == (8, 8)

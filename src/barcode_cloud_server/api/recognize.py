@@ -11,9 +11,17 @@ as the spec does.
 Decoding runs in worker threads, at most one per core at a time, never on the event loop. A request's time budget
 (``engine.recognize_plan.BUDGET_SECONDS``) starts when it is queued for a thread, so time spent waiting behind
 other recognitions counts: a request whose budget ran out before a thread was free is a 503 (not an empty result,
-which would read as "no barcode"). At most ``QUEUE_PER_THREAD`` recognitions per thread are read, fetched, wait or
-run at once in one process; more are a 503 before their body is read (each holds its image, up to the upload limit,
-in memory until it is done).
+which would read as "no barcode").
+
+A request holds memory from its first body byte until it is answered, so each stage is bounded:
+
+- getting the image: at most ``READING_PER_THREAD`` bodies per thread are read (or ``fileUrl`` files fetched) at
+  once, more are a 503 before their body is read; a body must arrive within the ``upload_seconds`` setting of
+  its headers, or it is a 408 and the connection is closed (``fileUrl`` fetches keep their own deadlines);
+- with the image in hand: at most ``QUEUE_PER_THREAD`` recognitions per thread wait for a thread or decode,
+  more are a 503 (the image is dropped at once);
+- one client (the token's ``client_id``) holds at most ``PER_CLIENT_PER_THREAD`` recognitions per thread at any
+  stage, more are a 429: one client's slow uploads cannot take the places every other client needs.
 """
 
 from __future__ import annotations
@@ -21,9 +29,9 @@ from __future__ import annotations
 import base64
 import binascii
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import anyio
 import anyio.to_thread
@@ -55,30 +63,89 @@ from barcode_cloud_server.identity.verify import require_scope
 router = APIRouter()
 Authorized = Annotated[TokenClaims, Depends(require_scope(RECOGNIZE))]
 
+READING_PER_THREAD = 8
 QUEUE_PER_THREAD = 8
+PER_CLIENT_PER_THREAD = 2
 _RETRY_AFTER = {"Retry-After": "2"}
-_in_flight = 0
+_reading = 0  # bodies being read or files fetched
+_in_flight = 0  # images in hand, waiting for a decoding thread or decoding
+_by_client: dict[str, int] = {}
 # At most one decoding thread per core (the engine is CPU-bound and releases the GIL in zxing-cpp).
 _pool = PerCorePool()
+
+T = TypeVar("T")
 
 
 class _BudgetSpentWaiting(Exception):
     """The request's time budget ran out while it waited for a decoding thread."""
 
 
-async def _recognition_slot() -> AsyncIterator[None]:
-    """A place among the recognitions this process holds at once, taken before the image is read or fetched."""
-    global _in_flight
-    if _in_flight >= QUEUE_PER_THREAD * _pool().total_tokens:
-        raise ApiProblem(503, f"the server is busy: {_in_flight} recognitions are queued; retry", headers=_RETRY_AFTER)
-    _in_flight += 1
+class _Place:
+    """One recognition's hold: a place among the bodies being read until the image is in hand."""
+
+    def __init__(self, upload_seconds: float) -> None:
+        self.upload_seconds = upload_seconds
+        self.reading = True
+
+    def done_reading(self) -> None:
+        global _reading
+        if self.reading:
+            self.reading = False
+            _reading -= 1
+
+    async def body(self, reading: Awaitable[T]) -> T:
+        """What ``reading`` makes of the request body, read within the upload deadline."""
+        try:
+            with anyio.fail_after(self.upload_seconds):
+                return await reading
+        except TimeoutError:
+            raise ApiProblem(
+                408,
+                f"the request body did not arrive within {self.upload_seconds:g} s of its headers",
+                code="RequestTimeout",
+                headers={"Connection": "close"},  # the rest of the body is not waited for
+            ) from None
+        finally:
+            self.done_reading()
+
+    async def fetched(self, fetching: Awaitable[T]) -> T:
+        """The file at ``fileUrl`` (the fetch keeps its own deadlines)."""
+        try:
+            return await fetching
+        finally:
+            self.done_reading()
+
+
+async def _recognition_slot(request: Request, claims: Authorized) -> AsyncIterator[_Place]:
+    """The caller's place among the recognitions this process holds, taken before the image is read or fetched."""
+    global _reading
+    threads = _pool().total_tokens
+    client = claims.client_id
+    held = _by_client.get(client, 0)
+    if held >= PER_CLIENT_PER_THREAD * threads:
+        raise ApiProblem(
+            429,
+            f"this client already has {held} recognitions in progress, the most one client may have at once; retry "
+            "when one is answered",
+            headers=_RETRY_AFTER,
+        )
+    if _reading >= READING_PER_THREAD * threads:
+        raise ApiProblem(503, f"the server is busy: {_reading} images are being received; retry", headers=_RETRY_AFTER)
+    _by_client[client] = held + 1
+    _reading += 1
+    place = _Place(float(request.app.state.settings.upload_seconds))
     try:
-        yield
+        yield place
     finally:
-        _in_flight -= 1
+        place.done_reading()
+        left = _by_client[client] - 1
+        if left:
+            _by_client[client] = left
+        else:
+            del _by_client[client]
 
 
-Slot = Annotated[None, Depends(_recognition_slot)]
+Slot = Annotated[_Place, Depends(_recognition_slot)]
 
 
 def _limits(request: Request) -> tuple[int, int]:
@@ -128,6 +195,10 @@ async def _decode(
             raise _BudgetSpentWaiting
         return job()
 
+    global _in_flight
+    if _in_flight >= QUEUE_PER_THREAD * _pool().total_tokens:
+        raise ApiProblem(503, f"the server is busy: {_in_flight} recognitions are queued; retry", headers=_RETRY_AFTER)
+    _in_flight += 1
     try:
         found = await anyio.to_thread.run_sync(run, limiter=_pool())
     except UploadTooLarge as exc:
@@ -139,6 +210,8 @@ async def _decode(
             "request waited for a decoding thread; retry",
             headers=_RETRY_AFTER,
         ) from None
+    finally:
+        _in_flight -= 1
     return _response(request, found)
 
 
@@ -204,9 +277,13 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     400: error_response("Bad request: ApiErrorResponse (JSON or XML per Accept) saying what is wrong"),
     401: error_response("Missing or invalid access token"),
     403: error_response("The token lacks the barcode.recognize scope"),
+    408: error_response("The request body did not arrive within the upload deadline"),
     413: error_response("The image (uploaded or at fileUrl) or the request body is larger than the limit"),
+    429: error_response("This client already has as many recognitions in progress as one client may"),
     500: {"description": "Internal Server Error"},
-    503: error_response("Busy: the time budget ran out while waiting for a decoding thread, or too many queued"),
+    503: error_response(
+        "Busy: the time budget ran out while waiting for a decoding thread, or too many images being received or queued"
+    ),
 }
 
 
@@ -319,13 +396,13 @@ async def _fetch(request: Request, url: str) -> bytes:
     "Recognize a barcode from a file on an Internet server (GET with a query string).",
     _query_doc(with_types=True),
 )
-async def recognize(request: Request, _claims: Authorized, _slot: Slot) -> Response:
+async def recognize(request: Request, _claims: Authorized, slot: Slot) -> Response:
     query = _query(request)
     barcode_type = _enum_field(query, "barcodeType", DecodeBarcodeType, required=True)
     file_url = _file_url(query)
     mode = _enum_field(query, "recognitionMode", RecognitionMode)
     kind = _enum_field(query, "recognitionImageKind", RecognitionImageKind)
-    data = await _fetch(request, file_url)
+    data = await slot.fetched(_fetch(request, file_url))
     return await _decode(request, data, [barcode_type.value], mode, kind)
 
 
@@ -337,8 +414,8 @@ async def recognize(request: Request, _claims: Authorized, _slot: Slot) -> Respo
     "Recognize a barcode from base64 image bytes in a JSON or XML body.",
     _body_doc(with_types=True),
 )
-async def recognize_body(request: Request, _claims: Authorized, _slot: Slot) -> Response:
-    body = await read_model(request, RecognizeBase64Request, _body_limit(request))
+async def recognize_body(request: Request, _claims: Authorized, slot: Slot) -> Response:
+    body = await slot.body(read_model(request, RecognizeBase64Request, _body_limit(request)))
     types = [t.value for t in body.barcode_types]
     if not types:
         raise ApiProblem(400, "barcodeTypes must name at least one type")
@@ -353,8 +430,8 @@ async def recognize_body(request: Request, _claims: Authorized, _slot: Slot) -> 
     "Recognize a barcode from an image file sent as multipart/form-data.",
     _form_doc(with_type=True),
 )
-async def recognize_multipart(request: Request, _claims: Authorized, _slot: Slot) -> Response:
-    data, fields = await _multipart(request)
+async def recognize_multipart(request: Request, _claims: Authorized, slot: Slot) -> Response:
+    data, fields = await slot.body(_multipart(request))
     barcode_type = _enum_field(fields, "barcodeType", DecodeBarcodeType, required=True)
     mode = _enum_field(fields, "recognitionMode", RecognitionMode)
     kind = _enum_field(fields, "recognitionImageKind", RecognitionImageKind)
@@ -369,8 +446,8 @@ async def recognize_multipart(request: Request, _claims: Authorized, _slot: Slot
     "Scan for barcodes of every type in a file on an Internet server (GET with a query string).",
     _query_doc(with_types=False),
 )
-async def scan(request: Request, _claims: Authorized, _slot: Slot) -> Response:
-    data = await _fetch(request, _file_url(_query(request)))
+async def scan(request: Request, _claims: Authorized, slot: Slot) -> Response:
+    data = await slot.fetched(_fetch(request, _file_url(_query(request))))
     return await _decode(request, data, None, None, None)
 
 
@@ -382,8 +459,8 @@ async def scan(request: Request, _claims: Authorized, _slot: Slot) -> Response:
     "Scan for barcodes of every type in base64 image bytes in a JSON or XML body.",
     _body_doc(with_types=False),
 )
-async def scan_body(request: Request, _claims: Authorized, _slot: Slot) -> Response:
-    body = await read_model(request, ScanBase64Request, _body_limit(request))
+async def scan_body(request: Request, _claims: Authorized, slot: Slot) -> Response:
+    body = await slot.body(read_model(request, ScanBase64Request, _body_limit(request)))
     return await _decode(request, _b64(body.file_base64), None, None, None)
 
 
@@ -395,6 +472,6 @@ async def scan_body(request: Request, _claims: Authorized, _slot: Slot) -> Respo
     "Scan for barcodes of every type in an image file sent as multipart/form-data.",
     _form_doc(with_type=False),
 )
-async def scan_multipart(request: Request, _claims: Authorized, _slot: Slot) -> Response:
-    data, _fields = await _multipart(request)
+async def scan_multipart(request: Request, _claims: Authorized, slot: Slot) -> Response:
+    data, _fields = await slot.body(_multipart(request))
     return await _decode(request, data, None, None, None)

@@ -83,6 +83,7 @@ def serve(
     issuer: Annotated[str | None, setting_option("issuer")] = None,
     max_upload_bytes: Annotated[int | None, setting_option("max_upload_bytes")] = None,
     max_image_pixels: Annotated[int | None, setting_option("max_image_pixels")] = None,
+    upload_seconds: Annotated[float | None, setting_option("upload_seconds")] = None,
     log_level: Annotated[str | None, setting_option("log_level")] = None,
     log_format: Annotated[str | None, setting_option("log_format")] = None,
     debug_loggers: Annotated[str | None, setting_option("debug_loggers")] = None,
@@ -113,6 +114,7 @@ def serve(
         debug_loggers=debug_loggers,
         max_upload_bytes=max_upload_bytes,
         max_image_pixels=max_image_pixels,
+        upload_seconds=upload_seconds,
         access_log=access_log,
     )
     configure_logging(settings.log_level, settings.access_log, settings.log_format, settings.debug_logger_names)

@@ -28,7 +28,7 @@ from PIL import Image
 
 from barcode_cloud_server.engine import recognize_passes as rp
 from barcode_cloud_server.engine.datacheck import upce_to_upca
-from barcode_cloud_server.engine.images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, load_image_bytes
+from barcode_cloud_server.engine.images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, iter_pages
 from barcode_cloud_server.engine.recognize_budget import Clock
 from barcode_cloud_server.engine.recognize_plan import BUDGET_SECONDS, PASSES, ImageKind, Mode, plan
 from barcode_cloud_server.engine.recognize_types import (
@@ -330,15 +330,22 @@ def recognize_bytes(
     deadline: float | None = None,
 ) -> list[Detection]:
     """Barcodes in every page of an uploaded image; the time budget (decoding the file included) is shared by the
-    pages, and pages there is no time left for are not searched. ``deadline`` (``time.monotonic()``) replaces the
-    mode's budget from now, for a caller whose request was already waiting."""
+    pages, and pages there is no time left for are neither decoded nor searched. ``deadline``
+    (``time.monotonic()``) replaces the mode's budget from now, for a caller whose request was already waiting."""
     wanted = resolve(types)  # unknown types are a 400 before any decoding
     clock = Clock(time.monotonic() + BUDGET_SECONDS[mode] if deadline is None else deadline)
-    pages = load_image_bytes(data, max_bytes=max_bytes, max_pixels=max_pixels)
+
+    def afford(index: int, pixels: int, decode_ns: float) -> bool:
+        # The first page is always decoded (the pixel limit bounds its cost): an upload is never left unread.
+        # A later one only when decoding it and a first look at it fit in the time left.
+        look = clock.read_cost(min(pixels, _FIRST_LOOK_PIXELS))
+        return index == 0 or (clock.remaining() > 0 and clock.affords(clock.prep_cost(pixels, decode_ns) + look))
+
     out: list[Detection] = []
-    for page in pages:
+    for page in iter_pages(data, max_bytes=max_bytes, max_pixels=max_pixels, afford=afford):
         search = _Search(page.gray, wanted, zxingcpp.TextMode.HRI, zxingcpp.EanAddOnSymbol.Ignore, page.index)
         out.extend(_recognize_page(search, mode, kind, clock))
+        del page, search  # not held while the next page decodes
     return out
 
 

@@ -1,11 +1,12 @@
 """The time budget of one recognition: what is left, and what a read or a variant will cost before it starts.
 
 A zxing-cpp (or ZBar) call cannot be interrupted, so the budget is kept by not starting what cannot finish: every
-read and every image variant is priced from its pixel count before it runs, and skipped when the price is more
-than the time left. The price of a read is learnt from the reads of this very request (seconds per pixel: busy
-content such as noise or foliage reads ~15x slower than a clean scan, and a loaded machine slower than an idle
-one), starting from a prior for the worst content. Building a variant costs about the same per pixel whatever
-the content, so its price comes from the pass table (``Pass.prep_ns``).
+read, every image variant and the decoding of every page after the first is priced from its pixel count before
+it runs, and skipped when the price is more than the time left. The price of a read is learnt from the reads of
+this very request (seconds per pixel: busy content such as noise or foliage reads ~15x slower than a clean scan,
+and a loaded machine slower than an idle one), starting from a prior for the worst content. Building a variant
+costs about the same per pixel whatever the content, so its price comes from the pass table (``Pass.prep_ns``);
+decoding a page from the image loader's per-format rate (``images.DECODE_NS``).
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ class Clock:
         return pixels * self.read_ns * 1e-9 * SAFETY
 
     def prep_cost(self, pixels: int, prep_ns: float) -> float:
-        """The price (seconds) of building a variant that costs ``prep_ns`` per pixel of a ``pixels`` page."""
+        """The price (seconds) of work that costs ``prep_ns`` per pixel of a ``pixels`` page (building a variant,
+        decoding the page)."""
         return pixels * prep_ns * 1e-9 * SAFETY
 
     def affords(self, seconds: float) -> bool:
