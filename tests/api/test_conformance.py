@@ -21,9 +21,9 @@ import pytest
 from defusedxml import ElementTree
 from PIL import Image
 
-from tests.conftest import SPEC_PATH, LiveServer
+from tests.support.paths import SPEC
+from tests.support.servers import LiveServer, running_server
 
-SPEC: dict[str, Any] = json.loads(SPEC_PATH.read_text())
 OPERATIONS = [(path, method) for path, ops in SPEC["paths"].items() for method in ops]
 GENERATE_OPS = {"Generate", "GenerateBody", "GenerateMultipart"}
 
@@ -530,7 +530,6 @@ def test_form_operations_refuse_other_content_types(api: httpx.Client, url: str)
 
 @pytest.fixture(scope="module")
 def small_upload_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    from tests.conftest import running_server
 
     with running_server(tmp_path_factory.mktemp("small-upload"), args=("--max-upload-bytes", "65536")) as server:
         yield server

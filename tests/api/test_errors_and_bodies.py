@@ -15,7 +15,7 @@ from barcode_cloud.models.base import WireModel
 from barcode_cloud_server.api.bodies import parse_model, read_form
 from barcode_cloud_server.api.errors import ApiProblem, problem_response
 from barcode_cloud_server.request_body import BodyError
-from tests.conftest import LiveServer
+from tests.support.servers import LiveServer
 
 
 def error_format(server: LiveServer, accept: str) -> str:

@@ -8,7 +8,7 @@ import pytest
 
 from barcode_cloud_server.api.errors import ApiProblem
 from barcode_cloud_server.api.fetch import IPAddress, fetch_url, is_public_address
-from tests.api.image_server import serve
+from tests.support.image_server import serve
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"x" * 1000
 

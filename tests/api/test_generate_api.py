@@ -13,7 +13,7 @@ import zxingcpp
 from defusedxml import ElementTree
 from PIL import Image
 
-from tests.conftest import LiveServer, in_process_app
+from tests.support.servers import LiveServer, in_process_app
 
 URL = "https://example.com/product/12345"
 

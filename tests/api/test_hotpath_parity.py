@@ -19,8 +19,8 @@ from starlette.types import Receive, Scope, Send
 
 from barcode_cloud_server.observability import RequestContextMiddleware
 from barcode_cloud_server.trailing_slash import StripTrailingSlash
-from tests.api.test_api_fuzz import ACCEPTS, SEED, make_cases
-from tests.conftest import in_process_app
+from tests.support.api_requests import ACCEPTS, SEED, make_cases
+from tests.support.servers import in_process_app
 
 CASES = 400
 # An error body's dateTime is the second it was made: the one part two answers may differ in.

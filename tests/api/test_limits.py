@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import httpx
 
-from tests.conftest import LiveServer
+from tests.support.servers import LiveServer
 
 
 def test_serve_limits_are_enforced(start_server: Callable[..., LiveServer]) -> None:

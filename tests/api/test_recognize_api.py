@@ -12,34 +12,10 @@ import httpx
 import numpy as np
 import pytest
 from defusedxml import ElementTree
-from PIL import Image
 
-from tests.api.image_server import serve
-from tests.conftest import LiveServer
-from tests.engine.test_recognize import SAMPLES, Sample, render
-
-QR, CODE128, EAN13, DATAMATRIX = (
-    next(s for s in SAMPLES if s.type == t) for t in ("QR", "Code128", "EAN13", "DataMatrix")
-)
-
-
-def png(gray: np.ndarray) -> bytes:
-    buf = io.BytesIO()
-    Image.fromarray(gray).save(buf, format="PNG")
-    return buf.getvalue()
-
-
-def sheet(*samples: Sample) -> tuple[bytes, list[tuple[int, int, int, int]]]:
-    """Several codes side by side on one PNG, and the box of each."""
-    parts = [render(s) for s in samples]
-    height = max(p.shape[0] for p in parts) + 40
-    canvas = np.full((height, sum(p.shape[1] + 30 for p in parts) + 30), 255, dtype=np.uint8)
-    boxes, x = [], 30
-    for p in parts:
-        canvas[20 : 20 + p.shape[0], x : x + p.shape[1]] = p
-        boxes.append((x, 20, x + p.shape[1], 20 + p.shape[0]))
-        x += p.shape[1] + 30
-    return png(canvas), boxes
+from tests.support.image_server import serve
+from tests.support.samples import CODE128, DATAMATRIX, EAN13, QR, png, sheet
+from tests.support.servers import LiveServer, running_server
 
 
 def png_bomb(width: int, height: int) -> bytes:
@@ -234,7 +210,6 @@ def test_auth_and_scope(live_server: LiveServer) -> None:
 
 @pytest.fixture(scope="module")
 def private_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    from tests.conftest import running_server
 
     with running_server(tmp_path_factory.mktemp("private"), args=("--allow-private-urls",)) as server:
         yield server

@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.api.image_server import serve
-from tests.api.test_recognize_api import CODE128, QR, sheet
-from tests.conftest import LiveServer
+from tests.support.image_server import serve
+from tests.support.samples import CODE128, QR, sheet
+from tests.support.servers import LiveServer, running_server
 
 CASES = int(os.environ.get("RECOGNIZE_FUZZ_CASES", "36"))
 
@@ -76,7 +76,6 @@ def _mutate(rnd: random.Random, data: bytes) -> bytes:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    from tests.conftest import running_server
 
     with running_server(tmp_path_factory.mktemp("fuzz"), args=("--allow-private-urls",)) as live:
         yield live

@@ -16,7 +16,7 @@ import pytest
 
 import barcode_cloud_server.api.recognize as recognize_api
 from barcode_cloud_server.engine.recognize import Mode
-from tests.conftest import in_process_app
+from tests.support.servers import in_process_app
 
 ENGINE_SECONDS = 0.6
 BUDGET = 0.3

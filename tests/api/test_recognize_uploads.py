@@ -16,7 +16,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from tests.conftest import LiveServer, running_server
+from tests.support.servers import LiveServer, running_server
 
 UPLOAD_SECONDS = 2.0
 SCAN = "/v4.0/barcode/scan-body"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from barcode_cloud_server.engine.errors import InvalidBarcodeData, InvalidOption
-from tests.engine.generate_helpers import gen
+from tests.support.generate import gen
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 from defusedxml import ElementTree
 
 from barcode_cloud_server.engine import docs
-from tests.engine.generate_helpers import decode_texts, gen, ink, open_image
+from tests.support.generate import decode_texts, gen, ink, open_image
 
 URL = "https://example.com/product/12345"
 

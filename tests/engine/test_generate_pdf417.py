@@ -12,7 +12,7 @@ from PIL import Image
 
 from barcode_cloud_server.engine import pdf417
 from barcode_cloud_server.engine.zintenc import ZintJob
-from tests.engine.generate_helpers import gen
+from tests.support.generate import gen
 
 
 def test_learned_patterns_are_complete_and_distinct() -> None:

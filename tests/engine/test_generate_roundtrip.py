@@ -12,8 +12,8 @@ from barcode_cloud_server.engine import datacheck as dc
 from barcode_cloud_server.engine import symbologies
 from barcode_cloud_server.engine.errors import EngineError, InvalidOption
 from barcode_cloud_server.engine.symbologies import Symbology
-from tests.conftest import SPEC_PATH
-from tests.engine.generate_helpers import decode_texts, gen, ink, max_transitions, read_as_spec
+from tests.support.generate import decode_texts, gen, ink, max_transitions, read_as_spec
+from tests.support.paths import SPEC_PATH
 
 SPEC = SPEC_PATH
 ENCODE_ROWS = [row for row in symbologies.ROWS if row.encode]

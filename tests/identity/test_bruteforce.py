@@ -11,7 +11,7 @@ import redis
 
 from barcode_cloud_server.identity import ratelimit
 from barcode_cloud_server.identity.ratelimit import FailureLimiter, MemoryLocks, RedisLocks, lock_seconds, source_of
-from tests.conftest import LiveServer, running_server
+from tests.support.servers import LiveServer, running_server
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 

@@ -7,7 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from barcode_cloud_server.cli.main import app
-from tests.conftest import LiveServer, run_cli
+from tests.support.servers import LiveServer, run_cli
 
 
 def test_clients_lifecycle(backend_server: LiveServer) -> None:

@@ -16,7 +16,7 @@ from barcode_cloud_server.identity.keyseal import ENV_NAME, SEALED_PREFIX, KeySe
 from barcode_cloud_server.settings import Settings, normalize_database_url
 from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.storage.tables import SigningKeyRow
-from tests.conftest import LiveServer, free_port
+from tests.support.servers import LiveServer, free_port
 
 KEK = "kek-for-tests-0123456789abcdefghijklmnop"
 OTHER_KEK = "another-kek-0123456789abcdefghijklmnopqrs"

@@ -14,7 +14,7 @@ from alembic.migration import MigrationContext
 from barcode_cloud_server.settings import normalize_database_url
 from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.storage.tables import Base
-from tests.conftest import postgres_database
+from tests.support.servers import postgres_database
 
 
 def assert_schema_matches(db: Database) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from barcode_cloud_server.settings import normalize_database_url
 from barcode_cloud_server.storage.db import Database
-from tests.conftest import LiveServer
+from tests.support.servers import LiveServer
 
 
 def database_dump(server: LiveServer) -> bytes:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import LiveServer, running_server
+from tests.support.servers import POSTGRES_ADMIN_URL, LiveServer, postgres_database, running_server
 
 
 def test_two_workers_share_keys_and_clients(start_server: Callable[..., LiveServer]) -> None:
@@ -117,8 +117,6 @@ def test_sigterm_shuts_down_cleanly(tmp_path: Path) -> None:
 
 def test_readyz_says_unavailable_when_the_database_is_gone(tmp_path: Path) -> None:
     import psycopg
-
-    from tests.conftest import POSTGRES_ADMIN_URL, postgres_database
 
     with postgres_database() as url, running_server(tmp_path, database_url=url) as server:
         assert httpx.get(server.base_url + "/readyz", timeout=10).status_code == 200

@@ -9,7 +9,7 @@ import httpx
 import jwt
 import pytest
 
-from tests.conftest import LiveServer
+from tests.support.servers import LiveServer
 
 GRANT = "client_credentials"
 

@@ -20,7 +20,7 @@ from barcode_cloud_server.identity.clients import Credentials
 from barcode_cloud_server.identity.keys import ACTIVATION_SECONDS
 from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.storage.tables import SigningKeyRow
-from tests.conftest import LiveServer
+from tests.support.servers import LiveServer
 
 PROTECTED = "/v4.0/whoami"  # needs barcode.generate
 

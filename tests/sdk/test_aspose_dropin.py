@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import LiveServer
+from tests.support.servers import LiveServer
 
 
 def aspose_sample() -> str:

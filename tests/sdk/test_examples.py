@@ -8,7 +8,7 @@ import sys
 import uuid
 from pathlib import Path
 
-from tests.conftest import LiveServer
+from tests.support.servers import LiveServer
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

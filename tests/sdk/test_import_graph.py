@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sdk.import_graph import all_imports, cycles, from_ancestors, import_graph
+from tests.support.import_graph import all_imports, cycles, from_ancestors, import_graph
 
 SDK = "barcode_cloud"
 

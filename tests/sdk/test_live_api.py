@@ -45,10 +45,9 @@ from barcode_cloud import (
     ScanApi,
     ScanBase64Request,
 )
-from tests.api.image_server import serve
-from tests.conftest import LiveServer, running_server
-
-from .live import CountingTransport, jwt_config
+from tests.support.image_server import serve
+from tests.support.sdk_live import CountingTransport, jwt_config
+from tests.support.servers import LiveServer, running_server
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

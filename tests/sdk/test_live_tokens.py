@@ -14,9 +14,8 @@ import pytest
 from barcode_cloud import ApiException, GenerateApi, fetch_token
 from barcode_cloud._client import ApiClient
 from barcode_cloud._operation import Operation
-from tests.conftest import LiveServer
-
-from .live import (
+from tests.support.mock_server import run_threads
+from tests.support.sdk_live import (
     AsyncCountingTransport,
     CountingTransport,
     async_jwt_client,
@@ -24,7 +23,7 @@ from .live import (
     issued_tokens,
     jwt_client,
 )
-from .mock_server import run_threads
+from tests.support.servers import LiveServer
 
 WHOAMI = Operation("GET", "/whoami")
 

@@ -21,7 +21,7 @@ from barcode_cloud.models import (
     QrParams,
     RecognizeBase64Request,
 )
-from tests.conftest import SPEC_PATH
+from tests.support.paths import SPEC_PATH
 
 SPEC = json.loads(SPEC_PATH.read_text())["components"]["schemas"]
 ASPOSE_CLASSES = {n: c for n, c in vars(aspose_models).items() if inspect.isclass(c)}

@@ -19,8 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from barcode_cloud import ApiClient, ApiException, Configuration, ScanApi
-
-from .mock_server import RESULT
+from tests.support.mock_server import RESULT
 
 
 def self_signed(directory: Path) -> tuple[Path, Path]:

@@ -26,8 +26,7 @@ from barcode_cloud import (
     ScanApi,
 )
 from barcode_cloud._tokens import Token, TokenCache, cache_for
-
-from .mock_server import PNG, MockServer, run_threads
+from tests.support.mock_server import PNG, MockServer, run_threads
 
 
 def test_32_threads_first_call_make_one_token_request() -> None:

@@ -39,8 +39,7 @@ from barcode_cloud import (
 )
 from barcode_cloud._auth import auth_for
 from barcode_cloud._transport import StdlibTransport
-
-from .mock_server import PNG, RESULT, MockServer
+from tests.support.mock_server import PNG, RESULT, MockServer
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):

@@ -2,7 +2,7 @@
 
 Every ``import`` counts, also those inside functions and under ``if TYPE_CHECKING:``: a cycle hidden in a
 function is still a cycle, only deferred to the first call. ``from pkg import name`` imports ``pkg.name`` when
-that is a module of the package, else ``pkg`` (its ``__init__``). Run ``python -m tests.sdk.import_graph ROOT
+that is a module of the package, else ``pkg`` (its ``__init__``). Run ``python -m tests.support.import_graph ROOT
 [DEPTH]`` to print a graph.
 """
 

@@ -11,7 +11,7 @@ import httpx
 from barcode_cloud import ApiClient, AsyncApiClient, Configuration
 from barcode_cloud._transport import StdlibTransport
 from barcode_cloud_server.identity.clients import Credentials
-from tests.conftest import LiveServer
+from tests.support.servers import LiveServer
 
 
 class _Counts:

@@ -1,0 +1,1 @@
+"""What the test modules share: servers, samples, image servers, mock servers. Fixtures stay in conftest.py."""
