@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import secrets as random
 import threading
@@ -112,6 +114,10 @@ class ClientStore:
             stored = session.get(ServerSecretRow, HASH_KEY_NAME)
             assert stored is not None
             return stored.value
+
+    def derived_key(self, purpose: str) -> bytes:
+        """A key for another use of the server secret (the same in every process), never the hash key itself."""
+        return hmac.new(self._hash_key, f"barcode-cloud {purpose}".encode(), hashlib.sha256).digest()
 
     def create(self, name: str, scopes: list[str] | None = None) -> Credentials:
         chosen = check_scopes(scopes or list(ALL_SCOPES))
