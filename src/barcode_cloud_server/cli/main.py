@@ -246,7 +246,13 @@ def _print_credentials(creds: dict[str, object], as_json: bool) -> None:
 @clients_app.command("rotate-secret")
 def clients_rotate(
     client_id: str,
-    overlap: Annotated[int, typer.Option(help="Seconds the old secret keeps working (0: stops at once).")] = 86400,
+    overlap: Annotated[
+        int,
+        typer.Option(
+            help="Seconds the old secret keeps working (0: stops at once, and every token issued until now stops "
+            "working within seconds: use it when the old secret has leaked)."
+        ),
+    ] = 86400,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
     as_json: JsonFlag = False,
@@ -305,7 +311,8 @@ def _set_enabled(client_id: str, enabled: bool, data_dir: Path | None, database_
 
 @clients_app.command("disable")
 def clients_disable(client_id: str, data_dir: DataDir = None, database_url: DatabaseUrl = None) -> None:
-    """Disable an application: no new tokens, and its live tokens stop working within seconds."""
+    """Disable an application: no new tokens, and its live tokens stop working within seconds (for good: enabling
+    it again does not bring them back)."""
     _set_enabled(client_id, False, data_dir, database_url)
 
 
@@ -313,6 +320,16 @@ def clients_disable(client_id: str, data_dir: DataDir = None, database_url: Data
 def clients_enable(client_id: str, data_dir: DataDir = None, database_url: DatabaseUrl = None) -> None:
     """Enable a disabled application again."""
     _set_enabled(client_id, True, data_dir, database_url)
+
+
+@clients_app.command("revoke-tokens")
+def clients_revoke_tokens(client_id: str, data_dir: DataDir = None, database_url: DatabaseUrl = None) -> None:
+    """Void every token issued to an application until now: they stop working within seconds on every server.
+    Its secret still works, and gets new tokens at once."""
+    if not _clients(data_dir, database_url).revoke_tokens(client_id):
+        err.print(f"error: no client {client_id}")
+        raise typer.Exit(1)
+    err.print(f"tokens issued to client {client_id} until now are revoked: they fail within seconds")
 
 
 @clients_app.command("delete")

@@ -130,8 +130,8 @@ def _grant(identity: Identity, client_id: str, secret: str, address: str, scope:
         TOKEN_GRANTS.labels("invalid_scope").inc()
         allowed = " ".join(client.scopes)
         return oauth_error(400, "invalid_scope", f"not granted to this client: {' '.join(beyond)}; allowed: {allowed}")
-    issued = identity.tokens.issue(client.id, requested or list(client.scopes))
-    identity.status.mark_enabled(client.id, generation)
+    issued = identity.tokens.issue(client.id, requested or list(client.scopes), client.valid_after)
+    identity.status.mark_enabled(client.id, generation, client.valid_after)
     TOKEN_GRANTS.labels("issued").inc()
     return JSONResponse(
         {
