@@ -67,8 +67,9 @@ def _key_store_errors() -> Iterator[None]:
 
 def _open_db(settings: Settings):  # type: ignore[no-untyped-def]
     from barcode_cloud_server.storage.db import Database
+    from barcode_cloud_server.storage.private import make_private_dir
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(settings.data_dir)
     db = Database(settings.resolved_database_url)
     db.migrate()
     return db
