@@ -32,7 +32,7 @@ class Database:
         self.is_sqlite = url.startswith("sqlite")
         self.sqlite_path = _sqlite_path(url) if self.is_sqlite else None
         if self.sqlite_path is not None and self.sqlite_path.parent.is_dir():
-            create_private_file(self.sqlite_path)
+            create_private_file(self.sqlite_path)  # before SQLite makes it 0644: it holds the signing keys
         if self.is_sqlite:
             self.engine: Engine = create_engine(
                 url, connect_args={"check_same_thread": False, "timeout": _SQLITE_TIMEOUT}
