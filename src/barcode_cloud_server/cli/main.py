@@ -300,7 +300,7 @@ def clients_show(
         sys.stdout.write(json.dumps(info) + "\n")
     else:
         for key, value in info.items():
-            out.print(f"{key + ':':14} {' '.join(value) if isinstance(value, list) else value}", highlight=False)
+            out.print(f"{key + ':':19} {' '.join(value) if isinstance(value, list) else value}", highlight=False)
 
 
 def _set_enabled(client_id: str, enabled: bool, data_dir: Path | None, database_url: str | None) -> None:
