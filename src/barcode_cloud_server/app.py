@@ -25,6 +25,7 @@ from barcode_cloud_server.identity.service import Identity
 from barcode_cloud_server.observability import RequestContextMiddleware, configure_logging, metrics_registry
 from barcode_cloud_server.settings import Settings
 from barcode_cloud_server.storage.db import Database
+from barcode_cloud_server.storage.private import make_private_dir, sqlite_files, warn_if_shared
 from barcode_cloud_server.trailing_slash import StripTrailingSlash
 
 
@@ -48,8 +49,9 @@ class BarcodeCloudApp(FastAPI):
 
 
 def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(settings.data_dir)
     db = Database(settings.resolved_database_url)
+    warn_if_shared(settings.data_dir, *(sqlite_files(db.sqlite_path) if db.sqlite_path else []))
     if migrate:
         db.migrate()
     identity = Identity.open(db, settings)

@@ -97,7 +97,7 @@ async def test_every_redirect_hop_is_checked() -> None:
             return str(ip) == "127.0.0.1"
 
         problem = await _problem(first.url("/go"), policy=only_first)
-        assert problem.status == 400 and "127.0.0.2" in problem.message
+        assert problem.status == 400 and "not allowed" in problem.message
         assert [p for p, _ in first.requests] == ["/go"]
         assert second.requests == []
 
@@ -133,7 +133,7 @@ async def test_name_resolving_to_any_refused_address_is_refused() -> None:
             return [ipaddress.ip_address("8.8.8.8"), ipaddress.ip_address("127.0.0.1")]
 
         problem = await _problem(f"http://mixed.test:{server.port}/a.png", resolver=resolver)
-        assert problem.status == 400 and "127.0.0.1" in problem.message
+        assert problem.status == 400 and "not allowed" in problem.message
         assert server.requests == []
 
 
@@ -160,3 +160,27 @@ async def test_unresolvable_host_is_400() -> None:
 
     problem = await _problem("http://nowhere.invalid/a.png", resolver=resolver)
     assert problem.status == 400 and "resolved" in problem.message
+
+
+async def test_refusals_do_not_tell_unresolvable_names_from_private_ones(caplog: pytest.LogCaptureFixture) -> None:
+    """A token holder must not learn which internal names exist or where they point; the log says, without the
+    URL's path or query (they may hold a signature)."""
+    answers: dict[str, list[IPAddress]] = {"db.internal": [ipaddress.ip_address("10.20.30.40")]}
+
+    async def resolver(host: str, port: int) -> list[IPAddress]:
+        if host not in answers:
+            raise OSError("no such host")
+        return answers[host]
+
+    caplog.set_level("INFO", logger="barcode_cloud.api")
+    private = await _problem("http://db.internal/a.png?sig=SECRETSIG", resolver=resolver)
+    missing = await _problem("http://nothing.internal/a.png?sig=SECRETSIG", resolver=resolver)
+    literal = await _problem("http://10.20.30.40/a.png", resolver=resolver)
+    assert private.status == missing.status == literal.status == 400
+    assert private.message == missing.message == literal.message
+    assert "10.20.30.40" not in private.message and "internal" not in private.message
+    logged = [(r.getMessage(), vars(r)) for r in caplog.records if r.getMessage() == "fileUrl refused"]
+    assert len(logged) == 3
+    assert "10.20.30.40" in logged[0][1]["fetch_refusal"] and "db.internal" in logged[0][1]["fetch_host"]
+    assert "not resolved" in logged[1][1]["fetch_refusal"]
+    assert "SECRETSIG" not in caplog.text and not any("SECRETSIG" in str(v) for _, r in logged for v in r.values())

@@ -1,7 +1,9 @@
-"""Failed client authentications lock that client id (and, much later, that address), never others."""
+"""Failed client authentications lock that client id and secret (and, much later, the id or the address), never
+the right secret of a client that has used it, nor other clients."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 
@@ -22,16 +24,33 @@ def attempt(server: LiveServer, client_id: str, secret: str, forwarded_for: str 
     return httpx.post(server.token_url, data=form, headers=headers, timeout=10)
 
 
-def test_ten_failures_lock_the_client_id_but_not_other_clients(start_server: Callable[..., LiveServer]) -> None:
+def test_ten_failures_lock_that_secret_but_not_the_right_one_nor_other_clients(
+    start_server: Callable[..., LiveServer],
+) -> None:
     server = start_server()
     victim, neighbour = server.create_client("victim"), server.create_client("neighbour")
-    for _ in range(ratelimit.PER_CLIENT_FAILURES):
+    for _ in range(ratelimit.PER_SECRET_FAILURES):
         assert attempt(server, victim.client_id, "guess").status_code == 401
-    locked = attempt(server, victim.client_id, victim.client_secret)  # even the right secret
+    locked = attempt(server, victim.client_id, "guess")
     assert locked.status_code == 429
     assert locked.json()["error"]
     assert 1 <= int(locked.headers["retry-after"]) <= ratelimit.FIRST_LOCK_SECONDS
+    # Anyone can send the victim's id (it is every token's sub): its own secret still works...
+    assert attempt(server, victim.client_id, victim.client_secret).status_code == 200
+    # ...another wrong secret is counted on its own...
+    assert attempt(server, victim.client_id, "another guess").status_code == 401
     assert attempt(server, neighbour.client_id, neighbour.client_secret).status_code == 200
+
+
+def test_the_client_ceiling_caps_guessing_but_never_locks_out_a_secret_that_has_worked() -> None:
+    limiter = FailureLimiter()
+    limiter.succeeded("victim", "right", "198.51.100.7")
+    for i in range(ratelimit.PER_CLIENT_FAILURES):  # a botnet: a new secret from a new address every time
+        limiter.failed("victim", f"guess-{i}", f"203.0.{i // 250}.{i % 250}")
+    assert limiter.retry_after("victim", "guess-next", "192.0.2.1") == ratelimit.FIRST_LOCK_SECONDS
+    assert limiter.retry_after("victim", "just-rotated", "198.51.100.7") is not None  # never used: waits too
+    assert limiter.retry_after("victim", "right", "192.0.2.1") is None
+    assert limiter.retry_after("neighbour", "guess-next", "192.0.2.1") is None
 
 
 def test_the_address_limit_stops_spraying_without_locking_out_known_clients(
@@ -43,6 +62,8 @@ def test_the_address_limit_stops_spraying_without_locking_out_known_clients(
     server = start_server()
     regular = server.create_client("regular")
     assert attempt(server, regular.client_id, regular.client_secret, office).status_code == 200
+    rotated = server.create_client("regular-before-its-rotation")
+    assert attempt(server, rotated.client_id, rotated.client_secret, office).status_code == 200
     statuses = [
         # the sprayer varies what it writes into the header itself: the proxy's entry is the one counted
         attempt(server, f"sprayed-{i}", "guess", f"203.0.113.{i}, {office}").status_code
@@ -53,31 +74,72 @@ def test_the_address_limit_stops_spraying_without_locking_out_known_clients(
     response = attempt(server, fresh.client_id, fresh.client_secret, office)
     assert response.status_code == 429
     assert int(response.headers["retry-after"]) >= 1
-    # A client that has authenticated from this address before is not locked out with the sprayer...
+    # A client that has authenticated from this address before is not locked out with the sprayer, nor is a
+    # secret known good anywhere...
     assert attempt(server, regular.client_id, regular.client_secret, office).status_code == 200
+    assert attempt(server, regular.client_id, regular.client_secret, "198.51.100.3").status_code == 200
+    # ...nor a new secret of a client that has authenticated here (vouched by client id)...
+    new = server.clients.rotate_secret(rotated.client_id, 0)
+    assert new is not None
+    assert attempt(server, rotated.client_id, new.client_secret, office).status_code == 200
     # ...nor is anyone at another address.
     assert attempt(server, fresh.client_id, fresh.client_secret, "198.51.100.2").status_code == 200
 
 
-def test_a_known_client_still_has_its_own_limit_at_a_locked_address() -> None:
+def test_a_known_client_still_has_its_own_limits_at_a_locked_address() -> None:
     limiter = FailureLimiter()
-    limiter.succeeded("regular", "192.0.2.1")
+    limiter.succeeded("regular", "right", "192.0.2.1")
     for i in range(ratelimit.PER_ADDRESS_FAILURES):
-        limiter.failed(f"sprayed-{i}", "192.0.2.1")
-    assert limiter.retry_after("fresh", "192.0.2.1") is not None
-    assert limiter.retry_after("regular", "192.0.2.1") is None
-    assert limiter.retry_after("regular", "192.0.2.2") is None
-    for _ in range(ratelimit.PER_CLIENT_FAILURES):
-        limiter.failed("regular", "192.0.2.1")
-    assert limiter.retry_after("regular", "192.0.2.1") == ratelimit.FIRST_LOCK_SECONDS
+        limiter.failed(f"sprayed-{i}", "guess", "192.0.2.1")
+    assert limiter.retry_after("fresh", "right", "192.0.2.1") is not None
+    assert limiter.retry_after("regular", "right", "192.0.2.1") is None
+    assert limiter.retry_after("regular", "other", "192.0.2.1") is None  # vouched by client id at this address
+    assert limiter.retry_after("regular", "right", "192.0.2.2") is None
+    for _ in range(ratelimit.PER_SECRET_FAILURES):
+        limiter.failed("regular", "stale", "192.0.2.1")
+    assert limiter.retry_after("regular", "stale", "192.0.2.1") == ratelimit.FIRST_LOCK_SECONDS
+    assert limiter.retry_after("regular", "right", "192.0.2.1") is None
+
+
+def test_the_secret_is_keyed_and_never_part_of_a_key() -> None:
+    seen: list[str] = []
+
+    class Recording(MemoryLocks):
+        def remaining(self, key: str) -> float:
+            seen.append(key)
+            return super().remaining(key)
+
+        def lock(self, key: str) -> float:
+            seen.append(key)
+            return super().lock(key)
+
+        def vouch(self, key: str, seconds: int) -> None:
+            seen.append(key)
+            super().vouch(key, seconds)
+
+        def vouched(self, key: str) -> bool:
+            seen.append(key)
+            return super().vouched(key)
+
+    secret = "s3cret-value"
+    first, second = FailureLimiter(locks=Recording(), secret_key=b"k1"), FailureLimiter(locks=Recording())
+    for limiter in (first, second):
+        limiter.succeeded("app", secret, "192.0.2.1")
+        for _ in range(ratelimit.PER_SECRET_FAILURES):
+            limiter.failed("app", secret, "192.0.2.1")
+        limiter.retry_after("app", secret, "192.0.2.1")
+    half = len(seen) // 2
+    unkeyed = hashlib.sha256(f"app\n{secret}".encode()).hexdigest()
+    assert not any(secret in key or unkeyed[:32] in key for key in seen)
+    assert not set(seen[:half]) & {k for k in seen[half:] if k.startswith(("secret:", "good:"))}
 
 
 def test_ipv6_addresses_count_by_their_64() -> None:
     limiter = FailureLimiter()
     for i in range(ratelimit.PER_ADDRESS_FAILURES):
-        limiter.failed(f"sprayed-{i}", f"2001:db8:0:7::{i + 1:x}")  # a new address for every guess
-    assert limiter.retry_after("fresh", "2001:db8:0:7:ffff::1") is not None
-    assert limiter.retry_after("fresh", "2001:db8:0:8::1") is None  # the next subscriber's block
+        limiter.failed(f"sprayed-{i}", "guess", f"2001:db8:0:7::{i + 1:x}")  # a new address for every guess
+    assert limiter.retry_after("fresh", "right", "2001:db8:0:7:ffff::1") is not None
+    assert limiter.retry_after("fresh", "right", "2001:db8:0:8::1") is None  # the next subscriber's block
     assert source_of("::ffff:198.51.100.7") == source_of("198.51.100.7") == "198.51.100.7"
     assert source_of("unknown") == "unknown"
 
@@ -93,14 +155,14 @@ class FakeClock:
 def test_a_success_between_an_attackers_rounds_does_not_reset_the_doubling() -> None:
     clock = FakeClock()
     limiter = FailureLimiter(locks=MemoryLocks(clock))
-    for _ in range(ratelimit.PER_CLIENT_FAILURES):
-        limiter.failed("victim", "203.0.113.9")
-    assert limiter.retry_after("victim", "198.51.100.7") == 60
+    for i in range(ratelimit.PER_CLIENT_FAILURES):
+        limiter.failed("victim", f"guess-{i}", f"203.0.{i // 250}.{i % 250}")
+    assert limiter.retry_after("victim", "new", "198.51.100.7") == 60
     clock.now += 61
-    assert limiter.retry_after("victim", "198.51.100.7") is None
-    limiter.succeeded("victim", "198.51.100.7")  # the victim's own application gets its token
-    limiter.failed("victim", "203.0.113.9")  # and the attacker guesses again: the lock doubles all the same
-    assert limiter.retry_after("victim", "203.0.113.9") == 120
+    assert limiter.retry_after("victim", "new", "198.51.100.7") is None
+    limiter.succeeded("victim", "right", "198.51.100.7")  # the victim's own application gets its token
+    limiter.failed("victim", "guess-again", "203.0.113.9")  # and the attacker guesses again: the lock doubles
+    assert limiter.retry_after("victim", "new", "203.0.113.9") == 120
 
 
 @pytest.mark.parametrize("store", ["memory", "redis"])
@@ -117,7 +179,7 @@ def test_locks_double_up_to_fifteen_minutes(store: str) -> None:
     assert locks.lock("client:y") == 60
     assert [lock_seconds(n) for n in (1, 2, 5, 10)] == [60, 120, 900, 900]
     assert not locks.vouched("vouched:x")
-    locks.vouch("vouched:x")
+    locks.vouch("vouched:x", 60)
     assert locks.vouched("vouched:x") and not locks.vouched("vouched:y")
 
 
@@ -128,11 +190,14 @@ def test_with_redis_a_lock_holds_across_server_processes(start_server: Callable[
     first = start_server(*shared, backend="postgres")
     with running_server(first.data_dir / "second", database_url=first.database_url, args=shared) as second:
         creds = first.create_client("shared")
-        for i in range(ratelimit.PER_CLIENT_FAILURES):
+        for i in range(ratelimit.PER_SECRET_FAILURES):
             server = first if i % 2 else second
             assert attempt(server, creds.client_id, "guess").status_code == 401
-        assert attempt(first, creds.client_id, creds.client_secret).status_code == 429
-        assert attempt(second, creds.client_id, creds.client_secret).status_code == 429
+        assert attempt(first, creds.client_id, "guess").status_code == 429
+        assert attempt(second, creds.client_id, "guess").status_code == 429
+        assert attempt(second, creds.client_id, creds.client_secret).status_code == 200
+        keys = b" ".join(redis.Redis.from_url(REDIS_URL).keys("*"))
+        assert b"guess" not in keys and creds.client_secret.encode() not in keys
         # and a token from one process works on the other
         other = first.create_client("other")
         token = first.token(other)

@@ -1,4 +1,5 @@
-"""Bearer token checks on a protected endpoint: forgeries, scopes, disabled and deleted clients, key rotation."""
+"""Bearer token checks on a protected endpoint: forgeries, scopes, disabled and deleted clients, revoked tokens,
+key rotation."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from sqlalchemy import select
 
 from barcode_cloud_server.identity.clients import Credentials
 from barcode_cloud_server.identity.keys import ACTIVATION_SECONDS
+from barcode_cloud_server.identity.status import REFRESH_SECONDS
 from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.storage.tables import SigningKeyRow
 from tests.support.servers import LiveServer
@@ -177,7 +179,44 @@ def test_disabling_a_client_revokes_its_live_tokens_within_5_seconds(backend_ser
     wait_for_status(backend_server, token, 401)
     assert "disabled or deleted" in call(backend_server, token).json()["error"]["message"]
     backend_server.cli("clients", "enable", creds.client_id)
-    wait_for_status(backend_server, token, 200)
+    fresh = backend_server.token(creds)
+    wait_for_status(backend_server, fresh, 200)
+    time.sleep(REFRESH_SECONDS + 0.5)  # enabling does not bring the tokens issued before the disable back
+    assert_invalid_token(call(backend_server, token))
+    assert call(backend_server, fresh).status_code == 200
+
+
+def test_revoke_tokens_voids_live_tokens_within_seconds_and_new_ones_work(backend_server: LiveServer) -> None:
+    creds = backend_server.create_client("revoke-tokens")
+    leaked = backend_server.token(creds)
+    assert call(backend_server, leaked).status_code == 200  # now in the server's caches
+    result = backend_server.cli("clients", "revoke-tokens", creds.client_id)
+    assert "revoked" in result.stderr
+    fresh = backend_server.token(creds)  # often within the revocation's second: dated from the mark
+    wait_for_status(backend_server, leaked, 401)
+    assert "revoked" in call(backend_server, leaked).json()["error"]["message"]
+    assert call(backend_server, fresh).status_code == 200
+    shown = json.loads(backend_server.cli("clients", "show", creds.client_id, "--json").stdout)
+    assert shown["enabled"] is True and shown["tokens_valid_after"]
+    missing = backend_server.cli("clients", "revoke-tokens", "nobody", check=False)
+    assert missing.returncode == 1 and "no client nobody" in missing.stderr
+
+
+def test_a_token_from_the_same_second_as_the_revocation_is_void(backend_server: LiveServer) -> None:
+    for _ in range(5):  # a busy machine may push the grant and the revocation into two seconds: try again
+        creds = backend_server.create_client("same-second")
+        while time.time() % 1 > 0.3:
+            time.sleep(0.02)
+        leaked = backend_server.token(creds)
+        assert backend_server.clients.revoke_tokens(creds.client_id)
+        if good_claims(backend_server, leaked)["iat"] == int(time.time()):
+            break
+    else:
+        pytest.fail("could not issue a token and revoke it within one second")
+    fresh = backend_server.token(creds)
+    assert good_claims(backend_server, fresh)["iat"] > good_claims(backend_server, leaked)["iat"]
+    wait_for_status(backend_server, leaked, 401)
+    assert call(backend_server, fresh).status_code == 200
 
 
 def test_deleting_a_client_revokes_its_live_tokens_within_5_seconds(backend_server: LiveServer) -> None:
@@ -272,6 +311,22 @@ def test_secret_rotation_keeps_the_old_secret_for_the_overlap(backend_server: Li
     assert ok(final["client_secret"]) == 200
     assert ok(rotated["client_secret"]) == 401
     assert ok(creds.client_secret) == 401
+
+
+def test_rotation_without_overlap_voids_the_tokens_of_the_old_secret(backend_server: LiveServer) -> None:
+    creds = backend_server.create_client("leaked-secret")
+    leaked = backend_server.token(creds)
+    overlapping = json.loads(backend_server.cli("clients", "rotate-secret", creds.client_id, "--json").stdout)
+    time.sleep(REFRESH_SECONDS + 0.5)
+    assert call(backend_server, leaked).status_code == 200  # a planned rotation leaves live tokens alone
+    final = json.loads(
+        backend_server.cli("clients", "rotate-secret", creds.client_id, "--overlap", "0", "--json").stdout
+    )
+    wait_for_status(backend_server, leaked, 401)
+    form = {"grant_type": "client_credentials", "client_id": creds.client_id}
+    response = httpx.post(backend_server.token_url, data={**form, "client_secret": final["client_secret"]}, timeout=10)
+    assert call(backend_server, response.json()["access_token"]).status_code == 200
+    assert overlapping["client_secret"] != final["client_secret"]
 
 
 def test_the_old_secret_stops_when_the_overlap_ends(backend_server: LiveServer) -> None:

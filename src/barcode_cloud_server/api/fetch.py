@@ -3,6 +3,8 @@
 - http and https only, no credentials in the URL, at most ``MAX_REDIRECTS`` redirects;
 - every hop's host is resolved here and refused when any of its addresses is loopback, private, link-local,
   multicast, reserved, unspecified or otherwise not global (unless private URLs are allowed);
+- a host that does not resolve and one that resolves to a refused address get the same answer, which names
+  neither the address nor the reason (else a token holder could map the internal DNS); the server's log has both;
 - the connection then goes to the address that was checked, with the original ``Host`` header and TLS server
   name (SNI and certificate check against the host name), so a second DNS answer cannot redirect it
   (no DNS rebinding);
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
 import socket
 import time
 from collections.abc import Awaitable, Callable
@@ -29,6 +32,8 @@ CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 10.0
 TOTAL_TIMEOUT = 30.0
 USER_AGENT = "barcode-cloud-fetch/1"
+
+log = logging.getLogger("barcode_cloud.api")
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[list[IPAddress]]]
@@ -107,19 +112,25 @@ async def _check(url: str, allow_private: bool, resolver: Resolver, policy: Addr
     except ValueError:
         try:
             addresses = await asyncio.wait_for(resolver(host, port), CONNECT_TIMEOUT)
-        except (OSError, TimeoutError, UnicodeError):
-            raise ApiProblem(400, f"fileUrl host {shown(host)} could not be resolved") from None
+        except (OSError, TimeoutError, UnicodeError) as exc:
+            raise _refused(host, f"not resolved: {type(exc).__name__}") from None
     if not addresses:
-        raise ApiProblem(400, f"fileUrl host {shown(host)} could not be resolved")
+        raise _refused(host, "not resolved: no addresses")
     if not allow_private:
         refused = [ip for ip in addresses if not policy(ip)]
         if refused:
-            raise ApiProblem(
-                400,
-                f"fileUrl host {shown(host)} resolves to a loopback, private, link-local or reserved address "
-                f"({refused[0]}); such URLs are refused (see --allow-private-urls)",
-            )
+            raise _refused(host, f"resolves to a refused address {refused[0]}")
     return _Target(url, scheme, host, port, addresses[0])
+
+
+def _refused(host: str, reason: str) -> ApiProblem:
+    # The host alone: the URL's path and query may hold a signature or token.
+    log.info("fileUrl refused", extra={"fetch_host": shown(host), "fetch_refusal": reason})
+    return ApiProblem(
+        400,
+        "fileUrl names a host that could not be resolved or is not allowed (loopback, private, link-local and "
+        "reserved addresses are refused; see --allow-private-urls)",
+    )
 
 
 async def fetch_url(

@@ -57,8 +57,9 @@ def _key_store_errors() -> Iterator[None]:
 
 def _open_db(settings: Settings):  # type: ignore[no-untyped-def]
     from barcode_cloud_server.storage.db import Database
+    from barcode_cloud_server.storage.private import make_private_dir
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(settings.data_dir)
     db = Database(settings.resolved_database_url)
     db.migrate()
     return db
@@ -202,7 +203,13 @@ def _print_credentials(creds: dict[str, object], as_json: bool) -> None:
 @clients_app.command("rotate-secret")
 def clients_rotate(
     client_id: str,
-    overlap: Annotated[int, typer.Option(help="Seconds the old secret keeps working (0: stops at once).")] = 86400,
+    overlap: Annotated[
+        int,
+        typer.Option(
+            help="Seconds the old secret keeps working (0: stops at once, and every token issued until now stops "
+            "working within seconds: use it when the old secret has leaked)."
+        ),
+    ] = 86400,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
     as_json: JsonFlag = False,
@@ -249,7 +256,7 @@ def clients_show(
         sys.stdout.write(json.dumps(info) + "\n")
     else:
         for key, value in info.items():
-            out.print(f"{key + ':':14} {' '.join(value) if isinstance(value, list) else value}", highlight=False)
+            out.print(f"{key + ':':19} {' '.join(value) if isinstance(value, list) else value}", highlight=False)
 
 
 def _set_enabled(client_id: str, enabled: bool, data_dir: Path | None, database_url: str | None) -> None:
@@ -261,7 +268,8 @@ def _set_enabled(client_id: str, enabled: bool, data_dir: Path | None, database_
 
 @clients_app.command("disable")
 def clients_disable(client_id: str, data_dir: DataDir = None, database_url: DatabaseUrl = None) -> None:
-    """Disable an application: no new tokens, and its live tokens stop working within seconds."""
+    """Disable an application: no new tokens, and its live tokens stop working within seconds (for good: enabling
+    it again does not bring them back)."""
     _set_enabled(client_id, False, data_dir, database_url)
 
 
@@ -269,6 +277,16 @@ def clients_disable(client_id: str, data_dir: DataDir = None, database_url: Data
 def clients_enable(client_id: str, data_dir: DataDir = None, database_url: DatabaseUrl = None) -> None:
     """Enable a disabled application again."""
     _set_enabled(client_id, True, data_dir, database_url)
+
+
+@clients_app.command("revoke-tokens")
+def clients_revoke_tokens(client_id: str, data_dir: DataDir = None, database_url: DatabaseUrl = None) -> None:
+    """Void every token issued to an application until now: they stop working within seconds on every server.
+    Its secret still works, and gets new tokens at once."""
+    if not _clients(data_dir, database_url).revoke_tokens(client_id):
+        err.print(f"error: no client {client_id}")
+        raise typer.Exit(1)
+    err.print(f"tokens issued to client {client_id} until now are revoked: they fail within seconds")
 
 
 @clients_app.command("delete")

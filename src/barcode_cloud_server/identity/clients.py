@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import secrets as random
 import threading
@@ -33,6 +35,17 @@ class UnknownScope(ValueError):
     pass
 
 
+def void_mark() -> datetime:
+    """The mark that voids every token issued until now: the start of the next whole second.
+
+    A token's ``iat`` is whole seconds, so a token issued earlier in this second cannot be told from one issued
+    later in it: both are void. Tokens issued once the mark is stored carry it as their ``iat`` at the least
+    (TokenService.issue), so the client's new tokens work at once. The time is this machine's clock: servers
+    and administration hosts need synchronised clocks.
+    """
+    return datetime.fromtimestamp(int(time.time()) + 1, UTC)
+
+
 @dataclass(frozen=True)
 class ClientInfo:
     id: str
@@ -41,6 +54,7 @@ class ClientInfo:
     enabled: bool
     created_at: datetime
     last_used_at: datetime | None
+    tokens_valid_after: datetime | None
 
     @classmethod
     def of(cls, row: ClientRow) -> ClientInfo:
@@ -51,7 +65,13 @@ class ClientInfo:
             row.enabled,
             as_utc(row.created_at),
             as_utc(row.last_used_at) if row.last_used_at else None,
+            as_utc(row.tokens_valid_after) if row.tokens_valid_after else None,
         )
+
+    @property
+    def valid_after(self) -> int:
+        """The earliest ``iat`` of a token still valid, in seconds since the epoch (0: no mark)."""
+        return _epoch(self.tokens_valid_after)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -61,7 +81,12 @@ class ClientInfo:
             "enabled": self.enabled,
             "created_at": self.created_at.isoformat(),
             "last_used_at": self.last_used_at.isoformat() if self.last_used_at else None,
+            "tokens_valid_after": self.tokens_valid_after.isoformat() if self.tokens_valid_after else None,
         }
+
+
+def _epoch(mark: datetime | None) -> int:
+    return int(as_utc(mark).timestamp()) if mark else 0
 
 
 @dataclass(frozen=True)
@@ -113,6 +138,10 @@ class ClientStore:
             assert stored is not None
             return stored.value
 
+    def derived_key(self, purpose: str) -> bytes:
+        """A key for another use of the server secret (the same in every process), never the hash key itself."""
+        return hmac.new(self._hash_key, f"barcode-cloud {purpose}".encode(), hashlib.sha256).digest()
+
     def create(self, name: str, scopes: list[str] | None = None) -> Credentials:
         chosen = check_scopes(scopes or list(ALL_SCOPES))
         secret = new_client_secret()
@@ -138,7 +167,8 @@ class ClientStore:
             return ClientInfo.of(row) if row else None
 
     def rotate_secret(self, client_id: str, overlap_seconds: int = 86400) -> Credentials | None:
-        """A new secret; the old one keeps working for ``overlap_seconds`` (0 ends it at once)."""
+        """A new secret; the old one keeps working for ``overlap_seconds`` (0 ends it at once and voids every token
+        issued until now: the old secret may have leaked, and so may the tokens it got)."""
         secret = new_client_secret()
         if overlap_seconds > 0:
             keep = {
@@ -148,7 +178,11 @@ class ClientStore:
                 ClientRow.previous_secret_expires_at: datetime.now(UTC) + timedelta(seconds=overlap_seconds),
             }
         else:
-            keep = {ClientRow.previous_secret_hash: None, ClientRow.previous_secret_expires_at: None}
+            keep = {
+                ClientRow.previous_secret_hash: None,
+                ClientRow.previous_secret_expires_at: None,
+                ClientRow.tokens_valid_after: void_mark(),
+            }
         with self._db.session() as session:
             changed = session.execute(
                 update(ClientRow)
@@ -161,8 +195,23 @@ class ClientStore:
         return Credentials(client_id, secret, changed.name, tuple(changed.scopes))
 
     def set_enabled(self, client_id: str, enabled: bool) -> bool:
+        """Enable or disable a client. Disabling voids every token issued until now, so that enabling the client
+        again does not bring them back."""
+        values = (
+            {ClientRow.enabled: enabled}
+            if enabled
+            else {ClientRow.enabled: False, ClientRow.tokens_valid_after: void_mark()}
+        )
         with self._db.session() as session:
-            result = session.execute(update(ClientRow).where(ClientRow.id == client_id).values(enabled=enabled))
+            result = session.execute(update(ClientRow).where(ClientRow.id == client_id).values(values))
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def revoke_tokens(self, client_id: str) -> bool:
+        """Void every token issued to the client until now; it may get new ones at once."""
+        with self._db.session() as session:
+            result = session.execute(
+                update(ClientRow).where(ClientRow.id == client_id).values(tokens_valid_after=void_mark())
+            )
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def delete(self, client_id: str) -> bool:
@@ -202,10 +251,18 @@ class ClientStore:
         with self._db.session() as session:
             session.execute(update(ClientRow).where(ClientRow.id == client_id).values(last_used_at=datetime.now(UTC)))
 
-    def enabled_ids(self) -> set[str]:
+    def enabled_clients(self) -> dict[str, int]:
+        """Every enabled client's id and :attr:`ClientInfo.valid_after`."""
         with self._db.session() as session:
-            return set(session.scalars(select(ClientRow.id).where(ClientRow.enabled.is_(True))))
+            rows = session.execute(
+                select(ClientRow.id, ClientRow.tokens_valid_after).where(ClientRow.enabled.is_(True))
+            )
+            return {row.id: _epoch(row.tokens_valid_after) for row in rows}
 
-    def is_enabled(self, client_id: str) -> bool:
+    def valid_after(self, client_id: str) -> int | None:
+        """The client's :attr:`ClientInfo.valid_after`, or None when it is disabled or does not exist."""
         with self._db.session() as session:
-            return bool(session.scalar(select(ClientRow.enabled).where(ClientRow.id == client_id)))
+            row = session.execute(
+                select(ClientRow.enabled, ClientRow.tokens_valid_after).where(ClientRow.id == client_id)
+            ).first()
+        return _epoch(row.tokens_valid_after) if row is not None and row.enabled else None

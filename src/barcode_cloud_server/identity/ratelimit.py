@@ -1,22 +1,34 @@
 """Brute-force protection for the token endpoint.
 
-Failed client authentications are counted per client id (10 a minute) and per source address (100 a minute)
-in moving windows (the ``limits`` library, in memory or in Redis). Crossing a limit locks that client id or
-address: 60 s the first time, doubling on each new lock up to 15 minutes. A locked client id is refused even
-with the right secret, which is what stops guessing; other clients are not affected.
+Failed client authentications are counted in moving windows (the ``limits`` library, in memory or in Redis):
+
+- per client id and presented secret (10 a minute), as Aspose does. The pair is keyed by an HMAC of the secret
+  under a server key, never the secret itself. This is the limit an application with a stale secret meets.
+- per client id, whatever the secret (1000 a minute): a ceiling on guessing. Even at that rate for a century,
+  the chance of hitting a 256-bit secret is below 2^-200. It is far above what any number of stale
+  deployments reaches (each stops at 10 a minute), so only someone spraying secrets crosses it.
+- per source address (100 a minute).
+
+Crossing a limit locks that pair, client id or address: 60 s the first time, doubling on each new lock up to
+15 minutes. Anyone who knows a client id (it is every token's ``sub``) could cross the id's ceiling, so a
+secret that has authenticated the client in the last 30 days passes the id's lock: the right secret is never
+locked out by other people's failures, and every other secret is refused unchecked, which is what caps
+guessing. A secret no one has used yet (just created or rotated) waits for the lock like any other.
 
 A locked address would otherwise refuse everyone behind it: every client of a company's NAT, or of a load
 balancer whose address is all the server sees, locked out by one attacker among them. So a client id that has
-authenticated from an address in the last day is vouched for there and passes that address's lock (its own
-per-client limit still holds); only client ids never seen succeed from it, the ones spraying tries, are refused.
+authenticated from an address in the last day, or a secret known good as above, passes that address's lock;
+only client ids never seen succeed from it, the ones spraying tries, are refused.
 IPv6 addresses count by their /64, the block one subscriber gets, or one machine could spray from 2^64 of them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import ipaddress
 import math
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -26,15 +38,17 @@ from limits import RateLimitItemPerMinute
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-PER_CLIENT_FAILURES = 10
+PER_SECRET_FAILURES = 10
+PER_CLIENT_FAILURES = 1000
 PER_ADDRESS_FAILURES = 100
 FIRST_LOCK_SECONDS = 60
 MAX_LOCK_SECONDS = 15 * 60
 # Lock strikes are forgotten after this long without a new lock. A success does not forget them: the real
 # client getting a token between an attacker's rounds would otherwise reset the doubling every time.
 STRIKE_MEMORY_SECONDS = 3600
-# How long a successful authentication vouches for its client id at its address.
+# How long a successful authentication vouches for its client id at its address, and for its secret.
 VOUCH_SECONDS = 24 * 3600
+GOOD_SECRET_SECONDS = 30 * 24 * 3600
 # MemoryLocks drops expired entries when it has grown past this (and past twice its size after the last sweep).
 _SWEEP_AT = 100_000
 
@@ -42,7 +56,7 @@ _SWEEP_AT = 100_000
 class LockStore(Protocol):
     def remaining(self, key: str) -> float: ...
     def lock(self, key: str) -> float: ...
-    def vouch(self, key: str) -> None: ...
+    def vouch(self, key: str, seconds: int) -> None: ...
     def vouched(self, key: str) -> bool: ...
 
 
@@ -72,10 +86,10 @@ class MemoryLocks:
             self._sweep(now)
             return seconds
 
-    def vouch(self, key: str) -> None:
+    def vouch(self, key: str, seconds: int) -> None:
         now = self._clock()
         with self._mutex:
-            self._vouched[key] = now + VOUCH_SECONDS
+            self._vouched[key] = now + seconds
             self._sweep(now)
 
     def vouched(self, key: str) -> bool:
@@ -113,8 +127,8 @@ class RedisLocks:
         pipe.execute()
         return seconds
 
-    def vouch(self, key: str) -> None:
-        self._redis.set(f"bc:vouched:{key}", b"1", ex=VOUCH_SECONDS)
+    def vouch(self, key: str, seconds: int) -> None:
+        self._redis.set(f"bc:vouched:{key}", b"1", ex=seconds)
 
     def vouched(self, key: str) -> bool:
         return bool(self._redis.exists(f"bc:vouched:{key}"))
@@ -139,33 +153,54 @@ def source_of(address: str) -> str:
 
 
 class FailureLimiter:
-    def __init__(self, redis_url: str | None = None, *, locks: LockStore | None = None) -> None:
+    """``secret_key`` keys the hash of presented secrets; processes sharing Redis must share it."""
+
+    def __init__(
+        self, redis_url: str | None = None, *, locks: LockStore | None = None, secret_key: bytes | None = None
+    ) -> None:
         storage = storage_from_string(redis_url if redis_url else "memory://")
         self._windows = MovingWindowRateLimiter(storage)
         self._locks: LockStore = locks or (RedisLocks(redis_url) if redis_url else MemoryLocks())
+        self._secret_key = secret_key or secrets.token_bytes(32)
+        self._per_secret = RateLimitItemPerMinute(PER_SECRET_FAILURES)
         self._per_client = RateLimitItemPerMinute(PER_CLIENT_FAILURES)
         self._per_address = RateLimitItemPerMinute(PER_ADDRESS_FAILURES)
 
-    def retry_after(self, client_id: str, address: str) -> int | None:
-        """Seconds until this client id may try again from this address, or None when it may now."""
+    def retry_after(self, client_id: str, secret: str, address: str) -> int | None:
+        """Seconds until this client id may try this secret again from this address, or None when it may now."""
         source = source_of(address)
-        wait = self._locks.remaining(_key("client", client_id))
+        pair = self._secret_key_of(client_id, secret)
+        wait = self._locks.remaining(_key("secret", pair))
+        if self._locks.vouched(_key("good", pair)):
+            return math.ceil(wait) if wait > 0 else None
+        wait = max(wait, self._locks.remaining(_key("client", client_id)))
         address_wait = self._locks.remaining(_key("addr", source))
         if address_wait > wait and not self._locks.vouched(_pair_key(client_id, source)):
             wait = address_wait
         return math.ceil(wait) if wait > 0 else None
 
-    def failed(self, client_id: str, address: str) -> None:
-        # Lock as soon as the limit is reached, so that the next attempt is already refused.
-        source = source_of(address)
-        for item, key in ((self._per_client, _key("client", client_id)), (self._per_address, _key("addr", source))):
+    def failed(self, client_id: str, secret: str, address: str) -> None:
+        # Lock as soon as a limit is reached, so that the next attempt is already refused.
+        limits = (
+            (self._per_secret, _key("secret", self._secret_key_of(client_id, secret))),
+            (self._per_client, _key("client", client_id)),
+            (self._per_address, _key("addr", source_of(address))),
+        )
+        for item, key in limits:
             self._windows.hit(item, "bc-fail", key)
             if not self._windows.test(item, "bc-fail", key):
                 self._locks.lock(key)
 
-    def succeeded(self, client_id: str, address: str) -> None:
-        """The client authenticated from this address: vouch for it there (see the module's docstring)."""
-        self._locks.vouch(_pair_key(client_id, source_of(address)))
+    def succeeded(self, client_id: str, secret: str, address: str) -> None:
+        """The client authenticated with this secret from this address: vouch for both (see the module's
+        docstring)."""
+        self._locks.vouch(_pair_key(client_id, source_of(address)), VOUCH_SECONDS)
+        self._locks.vouch(_key("good", self._secret_key_of(client_id, secret)), GOOD_SECRET_SECONDS)
+
+    def _secret_key_of(self, client_id: str, secret: str) -> str:
+        # Keyed, so that whoever reads Redis cannot test guesses against it; never the secret itself.
+        message = f"{client_id}\n{secret}".encode("utf-8", "replace")
+        return hmac.new(self._secret_key, message, hashlib.sha256).hexdigest()
 
 
 def _pair_key(client_id: str, source: str) -> str:

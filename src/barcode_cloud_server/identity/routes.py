@@ -107,7 +107,7 @@ async def token(request: Request) -> JSONResponse:
 def _grant(identity: Identity, client_id: str, secret: str, address: str, scope: str | None) -> JSONResponse:
     """Client authentication and issuance. Everything here may block (database, Redis, RSA signing), so the
     route runs it in a worker thread."""
-    retry_after = identity.limiter.retry_after(client_id, address)
+    retry_after = identity.limiter.retry_after(client_id, secret, address)
     if retry_after is not None:
         TOKEN_GRANTS.labels("throttled").inc()
         return oauth_error(
@@ -116,12 +116,12 @@ def _grant(identity: Identity, client_id: str, secret: str, address: str, scope:
     generation = identity.status.generation  # before authenticate reads the client's row
     client = identity.clients.authenticate(client_id, secret)
     if client is None:
-        identity.limiter.failed(client_id, address)
+        identity.limiter.failed(client_id, secret, address)
         TOKEN_GRANTS.labels("invalid_client").inc()
         log.info("token request refused: client authentication failed", extra={"client_address": address})
         challenge = 'Basic realm="barcode-cloud"'
         return oauth_error(401, "invalid_client", "client authentication failed", {"WWW-Authenticate": challenge})
-    identity.limiter.succeeded(client_id, address)
+    identity.limiter.succeeded(client_id, secret, address)
 
     requested = parse_scopes(scope)
     beyond = [s for s in requested if s not in client.scopes]
@@ -129,8 +129,8 @@ def _grant(identity: Identity, client_id: str, secret: str, address: str, scope:
         TOKEN_GRANTS.labels("invalid_scope").inc()
         allowed = " ".join(client.scopes)
         return oauth_error(400, "invalid_scope", f"not granted to this client: {' '.join(beyond)}; allowed: {allowed}")
-    issued = identity.tokens.issue(client.id, requested or list(client.scopes))
-    identity.status.mark_enabled(client.id, generation)
+    issued = identity.tokens.issue(client.id, requested or list(client.scopes), client.valid_after)
+    identity.status.mark_enabled(client.id, generation, client.valid_after)
     TOKEN_GRANTS.labels("issued").inc()
     return JSONResponse(
         {

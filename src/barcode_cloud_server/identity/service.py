@@ -32,4 +32,5 @@ class Identity:
         status = ClientStatus(clients)
         status.reload()
         tokens = TokenService(keys, settings.resolved_issuer, settings.audience, settings.token_lifetime)
-        return cls(clients, keys, tokens, status, FailureLimiter(settings.redis_url))
+        limiter = FailureLimiter(settings.redis_url, secret_key=clients.derived_key("failure limiter"))
+        return cls(clients, keys, tokens, status, limiter)

@@ -1,8 +1,9 @@
-"""Which clients are enabled, known to every request without a database read.
+"""Which clients are enabled, and since when their tokens count, known to every request without a database read.
 
-A background task reloads the set of enabled client ids every ``REFRESH_SECONDS``, so disabling or deleting a
-client makes its live tokens fail within that time on every server process. A client id not in the set (one
-created after the last reload) costs one database read, and the answer is remembered until the next reload.
+A background task reloads the enabled client ids, each with its mark (tokens issued before it are void), every
+``REFRESH_SECONDS``, so disabling or deleting a client, or voiding its tokens, makes its live tokens fail within
+that time on every server process. A client id not in the set (one created after the last reload) costs one
+database read, and the answer is remembered until the next reload.
 
 Answers read from the database outside a reload (a token grant's authentication, the single read above) are
 only remembered when no reload has run since they were read: otherwise a read made just before a client was
@@ -27,14 +28,14 @@ log = logging.getLogger("barcode_cloud.identity")
 
 
 class EnabledClients(Protocol):
-    def enabled_ids(self) -> set[str]: ...
-    def is_enabled(self, client_id: str) -> bool: ...
+    def enabled_clients(self) -> dict[str, int]: ...
+    def valid_after(self, client_id: str) -> int | None: ...
 
 
 class ClientStatus:
     def __init__(self, clients: EnabledClients) -> None:
         self._clients = clients
-        self._enabled: set[str] = set()
+        self._enabled: dict[str, int] = {}  # client id -> the earliest iat still valid
         self._disabled: set[str] = set()
         # Bumped when a reload starts reading and again when it has replaced the sets: an answer read under one
         # generation may be added only while it is still the current one.
@@ -50,32 +51,39 @@ class ClientStatus:
     def reload(self) -> None:
         with self._lock:
             self._generation += 1
-        enabled = self._clients.enabled_ids()
+        enabled = self._clients.enabled_clients()
         with self._lock:
             self._enabled, self._disabled = enabled, set()
             self._generation += 1
 
-    def mark_enabled(self, client_id: str, generation: int) -> None:
+    def mark_enabled(self, client_id: str, generation: int, valid_after: int) -> None:
         """A client that has just authenticated is enabled (saves the read on its first API call).
 
-        ``generation`` is :attr:`generation` from before the authentication read the client's row.
+        ``generation`` is :attr:`generation` from before the authentication read the client's row, and
+        ``valid_after`` the mark that row held.
         """
-        self._remember(client_id, True, generation)
+        self._remember(client_id, valid_after, generation)
 
-    def _remember(self, client_id: str, enabled: bool, generation: int) -> None:
+    def _remember(self, client_id: str, valid_after: int | None, generation: int) -> None:
         with self._lock:
-            if generation == self._generation:
-                (self._enabled if enabled else self._disabled).add(client_id)
+            if generation != self._generation:
+                return
+            if valid_after is None:
+                self._disabled.add(client_id)
+            else:
+                self._enabled[client_id] = valid_after
 
-    async def is_enabled(self, client_id: str) -> bool:
-        if client_id in self._enabled:
-            return True
-        if client_id in self._disabled:
-            return False
-        generation = self._generation
-        enabled = await anyio.to_thread.run_sync(self._clients.is_enabled, client_id)
-        self._remember(client_id, enabled, generation)
-        return enabled
+    async def accepts(self, client_id: str, issued_at: int) -> bool:
+        """Whether a token of this client issued at ``issued_at`` (its ``iat``) may be used: the client is enabled
+        and has not voided its tokens since."""
+        valid_after = self._enabled.get(client_id)
+        if valid_after is None:
+            if client_id in self._disabled:
+                return False
+            generation = self._generation
+            valid_after = await anyio.to_thread.run_sync(self._clients.valid_after, client_id)
+            self._remember(client_id, valid_after, generation)
+        return valid_after is not None and issued_at >= valid_after
 
     async def _refresh_forever(self, also: list[Callable[[], None]]) -> None:
         # Its own thread limiter: under load every thread of the default one may be busy with token grants,

@@ -28,6 +28,7 @@ class TokenClaims:
     expires_at: float
     jti: str
     kid: str
+    issued_at: int
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,11 @@ class TokenService:
         self._verified_lock = threading.Lock()
         self._verified_max = 10_000
 
-    def issue(self, client_id: str, scopes: list[str]) -> IssuedToken:
+    def issue(self, client_id: str, scopes: list[str], not_before: int = 0) -> IssuedToken:
+        """``not_before`` is the client's mark (ClientInfo.valid_after): a token issued in the second it was set
+        is dated from it, or it would be void with the tokens issued before."""
         key = self._keys.signing_key()
-        now = int(time.time())
+        now = max(int(time.time()), not_before)
         scope = " ".join(scopes)
         claims: dict[str, Any] = {
             "iss": self.issuer,
@@ -117,4 +120,11 @@ class TokenService:
         client_id, scope = payload["client_id"], payload["scope"]
         if not isinstance(client_id, str) or not isinstance(scope, str) or payload["sub"] != client_id:
             raise InvalidToken("the token's claims are invalid")
-        return TokenClaims(client_id, frozenset(scope.split()), float(payload["exp"]), str(payload["jti"]), key.kid)
+        return TokenClaims(
+            client_id,
+            frozenset(scope.split()),
+            float(payload["exp"]),
+            str(payload["jti"]),
+            key.kid,
+            int(payload["iat"]),
+        )

@@ -61,8 +61,8 @@ async def authorize(identity: Identity, header: str, scope: str) -> TokenClaims:
         claims: TokenClaims = identity.tokens.verify(token)
     except InvalidToken as exc:
         raise _invalid_token(str(exc)) from None
-    if not await identity.status.is_enabled(claims.client_id):
-        raise _invalid_token("the client is disabled or deleted")
+    if not await identity.status.accepts(claims.client_id, claims.issued_at):
+        raise _invalid_token("the client is disabled or deleted, or its tokens were revoked")
     if scope not in claims.scopes:
         raise InsufficientScope(scope)
     return claims

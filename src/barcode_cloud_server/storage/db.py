@@ -11,8 +11,11 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
+
+from barcode_cloud_server.storage.private import create_private_file
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Any constant: serialises concurrent migrations of several servers starting at once on PostgreSQL.
@@ -27,6 +30,9 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        self.sqlite_path = _sqlite_path(url) if self.is_sqlite else None
+        if self.sqlite_path is not None and self.sqlite_path.parent.is_dir():
+            create_private_file(self.sqlite_path)  # before SQLite makes it 0644: it holds the signing keys
         if self.is_sqlite:
             self.engine: Engine = create_engine(
                 url, connect_args={"check_same_thread": False, "timeout": _SQLITE_TIMEOUT}
@@ -81,6 +87,14 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL, or None for an in-memory database."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
 
 
 def _upgrade(conn: Connection) -> None:
