@@ -69,6 +69,8 @@ def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
         version=__version__,
         summary="Barcode generation and recognition, wire-compatible with Aspose.BarCode Cloud v4",
         lifespan=lifespan,
+        # Only /docs: ReDoc's page would need fonts from Google and a looser policy (security_headers).
+        redoc_url=None,
         # FastAPI's OpenTelemetry layer checks its providers on every request; /metrics is ours.
         telemetry={"tracing": False, "metrics": False, "logs": False},
         # No 307 to the other spelling of a path (its Location comes from the Host header); StripTrailingSlash

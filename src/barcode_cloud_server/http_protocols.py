@@ -25,6 +25,8 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
 
+from barcode_cloud_server.security_headers import API_HEADERS
+
 
 @dataclass(frozen=True)
 class HeadLimits:
@@ -52,6 +54,7 @@ def protocol_class(name: str) -> str:
 def _answer(status: bytes, text: str) -> bytes:
     body = text.encode("ascii")
     head = [b"HTTP/1.1 " + status, b"content-type: text/plain; charset=utf-8", b"connection: close"]
+    head += [name + b": " + value for name, value in API_HEADERS]
     head.append(b"content-length: " + str(len(body)).encode("ascii"))
     return b"\r\n".join(head) + b"\r\n\r\n" + body
 
