@@ -105,6 +105,16 @@ async def test_a_head_dripping_in_is_cut_at_the_limit(protocol_class: Any, limit
 
 
 @pytest.mark.parametrize("protocol_class", PROTOCOLS)
+async def test_a_head_exactly_at_the_limit_then_one_byte_more(protocol_class: Any, limits: HeadLimits) -> None:
+    protocol, transport = connect(protocol_class)
+    start = b"GET / HTTP/1.1\r\nHost: x\r\nX-Pad: "
+    protocol.data_received(start + b"a" * (LIMIT - len(start)))
+    assert not transport.closed
+    protocol.data_received(b"a")
+    assert transport.written.startswith(b"HTTP/1.1 431 ") and transport.closed
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS)
 async def test_a_head_within_the_limit_and_a_long_body_are_served(protocol_class: Any, limits: HeadLimits) -> None:
     protocol, transport = connect(protocol_class)
     pad = b"a" * (LIMIT - 200)

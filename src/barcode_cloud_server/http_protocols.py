@@ -67,6 +67,7 @@ class _HeadLimit(asyncio.Protocol):
 
     transport: asyncio.Transport
     loop: asyncio.AbstractEventLoop
+    cycle: Any
     _head_bytes = 0
     _heads_done = 0
     _head_timer: asyncio.TimerHandle | None = None
@@ -76,7 +77,7 @@ class _HeadLimit(asyncio.Protocol):
         raise NotImplementedError
 
     def _response_pending(self) -> bool:
-        raise NotImplementedError
+        return self.cycle is not None and not self.cycle.response_complete
 
     def _feed(self, data: bytes) -> None:
         """The uvicorn protocol's own ``data_received``."""
@@ -98,8 +99,9 @@ class _HeadLimit(asyncio.Protocol):
         room = self._limits.max_bytes - self._head_bytes
         if len(data) > room:
             heads = self._heads_done
-            self._head_bytes += room
-            self._feed(data[:room])
+            if room > 0:  # never empty: h11 takes b"" for the end of the stream
+                self._head_bytes += room
+                self._feed(data[:room])
             if self._heads_done == heads:
                 self._refuse_large_head()
                 return
@@ -150,9 +152,6 @@ class LimitedHttpTools(_HeadLimit, HttpToolsProtocol):
     def _reading_head(self) -> bool:
         return not self._in_request
 
-    def _response_pending(self) -> bool:
-        return self.cycle is not None and not self.cycle.response_complete
-
     def _feed(self, data: bytes) -> None:
         HttpToolsProtocol.data_received(self, data)
 
@@ -180,9 +179,6 @@ class LimitedH11(_HeadLimit, H11Protocol):
 
     def _reading_head(self) -> bool:
         return self.conn.their_state is h11.IDLE
-
-    def _response_pending(self) -> bool:
-        return self.cycle is not None and not self.cycle.response_complete
 
     def _feed(self, data: bytes) -> None:
         H11Protocol.data_received(self, data)
