@@ -142,6 +142,14 @@ async def test_many_heads_on_one_connection_each_have_the_whole_limit(protocol_c
 
 
 @pytest.mark.parametrize("protocol_class", PROTOCOLS)
+async def test_an_unreadable_request_is_a_400_with_security_headers(protocol_class: Any, limits: HeadLimits) -> None:
+    protocol, transport = connect(protocol_class)
+    protocol.data_received(b"GET / HTTP/1.1\r\nBad Header\r\n\r\n")
+    assert transport.written.startswith(b"HTTP/1.1 400 Bad Request\r\n") and transport.closed
+    assert b"\r\nx-content-type-options: nosniff\r\n" in transport.written
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS)
 async def test_a_head_that_stops_halfway_is_a_408(protocol_class: Any, limits: HeadLimits) -> None:
     protocol, transport = connect(protocol_class)
     protocol.data_received(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")

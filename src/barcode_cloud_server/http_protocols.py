@@ -140,6 +140,10 @@ class _HeadLimit(asyncio.Protocol):
                 _answer(b"431 Request Header Fields Too Large", f"The request head is over {limit} bytes.")
             )
 
+    def send_400_response(self, msg: str) -> None:
+        # uvicorn's own, for a request neither parser can read, with the security headers as every answer here.
+        self._close_with(_answer(b"400 Bad Request", msg))
+
     def _close_with(self, answer: bytes) -> None:
         if not self._response_pending():  # never in the middle of another answer
             self.transport.write(answer)
