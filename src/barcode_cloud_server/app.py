@@ -19,6 +19,7 @@ from barcode_cloud_server.api.generate import router as generate_router
 from barcode_cloud_server.api.hotpath import GenerateHotPath
 from barcode_cloud_server.api.probe import router as probe_router
 from barcode_cloud_server.api.recognize import router as recognize_router
+from barcode_cloud_server.http_protocols import HeadLimits, set_head_limits
 from barcode_cloud_server.identity.routes import router as identity_router
 from barcode_cloud_server.identity.scopes import GENERATE, RECOGNIZE
 from barcode_cloud_server.identity.service import Identity
@@ -70,6 +71,8 @@ def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
         version=__version__,
         summary="Barcode generation and recognition, wire-compatible with Aspose.BarCode Cloud v4",
         lifespan=lifespan,
+        # Only /docs: ReDoc's page would need fonts from Google and a looser policy (security_headers).
+        redoc_url=None,
         # FastAPI's OpenTelemetry layer checks its providers on every request; /metrics is ours.
         telemetry={"tracing": False, "metrics": False, "logs": False},
         # No 307 to the other spelling of a path (its Location comes from the Host header); StripTrailingSlash
@@ -140,5 +143,6 @@ def create_app_from_env() -> BarcodeCloudApp:
     """Factory for ``uvicorn --factory`` and worker processes: settings from ``BARCODE_CLOUD_*``."""
     settings = Settings.from_env()
     configure_logging(settings.log_level, settings.access_log, settings.log_format, settings.debug_logger_names)
+    set_head_limits(HeadLimits(settings.max_header_bytes, settings.header_timeout))
     # The parent process (``barcode-cloud serve``) has already migrated the schema and made the first key.
     return create_app(settings, migrate=False)

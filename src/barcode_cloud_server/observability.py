@@ -22,6 +22,8 @@ from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram
 from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from barcode_cloud_server.security_headers import headers_for
+
 REQUESTS = Counter("barcode_cloud_requests_total", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram("barcode_cloud_request_seconds", "HTTP request latency", ["route"])
 TOKEN_GRANTS = Counter("barcode_cloud_token_requests_total", "Token endpoint outcomes", ["outcome"])
@@ -184,7 +186,8 @@ def _count(method: str, route: str, status: int, elapsed: float) -> None:
 
 
 class RequestContextMiddleware:
-    """Gives every request an id (kept from a sane ``X-Request-Id``), logs it, and counts it."""
+    """Gives every request an id (kept from a sane ``X-Request-Id``), logs it, and counts it; every response
+    also gets the security headers (``security_headers``)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -196,6 +199,7 @@ class RequestContextMiddleware:
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if _SANE_REQUEST_ID.fullmatch(incoming) else secrets.token_hex(8)
         scope.setdefault("state", {})["request_id"] = request_id
+        security = headers_for(scope["path"])
         started = time.perf_counter()
         status = 500
 
@@ -204,7 +208,7 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode("latin-1"))]
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode("latin-1")), *security]
             await send(message)
 
         try:

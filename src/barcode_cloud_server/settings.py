@@ -86,6 +86,22 @@ class Settings(BaseModel):
         f"Encrypts the token signing keys in the database ({MIN_SECRET_LENGTH}+ characters; see Identity); "
         "environment only, so that it stays out of process listings.",
     )
+    # HTTP connections (http_protocols): the parser, a request head's size and time, idle keep-alive, how many.
+    http: Literal["auto", "httptools", "h11"] = _field(
+        "auto", "HTTP/1.1 parser: httptools, h11 or auto (httptools when installed); the same limits hold for both."
+    )
+    max_header_bytes: int = _field(
+        32 * 1024, "Largest request head (request line and headers), bytes; a longer one is a 431.", ge=1024, le=2**20
+    )
+    header_timeout: float = _field(
+        10.0,
+        "Seconds a request head may take, from the connection's opening (or the head's first byte on a kept-alive "
+        "connection); later is a 408, and a connection that sent nothing is closed.",
+        gt=0,
+        le=300,
+    )
+    keep_alive_timeout: int = _field(5, "Seconds an idle kept-alive connection stays open.", ge=1, le=300)
+    max_connections: int = _field(1000, "Open connections per process before requests get 503.", ge=2)
 
     @field_validator("log_level", "log_format", mode="before")
     @classmethod

@@ -89,6 +89,11 @@ def serve(
     log_format: Annotated[str | None, setting_option("log_format")] = None,
     debug_loggers: Annotated[str | None, setting_option("debug_loggers")] = None,
     access_log: Annotated[bool | None, setting_option("access_log", "--access-log/--no-access-log")] = None,
+    http: Annotated[str | None, setting_option("http")] = None,
+    max_header_bytes: Annotated[int | None, setting_option("max_header_bytes")] = None,
+    header_timeout: Annotated[float | None, setting_option("header_timeout")] = None,
+    keep_alive_timeout: Annotated[int | None, setting_option("keep_alive_timeout")] = None,
+    max_connections: Annotated[int | None, setting_option("max_connections")] = None,
 ) -> None:
     """Run the service: identity, Barcode API v4, health and metrics.
 
@@ -96,6 +101,7 @@ def serve(
     encrypted in the database."""
     import uvicorn
 
+    from barcode_cloud_server.http_protocols import protocol_class
     from barcode_cloud_server.identity.keys import ensure_signing_key
     from barcode_cloud_server.identity.keyseal import key_sealer
     from barcode_cloud_server.observability import configure_logging
@@ -117,6 +123,11 @@ def serve(
         max_image_pixels=max_image_pixels,
         upload_seconds=upload_seconds,
         access_log=access_log,
+        http=http,
+        max_header_bytes=max_header_bytes,
+        header_timeout=header_timeout,
+        keep_alive_timeout=keep_alive_timeout,
+        max_connections=max_connections,
     )
     configure_logging(settings.log_level, settings.access_log, settings.log_format, settings.debug_logger_names)
     db = _open_db(settings)
@@ -142,6 +153,10 @@ def serve(
         access_log=False,
         timeout_graceful_shutdown=20,
         proxy_headers=True,
+        http=protocol_class(settings.http),
+        ws="none",  # no WebSocket routes: an Upgrade request is a plain HTTP request
+        timeout_keep_alive=settings.keep_alive_timeout,
+        limit_concurrency=settings.max_connections,
     )
 
 

@@ -1,0 +1,54 @@
+"""Security headers for every response, encoded once: added by ``observability.RequestContextMiddleware`` (which
+already rebuilds each response's header list for X-Request-Id) and by ``http_protocols`` to its own answers.
+
+API responses (JSON, XML, images, SVG included) load nothing and are framed nowhere: ``default-src 'none'``.
+The Swagger UI page at /docs (FastAPI's) loads its script and stylesheet from one CDN folder,
+``https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/``, and its favicon from fastapi.tiangolo.com, and runs one
+inline script; its policy allows exactly those (the inline scripts by hash), inline styles (Swagger UI sets
+them), ``data:`` images (its icons) and requests to this origin (the spec, the token, "Try it out").
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+
+from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+
+Headers = tuple[tuple[bytes, bytes], ...]
+
+SWAGGER_CDN = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
+FAVICON = "https://fastapi.tiangolo.com/img/favicon.png"
+DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect"})
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+def _script_hashes() -> str:
+    """CSP hashes of the inline scripts of FastAPI's two docs pages, as FastAPI renders them for this app
+    (default docs and OpenAPI paths, no root path)."""
+    pages = [
+        get_swagger_ui_html(openapi_url="/openapi.json", title="", oauth2_redirect_url="/docs/oauth2-redirect"),
+        get_swagger_ui_oauth2_redirect_html(),
+    ]
+    scripts = [script for page in pages for script in _INLINE_SCRIPT.findall(bytes(page.body).decode())]
+    digests = (base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() for script in scripts)
+    return " ".join(f"'sha256-{digest}'" for digest in digests)
+
+
+_COMMON = ((b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"))
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+DOCS_CSP = (
+    f"default-src 'none'; script-src {SWAGGER_CDN} {_script_hashes()}; style-src {SWAGGER_CDN} 'unsafe-inline'; "
+    f"img-src 'self' data: {FAVICON}; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'none'"
+)
+API_HEADERS: Headers = (*_COMMON, (b"content-security-policy", API_CSP.encode("ascii")))
+DOCS_HEADERS: Headers = (*_COMMON, (b"content-security-policy", DOCS_CSP.encode("ascii")))
+
+
+def headers_for(path: str) -> Headers:
+    """The docs pages' headers for them (one trailing slash tolerated), the API's for every other path."""
+    if path.startswith("/docs") and path.rstrip("/") in DOCS_PATHS:
+        return DOCS_HEADERS
+    return API_HEADERS
