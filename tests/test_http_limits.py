@@ -15,7 +15,7 @@ from uvicorn.config import Config
 from uvicorn.server import ServerState
 
 from barcode_cloud_server.http_protocols import HeadLimits, LimitedH11, LimitedHttpTools, set_head_limits
-from tests.conftest import LiveServer, running_server
+from tests.support.servers import LiveServer, running_server
 
 PROTOCOLS = [LimitedHttpTools, LimitedH11]
 LIMIT = 4096

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from barcode_cloud_server.security_headers import FAVICON, SWAGGER_CDN
-from tests.conftest import LiveServer
+from tests.support.servers import LiveServer
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 

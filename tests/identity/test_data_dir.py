@@ -12,7 +12,7 @@ import pytest
 
 from barcode_cloud_server.app import create_app
 from barcode_cloud_server.settings import Settings
-from tests.conftest import run_cli
+from tests.support.servers import run_cli
 
 
 def mode(path: Path) -> int:
