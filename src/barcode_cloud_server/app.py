@@ -17,8 +17,8 @@ from barcode_cloud_server import __version__
 from barcode_cloud_server.api.errors import install_error_handlers
 from barcode_cloud_server.api.generate import router as generate_router
 from barcode_cloud_server.api.hotpath import GenerateHotPath
-from barcode_cloud_server.api.probe import router as probe_router
 from barcode_cloud_server.api.recognize import router as recognize_router
+from barcode_cloud_server.api.whoami import router as whoami_router
 from barcode_cloud_server.http_protocols import HeadLimits, set_head_limits
 from barcode_cloud_server.identity.routes import router as identity_router
 from barcode_cloud_server.identity.scopes import GENERATE, RECOGNIZE
@@ -86,7 +86,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
     install_error_handlers(app)
     app.include_router(generate_router)
     app.include_router(identity_router)
-    app.include_router(probe_router)
+    app.include_router(whoami_router)
     app.include_router(recognize_router)
 
     app.openapi = lambda: _openapi_with_security(app)  # type: ignore[method-assign]

@@ -425,7 +425,7 @@ def test_heavy_renders_run_at_most_one_per_core_while_light_ones_go_on(
                 running -= 1
 
     monkeypatch.setattr(api, "render_symbol", tracked)
-    monkeypatch.setattr(api._heavy_pool, "limiter", anyio.CapacityLimiter(2))
+    monkeypatch.setattr(api._render_threads, "limiter", anyio.CapacityLimiter(2))
     big = {"data": "heavy", "imageWidth": "3000", "imageHeight": "3000"}
 
     async def flood() -> tuple[list[httpx.Response], float]:

@@ -33,7 +33,7 @@ def app_and_headers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[An
 
     monkeypatch.setattr(recognize_api, "recognize_bytes", slow_engine)
     monkeypatch.setattr(recognize_api, "BUDGET_SECONDS", {mode: BUDGET for mode in Mode})
-    monkeypatch.setattr(recognize_api._pool, "limiter", anyio.CapacityLimiter(1))
+    monkeypatch.setattr(recognize_api._decoding_threads, "limiter", anyio.CapacityLimiter(1))
     monkeypatch.setattr(recognize_api, "PER_CLIENT_PER_THREAD", 8)
     app, headers = in_process_app(tmp_path, "barcode.recognize")
     return app, headers, deadlines

@@ -30,9 +30,9 @@ from barcode_cloud.models import (
 )
 from barcode_cloud.models.base import WireModel
 from barcode_cloud_server.api.bodies import read_form, read_model
+from barcode_cloud_server.api.cpu_limit import PerCoreLimiter
 from barcode_cloud_server.api.errors import ApiProblem
 from barcode_cloud_server.api.openapi_docs import error_response as _error
-from barcode_cloud_server.api.pools import PerCorePool
 from barcode_cloud_server.engine import options as o
 from barcode_cloud_server.engine.errors import shown
 from barcode_cloud_server.engine.generate import GenerateRequest, RenderedImage, generate, prepare, render_symbol
@@ -52,7 +52,7 @@ MAX_BODY_BYTES = 1 << 20
 # database reads wait for.
 _INLINE_MAX_PIXELS = 1_000_000
 _INLINE_MAX_DATA = 2_000
-_heavy_pool = PerCorePool()
+_heavy_decoding_threads = PerCoreLimiter()
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,10 +266,10 @@ async def render_image(req: GenerateRequest, accept: str) -> RenderedImage:
     if _bmp_wanted(accept, req):
         req = replace(req, image_format="Bmp")
     if len(req.data) > _INLINE_MAX_DATA:
-        return await anyio.to_thread.run_sync(generate, req, limiter=_heavy_pool())
+        return await anyio.to_thread.run_sync(generate, req, limiter=_heavy_decoding_threads())
     symbol = prepare(req)
     if symbol.pixels() > _INLINE_MAX_PIXELS:
-        return await anyio.to_thread.run_sync(render_symbol, symbol, limiter=_heavy_pool())
+        return await anyio.to_thread.run_sync(render_symbol, symbol, limiter=_heavy_decoding_threads())
     return render_symbol(symbol)
 
 

@@ -49,10 +49,10 @@ from barcode_cloud.models import (
     ScanBase64Request,
 )
 from barcode_cloud_server.api.bodies import by_lower_name, read_form, read_model
+from barcode_cloud_server.api.cpu_limit import PerCoreLimiter
 from barcode_cloud_server.api.errors import ApiProblem, model_response
 from barcode_cloud_server.api.fetch import fetch_url
 from barcode_cloud_server.api.openapi_docs import error_response
-from barcode_cloud_server.api.pools import PerCorePool
 from barcode_cloud_server.engine.errors import shown
 from barcode_cloud_server.engine.images import UploadTooLarge
 from barcode_cloud_server.engine.recognize import BUDGET_SECONDS, Detection, ImageKind, Mode, recognize_bytes
@@ -71,7 +71,7 @@ _reading = 0  # bodies being read or files fetched
 _in_flight = 0  # images in hand, waiting for a decoding thread or decoding
 _by_client: dict[str, int] = {}
 # At most one decoding thread per core (the engine is CPU-bound and releases the GIL in zxing-cpp).
-_pool = PerCorePool()
+_decoding_threads = PerCoreLimiter()
 
 T = TypeVar("T")
 
@@ -119,7 +119,7 @@ class _Place:
 async def _recognition_slot(request: Request, claims: Authorized) -> AsyncIterator[_Place]:
     """The caller's place among the recognitions this process holds, taken before the image is read or fetched."""
     global _reading
-    threads = _pool().total_tokens
+    threads = _decoding_threads().total_tokens
     client = claims.client_id
     held = _by_client.get(client, 0)
     if held >= PER_CLIENT_PER_THREAD * threads:
@@ -196,11 +196,11 @@ async def _decode(
         return job()
 
     global _in_flight
-    if _in_flight >= QUEUE_PER_THREAD * _pool().total_tokens:
+    if _in_flight >= QUEUE_PER_THREAD * _decoding_threads().total_tokens:
         raise ApiProblem(503, f"the server is busy: {_in_flight} recognitions are queued; retry", headers=_RETRY_AFTER)
     _in_flight += 1
     try:
-        found = await anyio.to_thread.run_sync(run, limiter=_pool())
+        found = await anyio.to_thread.run_sync(run, limiter=_decoding_threads())
     except UploadTooLarge as exc:
         raise ApiProblem(413, exc.message) from None
     except _BudgetSpentWaiting:

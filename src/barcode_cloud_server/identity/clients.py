@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import secrets as random
+import secrets
 import threading
 import time
 from dataclasses import dataclass
@@ -14,13 +14,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from barcode_cloud_server.identity.scopes import ALL_SCOPES
-from barcode_cloud_server.identity.secrets import (
+from barcode_cloud_server.identity.client_secrets import (
     hash_secret,
     new_client_id,
     new_client_secret,
     secret_matches,
 )
+from barcode_cloud_server.identity.scopes import ALL_SCOPES
 from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.storage.tables import ClientRow, ServerSecretRow, as_utc
 
@@ -130,7 +130,7 @@ class ClientStore:
                 return row.value
         try:
             with self._db.session() as session:
-                session.add(ServerSecretRow(name=HASH_KEY_NAME, value=random.token_bytes(32)))
+                session.add(ServerSecretRow(name=HASH_KEY_NAME, value=secrets.token_bytes(32)))
         except IntegrityError:  # another process created it first; read theirs below
             pass
         with self._db.session() as session:

@@ -8,7 +8,7 @@ import os
 import anyio
 
 
-class PerCorePool:
+class PerCoreLimiter:
     """A limiter of one thread per core, made at first use (anyio makes limiters inside a running event loop)."""
 
     def __init__(self) -> None:
