@@ -14,7 +14,7 @@ import pytest
 from uvicorn.config import Config
 from uvicorn.server import ServerState
 
-from barcode_cloud_server.http_protocols import HeadLimits, LimitedH11, LimitedHttpTools, set_head_limits
+from barcode_cloud_server.web.protocols import HeadLimits, LimitedH11, LimitedHttpTools, set_head_limits
 from tests.support.servers import LiveServer, running_server
 
 PROTOCOLS = [LimitedHttpTools, LimitedH11]

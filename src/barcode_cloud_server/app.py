@@ -19,15 +19,16 @@ from barcode_cloud_server.api.generate import router as generate_router
 from barcode_cloud_server.api.hotpath import GenerateHotPath
 from barcode_cloud_server.api.recognize import router as recognize_router
 from barcode_cloud_server.api.whoami import router as whoami_router
-from barcode_cloud_server.http_protocols import HeadLimits, set_head_limits
 from barcode_cloud_server.identity.routes import router as identity_router
 from barcode_cloud_server.identity.scopes import GENERATE, RECOGNIZE
 from barcode_cloud_server.identity.service import Identity
-from barcode_cloud_server.observability import RequestContextMiddleware, configure_logging, metrics_registry
+from barcode_cloud_server.observability import configure_logging, metrics_registry
 from barcode_cloud_server.settings import Settings
 from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.storage.private import make_private_dir, sqlite_files, warn_if_shared
-from barcode_cloud_server.trailing_slash import StripTrailingSlash
+from barcode_cloud_server.web.protocols import HeadLimits, set_head_limits
+from barcode_cloud_server.web.request_context import RequestContextMiddleware
+from barcode_cloud_server.web.trailing_slash import StripTrailingSlash
 
 
 class BarcodeCloudApp(FastAPI):
@@ -71,7 +72,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
         version=__version__,
         summary="Barcode generation and recognition, wire-compatible with Aspose.BarCode Cloud v4",
         lifespan=lifespan,
-        # Only /docs: ReDoc's page would need fonts from Google and a looser policy (security_headers).
+        # Only /docs: ReDoc's page would need fonts from Google and a looser policy (web.security_headers).
         redoc_url=None,
         # FastAPI's OpenTelemetry layer checks its providers on every request; /metrics is ours.
         telemetry={"tracing": False, "metrics": False, "logs": False},

@@ -86,7 +86,7 @@ class Settings(BaseModel):
         f"Encrypts the token signing keys in the database ({MIN_SECRET_LENGTH}+ characters; see Identity); "
         "environment only, so that it stays out of process listings.",
     )
-    # HTTP connections (http_protocols): the parser, a request head's size and time, idle keep-alive, how many.
+    # HTTP connections (web.protocols): the parser, a request head's size and time, idle keep-alive, how many.
     http: Literal["auto", "httptools", "h11"] = _field(
         "auto", "HTTP/1.1 parser: httptools, h11 or auto (httptools when installed); the same limits hold for both."
     )

@@ -14,7 +14,7 @@ from barcode_cloud.models import GenerateParams, ScanBase64Request
 from barcode_cloud.models.base import WireModel
 from barcode_cloud_server.api.bodies import parse_model, read_form
 from barcode_cloud_server.api.errors import ApiProblem, problem_response
-from barcode_cloud_server.request_body import BodyError
+from barcode_cloud_server.web.request_body import BodyError
 from tests.support.servers import LiveServer
 
 

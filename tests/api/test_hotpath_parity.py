@@ -17,8 +17,8 @@ import httpx
 import pytest
 from starlette.types import Receive, Scope, Send
 
-from barcode_cloud_server.observability import RequestContextMiddleware
-from barcode_cloud_server.trailing_slash import StripTrailingSlash
+from barcode_cloud_server.web.request_context import RequestContextMiddleware
+from barcode_cloud_server.web.trailing_slash import StripTrailingSlash
 from tests.support.api_requests import ACCEPTS, SEED, make_cases
 from tests.support.servers import in_process_app
 

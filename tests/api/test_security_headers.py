@@ -11,7 +11,7 @@ import socket
 import httpx
 import pytest
 
-from barcode_cloud_server.security_headers import FAVICON, SWAGGER_CDN
+from barcode_cloud_server.web.security_headers import FAVICON, SWAGGER_CDN
 from tests.support.servers import LiveServer
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"

@@ -17,7 +17,7 @@ from barcode_cloud.models.base import WireModel
 from barcode_cloud.models.xml import from_element
 from barcode_cloud_server.api.errors import ApiProblem, describe_validation_errors
 from barcode_cloud_server.engine.errors import shown
-from barcode_cloud_server.request_body import read_limited
+from barcode_cloud_server.web.request_body import read_limited
 
 M = TypeVar("M", bound=WireModel)
 V = TypeVar("V")

@@ -17,7 +17,7 @@ from barcode_cloud.models import ApiError, ApiErrorResponse
 from barcode_cloud.models.base import WireModel
 from barcode_cloud_server.engine.errors import EngineError
 from barcode_cloud_server.identity.verify import AccessRefused
-from barcode_cloud_server.request_body import BodyError
+from barcode_cloud_server.web.request_body import BodyError
 
 log = logging.getLogger("barcode_cloud.api")
 

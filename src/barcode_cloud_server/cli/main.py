@@ -101,10 +101,10 @@ def serve(
     encrypted in the database."""
     import uvicorn
 
-    from barcode_cloud_server.http_protocols import protocol_class
     from barcode_cloud_server.identity.keys import ensure_signing_key
     from barcode_cloud_server.identity.keyseal import key_sealer
     from barcode_cloud_server.observability import configure_logging
+    from barcode_cloud_server.web.protocols import protocol_class
 
     settings = _settings(
         data_dir,

@@ -17,7 +17,7 @@ from barcode_cloud_server.identity.keys import JWKS_MAX_AGE_SECONDS
 from barcode_cloud_server.identity.scopes import ALL_SCOPES, parse_scopes
 from barcode_cloud_server.identity.service import Identity
 from barcode_cloud_server.observability import TOKEN_GRANTS
-from barcode_cloud_server.request_body import BodyError, read_limited
+from barcode_cloud_server.web.request_body import BodyError, read_limited
 
 router = APIRouter(tags=["identity"])
 log = logging.getLogger("barcode_cloud.identity")

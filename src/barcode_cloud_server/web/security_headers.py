@@ -1,5 +1,5 @@
-"""Security headers for every response, encoded once: added by ``observability.RequestContextMiddleware`` (which
-already rebuilds each response's header list for X-Request-Id) and by ``http_protocols`` to its own answers.
+"""Security headers for every response, encoded once: added by ``request_context.RequestContextMiddleware`` (which
+already rebuilds each response's header list for X-Request-Id) and by ``protocols`` to its own answers.
 
 API responses (JSON, XML, images, SVG included) load nothing and are framed nowhere: ``default-src 'none'``.
 The Swagger UI page at /docs (FastAPI's) loads its script and stylesheet from one CDN folder,

@@ -25,7 +25,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
 
-from barcode_cloud_server.security_headers import API_HEADERS
+from barcode_cloud_server.web.security_headers import API_HEADERS
 
 
 @dataclass(frozen=True)
