@@ -47,9 +47,9 @@ router = APIRouter(tags=["Generate"])
 
 MAX_BODY_BYTES = 1 << 20
 # Requests that may take long (big images, long data) are rendered in a worker thread, not on the event loop, at
-# most one per core at once: a 40-megapixel BMP with alpha takes ~400 MB while it renders, and forty of them at
-# once (anyio's default thread count) would take 16 GB; they would also hold every thread that token grants and
-# database reads wait for.
+# most one per core at once: a 40-megapixel image takes hundreds of MB while it renders (bench/FIGURES.md), and
+# anyio's default forty threads rendering at once would take many GB; they would also hold every thread that token
+# grants and database reads wait for.
 _INLINE_MAX_PIXELS = 1_000_000
 _INLINE_MAX_DATA = 2_000
 _heavy_decoding_threads = PerCoreLimiter()
@@ -188,8 +188,8 @@ def query_fields(query_string: bytes) -> dict[str, str]:
     """The fields of a raw query string, read as Starlette's ``QueryParams`` reads them (``parse_qsl`` with blank
     values kept, Latin-1 bytes, ``+`` as space, %-escapes as UTF-8, the last of a repeated name winning).
 
-    Written out because it is on the hot path: building ``QueryParams`` costs ~4 µs a request, this ~1 µs
-    (most values need no unescaping).
+    Written out because it is on the hot path, where building ``QueryParams`` would cost several times more (most
+    values need no unescaping).
     """
     found: dict[str, str] = {}
     for part in query_string.decode("latin-1").split("&"):
@@ -206,7 +206,7 @@ def query_fields(query_string: bytes) -> dict[str, str]:
 
 def _unescape(text: str) -> str:
     """``urllib.parse.unquote`` after ``+`` -> space; for ASCII text (the usual case) its one-chunk result directly,
-    0.6 µs quicker for a URL."""
+    which is quicker."""
     text = text.replace("+", " ")
     if text.isascii():
         return unquote_to_bytes(text).decode("utf-8", "replace")

@@ -30,7 +30,7 @@ MAX_PAGES = 64
 MAX_SIDE = 65535  # zxing-cpp's limit: it refuses wider or taller images
 ACCEPTED_FORMATS = ("PNG", "JPEG", "MPO", "GIF", "BMP", "DIB", "TIFF", "WEBP")
 # What decoding a page and making it gray costs per pixel (ns), at worst (noise, alpha): the price a caller
-# checks before the pixels are decoded. WebP decodes ~3x slower than the others.
+# checks before the pixels are decoded (bench/FIGURES.md). WebP decodes slower than the others.
 DECODE_NS = 35.0
 DECODE_NS_BY_FORMAT = {"WEBP": 80.0}
 
@@ -82,8 +82,8 @@ def to_gray(im: Image.Image) -> np.ndarray:
     if mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
         # 16-bit and float samples: stretched from their own range (a 16-bit scan rarely spans 0..65535).
         # NaN and infinite samples (float TIFFs) count as the darkest value instead of poisoning the range.
-        # float32 (exact for 16-bit samples, plenty for 8 bits out) and in place: a 40 MP page in float64
-        # with temporaries would take over 700 MB.
+        # float32 (exact for 16-bit samples, plenty for 8 bits out) and in place: float64 with temporaries would
+        # take several times the page's size.
         arr = np.array(im, dtype=np.float32)
         finite = np.isfinite(arr)
         if not finite.all():

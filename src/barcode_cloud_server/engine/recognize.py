@@ -349,7 +349,7 @@ def recognize_bytes(
     return out
 
 
-# However little time is left, the first page gets one read of at least this many pixels (~30 ms).
+# However little time is left, the first page gets one read of at least this many pixels.
 _FIRST_LOOK_PIXELS = 250_000
 # A page too large for the time left is read downscaled first, to a size priced at this share of the time left:
 # enough to find any code that is not tiny, and leaves time for the full-size read or passes on the copy.

@@ -3,7 +3,7 @@
 A zxing-cpp (or ZBar) call cannot be interrupted, so the budget is kept by not starting what cannot finish: every
 read, every image variant and the decoding of every page after the first is priced from its pixel count before
 it runs, and skipped when the price is more than the time left. The price of a read is learnt from the reads of
-this very request (seconds per pixel: busy content such as noise or foliage reads ~15x slower than a clean scan,
+this very request (seconds per pixel: busy content such as noise or foliage reads many times slower than a clean scan,
 and a loaded machine slower than an idle one), starting from a prior for the worst content. Building a variant
 costs about the same per pixel whatever the content, so its price comes from the pass table (``Pass.prep_ns``);
 decoding a page from the image loader's per-format rate (``images.DECODE_NS``).
@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import time
 
-# zxing-cpp on uniform noise, every format, try-invert on: the slowest content per pixel (measured on the
-# reference machine: ~108 ns/pixel at 4 to 40 MP; a clean scanned page reads at ~8 ns/pixel).
+# zxing-cpp's rate on the slowest content per pixel: uniform noise, every format, try-invert on (bench/FIGURES.md).
 PRIOR_READ_NS = 110.0
 # The learnt rate is never taken below this: an extra pass's variant (sharpened, normalised) can be much busier
 # than the clean page it was learnt on.

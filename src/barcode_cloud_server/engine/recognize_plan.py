@@ -33,8 +33,7 @@ class ImageKind(StrEnum):
 
 
 BUDGET_SECONDS: Mapping[Mode, float] = {Mode.FAST: 1.5, Mode.NORMAL: 6.0, Mode.EXCELLENT: 20.0}
-# Upscaled variants stop here: zxing-cpp needs ~0.1 us a pixel on busy images, and a larger variant would take
-# most of a Normal budget for one pass.
+# Upscaled variants stop here: on busy images a larger variant would take most of a Normal budget for one pass.
 MAX_UPSCALED_PIXELS = 12_000_000
 MAX_FILTERED_PIXELS = 16_000_000
 MAX_TURNED_GROWTH = 2.5  # a square turned by 45 degrees needs twice its pixels

@@ -1,8 +1,8 @@
 """Token signing keys: created on first start, kept in the database, rotated without breaking live tokens.
 
-RS256 (RSA 2048) was chosen over ES256 after measuring both here with PyJWT: RS256 signs in ~217 µs and
-verifies in ~46 µs, ES256 signs in ~30 µs and verifies in ~68 µs. Verification runs on every API request and
-signing once per token, and RS256 is what every verifier expects.
+RS256 (RSA 2048) rather than ES256: verification runs on every API request and signing once per token, and RSA
+verifies faster than ECDSA while it signs slower (figures in bench/FIGURES.md); RS256 is also what every verifier
+expects.
 """
 
 from __future__ import annotations
