@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import typer
 from typer.core import TyperGroup, TyperOption
 
@@ -57,7 +58,7 @@ def test_shown_defaults_are_the_fields_defaults() -> None:
     assert Path(shown_default("data_dir")) == Settings().data_dir
 
 
-def test_settings_go_to_workers_through_the_environment_and_back() -> None:
+def test_settings_go_to_workers_through_the_environment_and_back(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = Settings(
         port=9000,
         workers=3,
@@ -69,7 +70,14 @@ def test_settings_go_to_workers_through_the_environment_and_back() -> None:
     )
     env = settings.to_env()
     assert env["BARCODE_CLOUD_ACCESS_LOG"] == "false" and "BARCODE_CLOUD_ISSUER" not in env
-    assert Settings.from_env(env) == settings
-    assert Settings.from_env({**env, "BARCODE_CLOUD_PORT": ""}).port == 8080  # empty: the default
-    assert Settings.from_env(env, port=9001).port == 9001  # an option wins over the environment
-    assert settings.debug_logger_names == ["PIL", "sqlalchemy.engine"] and Settings().debug_logger_names == []
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert Settings.from_env() == settings
+    assert Settings.from_env(port=9001, workers=None).port == 9001  # an option wins; None: not given
+    assert Settings.from_env(workers=None).workers == 3
+    monkeypatch.setenv("BARCODE_CLOUD_PORT", "")
+    assert Settings.from_env().port == 8080  # empty: the default
+    assert (
+        settings.debug_logger_names == ["PIL", "sqlalchemy.engine"]
+        and Settings(debug_loggers="").debug_logger_names == []
+    )

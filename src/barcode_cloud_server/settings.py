@@ -1,4 +1,4 @@
-"""Service settings: one object built from CLI options or ``BARCODE_CLOUD_*`` environment variables.
+"""Service settings (pydantic-settings): one object from CLI options and ``BARCODE_CLOUD_*`` environment variables.
 
 Each field's default and description live here only: the command-line help (``cli.options``) and the README's
 options table (``cli.readme``) are made from them.
@@ -6,13 +6,13 @@ options table (``cli.readme``) are made from them.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic.config import JsonDict
 from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "BARCODE_CLOUD_"
 # The key encryption key is a secret made for HKDF, not a password: short ones are refused.
@@ -26,10 +26,11 @@ def _field(default: Any, description: str, *, shown: str | None = None, **constr
     return Field(default, description=description, json_schema_extra=extra, **constraints)
 
 
-class Settings(BaseModel):
-    """Everything a server process needs to know; every field is also ``BARCODE_CLOUD_<NAME>``."""
+class Settings(BaseSettings):
+    """Everything a server process needs to know: what is given to the constructor, else the ``BARCODE_CLOUD_<NAME>``
+    environment variable (an empty one counts as unset), else the field's default."""
 
-    model_config = {"frozen": True}
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_ignore_empty=True, frozen=True)
 
     host: str = _field("127.0.0.1", "Address to listen on.")
     port: int = _field(8080, "Port to listen on.")
@@ -136,19 +137,12 @@ class Settings(BaseModel):
         return [name.strip() for name in self.debug_loggers.split(",") if name.strip()]
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
-        """Read ``BARCODE_CLOUD_*`` variables; explicit ``overrides`` (not None) win."""
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for name in cls.model_fields:
-            raw = env.get(env_name(name))
-            if raw is not None and raw != "":
-                values[name] = raw
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls.model_validate(values)
+    def from_env(cls, **options: Any) -> Settings:
+        """Settings from the environment, with the command-line ``options`` that were given (not None) on top."""
+        return cls(**{name: value for name, value in options.items() if value is not None})
 
     def to_env(self) -> dict[str, str]:
-        """The inverse of :meth:`from_env`, used to hand settings to worker processes."""
+        """The environment that makes the same settings, used to hand them to worker processes."""
         out: dict[str, str] = {}
         for name in type(self).model_fields:
             value = getattr(self, name)

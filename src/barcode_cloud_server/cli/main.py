@@ -35,7 +35,7 @@ def _settings(data_dir: Path | None, database_url: str | None, **more: object) -
     from pydantic import ValidationError
 
     try:
-        return Settings.from_env(None, data_dir=data_dir, database_url=database_url, **more)
+        return Settings.from_env(data_dir=data_dir, database_url=database_url, **more)
     except ValidationError as exc:  # a bad option or BARCODE_CLOUD_* value: say which, without a traceback
         for problem in exc.errors():
             name = ".".join(str(part) for part in problem["loc"])
