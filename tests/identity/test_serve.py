@@ -59,8 +59,8 @@ def test_debug_logs_hold_no_secret_or_token(start_server: Callable[..., LiveServ
     assert token.split(".")[2] not in logs
 
 
-def access_lines(server: LiveServer) -> list[dict[str, object]]:
-    lines = [json.loads(line) for line in server.logs().splitlines() if line.startswith("{")]
+def access_lines(server: LiveServer, request_id: str = "") -> list[dict[str, object]]:
+    lines = [json.loads(line) for line in server.logs_once(request_id).splitlines() if line.startswith("{")]
     return [line for line in lines if line.get("logger") == "barcode_cloud.access"]
 
 
@@ -74,8 +74,8 @@ def test_the_access_log_has_a_line_per_request_unless_switched_off(start_server:
         response = httpx.get(server.api_url + "/barcode/generate/QR", params={"data": "x"}, headers=headers)
         assert response.status_code == 200
         request_id = response.headers["x-request-id"]
-        mine = [line for line in access_lines(server) if line["request_id"] == request_id]
         if logged:
+            mine = [line for line in access_lines(server, request_id) if line["request_id"] == request_id]
             assert len(mine) == 1
             assert mine[0]["path"] == "/v4.0/barcode/generate/QR" and mine[0]["status"] == 200
         else:
@@ -87,7 +87,7 @@ def test_text_logs_when_asked_for(start_server: Callable[..., LiveServer]) -> No
     server = start_server("--log-format", "text", "--log-level", "debug")
     response = httpx.get(server.base_url + "/v4.0/whoami", headers={"Authorization": f"Bearer {server.token()}"})
     request_id = response.headers["x-request-id"]
-    logs = server.logs()
+    logs = server.logs_once(f"request_id={request_id}")
     assert not [line for line in logs.splitlines() if line.startswith("{")]
     access = f"INFO    barcode_cloud.access: request request_id={request_id} method=GET path=/v4.0/whoami"
     assert f"{access} status=200 ms=" in logs

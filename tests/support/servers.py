@@ -86,6 +86,14 @@ class LiveServer:
     def logs(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def logs_once(self, text: str, timeout: float = 5.0) -> str:
+        """The log once it holds ``text``: a request's access line is written after its answer is sent, so a
+        client may read the log before it is there."""
+        deadline = time.monotonic() + timeout
+        while text not in (logs := self.logs()) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return logs
+
 
 def run_cli(*args: str, check: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
