@@ -52,7 +52,7 @@ MAX_BODY_BYTES = 1 << 20
 # grants and database reads wait for.
 _INLINE_MAX_PIXELS = 1_000_000
 _INLINE_MAX_DATA = 2_000
-_heavy_decoding_threads = PerCoreLimiter()
+_render_threads = PerCoreLimiter()
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,10 +266,10 @@ async def render_image(req: GenerateRequest, accept: str) -> RenderedImage:
     if _bmp_wanted(accept, req):
         req = replace(req, image_format="Bmp")
     if len(req.data) > _INLINE_MAX_DATA:
-        return await anyio.to_thread.run_sync(generate, req, limiter=_heavy_decoding_threads())
+        return await anyio.to_thread.run_sync(generate, req, limiter=_render_threads())
     symbol = prepare(req)
     if symbol.pixels() > _INLINE_MAX_PIXELS:
-        return await anyio.to_thread.run_sync(render_symbol, symbol, limiter=_heavy_decoding_threads())
+        return await anyio.to_thread.run_sync(render_symbol, symbol, limiter=_render_threads())
     return render_symbol(symbol)
 
 
