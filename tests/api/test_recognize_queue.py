@@ -63,14 +63,21 @@ def test_budget_spent_waiting_for_a_thread_is_a_503_not_an_empty_result(
     assert recognize_api._in_flight == 0 and recognize_api._reading == 0 and not recognize_api._by_client
 
 
+def _three_scans_with_a_limit_of_two(
+    app_and_headers: tuple[Any, dict[str, str], list[float]], monkeypatch: pytest.MonkeyPatch, limit: str
+) -> list[httpx.Response]:
+    """Three scans at once, with a budget none of them runs out of and ``limit`` set to 2."""
+    app, headers, _ = app_and_headers
+    monkeypatch.setattr(recognize_api, "BUDGET_SECONDS", {mode: 10.0 for mode in Mode})
+    monkeypatch.setattr(recognize_api, limit, 2)
+    return asyncio.run(_scan_all(app, headers, 3))
+
+
 def test_too_many_queued_recognitions_are_refused_at_once(
     app_and_headers: tuple[Any, dict[str, str], list[float]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app, headers, _ = app_and_headers
-    monkeypatch.setattr(recognize_api, "BUDGET_SECONDS", {mode: 10.0 for mode in Mode})
-    monkeypatch.setattr(recognize_api, "QUEUE_PER_THREAD", 2)
     started = time.monotonic()
-    responses = asyncio.run(_scan_all(app, headers, 3))
+    responses = _three_scans_with_a_limit_of_two(app_and_headers, monkeypatch, "QUEUE_PER_THREAD")
     assert sorted(r.status_code for r in responses) == [200, 200, 503]
     refused = next(r for r in responses if r.status_code == 503)
     assert "queued" in refused.json()["error"]["message"]
@@ -82,10 +89,7 @@ def test_too_many_queued_recognitions_are_refused_at_once(
 def test_one_client_holds_at_most_its_share_of_the_recognitions(
     app_and_headers: tuple[Any, dict[str, str], list[float]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app, headers, _ = app_and_headers
-    monkeypatch.setattr(recognize_api, "BUDGET_SECONDS", {mode: 10.0 for mode in Mode})
-    monkeypatch.setattr(recognize_api, "PER_CLIENT_PER_THREAD", 2)
-    responses = asyncio.run(_scan_all(app, headers, 3))
+    responses = _three_scans_with_a_limit_of_two(app_and_headers, monkeypatch, "PER_CLIENT_PER_THREAD")
     assert sorted(r.status_code for r in responses) == [200, 200, 429]
     refused = next(r for r in responses if r.status_code == 429)
     assert refused.headers["Retry-After"] == "2" and "this client" in refused.json()["error"]["message"]
