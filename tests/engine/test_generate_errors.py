@@ -17,7 +17,7 @@ from tests.support.generate import gen
         ("UPCA", "012345678901", {}, ["check digit"]),
         ("ITF14", "15012345678901", {}, ["check digit"]),
         ("Interleaved2of5", "12345", {}, ["even number"]),
-        ("Code39", "lower", {}, ["not allowed", "upper-case"]),
+        ("Code39", "lower_case", {}, ["not allowed", "A-Z (a-z read as A-Z)"]),
         ("Codabar", "12ab", {}, ["not allowed"]),
         ("VIN", "1M8GDM9AXKP042789", {}, ["check character"]),
         ("GS1Code128", "0109501101530003", {}, ["parentheses"]),

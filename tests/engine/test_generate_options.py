@@ -74,6 +74,24 @@ def test_colours_names_hex_and_alpha() -> None:
     assert (240, 248, 255) in {c[:3] for _, c in im.convert("RGBA").getcolors(10)}
 
 
+@pytest.mark.parametrize(
+    ("zero_x", "hash_form"), [("0xffe", "#ffe"), ("0X80FF0000", "#80FF0000"), ("0x00ff00", "#00ff00")]
+)
+def test_colours_with_0x_are_the_hash_forms(zero_x: str, hash_form: str) -> None:
+    """Aspose accepts ``0x`` hex colours (its SDK's test sends ``background_color="0xffe"``)."""
+    image = gen("QR", URL, background_color=zero_x, foreground_color=zero_x.replace("f", "0").replace("F", "0"))
+    same = gen("QR", URL, background_color=hash_form, foreground_color=hash_form.replace("f", "0").replace("F", "0"))
+    assert image.content == same.content
+
+
+def test_code39_encodes_lower_case_as_upper_case() -> None:
+    """Code 39 has no lower case; Aspose's snippets encode "Aspose" as Code39, as zint does, in capitals."""
+    image = gen("Code39", "Aspose-39")
+    assert image.content == gen("Code39", "ASPOSE-39").content
+    assert decode_texts(image.content) == ["ASPOSE-39"]
+    assert decode_texts(gen("Code39FullASCII", "Aspose").content) == ["Aspose"]
+
+
 @pytest.mark.parametrize("angle", [90, 180, 270, -90, 450])
 def test_right_angle_rotation(angle: int) -> None:
     base = open_image(gen("Code128", "Rotate-me").content)

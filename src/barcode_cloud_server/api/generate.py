@@ -34,7 +34,7 @@ from barcode_cloud_server.api.cpu_limit import PerCoreLimiter
 from barcode_cloud_server.api.errors import ApiProblem
 from barcode_cloud_server.api.openapi_docs import error_response as _error
 from barcode_cloud_server.engine import options as o
-from barcode_cloud_server.engine.errors import shown
+from barcode_cloud_server.engine.errors import DATA_REQUIRED, shown
 from barcode_cloud_server.engine.generate import GenerateRequest, RenderedImage, generate, prepare, render_symbol
 from barcode_cloud_server.engine.render import MEDIA_TYPES
 from barcode_cloud_server.engine.symbologies import ENCODE_NAMES
@@ -227,7 +227,7 @@ def request_from_fields(barcode_type: str, fields: Mapping[str, str]) -> Generat
             continue
         values[param.attr] = _convert(param, raw)
     if data is None or data == "":
-        raise ApiProblem(400, "data is required: the text (or Base64/hex bytes, see dataType) to encode")
+        raise ApiProblem(400, DATA_REQUIRED)
     if len(barcode_type) > _MAX_NAME:
         allowed = ", ".join(ENCODE_NAMES)
         raise ApiProblem(400, f"barcode type {shown(barcode_type)} is not valid; allowed values: {allowed}")

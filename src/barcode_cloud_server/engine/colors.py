@@ -174,14 +174,17 @@ _HEX = frozenset("0123456789abcdefABCDEF")
 
 @lru_cache(maxsize=256)
 def parse_color(value: str, what: str = "color") -> RGBA:
-    """Parse a .NET color name (case-insensitive) or #RGB/#ARGB/#RRGGBB/#AARRGGBB into (r, g, b, a)."""
+    """Parse a .NET color name (case-insensitive) or #RGB/#ARGB/#RRGGBB/#AARRGGBB into (r, g, b, a). A ``0x``
+    prefix stands for ``#`` (Aspose accepts it, as .NET's ColorConverter does; its own test sends ``0xffe``)."""
     text = value.strip()
+    if text[:2] in ("0x", "0X"):
+        text = "#" + text[2:]
     if text.startswith("#"):
         digits = text[1:]
         if not digits or any(c not in _HEX for c in digits) or len(digits) not in (3, 4, 6, 8):
             raise InvalidOption(
-                f"{what} {shown(value)} is not a valid color: use #RGB, #ARGB, #RRGGBB or #AARRGGBB hex digits, "
-                "or a .NET color name such as Black, White, AliceBlue"
+                f"{what} {shown(value)} is not a valid color: use #RGB, #ARGB, #RRGGBB or #AARRGGBB hex digits "
+                "(0x in place of #), or a .NET color name such as Black, White, AliceBlue"
             )
         if len(digits) in (3, 4):
             digits = "".join(c * 2 for c in digits)

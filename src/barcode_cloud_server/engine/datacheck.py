@@ -115,7 +115,16 @@ def _digits_preparer(min_len: int = 1, max_len: int = 10_000, even: bool = False
 
 
 CODE39_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-. $/+%"
-prepare_code39 = _charset_preparer(CODE39_CHARS, "digits, upper-case A-Z, space and - . $ / + %")
+_prepare_code39_chars = _charset_preparer(CODE39_CHARS, "digits, A-Z (a-z read as A-Z), space and - . $ / + %")
+
+
+def prepare_code39(name: str, data: str) -> Prepared:
+    """Code 39 has no lower-case letters: a-z are encoded (and shown) as A-Z, as zint and Aspose do (Aspose's own
+    snippets encode "Aspose" as Code39); Code39FullASCII is the type that keeps the case."""
+    upper = "".join(chr(ord(c) - 32) if "a" <= c <= "z" else c for c in data)
+    return _prepare_code39_chars(name, upper)
+
+
 prepare_ascii = _charset_preparer("".join(chr(i) for i in range(128)), "ASCII characters (0-127)")
 prepare_code11 = _charset_preparer("0123456789-", "digits 0-9 and '-'")
 prepare_digits = _digits_preparer()

@@ -63,7 +63,8 @@ _OPTIONS = """
 - **rotationAngle** turns the image clockwise; 90/180/270 are exact, other angles are resampled. For 90 and 270
   the asked width and height still describe the final image.
 - **Colors**: a .NET color name (case-insensitive, e.g. `AliceBlue`, `Transparent`) or `#RGB`, `#ARGB`,
-  `#RRGGBB`, `#AARRGGBB`; alpha is kept in PNG, GIF (fully transparent background), TIFF, BMP and SVG, dropped in
+  `#RRGGBB`, `#AARRGGBB`, with `0x` in place of `#` too (`0xffe` is `#ffe`; Aspose accepts the `0x` form);
+  alpha is kept in PNG, GIF (fully transparent background), TIFF, BMP and SVG, dropped in
   JPEG.
 - **textLocation**: `Below` (default for 1D), `Above` or `None` (default for 2D); the text is the normalised data
   (check digits added, GS1 in parentheses), drawn with the bundled DejaVu Sans.

@@ -13,6 +13,13 @@ class InvalidBarcodeData(EngineError):
     """The data cannot be encoded in the chosen symbology."""
 
 
+# Aspose's words first (its SDK's own test looks for them), then ours.
+DATA_REQUIRED = (
+    "Error: Field name: 'Data' errors: The Data field is required. "
+    "data is the text (or Base64/hex bytes, see dataType) to encode and may not be empty"
+)
+
+
 class InvalidOption(EngineError):
     """An option (size, color, format, unit, version...) is out of range or unknown."""
 

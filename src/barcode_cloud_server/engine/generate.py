@@ -12,7 +12,7 @@ from barcode_cloud_server.engine import options as o
 from barcode_cloud_server.engine import symbologies
 from barcode_cloud_server.engine.builders import BUILDERS
 from barcode_cloud_server.engine.colors import parse_color
-from barcode_cloud_server.engine.errors import InvalidBarcodeData, InvalidOption, shown, shown_number
+from barcode_cloud_server.engine.errors import DATA_REQUIRED, InvalidBarcodeData, InvalidOption, shown, shown_number
 from barcode_cloud_server.engine.geometry import Geometry
 from barcode_cloud_server.engine.pdf417 import macro_pdf417
 from barcode_cloud_server.engine.render import MEDIA_TYPES, RasterLayout, RenderOptions, raster_layout, render
@@ -98,7 +98,7 @@ _QR_FAMILY = frozenset({"QRCODE", "MICROQR", "RMQR"})
 def _decode_data(req: GenerateRequest) -> str | bytes:
     data_type = o.enum_value(req.data_type, o.DATA_TYPES, "dataType", "StringData")
     if req.data is None or req.data == "":
-        raise InvalidBarcodeData("data is required and may not be empty")
+        raise InvalidBarcodeData(DATA_REQUIRED)
     if data_type == "StringData":
         return req.data
     if data_type == "Base64Bytes":

@@ -315,7 +315,7 @@ ROWS: tuple[Symbology, ...] = (
         "linear",
         "CODE39",
         "CODE39-2026",
-        "Code 39 standard, no check digit: digits, A-Z, space, - . $ / + %.",
+        "Code 39 standard, no check digit: digits, A-Z (a-z are encoded as A-Z), space, - . $ / + %.",
         prepare=dc.prepare_code39,
         zxing="Code39",
     ),
