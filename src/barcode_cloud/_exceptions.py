@@ -13,7 +13,9 @@ class ApiException(Exception):
     """An HTTP error from the API or the token endpoint, or a failure to reach them.
 
     ``status``: the HTTP status (0 when no response came: connection refused, timeout...).
-    ``reason``: a short text. ``body``: the response body as text. ``headers``: the response headers
+    ``reason``: the HTTP reason phrase of an API answer (``Bad Request``), a short text otherwise. ``body``: the
+    response body as aspose gives it: ``bytes`` for the generate operations (whose answers it does not decode),
+    text for the others. ``headers``: the response headers
     (never the request's, so never a token).
     Token endpoint errors: ``error`` is the OAuth error code (``invalid_client``...), ``error_description``
     its text. API errors: ``error`` is the ``code`` of the JSON error body, ``api_error`` the parsed
@@ -29,7 +31,7 @@ class ApiException(Exception):
         reason: str | None = None,
         http_resp: Any = None,
         *,
-        body: str | None = None,
+        body: str | bytes | None = None,
         headers: Mapping[str, str] | None = None,
         error: str | None = None,
         error_description: str | None = None,
@@ -53,15 +55,19 @@ class ApiException(Exception):
     def __str__(self) -> str:
         text = f"({self.status})\nReason: {self.reason}\n"
         if self.body:
-            text += f"HTTP response body: {self.body}\n"
+            body = self.body.decode("utf-8", "replace") if isinstance(self.body, bytes) else self.body
+            text += f"HTTP response body: {body}\n"
         return text
 
     def __repr__(self) -> str:
         return f"ApiException(status={self.status!r}, reason={self.reason!r}, error={self.error!r})"
 
 
-def from_api_response(status: int, reason: str, content: bytes, headers: Mapping[str, str]) -> ApiException:
-    """The exception for an API response with a non-2xx status (JSON error body parsed when there is one)."""
+def from_api_response(
+    status: int, reason: str, content: bytes, headers: Mapping[str, str], *, body_as_bytes: bool = False
+) -> ApiException:
+    """The exception for an API response with a non-2xx status (JSON error body parsed when there is one); the
+    body stays ``bytes`` with ``body_as_bytes``."""
     text = content.decode("utf-8", "replace")
     api_error: ApiErrorResponse | None = None
     error = description = None
@@ -73,11 +79,10 @@ def from_api_response(status: int, reason: str, content: bytes, headers: Mapping
             api_error = None
         if api_error is not None:
             error, description = api_error.error.code, api_error.error.message
-    detail = f"{reason}: {description}" if description else reason
     return ApiException(
         status,
-        detail,
-        body=text,
+        reason,
+        body=content if body_as_bytes else text,
         headers=headers,
         error=error,
         error_description=description,

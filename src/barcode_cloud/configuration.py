@@ -78,7 +78,8 @@ class Configuration:
         connection_pool_maxsize: int = 20,
     ) -> None:
         self.host = (host or os.environ.get(ENV_HOST) or DEFAULT_HOST).rstrip("/")
-        self._token_url = token_url or os.environ.get(ENV_TOKEN_URL) or _origin(self.host) + "/connect/token"
+        # from the host when first needed: a token given as is needs no token URL, nor the host to be absolute
+        self._token_url = token_url or os.environ.get(ENV_TOKEN_URL) or None
         self._client_id = client_id if client_id is not None else os.environ.get(ENV_CLIENT_ID)
         self._client_secret = client_secret if client_secret is not None else os.environ.get(ENV_CLIENT_SECRET)
         self._access_token = access_token or None
@@ -107,6 +108,8 @@ class Configuration:
 
     @property
     def token_url(self) -> str:
+        if self._token_url is None:
+            self._token_url = _origin(self.host) + "/connect/token"
         return self._token_url
 
     @property
@@ -141,12 +144,12 @@ class Configuration:
         """Where JWT mode fetches its tokens, with which credentials, how patiently. Raises ``ValueError``
         without client credentials."""
         if not (self._client_id and self._client_secret):
-            raise ValueError(
-                "No access_token or client_id and client_secret specified "
-                f"(arguments, or {ENV_CLIENT_ID} / {ENV_CLIENT_SECRET})"
+            raise MissingCredentials(
+                "No access_token or client_id and client_secret specified",
+                f"give them as arguments, or set {ENV_CLIENT_ID} and {ENV_CLIENT_SECRET}",
             )
         timeout = httpx.Timeout(self.read_timeout, connect=self.connect_timeout)
-        return TokenEndpoint(self._token_url, self._client_id, self._client_secret, self.scope, self.retry, timeout)
+        return TokenEndpoint(self.token_url, self._client_id, self._client_secret, self.scope, self.retry, timeout)
 
     def cache_key(self) -> tuple[str, str, str, str]:
         """Token cache key: token URL, client id, scope and a digest of the secret (see
@@ -238,6 +241,14 @@ class Configuration:
             f"client_id={self._client_id!r}, client_secret={_mask(self._client_secret)!r}, "
             f"access_token={_mask(self._access_token)!r}, scope={self.scope!r})"
         )
+
+
+class MissingCredentials(ValueError):
+    """No token and no client credentials: ``args[0]`` is aspose's message word for word (code compares it),
+    ``args[1]`` says where they come from."""
+
+    def __str__(self) -> str:
+        return "; ".join(str(a) for a in self.args)
 
 
 def _origin(url: str) -> str:
