@@ -41,3 +41,43 @@ def test_aspose_readme_sample_runs_with_the_import_changed(live_server: LiveServ
     assert "Barcode saved to file 'example.png'" in result.stdout
     assert "barcode_value='Example'" in result.stdout
     assert (tmp_path / "example.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_every_module_path_of_the_published_package_has_the_same_names_in_ours() -> None:
+    import importlib
+    import inspect
+    import pkgutil
+
+    import aspose_barcode_cloud
+
+    lacking: dict[str, list[str]] = {}
+    for info in pkgutil.walk_packages(aspose_barcode_cloud.__path__, "aspose_barcode_cloud."):
+        theirs = importlib.import_module(info.name)
+        ours = importlib.import_module("barcode_cloud" + info.name.removeprefix("aspose_barcode_cloud"))
+        names = [
+            name
+            for name, value in vars(theirs).items()
+            if not name.startswith("_") and inspect.isclass(value) | inspect.isfunction(value)
+            if value.__module__ == info.name
+        ]
+        if missing := [name for name in names if not hasattr(ours, name)]:
+            lacking[info.name] = missing
+    assert lacking == {}
+
+
+def test_the_26_1_to_26_5_call_shape_of_generate_still_works_with_a_warning(live_server: LiveServer) -> None:
+    from barcode_cloud import ApiClient, BarcodeImageFormat, BarcodeImageParams, Configuration, GenerateApi
+
+    token = live_server.token(live_server.create_client("legacy-shape", ["barcode.generate"]))
+    api = GenerateApi(ApiClient(Configuration(access_token=token, host=live_server.api_url)))
+    new = api.generate_multipart(
+        "QR", "legacy", barcode_image_params=BarcodeImageParams(image_format="Gif", background_color="#ffe")
+    )
+    with pytest.warns(DeprecationWarning, match=r"generate_multipart\(image_format=..., background_color=...\)"):
+        old = api.generate_multipart("QR", "legacy", image_format=BarcodeImageFormat.GIF, background_color="0xffe")
+    assert old.data == new.data and old.content_type == "image/gif"
+    with pytest.warns(DeprecationWarning, match="26.1-26.5"):
+        positional = api.generate("QR", "legacy", None, "Gif", background_color="#ffe")
+    assert positional.data == new.data
+    with pytest.raises(TypeError, match="not both"):
+        api.generate("QR", "x", barcode_image_params=BarcodeImageParams(), units="Pixel")

@@ -19,7 +19,6 @@ from barcode_cloud.models import (
     Code128Params,
     DecodeBarcodeType,
     EncodeBarcodeType,
-    EncodeDataType,
     GenerateParams,
     Pdf417Params,
     QrParams,
@@ -88,7 +87,9 @@ def generate(
     kind = EncodeBarcodeType(barcode_type)
     fields: list[tuple[str, str]] = []
     if data_type is not None:
-        fields.append(("dataType", _text(EncodeDataType(data_type))))
+        # sent as given, as aspose does (the server's 400 lists the allowed values): code that mixes up data and
+        # data_type, as aspose's own header test does, still makes its request
+        fields.append(("dataType", _text(data_type)))
     fields.append(("data", str(data)))
     fields += _grouped(
         None
