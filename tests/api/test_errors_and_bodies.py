@@ -159,9 +159,12 @@ async def test_read_form_gives_fields_and_files_by_lower_case_name() -> None:
         b'--b\r\nContent-Disposition: form-data; name="FILE"; filename="a.png"\r\n\r\n\x89PNG\r\n'
         b"--b--\r\n"
     )
-    form = await read_form(_form_request(body, "multipart/form-data; boundary=b"), 1000, "send a form")
-    assert form.fields == {"barcodetype": "Aztec"}  # the last of a repeated name, in any case
+    form = await read_form(_form_request(body, "multipart/form-data; boundary=b"), 1000, "send a form", ["barcodetype"])
+    assert form.fields == {"barcodetype": ["QR", "Aztec"]}  # every value of a name it may repeat, in any case
     assert form.files == {"file": b"\x89PNG"}
+    with pytest.raises(ApiProblem) as info:  # any other repeated name: never only the last one
+        await read_form(_form_request(body, "multipart/form-data; boundary=b"), 1000, "send a form")
+    assert info.value.status == 400 and "'barcodetype' is given more than once" in info.value.message
 
 
 async def test_read_form_refuses_what_is_not_a_form_or_too_big() -> None:

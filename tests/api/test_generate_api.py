@@ -6,6 +6,7 @@ import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -16,6 +17,7 @@ from PIL import Image
 from tests.support.servers import LiveServer, in_process_app
 
 URL = "https://example.com/product/12345"
+FORM = "application/x-www-form-urlencoded"
 
 
 def decode(content: bytes) -> list[str]:
@@ -342,7 +344,7 @@ def test_query_fields_read_as_starlette_does(query: bytes) -> None:
 
     from barcode_cloud_server.api.generate import query_fields
 
-    assert query_fields(query) == dict(QueryParams(query).items())
+    assert_read_as_starlette_does(query_fields, QueryParams(query), query)
 
 
 def test_query_fields_fuzzed_against_starlette() -> None:
@@ -356,7 +358,19 @@ def test_query_fields_fuzzed_against_starlette() -> None:
     alphabet = [b"a", b"=", b"&", b"+", b"%", b"2", b"F", b"C3", b"A9", b"%20", b"\xe9", b"\xff", b" "]
     for _ in range(2000):
         query = b"".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
-        assert query_fields(query) == dict(QueryParams(query).items()), query
+        assert_read_as_starlette_does(query_fields, QueryParams(query), query)
+
+
+def assert_read_as_starlette_does(query_fields: Any, params: Any, query: bytes) -> None:
+    """The same fields as Starlette reads, or a 400 where a name is repeated (Starlette keeps the last)."""
+    from barcode_cloud_server.api.errors import ApiProblem
+
+    names = [name for name, _ in params.multi_items()]
+    if len(set(names)) < len(names):
+        with pytest.raises(ApiProblem, match="given more than once"):
+            query_fields(query)
+    else:
+        assert query_fields(query) == dict(params.items()), query
 
 
 def test_hot_path_answer_headers(client: httpx.Client) -> None:
@@ -502,3 +516,22 @@ def test_renders_go_to_a_worker_thread_by_the_size_of_the_image(
     assert response.status_code == 200, response.text
     assert Image.open(io.BytesIO(response.content)).size == size
     assert len(threads) == 1 and (threads[0] is not loop_thread) == in_thread
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        [("data", "one"), ("data", "two")],
+        [("data", "x"), ("foregroundColor", "Red"), ("foregroundColor", "Blue")],
+        [("data", "x"), ("imageFormat", "Png"), ("ImageFormat", "Gif")],
+    ],
+)
+def test_repeated_fields_are_a_400_not_the_last_one(client: httpx.Client, fields: list[tuple[str, str]]) -> None:
+    name = fields[-1][0]
+    assert f"'{name}' is given more than once" in error_message(client.get("/barcode/generate/QR", params=fields))
+    form = [("barcodeType", "QR"), *fields]
+    urlencoded = httpx.QueryParams(form)  # httpx takes repeated form fields as a mapping of lists only
+    r = client.post("/barcode/generate-multipart", content=str(urlencoded), headers={"Content-Type": FORM})
+    assert "given more than once" in error_message(r)
+    as_parts = [(name, (None, value)) for name, value in form]
+    assert "given more than once" in error_message(client.post("/barcode/generate-multipart", files=as_parts))

@@ -300,3 +300,41 @@ def test_operations_are_in_the_openapi_document(live_server: LiveServer) -> None
     params = {p["name"] for p in doc["paths"]["/v4.0/barcode/recognize"]["get"]["parameters"]}
     assert params == {"barcodeType", "fileUrl", "recognitionMode", "recognitionImageKind"}
     assert "BarcodeResponseList" in doc["components"]["schemas"]
+
+
+def test_repeated_barcode_type_searches_every_one_given(client: httpx.Client, private_server: LiveServer) -> None:
+    """barcodeType=QR&barcodeType=EAN13 looks for both, as barcodeTypes in the bodies does (never only the last)."""
+    image, _ = sheet(QR, CODE128, EAN13)
+    both = sorted([("QR", QR.value), ("EAN13", EAN13.value)])
+    fields = [("barcodeType", "QR"), ("barcodeType", "EAN13")]
+    parts = [("file", ("codes.png", image)), *((name, (None, value)) for name, value in fields)]
+    assert found(client.post("/barcode/recognize-multipart", files=parts)) == both
+    token = private_server.token(private_server.create_client("repeated", ["barcode.recognize"]))
+    with serve() as server:
+        server.files["/codes.png"] = image
+        r = httpx.get(
+            private_server.api_url + "/barcode/recognize",
+            params=[*fields, ("fileUrl", server.url("/codes.png"))],
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=60,
+        )
+    assert found(r) == both
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        [("barcodeType", "QR"), ("recognitionMode", "Fast"), ("recognitionMode", "Excellent")],
+        [("barcodeType", "QR"), ("recognitionImageKind", "Photo"), ("RecognitionImageKind", "ClearImage")],
+    ],
+)
+def test_other_repeated_recognition_fields_are_a_400(client: httpx.Client, fields: list[tuple[str, str]]) -> None:
+    image, _ = sheet(QR)
+    name = fields[-1][0]
+    parts = [("file", ("codes.png", image)), *((name, (None, value)) for name, value in fields)]
+    assert f"'{name}' is given more than once" in error(client.post("/barcode/recognize-multipart", files=parts))
+    query = [("fileUrl", "http://example.invalid/a.png"), *fields]
+    assert "given more than once" in error(client.get("/barcode/recognize", params=query))
+    two_files = [("file", ("a.png", image)), ("file", ("b.png", image))]
+    assert "more than one" in error(client.post("/barcode/scan-multipart", files=two_files))
+    assert "given more than once" in error(client.get("/barcode/scan", params=[("fileUrl", "a"), ("fileUrl", "b")]))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar, get_args
 
@@ -83,17 +83,30 @@ async def read_model(request: Request, cls: type[M], limit: int) -> M:
     return parse_model(cls, body, request.headers.get("content-type", ""))
 
 
-def by_lower_name(items: Iterable[tuple[str, V]]) -> dict[str, V]:
-    """Fields by lower-case name (names are matched case-insensitively, as ASP.NET binds them), the last of a
-    repeated name winning."""
-    return {name.lower(): value for name, value in items}
+def by_lower_name(items: Iterable[tuple[str, V]], many: Collection[str] = ()) -> dict[str, list[V]]:
+    """The values of each field by lower-case name (names are matched case-insensitively, as ASP.NET binds them).
+    A field given more than once is a 400 unless its lower-case name is in ``many``: a repeated value is never
+    dropped quietly."""
+    found: dict[str, list[V]] = {}
+    for name, value in items:
+        values = found.setdefault(name.lower(), [])
+        if values and name.lower() not in many:
+            raise ApiProblem(400, f"{shown(name)} is given more than once; this operation takes one {shown(name)}")
+        values.append(value)
+    return found
+
+
+def only(fields: Mapping[str, list[V]], name: str) -> V | None:
+    """The value of field ``name`` (lower-case) of :func:`by_lower_name`'s fields, None when it is not there."""
+    values = fields.get(name)
+    return values[0] if values else None
 
 
 @dataclass(frozen=True, slots=True)
 class Form:
     """A form's parts by lower-case name: text fields, and the contents of file parts."""
 
-    fields: dict[str, str]
+    fields: dict[str, list[str]]
     files: dict[str, bytes]
 
 
@@ -102,9 +115,10 @@ _MAX_FORM_FILES = 4
 _MAX_FORM_FIELDS = 64
 
 
-async def read_form(request: Request, limit: int, hint: str) -> Form:
+async def read_form(request: Request, limit: int, hint: str, many: Collection[str] = ()) -> Form:
     """The multipart (or URL-encoded) form of ``request``, its body at most ``limit`` bytes; a 415 that ends with
-    ``hint`` for any other Content-Type, a 400 for a malformed form."""
+    ``hint`` for any other Content-Type, a 400 for a malformed form, and for a part given twice (a text field
+    whose lower-case name is in ``many`` excepted)."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind not in _FORM_TYPES:
         raise ApiProblem(415, f"unsupported Content-Type {shown(kind)}; {hint}")
@@ -131,13 +145,15 @@ async def read_form(request: Request, limit: int, hint: str) -> Form:
             detail = shown(detail, 200)
         raise ApiProblem(400, f"the form could not be parsed: {detail}") from None
     try:
-        fields: dict[str, str] = {}
+        texts: list[tuple[str, str]] = []
         files: dict[str, bytes] = {}
         for name, value in form.multi_items():
             if isinstance(value, UploadFile):
+                if name.lower() in files:
+                    raise ApiProblem(400, f"the form has more than one {shown(name)} part; it takes one")
                 files[name.lower()] = await value.read()
             else:
-                fields[name.lower()] = value
+                texts.append((name, value))
     finally:
         await form.close()
-    return Form(fields, files)
+    return Form(by_lower_name(texts, many), files)

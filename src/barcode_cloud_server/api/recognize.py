@@ -48,7 +48,7 @@ from barcode_cloud.models import (
     RegionPoint,
     ScanBase64Request,
 )
-from barcode_cloud_server.api.bodies import by_lower_name, read_form, read_model
+from barcode_cloud_server.api.bodies import by_lower_name, only, read_form, read_model
 from barcode_cloud_server.api.cpu_limit import PerCoreLimiter
 from barcode_cloud_server.api.errors import ApiProblem, model_response
 from barcode_cloud_server.api.fetch import fetch_url
@@ -234,35 +234,50 @@ def _body_limit(request: Request) -> int:
     return 4 * (-(-max_bytes // 3)) + 64 * 1024  # base64 of the largest image plus room for the envelope
 
 
-def _query(request: Request) -> dict[str, str]:
-    return by_lower_name(request.query_params.multi_items())
+# barcodeType may be given several times, as barcodeTypes in the bodies holds several: every one is searched for.
+_MANY = ("barcodetype",)
+Fields = dict[str, list[str]]
 
 
-async def _multipart(request: Request) -> tuple[bytes, dict[str, str]]:
+def _query(request: Request) -> Fields:
+    return by_lower_name(request.query_params.multi_items(), _MANY)
+
+
+async def _multipart(request: Request) -> tuple[bytes, Fields]:
     """The image (the ``file`` part, else the first file part) and the text fields (by lower-case name) of a form."""
-    form = await read_form(request, _body_limit(request), "send the image as multipart/form-data with a 'file' part")
+    hint = "send the image as multipart/form-data with a 'file' part"
+    form = await read_form(request, _body_limit(request), hint, _MANY)
     data = form.files["file"] if "file" in form.files else next(iter(form.files.values()), None)
     if data is None:
         raise ApiProblem(400, "the form has no 'file' part with the image")
     return data, form.fields
 
 
-def _enum_field(fields: dict[str, str], name: str, enum: type[Any], required: bool = False) -> Any:
+def _enum_field(fields: Fields, name: str, enum: type[Any]) -> Any:
     """The value of query parameter or form field ``name`` (``fields`` by lower-case name) as ``enum``."""
-    raw = fields.get(name.lower())
-    allowed = ", ".join(member.value for member in enum)
-    if raw is None or raw == "":
-        if required:
-            raise ApiProblem(400, f"{name} is required; allowed values: {allowed}")
-        return None
+    raw = only(fields, name.lower())
+    return None if raw is None or raw == "" else _enum_value(name, raw, enum)
+
+
+def _barcode_types(fields: Fields) -> list[str]:
+    """Every ``barcodeType`` given (at least one)."""
+    given = [raw for raw in fields.get("barcodetype", []) if raw != ""]
+    if not given:
+        allowed = ", ".join(member.value for member in DecodeBarcodeType)
+        raise ApiProblem(400, f"barcodeType is required; allowed values: {allowed}")
+    return list(dict.fromkeys(_enum_value("barcodeType", raw, DecodeBarcodeType).value for raw in given))
+
+
+def _enum_value(name: str, raw: str, enum: type[Any]) -> Any:
     try:
         return enum(raw)
     except ValueError:
+        allowed = ", ".join(member.value for member in enum)
         raise ApiProblem(400, f"{name}: {shown(raw)} is not one of the allowed values: {allowed}") from None
 
 
-def _file_url(fields: dict[str, str]) -> str:
-    url = fields.get("fileurl")
+def _file_url(fields: Fields) -> str:
+    url = only(fields, "fileurl")
     if not url:
         raise ApiProblem(400, "fileUrl is required: the http or https URL of the barcode image")
     return url
@@ -398,12 +413,12 @@ async def _fetch(request: Request, url: str) -> bytes:
 )
 async def recognize(request: Request, _claims: Authorized, slot: Slot) -> Response:
     query = _query(request)
-    barcode_type = _enum_field(query, "barcodeType", DecodeBarcodeType, required=True)
+    barcode_types = _barcode_types(query)
     file_url = _file_url(query)
     mode = _enum_field(query, "recognitionMode", RecognitionMode)
     kind = _enum_field(query, "recognitionImageKind", RecognitionImageKind)
     data = await slot.fetched(_fetch(request, file_url))
-    return await _decode(request, data, [barcode_type.value], mode, kind)
+    return await _decode(request, data, barcode_types, mode, kind)
 
 
 @_operation(
@@ -432,10 +447,10 @@ async def recognize_body(request: Request, _claims: Authorized, slot: Slot) -> R
 )
 async def recognize_multipart(request: Request, _claims: Authorized, slot: Slot) -> Response:
     data, fields = await slot.body(_multipart(request))
-    barcode_type = _enum_field(fields, "barcodeType", DecodeBarcodeType, required=True)
+    barcode_types = _barcode_types(fields)
     mode = _enum_field(fields, "recognitionMode", RecognitionMode)
     kind = _enum_field(fields, "recognitionImageKind", RecognitionImageKind)
-    return await _decode(request, data, [barcode_type.value], mode, kind)
+    return await _decode(request, data, barcode_types, mode, kind)
 
 
 @_operation(
