@@ -7,12 +7,20 @@ wire name with the first letter upper-cased (``barcodeValue`` -> ``BarcodeValue`
 wrapped: ``<Barcodes><BarcodeResponse>...</BarcodeResponse></Barcodes>``, ``<Region><Point><X>1</X>...``,
 ``<BarcodeTypes><DecodeBarcodeType>QR</DecodeBarcodeType></BarcodeTypes>``. ``None`` values are left out;
 booleans are ``true``/``false``. Reading matches element names case-insensitively and ignores unknown ones.
+
+A text XML 1.0 cannot carry as it is (control characters other than tab and line feed, U+FFFE, U+FFFF; a
+carriage return, which parsers turn into a line feed; leading or trailing whitespace, which readers strip) is
+written as the base64 of its UTF-8 in an element marked ``encoding="base64"``, and read back from that form: a
+barcode's data (an ISO/IEC 15434 message with its RS and GS, bytes one character per byte) crosses unchanged.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime
 import enum
+import re
 import types
 import typing
 from functools import cache
@@ -83,6 +91,26 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff]|^\\s|\\s$")
+
+
+def _set_text(elem: Element, text: str) -> None:
+    if _NOT_IN_XML.search(text):
+        elem.set("encoding", "base64")
+        text = base64.b64encode(text.encode("utf-8", "surrogatepass")).decode("ascii")
+    elem.text = text
+
+
+def _get_text(elem: Element) -> str:
+    text = (elem.text or "").strip()
+    if elem.get("encoding") != "base64":
+        return text
+    try:
+        return base64.b64decode(text, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError) as exc:
+        raise ValueError(f'<{_local(elem.tag)} encoding="base64"> does not hold base64 of UTF-8 text') from exc
+
+
 def to_element(model: BaseModel, tag: str) -> Element:
     root = Element(tag)
     for name, (kind, elem_name, item_name, _) in _layout(type(model)).items():
@@ -98,12 +126,12 @@ def to_element(model: BaseModel, tag: str) -> Element:
                     wrapper.append(to_element(item, item_name))
                 else:
                     child = Element(item_name)
-                    child.text = _text(item)
+                    _set_text(child, _text(item))
                     wrapper.append(child)
             root.append(wrapper)
         else:
             child = Element(elem_name)
-            child.text = _text(value)
+            _set_text(child, _text(value))
             root.append(child)
     return root
 
@@ -133,9 +161,9 @@ def from_element(cls: type[BaseModel], elem: Element) -> dict[str, Any]:
             if model is not None:
                 data[name] = [from_element(model, item) for item in child]
             else:
-                data[name] = [(item.text or "").strip() for item in child]
+                data[name] = [_get_text(item) for item in child]
         elif child.text is not None:
-            data[name] = child.text.strip()
+            data[name] = _get_text(child)
     return data
 
 

@@ -34,6 +34,7 @@ from barcode_cloud_server.engine.recognize_plan import BUDGET_SECONDS, PASSES, I
 from barcode_cloud_server.engine.recognize_types import (
     Wanted,
     checksum,
+    data_text,
     escape_non_graphical,
     gs1_check_ok,
     resolve,
@@ -153,7 +154,10 @@ class _Search:
                     self.damaged_2d = True
                 continue
             content = str(b.content_type).rsplit(".", 1)[-1]
-            mapped = spec_type(fmt, family, b.text, content, b.symbology_identifier, self.wanted)
+            text = b.text
+            if self.text_mode is zxingcpp.TextMode.HRI:
+                text = data_text(text, bytes(b.bytes), content, b.symbology_identifier)
+            mapped = spec_type(fmt, family, text, content, b.symbology_identifier, self.wanted)
             if mapped is None:
                 continue
             type_name, value = mapped
@@ -170,7 +174,7 @@ class _Search:
                 region=_region(_points(b.position), variant.to_original, self.width, self.height),
                 checksum=checksum(type_name, value),
                 zxing_format=str(b.format),
-                text=b.text,
+                text=text,
                 raw=bytes(b.bytes),
                 meta=meta,
                 page=self.page,

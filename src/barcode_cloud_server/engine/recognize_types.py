@@ -139,6 +139,27 @@ def _is_gs1(text: str, content_type: str, symbology_identifier: str) -> bool:
     return content_type == "GS1" or symbology_identifier in ("]C1", "]d2", "]Q3", "]z1", "]e0", "]J1")
 
 
+# zxing-cpp's HRI text shows control characters as Unicode control pictures (U+2400-U+2421, space as U+2420 in
+# ISO/IEC 15434 messages); a parser of such a message looks for the real RS and GS.
+_FROM_CONTROL_PICTURES = {0x2400 + code: code for code in range(0x20)} | {0x2420: 0x20, 0x2421: 0x7F}
+
+
+def data_text(hri: str, raw: bytes, content_type: str, symbology_identifier: str) -> str:
+    """The decoded data as text from zxing-cpp's HRI text of a symbol and its bytes: GS1 element strings in the
+    HRI form (``(01)...``); bytes no text encoding covers (content Binary, or UnknownECI, which HRI leaves empty)
+    one character per byte (U+0000-U+00FF, so ``value.encode("latin-1")`` gives them back); any other text with
+    its real control characters."""
+    if _is_gs1(hri, content_type, symbology_identifier):
+        return hri
+    if content_type in ("Binary", "UnknownECI"):
+        return raw.decode("latin-1")
+    if not any(0x2400 <= ord(ch) <= 0x2421 for ch in hri):
+        return hri
+    if raw.isascii():  # ISO 15434 messages are: the bytes are the text, exactly
+        return raw.decode("ascii")
+    return hri.translate(_FROM_CONTROL_PICTURES)
+
+
 def spec_type(
     zxing_format: str,
     zxing_family: str,
