@@ -260,7 +260,7 @@ class ApiClient(_ClientBase):
         kwargs: dict[str, Any] = {
             "headers": headers,
             "query_params": list(op.params or []),
-            "_preload_content": True,
+            "_preload_content": op.returns is not None,  # aspose reads generated images later
             "_request_timeout": request_timeout,
         }
         if op.method == "POST":

@@ -19,6 +19,7 @@ from barcode_cloud.models import (
     Code128Params,
     DecodeBarcodeType,
     EncodeBarcodeType,
+    EncodeDataType,
     GenerateParams,
     Pdf417Params,
     QrParams,
@@ -41,6 +42,13 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)  # StrEnum members give their value
+
+
+def _member_or_as_given(enum: Any, value: Any) -> Any:
+    try:
+        return enum(value)
+    except ValueError:
+        return value
 
 
 def _required(method: str, **values: Any) -> None:
@@ -87,9 +95,9 @@ def generate(
     kind = EncodeBarcodeType(barcode_type)
     fields: list[tuple[str, str]] = []
     if data_type is not None:
-        # sent as given, as aspose does (the server's 400 lists the allowed values): code that mixes up data and
-        # data_type, as aspose's own header test does, still makes its request
-        fields.append(("dataType", _text(data_type)))
+        # a value no member names is sent as given, as aspose does (the server's 400 lists the allowed ones): code
+        # that mixes up data and data_type, as aspose's own header test does, still makes its request
+        fields.append(("dataType", _text(_member_or_as_given(EncodeDataType, data_type))))
     fields.append(("data", str(data)))
     fields += _grouped(
         None
