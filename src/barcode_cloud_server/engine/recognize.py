@@ -26,6 +26,7 @@ import numpy as np
 import zxingcpp
 from PIL import Image
 
+from barcode_cloud_server.engine import recognition
 from barcode_cloud_server.engine import recognize_passes as rp
 from barcode_cloud_server.engine.datacheck import upce_to_upca
 from barcode_cloud_server.engine.images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, iter_pages
@@ -359,8 +360,9 @@ _FIRST_LOOK_SHARE = 0.25
 def _recognize_page(search: _Search, mode: Mode, kind: ImageKind, clock: Clock) -> list[Detection]:
     if max(search.gray.shape) > _ZXING_MAX_SIDE:  # the loader refuses such pages; array callers get nothing
         return []
-    work = _first_read(search, clock)
-    if search.accepted or work is None or min(work.gray.shape) < 8:
+    work = _first_read(search, clock) if search.wanted.zxing else rp.original(search.gray)
+    _own_read(search, mode, clock)
+    if search.accepted or work is None or min(work.gray.shape) < 8 or not search.wanted.zxing:
         return search.accepted
     wanted = search.wanted
     linear_formats = _restrict(wanted, _LINEAR)
@@ -408,6 +410,34 @@ def _recognize_page(search: _Search, mode: Mode, kind: ImageKind, clock: Clock) 
             for det in found:
                 search.add(replace(det, source=name), spec.family, primary=spec.trusted)
     return search.accepted
+
+
+def _own_read(search: _Search, mode: Mode, clock: Clock) -> None:
+    """The engine's own decoders (``engine.recognition``), for the types no reader here handles: when they were
+    asked for, and in Normal and Excellent scans that found nothing yet (Fast scans stay zxing-cpp's; the
+    types with no start, stop or check are never scanned for). Priced like a pass, from the page's size."""
+    types = search.wanted.own if search.wanted.names is not None else recognition.TYPES - recognition.ASKED_ONLY
+    if search.wanted.names is None and (mode is Mode.FAST or search.accepted):
+        return
+    if not types or not clock.affords(clock.prep_cost(1, 1e9 * recognition.price(search.gray.shape))):
+        return
+    for found in recognition.find(search.gray, types):
+        search.add(
+            Detection(
+                type=found.type,
+                value=found.value,
+                region=found.region,
+                checksum=found.checksum,
+                zxing_format=found.type,
+                text=found.value,
+                raw=found.value.encode("ascii"),
+                meta={"symbologyIdentifier": "", "contentType": "Text", "readerInit": "false"},
+                source="engine",
+                page=search.page,
+            ),
+            "engine",
+            primary=True,
+        )
 
 
 def _damaged_2d(search: _Search, work: rp.Variant, formats: zxingcpp.BarcodeFormats | None, clock: Clock) -> bool:
