@@ -419,18 +419,24 @@ def _own_read(search: _Search, mode: Mode, clock: Clock) -> None:
     types = search.wanted.own if search.wanted.names is not None else recognition.TYPES - recognition.ASKED_ONLY
     if search.wanted.names is None and (mode is Mode.FAST or search.accepted):
         return
-    if not types or not clock.affords(clock.prep_cost(1, 1e9 * recognition.price(search.gray.shape))):
+    price = clock.prep_cost(1, 1e9 * recognition.price(search.gray.shape))
+    if not types or not clock.affords(price):
         return
-    for found in recognition.find(search.gray, types):
+    # A busy page can hold more bar-like stretches than the price foresaw: the decoders stop at twice their price.
+    found = recognition.find(search.gray, types, min(clock.deadline, time.monotonic() + 2 * price))
+    # Light bars on a dark ground only for a type asked for: a scan leaves the time to the other passes.
+    if not found and search.wanted.names is not None and clock.affords(price):
+        found = recognition.find_inverted(search.gray, types, min(clock.deadline, time.monotonic() + 2 * price))
+    for read in found:
         search.add(
             Detection(
-                type=found.type,
-                value=found.value,
-                region=found.region,
-                checksum=found.checksum,
-                zxing_format=found.type,
-                text=found.value,
-                raw=found.value.encode("ascii"),
+                type=read.type,
+                value=read.value,
+                region=read.region,
+                checksum=read.checksum,
+                zxing_format=read.type,
+                text=read.value,
+                raw=read.value.encode("ascii"),
                 meta={"symbologyIdentifier": "", "contentType": "Text", "readerInit": "false"},
                 source="engine",
                 page=search.page,

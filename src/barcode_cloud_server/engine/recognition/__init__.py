@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from barcode_cloud_server.engine.recognition import code11, linear, msi, patch_code, pharmacode, two_of_five
+from barcode_cloud_server.engine.recognition import code11, linear, msi, patch_code, pharmacode, scanlines, two_of_five
 from barcode_cloud_server.engine.recognition.scanlines import angles, sample_count, scan
 
 FAMILIES: dict[str, linear.Family] = {
@@ -33,10 +33,12 @@ ASKED_ONLY: frozenset[str] = frozenset({"Pharmacode", "PatchCode"})
 SCAN_ANGLES = 12
 # Scanline spacing in pixels, and the most samples one search takes (larger pages get sparser lines).
 SPACING = 4.0
-MAX_SAMPLES = 24_000_000
+MAX_SAMPLES = 8_000_000
 # What a search costs per sample on busy photos, nanoseconds on the reference machine (sampling, thresholds,
 # runs, the stretches text and pictures leave to the families; see bench/FIGURES.md).
-SAMPLE_NS = 200.0
+SAMPLE_NS = 250.0
+# And per pixel of the page: its threshold map.
+PAGE_NS = 5.0
 
 
 @dataclass(frozen=True)
@@ -56,11 +58,13 @@ def _spacing(shape: tuple[int, int]) -> float:
 
 def price(shape: tuple[int, int]) -> float:
     """What :func:`find` costs on a page of this shape, in seconds, before any safety factor."""
-    return sample_count(shape, SCAN_ANGLES, _spacing(shape)) * SAMPLE_NS * 1e-9
+    pixels = shape[0] * shape[1]
+    return (sample_count(shape, SCAN_ANGLES, _spacing(shape)) * SAMPLE_NS + pixels * PAGE_NS) * 1e-9
 
 
-def find(gray: np.ndarray, types: frozenset[str]) -> list[Found]:
-    """The symbols of ``types`` (spec names this package reads) in a gray page.
+def find(gray: np.ndarray, types: frozenset[str], deadline: float = math.inf) -> list[Found]:
+    """The symbols of ``types`` (spec names this package reads) in a gray page; reading stops at ``deadline``
+    (``time.monotonic()``) with what was found so far.
 
     Every family reads every stretch, whatever was asked for, so that the readings of one symbol can be weighed
     against each other: a Standard 2 of 5 symbol is also a fine Pharmacode to a scanline that clips it, and only
@@ -69,28 +73,36 @@ def find(gray: np.ndarray, types: frozenset[str]) -> list[Found]:
     if not types & TYPES or min(gray.shape) < 8:
         return []
     runs = scan(np.ascontiguousarray(gray, dtype=np.uint8), angles(SCAN_ANGLES), _spacing(gray.shape))
-    h, w = gray.shape
-    found: list[tuple[Found, int]] = []
-    for voted in linear.vote(runs, FAMILIES.values()):
+    return _weigh(runs, gray.shape, types, deadline)
+
+
+def find_inverted(gray: np.ndarray, types: frozenset[str], deadline: float = math.inf) -> list[Found]:
+    """:func:`find` on the page with light and dark exchanged: light bars printed on a dark ground."""
+    return find(np.ascontiguousarray(255 - np.asarray(gray, dtype=np.uint8)), types, deadline)
+
+
+def _weigh(runs: scanlines.Runs, shape: tuple[int, int], types: frozenset[str], deadline: float) -> list[Found]:
+    h, w = shape
+    found: list[tuple[Found, linear.Voted]] = []
+    for voted in linear.vote(runs, FAMILIES.values(), deadline):
         points = [runs.point(p) for span in voted.spans for p in span]
         xs = [min(max(x, 0.0), w - 1.0) for x, _ in points]
         ys = [min(max(y, 0.0), h - 1.0) for _, y in points]
         x0, x1, y0, y1 = math.floor(min(xs)), math.ceil(max(xs)), math.floor(min(ys)), math.ceil(max(ys))
         region = ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
         read = voted.read
-        found.append((Found(read.type, read.value, read.checksum, region), voted.votes))
-    return [f for f, n in found if f.type in types and not any(_beaten(f, n, g, m) for g, m in found if g != f)]
+        found.append((Found(read.type, read.value, read.checksum, region), voted))
+    return [f for f, v in found if f.type in types and not any(_beaten(f, v, g, u) for g, u in found if g != f)]
 
 
-def _beaten(mine: Found, votes: int, other: Found, other_votes: int) -> bool:
-    """Whether another reading of the same place makes ``mine`` unsure: a longer value of the same type that
-    contains it (a scanline that enters a symbol through the top of its bars, past the white above them, starts
-    mid-symbol and may parse the rest as a shorter symbol), or any reading at least half as well supported."""
-    if not _overlap(mine.region, other.region):
+def _beaten(mine: Found, voted: linear.Voted, other: Found, other_voted: linear.Voted) -> bool:
+    """Whether another reading of the same place makes ``mine`` unsure: one that crossed more elements (``mine``
+    is a piece of it: a scanline that enters a symbol through the top of its bars, past the white above them,
+    starts mid-symbol and may parse the rest as a shorter symbol, of the same family or of a weaker one), or one
+    as long and at least half as well supported."""
+    if not _overlap(mine.region, other.region) or other_voted.elements < voted.elements:
         return False
-    if mine.type == other.type and len(mine.value) < len(other.value) and mine.value in other.value:
-        return True
-    return 2 * other_votes >= votes
+    return other_voted.elements > voted.elements or 2 * other_voted.votes >= voted.votes
 
 
 def _overlap(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]) -> bool:

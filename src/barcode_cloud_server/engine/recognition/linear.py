@@ -11,6 +11,7 @@ that is not sure says nothing.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -19,9 +20,6 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from barcode_cloud_server.engine.recognition.scanlines import Runs
 
-# A space at least this many times the second narrowest of the eight elements beside it may be a quiet zone.
-# Wide elements of the families here are at most three narrow ones; each family then checks its own quiet zone.
-QUIET_FACTOR = 3.5
 NEIGHBOURS = 8
 MAX_ELEMENTS = 400
 MAX_SPREAD = 7.0
@@ -47,21 +45,26 @@ class Family:
     read: Callable[[np.ndarray, float, float], Read | None]
     votes: Mapping[str, int]  # scanlines that must agree before a type's value is reported
     directional: bool = False  # read in scan direction only (the symbol reads otherwise backwards)
+    quiet: tuple[int, float] = (1, 4.5)  # see ``stretches``: well above the widest space inside the symbol
 
 
-def stretches(widths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """First and last element index of every run of bars between two quiet-zone candidates."""
+def stretches(widths: np.ndarray, quiet: tuple[int, float]) -> tuple[np.ndarray, np.ndarray]:
+    """First and last element index of every run of bars between two quiet-zone candidates: spaces at least
+    ``factor`` times the ``rank``-th narrowest (from 0) of the eight elements beside them, ``quiet`` being
+    (rank, factor). Rank 1 by default, so that one sliver of noise does not decide; blur widens wide spaces, so
+    the factor is well above the widest space inside a symbol. Each family then checks its own quiet zone."""
+    rank, factor = quiet
     n = len(widths)
     pad = np.full(NEIGHBOURS, np.inf, dtype=np.float32)
     ext = np.concatenate([pad, widths, pad])
     windows = sliding_window_view(ext, NEIGHBOURS)
-    second = np.partition(windows, 1, axis=1)[:, 1]
+    second = np.partition(windows, rank, axis=1)[:, rank]
     after = second[NEIGHBOURS + 1 : NEIGHBOURS + 1 + n]  # elements i+1 .. i+8
     before = second[:n]  # elements i-8 .. i-1
     spaces = np.arange(0, n, 2)
     w = widths[spaces]
-    left = spaces[(w > 0) & (w >= QUIET_FACTOR * after[spaces])]
-    right = spaces[(w > 0) & (w >= QUIET_FACTOR * before[spaces])]
+    left = spaces[(w > 0) & (w >= factor * after[spaces])]
+    right = spaces[(w > 0) & (w >= factor * before[spaces])]
     if len(left) == 0 or len(right) == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     k = np.searchsorted(right, left, side="right")
@@ -113,6 +116,7 @@ class Voted:
     read: Read
     votes: int
     spans: list[tuple[float, float]]
+    elements: int  # bars and spaces of the symbol (the most any of its scanlines crossed)
 
 
 # A scan direction this many degrees above the rightward one or more is taken as reading upwards; directional
@@ -120,29 +124,41 @@ class Voted:
 _UPWARD = -45.0
 
 
-def vote(runs: Runs, families: Iterable[Family]) -> list[Voted]:
-    """Every family's reads over every stretch; the values that enough scanlines at one angle agree on."""
-    first, last = stretches(runs.widths)
-    if len(first):
-        # Elements of every family here are at most a few narrow ones wide (blur and ink spread included):
-        # stretches of text and pictures with wilder widths are dropped before any family looks at them.
-        order = np.argsort(first, kind="stable")
-        first, last = first[order], last[order]
-        bounds = np.stack([first, last + 1], axis=1).ravel()
-        lows = np.minimum.reduceat(runs.widths, bounds)[0::2]
-        highs = np.maximum.reduceat(runs.widths, bounds)[0::2]
-        keep = highs <= MAX_SPREAD * lows
-        first, last = first[keep], last[keep]
-    counts = last - first + 1
+def _plausible(widths: np.ndarray, first: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The stretches whose elements are all within ``MAX_SPREAD`` of each other: elements of every family here
+    are at most a few narrow ones wide (blur and ink spread included), so stretches of text and pictures with
+    wilder widths are dropped before any family looks at them."""
+    if len(first) == 0:
+        return first, last
+    order = np.argsort(first, kind="stable")
+    first, last = first[order], last[order]
+    bounds = np.stack([first, last + 1], axis=1).ravel()
+    lows = np.minimum.reduceat(widths, bounds)[0::2]
+    highs = np.maximum.reduceat(widths, bounds)[0::2]
+    keep = highs <= MAX_SPREAD * lows
+    return first[keep], last[keep]
+
+
+def vote(runs: Runs, families: Iterable[Family], deadline: float) -> list[Voted]:
+    """Every family's reads over every stretch; the values that enough scanlines at one angle agree on. Reading
+    stops at ``deadline`` (``time.monotonic()``): noise makes runs as plausible as bars, and a large noisy page
+    has more stretches than any budget can read."""
     upward = {k for k, scan in enumerate(runs.lines) if math.degrees(math.atan2(*scan.direction[::-1])) <= _UPWARD}
-    tally: dict[tuple[str, str], dict[int, list[tuple[float, float]]]] = {}
+    tally: dict[tuple[str, str], dict[int, list[_Hit]]] = {}
+    sizes: dict[tuple[str, str], int] = {}
     reads: dict[tuple[str, str], Read] = {}
     minimum: dict[str, int] = {}
+    found: dict[tuple[int, float], tuple[np.ndarray, np.ndarray]] = {}
     for family in families:
         minimum.update(family.votes)
-        for i in np.flatnonzero(family.fits(counts)):
+        if family.quiet not in found:
+            found[family.quiet] = _plausible(runs.widths, *stretches(runs.widths, family.quiet))
+        first, last = found[family.quiet]
+        for n, i in enumerate(np.flatnonzero(family.fits(last - first + 1))):
+            if n % 256 == 255 and time.monotonic() > deadline:
+                break
             a, b = int(first[i]), int(last[i])
-            angle, _ = runs.angle_and_line(float(runs.starts[a]))
+            angle, line, t = runs.locate(float(runs.starts[a]))
             if family.directional and angle in upward:
                 continue
             read = family.read(runs.widths[a : b + 1], float(runs.widths[a - 1]), float(runs.widths[b + 1]))
@@ -150,14 +166,46 @@ def vote(runs: Runs, families: Iterable[Family]) -> list[Voted]:
                 continue
             key = (read.type, read.value)
             reads[key] = read
-            span = (float(runs.starts[a]), float(runs.starts[b] + runs.widths[b]))
-            tally.setdefault(key, {}).setdefault(angle, []).append(span)
+            sizes[key] = max(sizes.get(key, 0), b - a + 1)
+            start, end = float(runs.starts[a]), float(runs.starts[b] + runs.widths[b])
+            hit = _Hit(line, t, (start, end))
+            tally.setdefault(key, {}).setdefault(angle, []).append(hit)
     out: list[Voted] = []
     for key, by_angle in tally.items():
-        spans = max(by_angle.values(), key=len)
+        spans = max((span for hits in by_angle.values() for span in _bars(hits)), key=len)
         if len(spans) >= minimum[key[0]]:
-            out.append(Voted(reads[key], len(spans), spans))
+            out.append(Voted(reads[key], len(spans), spans, sizes[key]))
     return out
+
+
+@dataclass(frozen=True)
+class _Hit:
+    line: int  # within its angle
+    t: float  # where the symbol starts along the line
+    span: tuple[float, float]  # flat grid positions
+
+
+# Scanlines of one symbol are neighbours (at most this many lines apart) that start it at nearly the same place
+# along the line (within this many pixels, plus the drift of a symbol the scan crosses obliquely).
+_LINE_GAP = 2
+_START_SLACK = 3.0
+_DRIFT = 0.5
+
+
+def _bars(hits: list[_Hit]) -> list[list[tuple[float, float]]]:
+    """The hits of one value at one angle, grouped into symbols: runs of neighbouring scanlines whose starts line
+    up, as the starts of bars do. Hits scattered over a noisy picture make groups of one."""
+    groups: list[list[_Hit]] = []
+    for hit in sorted(hits, key=lambda h: h.line):
+        for group in groups:
+            last = group[-1]
+            gap = hit.line - last.line
+            if 0 < gap <= _LINE_GAP and abs(hit.t - last.t) <= _START_SLACK + _DRIFT * gap:
+                group.append(hit)
+                break
+        else:
+            groups.append([hit])
+    return [[h.span for h in group] for group in groups]
 
 
 def check_digit_mod(values: Iterable[int], weights: Iterable[int], modulus: int) -> int:

@@ -14,6 +14,7 @@ import numpy as np
 from barcode_cloud_server.engine.recognition.linear import Family, Read, two_widths, uniform
 
 QUIET = 2.5  # spaces' worth of quiet zone either side (zint draws three)
+CLEAR = 1.6  # the quiet zone against the widest element (zint: six units against three)
 MIN_BARS = 3  # two bars (values 3 to 6) are any pair of strokes
 
 
@@ -32,7 +33,9 @@ def _read(elements: np.ndarray, lead: float, trail: float) -> Read | None:
     if not uniform(spaces, 1.5):
         return None
     space = float(np.median(spaces))
-    if lead < QUIET * space or trail < QUIET * space:
+    # Quiet zones must also dwarf every element: a wide space of another symbol is as wide as its wide bars.
+    quiet = max(QUIET * space, CLEAR * float(elements.max()))
+    if lead < quiet or trail < quiet:
         return None
     # Each bar with the space after it (the last with the one before): 3 units narrow, 5 wide.
     pairs = bars + np.concatenate([spaces, spaces[-1:]])
@@ -57,4 +60,12 @@ def _read(elements: np.ndarray, lead: float, trail: float) -> Read | None:
     return Read("Pharmacode", str(number), None)
 
 
-FAMILY = Family(types=("Pharmacode",), fits=_fits, read=_read, votes={"Pharmacode": 6}, directional=True)
+FAMILY = Family(
+    types=("Pharmacode",),
+    fits=_fits,
+    read=_read,
+    votes={"Pharmacode": 6},
+    directional=True,
+    # Spaces are two units and a quiet zone six: measured against the middle of the neighbours (a space, about).
+    quiet=(4, 2.2),
+)

@@ -27,46 +27,51 @@ MIN_CONTRAST = 16.0
 
 @dataclass(frozen=True)
 class Runs:
-    """The runs of every scanline: ``widths[i]`` is a space for even ``i``, a bar for odd ``i``."""
+    """The runs of every scanline: ``widths[i]`` is a space for even ``i``, a bar for odd ``i``.
+
+    Positions are in the flat array of samples: line ``j`` (over all angles) holds ``bases[j]`` onwards, its first
+    sample ``t_first[j]`` pixels along the line from where its angle's lines start (see :class:`Scan`).
+    """
 
     widths: np.ndarray  # float32
-    starts: np.ndarray  # float64, position of each element's start in the flattened line grid
-    line_length: int  # samples per line, plus the one blank that separates lines in the flat grid
+    starts: np.ndarray  # float64, flat position of each element's start
+    bases: np.ndarray  # int64, flat position of each line's first sample
+    t_first: np.ndarray  # float32
     lines: tuple[Scan, ...]  # the geometry of each group of lines (one per angle)
 
-    def point(self, pos: float) -> tuple[float, float]:
-        """Page coordinates of a flat grid position."""
-        line, t = divmod(pos, self.line_length)
-        for scan in self.lines:
-            if line < scan.first + scan.count:
-                return scan.at(int(line) - scan.first, t)
+    def locate(self, pos: float) -> tuple[int, int, float]:
+        """(angle group, line within it, pixels along the line) of a flat position."""
+        j = int(np.searchsorted(self.bases, pos, side="right")) - 1
+        t = float(self.t_first[j]) + pos - float(self.bases[j])
+        for k, scan in enumerate(self.lines):
+            if j < scan.first + scan.count:
+                return k, j - scan.first, t
         raise ValueError(pos)
 
-    def angle_and_line(self, pos: float) -> tuple[int, int]:
-        """Which angle group and which line (its index within the group) a flat grid position belongs to."""
-        line = int(pos // self.line_length)
-        for k, scan in enumerate(self.lines):
-            if line < scan.first + scan.count:
-                return k, line - scan.first
-        raise ValueError(pos)
+    def point(self, pos: float) -> tuple[float, float]:
+        """Page coordinates of a flat position."""
+        k, line, t = self.locate(pos)
+        return self.lines[k].at(line, t)
 
 
 @dataclass(frozen=True)
 class Scan:
-    """Parallel lines at one angle: line ``j`` starts at ``origin + j * spacing * normal`` and runs along
-    ``direction``, one sample per pixel."""
+    """Parallel lines at one angle: line ``j`` passes through ``centre + offsets[j] * normal`` and runs along
+    ``direction``; ``t`` pixels along it is ``centre + offsets[j] * normal + t * direction``."""
 
     first: int
     count: int
-    origin: tuple[float, float]
+    centre: tuple[float, float]
     direction: tuple[float, float]
     normal: tuple[float, float]
-    spacing: float
+    offsets: tuple[float, ...]
 
     def at(self, line: int, t: float) -> tuple[float, float]:
-        ox = self.origin[0] + line * self.spacing * self.normal[0] + t * self.direction[0]
-        oy = self.origin[1] + line * self.spacing * self.normal[1] + t * self.direction[1]
-        return (ox, oy)
+        o = self.offsets[line]
+        return (
+            self.centre[0] + o * self.normal[0] + t * self.direction[0],
+            self.centre[1] + o * self.normal[1] + t * self.direction[1],
+        )
 
 
 def threshold_map(gray: np.ndarray) -> np.ndarray:
@@ -110,68 +115,105 @@ def angles(count: int) -> tuple[float, ...]:
 
 
 def sample_count(shape: tuple[int, int], n_angles: int, spacing: float) -> int:
-    """How many samples :func:`scan` takes: what its time is priced from."""
+    """About how many samples :func:`scan` takes (each line samples the page where it crosses it): what its
+    time is priced from."""
     h, w = shape
-    diag = math.hypot(h, w)
-    return int(n_angles * (diag / spacing + 1) * (diag + 2))
+    return int(n_angles * (h * w / spacing + 2 * math.hypot(h, w)))
 
 
 def scan(gray: np.ndarray, scan_angles: tuple[float, ...], spacing: float) -> Runs:
     """The runs of lines ``spacing`` pixels apart at each angle, covering the page."""
     h, w = gray.shape
     thresholds = threshold_map(gray)
-    diag = math.hypot(h, w)
-    n_t = int(diag) + 1
+    flat_gray = gray.ravel()
+    half = math.hypot(h, w) / 2
     cx, cy = (w - 1) / 2, (h - 1) / 2
-    t = np.arange(n_t, dtype=np.float32) - n_t / 2
     profiles: list[np.ndarray] = []
+    bases: list[np.ndarray] = []
+    firsts: list[np.ndarray] = []
     groups: list[Scan] = []
     first = 0
+    base = 0
     for deg in scan_angles:
         a = math.radians(deg)
         dx, dy = math.cos(a), math.sin(a)
         nx, ny = -dy, dx
-        offsets = np.arange(-diag / 2, diag / 2 + spacing, spacing, dtype=np.float32)
-        # Lines that miss the page entirely are left out.
-        span = abs(nx) * w / 2 + abs(ny) * h / 2
-        offsets = offsets[np.abs(offsets) <= span]
-        xs = cx + offsets[:, None] * nx + t[None, :] * dx
-        ys = cy + offsets[:, None] * ny + t[None, :] * dy
-        profiles.append(_profile(gray, thresholds, xs, ys))
-        origin = (cx + float(offsets[0]) * nx - n_t / 2 * dx, cy + float(offsets[0]) * ny - n_t / 2 * dy)
-        groups.append(Scan(first, len(offsets), origin, (dx, dy), (nx, ny), spacing))
+        offsets = np.arange(-half, half + spacing, spacing)
+        lo, hi = _inside(offsets, cx, cy, dx, dy, nx, ny, w, h)
+        keep = hi - lo >= 8
+        offsets, lo, hi = offsets[keep], lo[keep], hi[keep]
+        if len(offsets) == 0:
+            continue
+        lengths = (hi - lo + 1).astype(np.int64)
+        line_of = np.repeat(np.arange(len(offsets)), lengths)
+        line_base = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
+        within = np.arange(len(line_of)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        t = (lo[line_of] + within).astype(np.float32)
+        o = offsets[line_of].astype(np.float32)
+        xs = np.float32(cx) + o * np.float32(nx) + t * np.float32(dx)
+        ys = np.float32(cy) + o * np.float32(ny) + t * np.float32(dy)
+        # Each line is the mean of three parallel ones a pixel apart, along the bars: noise averages out and the
+        # edges stay sharp.
+        profile = _bilinear(flat_gray, w, h, xs, ys)
+        profile += _bilinear(flat_gray, w, h, xs - np.float32(nx), ys - np.float32(ny))
+        profile += _bilinear(flat_gray, w, h, xs + np.float32(nx), ys + np.float32(ny))
+        profile /= 3
+        profile -= _nearest_block(thresholds, xs, ys)
+        # One blank after every line separates it from the next.
+        with_blanks = np.full(len(profile) + len(offsets), np.nan, dtype=np.float32)
+        with_blanks[np.arange(len(profile)) + line_of] = profile
+        profiles.append(with_blanks)
+        bases.append(base + line_base)
+        firsts.append(lo.astype(np.float32))
+        groups.append(Scan(first, len(offsets), (cx, cy), (dx, dy), (nx, ny), tuple(float(v) for v in offsets)))
         first += len(offsets)
-    grid = np.concatenate(profiles, axis=0)
-    blank = np.full((grid.shape[0], 1), np.nan, dtype=np.float32)
-    flat = np.concatenate([grid, blank], axis=1).ravel()
-    widths, starts = _runs(flat)
-    return Runs(widths, starts, n_t + 1, tuple(groups))
+        base += len(with_blanks)
+    if not profiles:
+        empty = np.zeros(1, dtype=np.float32)
+        return Runs(empty, np.zeros(1), np.zeros(1, dtype=np.int64), empty, ())
+    widths, starts = _runs(np.concatenate(profiles))
+    return Runs(widths, starts, np.concatenate(bases), np.concatenate(firsts), tuple(groups))
 
 
-def _profile(gray: np.ndarray, thresholds: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-    """Sample minus local threshold along each line (bilinear), NaN outside the page."""
-    h, w = gray.shape
-    inside = (xs >= 0) & (xs <= w - 1) & (ys >= 0) & (ys <= h - 1)
+def _inside(
+    offsets: np.ndarray, cx: float, cy: float, dx: float, dy: float, nx: float, ny: float, w: int, h: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each line, the first and last whole ``t`` at which it is on the page (lo > hi: it misses)."""
+    px, py = cx + offsets * nx, cy + offsets * ny
+    lo = np.full(len(offsets), -np.inf)
+    hi = np.full(len(offsets), np.inf)
+    for p, d, size in ((px, dx, w), (py, dy, h)):
+        if abs(d) < 1e-9:
+            outside = (p < 0) | (p > size - 1)
+            lo[outside], hi[outside] = np.inf, -np.inf
+            continue
+        a, b = (0 - p) / d, (size - 1 - p) / d
+        lo = np.maximum(lo, np.minimum(a, b))
+        hi = np.minimum(hi, np.maximum(a, b))
+    return np.ceil(lo + 1e-6), np.floor(hi - 1e-6)
+
+
+def _bilinear(flat: np.ndarray, w: int, h: int, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """The page (flattened) sampled at (xs, ys), coordinates clamped to the page, as float32."""
     x = np.clip(xs, 0, w - 1.001)
     y = np.clip(ys, 0, h - 1.001)
     x0, y0 = x.astype(np.int32), y.astype(np.int32)
     fx, fy = x - x0, y - y0
-    g = gray
-    top = g[y0, x0] * (1 - fx) + g[y0, x0 + 1] * fx
-    bottom = g[y0 + 1, x0] * (1 - fx) + g[y0 + 1, x0 + 1] * fx
-    value = top * (1 - fy) + bottom * fy
-    # The threshold map is sampled at block resolution, bilinear between block centres.
+    i = y0 * w + x0
+    top: np.ndarray = flat[i].astype(np.float32)
+    top += (flat[i + 1] - top) * fx
+    bottom = flat[i + w].astype(np.float32)
+    bottom += (flat[i + w + 1] - bottom) * fx
+    top += (bottom - top) * fy
+    return top
+
+
+def _nearest_block(thresholds: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """The threshold of the block each sample falls in (thresholds vary slowly: no need to interpolate)."""
     bh, bw = thresholds.shape
-    bx = np.clip(x / BLOCK - 0.5, 0, bw - 1.001)
-    by = np.clip(y / BLOCK - 0.5, 0, bh - 1.001)
-    bx0, by0 = bx.astype(np.int32), by.astype(np.int32)
-    gx, gy = bx - bx0, by - by0
-    bx1, by1 = np.minimum(bx0 + 1, bw - 1), np.minimum(by0 + 1, bh - 1)
-    tt = thresholds[by0, bx0] * (1 - gx) + thresholds[by0, bx1] * gx
-    tb = thresholds[by1, bx0] * (1 - gx) + thresholds[by1, bx1] * gx
-    level = tt * (1 - gy) + tb * gy
-    out: np.ndarray = (value - level).astype(np.float32)
-    out[~inside] = np.nan
+    bx = np.clip((xs / BLOCK).astype(np.int32), 0, bw - 1)
+    by = np.clip((ys / BLOCK).astype(np.int32), 0, bh - 1)
+    out: np.ndarray = thresholds.ravel()[by * bw + bx]
     return out
 
 
