@@ -127,9 +127,9 @@ def run(per_type: int, seed: int) -> None:
                 if pyzbar is not None:
                     zb += any(s.data.decode("latin-1") == expected for s in pyzbar.decode(Image.fromarray(gray)))
             n = len(samples)
+            zbar = f"{zb}/{n}" if pyzbar is not None else "-"
             print(
-                f"| {kind} | {condition} | {reads}/{n} | {misreads} | {seconds / n * 1000:.0f} | {zx}/{n} | "
-                f"{zb}/{n if pyzbar is not None else '-'} |",
+                f"| {kind} | {condition} | {reads}/{n} | {misreads} | {seconds / n * 1000:.0f} | {zx}/{n} | {zbar} |",
                 flush=True,
             )
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import zint
 from PIL import Image, ImageFilter
 
-from barcode_cloud_server.engine import recognition
+from barcode_cloud_server.engine import recognition, zintenc
 from barcode_cloud_server.engine.errors import InvalidOption
 from barcode_cloud_server.engine.recognition import code11, msi, pharmacode
 from barcode_cloud_server.engine.recognize import Mode, recognize_array, recognize_bytes
@@ -56,6 +57,42 @@ def test_pharmacode_values() -> None:
     assert pharmacode.value([False, True]) == 4
     assert pharmacode.value([False, False]) == 3
     assert pharmacode.value([True] * 16) == 131070
+
+
+def _zint(symbology: str, data: str, option_2: int) -> tuple[np.ndarray, str]:
+    """zint's symbol drawn at 2 px per module (beside the service's renderer), and zint's human-readable text."""
+    geometry = zintenc.encode(zintenc.ZintJob(symbology, data, option_2=option_2), symbology)
+    scale, margin = 2, 10
+    gray = np.full((int(geometry.height) * scale + 2 * margin, int(geometry.width) * scale), 255, np.uint8)
+    for x, y, w, h in geometry.rects:
+        top, left = margin + round(y * scale), round(x * scale)
+        gray[top : top + round(h * scale), left : left + round(w * scale)] = 0
+    symbol = zint.Symbol()
+    symbol.symbology = getattr(zint.Symbology, symbology)
+    symbol.option_2 = option_2
+    symbol.encode(data)
+    return gray, symbol.text
+
+
+# zint's MSI check options: 1 Mod 10, 2 Mod 10/10, 3 Mod 11 (IBM), 4 Mod 11/10 (IBM), 5 Mod 11 (NCR), 6 Mod 11/10.
+@pytest.mark.parametrize("option", [1, 2, 3, 4, 5, 6])
+@pytest.mark.parametrize("data", ["1234567", "0000001", "80523", "913"])
+def test_msi_every_check_scheme_zint_writes(option: int, data: str) -> None:
+    gray, text = _zint("MSI_PLESSEY", data, option)
+    (found,) = recognition.find(gray, frozenset({"MSI"}))
+    assert found.value == text
+    assert text.endswith(found.checksum or "-")
+    assert found.value.startswith(data)
+
+
+@pytest.mark.parametrize("data", ["0123456789-", "55555-55555-5", "1"])
+def test_code11_two_check_characters_above_ten(data: str) -> None:
+    gray, text = _zint("CODE11", data, 0)  # zint's default: C and K whatever the length
+    (found,) = recognition.find(gray, frozenset({"Code11"}))
+    if len(data) > 10:
+        assert (found.value, found.checksum) == (data, text[len(data) :])
+    else:  # K weighs like C up to nine characters: the specification's one-check reading holds
+        assert found.value + (found.checksum or "") == text
 
 
 def _gray(content: bytes) -> np.ndarray:

@@ -30,7 +30,7 @@ from barcode_cloud_server.engine import recognition
 from barcode_cloud_server.engine import recognize_passes as rp
 from barcode_cloud_server.engine.datacheck import upce_to_upca
 from barcode_cloud_server.engine.images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, iter_pages
-from barcode_cloud_server.engine.recognize_budget import Clock
+from barcode_cloud_server.engine.recognize_budget import SAFETY, Clock
 from barcode_cloud_server.engine.recognize_plan import BUDGET_SECONDS, PASSES, ImageKind, Mode, plan
 from barcode_cloud_server.engine.recognize_types import (
     Wanted,
@@ -419,7 +419,7 @@ def _own_read(search: _Search, mode: Mode, clock: Clock) -> None:
     types = search.wanted.own if search.wanted.names is not None else recognition.TYPES - recognition.ASKED_ONLY
     if search.wanted.names is None and (mode is Mode.FAST or search.accepted):
         return
-    price = clock.prep_cost(1, 1e9 * recognition.price(search.gray.shape))
+    price = recognition.price(search.gray.shape) * SAFETY
     if not types or not clock.affords(price):
         return
     # A busy page can hold more bar-like stretches than the price foresaw: the decoders stop at twice their price.
@@ -434,7 +434,7 @@ def _own_read(search: _Search, mode: Mode, clock: Clock) -> None:
                 value=read.value,
                 region=read.region,
                 checksum=read.checksum,
-                zxing_format=read.type,
+                zxing_format=read.type,  # no zxing-cpp format reads it: the spec's name stands in
                 text=read.value,
                 raw=read.value.encode("ascii"),
                 meta={"symbologyIdentifier": "", "contentType": "Text", "readerInit": "false"},

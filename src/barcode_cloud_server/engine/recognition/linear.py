@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -35,6 +35,17 @@ class Read:
 
 
 @dataclass(frozen=True)
+class Quiet:
+    """How :func:`stretches` tells a quiet zone: ``factor`` times the ``rank``-th narrowest neighbour (of the
+    spaces only, ``spaces_only``). Rank 1 by default, so that one sliver of noise does not decide; the factor is
+    well above the widest space inside a symbol, which blur widens."""
+
+    rank: int = 1
+    factor: float = 4.5
+    spaces_only: bool = False
+
+
+@dataclass(frozen=True)
 class Family:
     """A symbology family: the spec types it reports, which stretch lengths (element counts, bars and spaces from
     the first bar to the last) it can read, and its reader of one stretch (``elements``, ``lead`` and ``trail``
@@ -45,26 +56,25 @@ class Family:
     read: Callable[[np.ndarray, float, float], Read | None]
     votes: Mapping[str, int]  # scanlines that must agree before a type's value is reported
     directional: bool = False  # read in scan direction only (the symbol reads otherwise backwards)
-    quiet: tuple[int, float] = (1, 4.5)  # see ``stretches``: well above the widest space inside the symbol
+    quiet: Quiet = field(default_factory=lambda: Quiet())
 
 
-def stretches(widths: np.ndarray, quiet: tuple[int, float]) -> tuple[np.ndarray, np.ndarray]:
+def stretches(widths: np.ndarray, quiet: Quiet) -> tuple[np.ndarray, np.ndarray]:
     """First and last element index of every run of bars between two quiet-zone candidates: spaces at least
-    ``factor`` times the ``rank``-th narrowest (from 0) of the eight elements beside them, ``quiet`` being
-    (rank, factor). Rank 1 by default, so that one sliver of noise does not decide; blur widens wide spaces, so
-    the factor is well above the widest space inside a symbol. Each family then checks its own quiet zone."""
-    rank, factor = quiet
+    ``quiet.factor`` times the ``quiet.rank``-th narrowest (from 0) of the eight elements beside them, or of the
+    four spaces among them. Each family then checks its own quiet zone."""
     n = len(widths)
     pad = np.full(NEIGHBOURS, np.inf, dtype=np.float32)
     ext = np.concatenate([pad, widths, pad])
     windows = sliding_window_view(ext, NEIGHBOURS)
-    second = np.partition(windows, rank, axis=1)[:, rank]
-    after = second[NEIGHBOURS + 1 : NEIGHBOURS + 1 + n]  # elements i+1 .. i+8
-    before = second[:n]  # elements i-8 .. i-1
+    # For a space at i, elements i+1 .. i+8 (spaces in the odd columns) and i-8 .. i-1 (spaces in the even ones).
+    ahead, behind = (windows[:, 1::2], windows[:, 0::2]) if quiet.spaces_only else (windows, windows)
+    after = np.partition(ahead, quiet.rank, axis=1)[:, quiet.rank][NEIGHBOURS + 1 : NEIGHBOURS + 1 + n]
+    before = np.partition(behind, quiet.rank, axis=1)[:, quiet.rank][:n]
     spaces = np.arange(0, n, 2)
     w = widths[spaces]
-    left = spaces[(w > 0) & (w >= factor * after[spaces])]
-    right = spaces[(w > 0) & (w >= factor * before[spaces])]
+    left = spaces[(w > 0) & (w >= quiet.factor * after[spaces])]
+    right = spaces[(w > 0) & (w >= quiet.factor * before[spaces])]
     if len(left) == 0 or len(right) == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     k = np.searchsorted(right, left, side="right")
@@ -148,7 +158,7 @@ def vote(runs: Runs, families: Iterable[Family], deadline: float) -> list[Voted]
     sizes: dict[tuple[str, str], int] = {}
     reads: dict[tuple[str, str], Read] = {}
     minimum: dict[str, int] = {}
-    found: dict[tuple[int, float], tuple[np.ndarray, np.ndarray]] = {}
+    found: dict[Quiet, tuple[np.ndarray, np.ndarray]] = {}
     for family in families:
         minimum.update(family.votes)
         if family.quiet not in found:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from barcode_cloud_server.engine.recognition.linear import Family, Read, two_widths, uniform
+from barcode_cloud_server.engine.recognition.linear import Family, Quiet, Read, two_widths, uniform
 
 QUIET = 2.5  # spaces' worth of quiet zone either side (zint draws three)
 CLEAR = 1.6  # the quiet zone against the widest element (zint: six units against three)
@@ -66,6 +66,6 @@ FAMILY = Family(
     read=_read,
     votes={"Pharmacode": 6},
     directional=True,
-    # Spaces are two units and a quiet zone six: measured against the middle of the neighbours (a space, about).
-    quiet=(4, 2.2),
+    # Every space is two units, whatever the bars, and the quiet zone six: measured against the spaces beside it.
+    quiet=Quiet(rank=1, factor=2.2, spaces_only=True),
 )
