@@ -11,7 +11,7 @@ import pytest
 import zint
 from PIL import Image, ImageFilter
 
-from barcode_cloud_server.engine import recognition, zintenc
+from barcode_cloud_server.engine import recognition, symbologies, zintenc
 from barcode_cloud_server.engine.errors import InvalidOption
 from barcode_cloud_server.engine.recognition import code11, msi, pharmacode
 from barcode_cloud_server.engine.recognize import Mode, recognize_array, recognize_bytes
@@ -31,6 +31,14 @@ SAMPLES = [
     ("Pharmacode", "1234", "1234", None),
     ("PatchCode", "Patch T", "Patch T", None),
 ]
+
+
+def test_the_table_names_each_family_that_reads_a_type() -> None:
+    own = {row.name: row.own for row in symbologies.ROWS if row.own}
+    assert set(own) == recognition.TYPES
+    for name, family in own.items():
+        assert name in recognition.FAMILIES[family].types
+        assert symbologies.BY_NAME[name].decode
 
 
 def test_code11_check_characters() -> None:

@@ -33,12 +33,12 @@ ASKED_ONLY: frozenset[str] = frozenset({"Pharmacode", "PatchCode"})
 SCAN_ANGLES = 12
 # Scanline spacing in pixels, and the most samples one search takes (larger pages get sparser lines).
 SPACING = 4.0
-MAX_SAMPLES = 8_000_000
+MAX_SAMPLES = 4_000_000
 # What a search costs per sample on busy photos, nanoseconds on the reference machine (sampling, thresholds,
 # runs, the stretches text and pictures leave to the families; see bench/FIGURES.md).
-SAMPLE_NS = 250.0
+SAMPLE_NS = 500.0
 # And per pixel of the page: its threshold map.
-PAGE_NS = 5.0
+PAGE_NS = 30.0
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,8 @@ every space 2 units. Reading from the right, a narrow bar is worth 2^k and a wid
 
 The code has no start, stop or check: it is not even the same number read backwards, so it is read in scan
 direction only (left to right, or top to bottom for upright symbols), and nothing guards a read but its
-regularity. Widths are judged by bar plus space pairs (4 or 6 units, the same whatever the ink spread), spaces must
-all be alike, quiet zones clear, and more scanlines than for any other type must agree.
+regularity. Widths are judged by bar plus space pairs (3 or 5 units, the same whatever the ink spread), spaces must
+all be alike, quiet zones clear, at least three bars, and more scanlines than for any other type must agree.
 """
 
 from __future__ import annotations
@@ -45,12 +45,9 @@ def _read(elements: np.ndarray, lead: float, trail: float) -> Read | None:
     if not wide.any():
         # One width only: narrow pairs are 1.5 spaces, wide ones 2.5.
         ratio = float(pairs.mean()) / space
-        if 1.2 <= ratio <= 1.9:
-            pass
-        elif 2.1 <= ratio <= 3.0:
-            wide = ~wide
-        else:
+        if not (1.2 <= ratio <= 1.9 or 2.1 <= ratio <= 3.0):
             return None
+        wide[:] = ratio > 2.0
     # Bars against spaces tell Pharmacode (narrow bar half a space) from Patch Code (as wide as a space).
     if not wide.all() and float(bars[~wide].mean()) > 0.85 * space:
         return None
