@@ -182,7 +182,7 @@ def vote(runs: Runs, families: Iterable[Family], deadline: float) -> list[Voted]
             tally.setdefault(key, {}).setdefault(angle, []).append(hit)
     out: list[Voted] = []
     for key, by_angle in tally.items():
-        spans = max((span for hits in by_angle.values() for span in _bars(hits)), key=len)
+        spans = max((group for hits in by_angle.values() for group in _bars(hits)), key=len)
         if len(spans) >= minimum[key[0]]:
             out.append(Voted(reads[key], len(spans), spans, sizes[key]))
     return out
