@@ -15,7 +15,8 @@ Generated from `src/barcode_cloud_server/engine/symbologies.py` by
 `python -m barcode_cloud_server.engine.docs`; do not edit by hand (a test checks that this file matches the table).
 
 Every value of the spec's `EncodeBarcodeType` and `DecodeBarcodeType` has a row. *Encoder* is the zint symbology
-(or the engine's own builder) that draws it; *Reader* is the zxing-cpp format that reads it back, when there is one.
+(or the engine's own builder) that draws it; *Reader* is the zxing-cpp format that reads it back, or the engine's
+own decoder (`engine.recognition`), when there is one.
 *Data* says what the `data` field means for that type: where the spec's meaning differs from zint's (check digit
 given or computed, GS1 in parentheses, Australia Post's format control code), the spec's meaning is what the
 service follows. GS1 data is written as application identifiers in parentheses, `(01)09501101530003(17)250101`;
@@ -85,13 +86,19 @@ _OPTIONS = """
 """
 
 
+def _reader(row: Symbology) -> str:
+    if row.zxing:
+        return row.zxing
+    return f"engine: `{row.own}`" if row.own else "-"
+
+
 def render_markdown() -> str:
     lines = [_HEADER]
     for row in sorted(ROWS, key=lambda r: r.name.lower()):
         sample = f"`{_cell(row.sample)}`" if row.sample else ""
         lines.append(
             f"| {row.name} | {'yes' if row.encode else '-'} | {'yes' if row.decode else '-'} | {_encoder(row)} | "
-            f"{row.zxing or '-'} | {sample} | {_cell(row.note)} |\n"
+            f"{_reader(row)} | {sample} | {_cell(row.note)} |\n"
         )
     lines.append(_OPTIONS)
     return "".join(lines)

@@ -26,10 +26,11 @@ import numpy as np
 import zxingcpp
 from PIL import Image
 
+from barcode_cloud_server.engine import recognition
 from barcode_cloud_server.engine import recognize_passes as rp
 from barcode_cloud_server.engine.datacheck import upce_to_upca
 from barcode_cloud_server.engine.images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, iter_pages
-from barcode_cloud_server.engine.recognize_budget import Clock
+from barcode_cloud_server.engine.recognize_budget import SAFETY, Clock
 from barcode_cloud_server.engine.recognize_plan import BUDGET_SECONDS, PASSES, ImageKind, Mode, plan
 from barcode_cloud_server.engine.recognize_types import (
     Wanted,
@@ -363,8 +364,9 @@ _FIRST_LOOK_SHARE = 0.25
 def _recognize_page(search: _Search, mode: Mode, kind: ImageKind, clock: Clock) -> list[Detection]:
     if max(search.gray.shape) > _ZXING_MAX_SIDE:  # the loader refuses such pages; array callers get nothing
         return []
-    work = _first_read(search, clock)
-    if search.accepted or work is None or min(work.gray.shape) < 8:
+    work = _first_read(search, clock) if search.wanted.zxing else rp.original(search.gray)
+    _own_read(search, mode, clock)
+    if search.accepted or work is None or min(work.gray.shape) < 8 or not search.wanted.zxing:
         return search.accepted
     wanted = search.wanted
     linear_formats = _restrict(wanted, _LINEAR)
@@ -412,6 +414,40 @@ def _recognize_page(search: _Search, mode: Mode, kind: ImageKind, clock: Clock) 
             for det in found:
                 search.add(replace(det, source=name), spec.family, primary=spec.trusted)
     return search.accepted
+
+
+def _own_read(search: _Search, mode: Mode, clock: Clock) -> None:
+    """The engine's own decoders (``engine.recognition``), for the types no reader here handles: when they were
+    asked for, and in Normal and Excellent scans that found nothing yet (Fast scans stay zxing-cpp's; the
+    types with no start, stop or check are never scanned for). Priced like a pass, from the page's size."""
+    types = search.wanted.own if search.wanted.names is not None else recognition.TYPES - recognition.ASKED_ONLY
+    if search.wanted.names is None and (mode is Mode.FAST or search.accepted):
+        return
+    price = recognition.price(search.gray.shape) * SAFETY
+    if not types or not clock.affords(price):
+        return
+    # A busy page can hold more bar-like stretches than the price foresaw: the decoders stop at twice their price.
+    found = recognition.find(search.gray, types, min(clock.deadline, time.monotonic() + 2 * price))
+    # Light bars on a dark ground only for a type asked for: a scan leaves the time to the other passes.
+    if not found and search.wanted.names is not None and clock.affords(price):
+        found = recognition.find_inverted(search.gray, types, min(clock.deadline, time.monotonic() + 2 * price))
+    for read in found:
+        search.add(
+            Detection(
+                type=read.type,
+                value=read.value,
+                region=read.region,
+                checksum=read.checksum,
+                zxing_format=read.type,  # no zxing-cpp format reads it: the spec's name stands in
+                text=read.value,
+                raw=read.value.encode("ascii"),
+                meta={"symbologyIdentifier": "", "contentType": "Text", "readerInit": "false"},
+                source="engine",
+                page=search.page,
+            ),
+            "engine",
+            primary=True,
+        )
 
 
 def _damaged_2d(search: _Search, work: rp.Variant, formats: zxingcpp.BarcodeFormats | None, clock: Clock) -> bool:

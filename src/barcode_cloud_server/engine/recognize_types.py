@@ -106,6 +106,8 @@ class Wanted:
 
     formats: zxingcpp.BarcodeFormats | None  # None: every format
     names: frozenset[str] | None  # None: scan, every type (including the unlisted ones)
+    own: frozenset[str] = frozenset()  # types asked for that the engine's own decoders read (``Symbology.own``)
+    zxing: bool = True  # False: only own-decoded types were asked for, zxing-cpp has nothing to look for
 
     def wants_any(self, zxing_names: Iterable[str]) -> bool:
         if self.formats is None:
@@ -128,11 +130,14 @@ def resolve(types: Sequence[str] | None) -> Wanted:
             raise InvalidOption(f"Unknown barcode type '{t}'.")
         names.add(t)
     zx = sorted({r.zxing for n in names if (r := symbologies.get(n)) is not None and r.zxing})
-    if not zx:
+    own = frozenset(n for n in names if (r := symbologies.get(n)) is not None and r.own)
+    if not zx and not own:
         raise InvalidOption(
             "None of the requested barcode types can be recognized by this service: " + ", ".join(sorted(names))
         )
-    return Wanted(zxingcpp.barcode_formats_from_str(",".join(zx)), frozenset(names))
+    if not zx:
+        return Wanted(None, frozenset(names), own, zxing=False)
+    return Wanted(zxingcpp.barcode_formats_from_str(",".join(zx)), frozenset(names), own)
 
 
 def _is_gs1(text: str, content_type: str, symbology_identifier: str) -> bool:

@@ -69,6 +69,8 @@ class Symbology:
     """zxingcpp.BarcodeFormat member name that reads this type, or None."""
     from_reader: Callable[[str], str] = _same
     """Maps zxing-cpp's text to the spec's meaning (the ``canonical`` value of ``prepare``)."""
+    own: str | None = None
+    """The engine's own decoder family (a module of ``engine.recognition``) that reads this type, or None."""
     sample: str = ""
     note: str = ""
     hibc: bool = field(default=False)
@@ -374,6 +376,7 @@ ROWS: tuple[Symbology, ...] = (
         "123-45",
         "Code 11: digits and '-'; one check digit (C) for up to 10 characters, two (C and K) above.",
         prepare=dc.prepare_code11_checked,
+        own="code11",
     ),
     _row(
         "Codabar",
@@ -530,6 +533,7 @@ ROWS: tuple[Symbology, ...] = (
         "12345670",
         "Standard (Industrial) 2 of 5: digits, no check digit.",
         prepare=dc.prepare_digits,
+        own="two_of_five",
     ),
     _row(
         "Matrix2of5",
@@ -538,9 +542,16 @@ ROWS: tuple[Symbology, ...] = (
         "12345670",
         "Matrix 2 of 5: digits, no check digit.",
         prepare=dc.prepare_digits,
+        own="two_of_five",
     ),
     _row(
-        "IATA2of5", "linear", "C25IATA", "12345670", "IATA 2 of 5: digits, no check digit.", prepare=dc.prepare_digits
+        "IATA2of5",
+        "linear",
+        "C25IATA",
+        "12345670",
+        "IATA 2 of 5: digits, no check digit.",
+        prepare=dc.prepare_digits,
+        own="two_of_five",
     ),
     _row(
         "DataLogic2of5",
@@ -549,6 +560,7 @@ ROWS: tuple[Symbology, ...] = (
         "12345670",
         "Datalogic 2 of 5 (China Post): digits, no check digit.",
         prepare=dc.prepare_digits,
+        own="two_of_five",
     ),
     _row(
         "MSI",
@@ -558,6 +570,7 @@ ROWS: tuple[Symbology, ...] = (
         "MSI Plessey: digits, mod-10 check digit added.",
         prepare=dc.prepare_msi,
         option_2=1,
+        own="msi",
     ),
     _row(
         "Pharmacode",
@@ -566,6 +579,7 @@ ROWS: tuple[Symbology, ...] = (
         "1234",
         "Pharmacode (one-track): a number from 3 to 131070.",
         prepare=dc.prepare_pharmacode,
+        own="pharmacode",
     ),
     _row(
         "PatchCode",
@@ -575,6 +589,7 @@ ROWS: tuple[Symbology, ...] = (
         "Kodak Patch Code: Patch I, II, III, IV, VI or T (also 1, 2, 3, 4, 6); four bars, wide or narrow.",
         builder="patch_code",
         prepare=dc.prepare_patch,
+        own="patch_code",
     ),
     _row(
         "DatabarOmniDirectional",

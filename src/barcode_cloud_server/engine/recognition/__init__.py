@@ -1,0 +1,111 @@
+"""The engine's own decoders, for the symbologies no open reader handles.
+
+Each symbology family is one module (``code11``, ``msi``, ``two_of_five``, ``pharmacode``, ``patch_code``)
+describing its symbol as a :class:`~.linear.Family`; ``scanlines`` turns a gray page into run widths along
+parallel lines at a set of angles, and ``linear`` finds the stretches between quiet zones, hands them to the
+families and keeps the values enough scanlines agree on. The symbology table names the family of each type
+(``Symbology.own``); ``recognize`` calls :func:`find` for the types asked for, priced by :func:`price`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from barcode_cloud_server.engine.recognition import code11, linear, msi, patch_code, pharmacode, scanlines, two_of_five
+from barcode_cloud_server.engine.recognition.scanlines import angles, sample_count, scan
+
+FAMILIES: dict[str, linear.Family] = {
+    "code11": code11.FAMILY,
+    "msi": msi.FAMILY,
+    "two_of_five": two_of_five.FAMILY,
+    "pharmacode": pharmacode.FAMILY,
+    "patch_code": patch_code.FAMILY,
+}
+TYPES: frozenset[str] = frozenset(t for f in FAMILIES.values() for t in f.types)
+# Types read only when asked for: with no start, stop or check, strokes of text and pictures make them too.
+ASKED_ONLY: frozenset[str] = frozenset({"Pharmacode", "PatchCode"})
+
+# Twelve angles leave at most 7.5 degrees between a symbol and the nearest scan direction, which a symbol whose
+# bars are an eighth of its length high still survives.
+SCAN_ANGLES = 12
+# Scanline spacing in pixels, and the most samples one search takes (larger pages get sparser lines).
+SPACING = 4.0
+MAX_SAMPLES = 4_000_000
+# What a search costs per sample on busy photos, nanoseconds on the reference machine (sampling, thresholds,
+# runs, the stretches text and pictures leave to the families; see bench/FIGURES.md).
+SAMPLE_NS = 500.0
+# And per pixel of the page: its threshold map.
+PAGE_NS = 30.0
+
+
+@dataclass(frozen=True)
+class Found:
+    """A symbol read by a decoder of this package, with its corners in the page's pixel coordinates."""
+
+    type: str
+    value: str
+    checksum: str | None
+    region: tuple[tuple[int, int], ...]
+
+
+def _spacing(shape: tuple[int, int]) -> float:
+    samples = sample_count(shape, SCAN_ANGLES, SPACING)
+    return SPACING * max(1.0, samples / MAX_SAMPLES)
+
+
+def price(shape: tuple[int, int]) -> float:
+    """What :func:`find` costs on a page of this shape, in seconds, before any safety factor."""
+    pixels = shape[0] * shape[1]
+    return (sample_count(shape, SCAN_ANGLES, _spacing(shape)) * SAMPLE_NS + pixels * PAGE_NS) * 1e-9
+
+
+def find(gray: np.ndarray, types: frozenset[str], deadline: float = math.inf) -> list[Found]:
+    """The symbols of ``types`` (spec names this package reads) in a gray page; reading stops at ``deadline``
+    (``time.monotonic()``) with what was found so far.
+
+    Every family reads every stretch, whatever was asked for, so that the readings of one symbol can be weighed
+    against each other: a Standard 2 of 5 symbol is also a fine Pharmacode to a scanline that clips it, and only
+    the reading most scanlines share is kept.
+    """
+    if not types & TYPES or min(gray.shape) < 8:
+        return []
+    runs = scan(np.ascontiguousarray(gray, dtype=np.uint8), angles(SCAN_ANGLES), _spacing(gray.shape))
+    return _weigh(runs, gray.shape, types, deadline)
+
+
+def find_inverted(gray: np.ndarray, types: frozenset[str], deadline: float = math.inf) -> list[Found]:
+    """:func:`find` on the page with light and dark exchanged: light bars printed on a dark ground."""
+    return find(np.ascontiguousarray(255 - np.asarray(gray, dtype=np.uint8)), types, deadline)
+
+
+def _weigh(runs: scanlines.Runs, shape: tuple[int, int], types: frozenset[str], deadline: float) -> list[Found]:
+    h, w = shape
+    found: list[tuple[Found, linear.Voted]] = []
+    for voted in linear.vote(runs, FAMILIES.values(), deadline):
+        points = [runs.point(p) for span in voted.spans for p in span]
+        xs = [min(max(x, 0.0), w - 1.0) for x, _ in points]
+        ys = [min(max(y, 0.0), h - 1.0) for _, y in points]
+        x0, x1, y0, y1 = math.floor(min(xs)), math.ceil(max(xs)), math.floor(min(ys)), math.ceil(max(ys))
+        region = ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
+        read = voted.read
+        found.append((Found(read.type, read.value, read.checksum, region), voted))
+    return [f for f, v in found if f.type in types and not any(_beaten(f, v, g, u) for g, u in found if g != f)]
+
+
+def _beaten(mine: Found, voted: linear.Voted, other: Found, other_voted: linear.Voted) -> bool:
+    """Whether another reading of the same place makes ``mine`` unsure: one that crossed more elements (``mine``
+    is a piece of it: a scanline that enters a symbol through the top of its bars, past the white above them,
+    starts mid-symbol and may parse the rest as a shorter symbol, of the same family or of a weaker one), or one
+    as long and at least half as well supported."""
+    if not _overlap(mine.region, other.region) or other_voted.elements < voted.elements:
+        return False
+    return other_voted.elements > voted.elements or 2 * other_voted.votes >= voted.votes
+
+
+def _overlap(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]) -> bool:
+    (ax0, ay0), (ax1, ay1) = a[0], a[2]
+    (bx0, by0), (bx1, by1) = b[0], b[2]
+    return ax0 <= bx1 and bx0 <= ax1 and ay0 <= by1 and by0 <= ay1
