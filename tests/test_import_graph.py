@@ -21,7 +21,8 @@ LAYERS: dict[str, set[str]] = {
     "web": {"observability"},
     "identity": {"observability", "settings", "storage", "web"},
     "api": {"engine", "identity", "web"},
-    "cli": {"identity", "observability", "settings", "storage", "web"},
+    "tools": {"api", "engine"},
+    "cli": {"identity", "observability", "settings", "storage", "tools", "web"},
     "app": {"api", "identity", "observability", "settings", "storage", "web"},
 }
 # Outside the server, what a part may import of the SDK (the wire models) or of web frameworks and databases.

@@ -1,0 +1,97 @@
+"""One barcode image from a type, data and options given by their wire names (``imageWidth``...), as the API's
+query string gives them: the API's parameter table converts and checks them, so the command line, a CSV row and
+an MCP call accept exactly what the API accepts, with the same messages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from barcode_cloud.models import BarcodeImageParams, Code128Params, GenerateParams, Pdf417Params, QrParams
+from barcode_cloud_server.api.errors import ApiProblem
+from barcode_cloud_server.api.generate import PARAMS, Param, request_from_fields
+from barcode_cloud_server.engine.errors import EngineError
+from barcode_cloud_server.engine.generate import GenerateRequest, generate
+from barcode_cloud_server.tools.errors import ToolError
+
+__all__ = ["PARAMS", "Param", "build_request", "format_for_path", "generate_local", "remote_params"]
+
+# File extensions and the image format each one means; BMP is the engine's extra format (the API gives it when
+# Accept asks for image/bmp).
+EXTENSIONS = {
+    ".png": "Png",
+    ".jpg": "Jpeg",
+    ".jpeg": "Jpeg",
+    ".svg": "Svg",
+    ".tif": "Tiff",
+    ".tiff": "Tiff",
+    ".gif": "Gif",
+    ".bmp": "Bmp",
+}
+SUFFIXES = {"Png": ".png", "Jpeg": ".jpg", "Svg": ".svg", "Tiff": ".tiff", "Gif": ".gif", "Bmp": ".bmp"}
+_GROUPS = (BarcodeImageParams, QrParams, Code128Params, Pdf417Params)
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    content: bytes
+    image_format: str  # Png, Jpeg, Svg, Tiff, Gif or Bmp
+
+
+def format_for_path(path: str | Path) -> str | None:
+    """The image format a file name's extension names, or None when it names none."""
+    return EXTENSIONS.get(Path(path).suffix.lower())
+
+
+def build_request(
+    barcode_type: str, data: str, options: Mapping[str, str], image_format: str | None
+) -> GenerateRequest:
+    """A checked request from string options by wire name; ``image_format`` (from a file name) unless
+    ``imageFormat`` is among the options."""
+    fields = {k: v for k, v in options.items() if v is not None and v != ""}
+    bmp = image_format == "Bmp" and "imageFormat" not in fields
+    if image_format and not bmp:
+        fields.setdefault("imageFormat", image_format)
+    try:
+        req = request_from_fields(barcode_type, {**fields, "data": data})
+    except ApiProblem as exc:
+        raise ToolError(exc.message) from None
+    return replace(req, image_format="Bmp") if bmp else req
+
+
+def _format(req: GenerateRequest) -> str:
+    wanted = (req.image_format or "Png").lower()
+    return next((f for f in SUFFIXES if f.lower() == wanted), "Png")
+
+
+def generate_local(req: GenerateRequest) -> Image:
+    try:
+        return Image(generate(req).content, _format(req))
+    except EngineError as exc:
+        raise ToolError(exc.message) from None
+
+
+def remote_params(req: GenerateRequest) -> GenerateParams:
+    """The SDK's body for ``req``."""
+    if req.image_format == "Bmp":
+        raise ToolError("BMP images are made in process only: the API gives them for Accept: image/bmp alone")
+    groups: dict[str, dict[str, object]] = {}
+    for param in PARAMS:
+        value = getattr(req, param.attr)
+        if value is None or param.wire == "dataType":
+            continue
+        group = next(g for g in _GROUPS if param.attr in g.model_fields)
+        groups.setdefault(group.__name__, {})[param.wire] = value
+    body = {
+        "barcodeType": req.barcode_type,
+        "encodeData": {"data": req.data, **({"dataType": req.data_type} if req.data_type else {})},
+        "barcodeImageParams": groups.get("BarcodeImageParams"),
+        "qrParams": groups.get("QrParams"),
+        "code128Params": groups.get("Code128Params"),
+        "pdf417Params": groups.get("Pdf417Params"),
+    }
+    try:
+        return GenerateParams.model_validate({k: v for k, v in body.items() if v is not None})
+    except ValueError as exc:
+        raise ToolError(f"invalid options: {exc}") from None
