@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from barcode_cloud_server.cli import generate
+from barcode_cloud_server.cli import generate, recognize
 from barcode_cloud_server.cli.options import setting_option
 from barcode_cloud_server.settings import Settings
 
@@ -24,6 +24,7 @@ keys_app = typer.Typer(help="Token signing keys.", no_args_is_help=True)
 app.add_typer(clients_app, name="clients")
 app.add_typer(keys_app, name="keys")
 generate.register(app)
+recognize.register(app)
 
 out = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True)

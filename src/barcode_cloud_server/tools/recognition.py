@@ -1,0 +1,161 @@
+"""Reading the barcodes of one file, in process or through a server; every failure becomes the file's ``error``,
+so that one broken file never ends a run."""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from barcode_cloud_server.engine.errors import EngineError
+from barcode_cloud_server.engine.images import DEFAULT_MAX_BYTES
+from barcode_cloud_server.engine.recognize import ImageKind, Mode, recognize_array, recognize_bytes
+from barcode_cloud_server.tools.errors import ToolError
+from barcode_cloud_server.tools.pdf import is_pdf, pdf_pages
+
+__all__ = ["FileResult", "Found", "ImageKind", "Mode", "Query", "check_types", "recognize_file", "recognize_remote"]
+
+# Local files may be larger than an upload: PDFs especially. Images still meet the engine's pixel limit.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Found:
+    type: str
+    value: str
+    page: int | None  # from 1; None when a server read a multi-page image (its answer does not say which page)
+    checksum: str | None = None
+    region: tuple[tuple[int, int], ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "value": self.value,
+            "page": self.page,
+            "checksum": self.checksum,
+            "region": [list(p) for p in self.region],
+        }
+
+
+@dataclass(frozen=True)
+class Query:
+    """What to look for: ``types`` None scans for every type."""
+
+    types: tuple[str, ...] | None = None
+    mode: Mode = Mode.NORMAL
+    kind: ImageKind = ImageKind.PHOTO
+
+
+@dataclass
+class FileResult:
+    file: str
+    barcodes: list[Found] = field(default_factory=list)
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "barcodes": [b.as_dict() for b in self.barcodes], "error": self.error}
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ToolError(f"the file is {size} bytes, over the limit of {MAX_FILE_BYTES}")
+        return path.read_bytes()
+    except OSError as exc:
+        raise ToolError(f"cannot read the file: {exc.strerror or exc}") from None
+
+
+def recognize_data(data: bytes, query: Query) -> list[Found]:
+    """Every barcode in an image or PDF, in process."""
+    types = list(query.types) if query.types else None
+    try:
+        if is_pdf(data):
+            found = [
+                d
+                for index, gray in enumerate(pdf_pages(data), start=1)
+                for d in recognize_array(gray, types, query.mode, query.kind, page=index)
+            ]
+        else:
+            found = recognize_bytes(data, types, query.mode, query.kind, max_bytes=MAX_FILE_BYTES)
+    except EngineError as exc:
+        raise ToolError(exc.message) from None
+    pdf = is_pdf(data)
+    return [Found(d.type, d.value, d.page if pdf else d.page + 1, d.checksum, d.region) for d in found]
+
+
+def recognize_file(path: Path, query: Query) -> FileResult:
+    """In process: the worker of a process pool (a top-level function, so that it pickles)."""
+    try:
+        return FileResult(str(path), recognize_data(read_bytes(path), query))
+    except ToolError as exc:
+        return FileResult(str(path), error=exc.message)
+    except Exception as exc:  # an engine bug on one file must not end the run: report it with the file
+        return FileResult(str(path), error=f"internal error: {type(exc).__name__}: {exc}")
+
+
+def _png(gray: Any) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(gray).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def remote_uploads(data: bytes) -> list[tuple[int | None, bytes]]:
+    """What to send a server for one file: a PDF's pages as PNG images (the API takes images only), else the file."""
+    if is_pdf(data):
+        return [(index, _png(gray)) for index, gray in enumerate(pdf_pages(data), start=1)]
+    if len(data) > DEFAULT_MAX_BYTES:
+        raise ToolError(f"the file is {len(data)} bytes, over the API's upload limit of {DEFAULT_MAX_BYTES}")
+    return [(None, data)]
+
+
+def recognize_remote(client: Any, data: bytes, query: Query) -> list[Found]:
+    """Through a server with the SDK (``client``: a ``barcode_cloud.ApiClient``)."""
+    from barcode_cloud import ApiException, RecognizeApi, ScanApi
+    from barcode_cloud.models import RecognizeBase64Request, ScanBase64Request
+
+    found: list[Found] = []
+    for page, upload in remote_uploads(data):
+        encoded = base64.b64encode(upload).decode("ascii")
+        try:
+            if query.types:
+                request = RecognizeBase64Request.model_validate(
+                    {
+                        "barcodeTypes": list(query.types),
+                        "fileBase64": encoded,
+                        "recognitionMode": query.mode.value,
+                        "recognitionImageKind": query.kind.value,
+                    }
+                )
+                answer = RecognizeApi(client).recognize_base64(request)
+            else:
+                answer = ScanApi(client).scan_base64(ScanBase64Request(file_base64=encoded))
+        except ApiException as exc:
+            raise ToolError(describe_api_error(exc)) from None
+        for b in answer.barcodes or []:
+            region = tuple((int(p.x or 0), int(p.y or 0)) for p in b.region or [])
+            found.append(Found(b.type or "", b.barcode_value or "", page, b.checksum, region))
+    return found
+
+
+def describe_api_error(exc: Any) -> str:
+    """An SDK ``ApiException`` in one line: the server's message when it sent one."""
+    if not exc.status:
+        return f"the server could not be reached: {exc.reason}"
+    detail = exc.error_description or (exc.api_error.error.message if exc.api_error and exc.api_error.error else "")
+    return f"the server answered {exc.status} {exc.reason or ''}: {detail or exc.body or ''}".strip()
+
+
+def check_types(types: Sequence[str] | None) -> None:
+    """Unknown type names, before any file is read."""
+    from barcode_cloud_server.engine.recognize_types import resolve
+
+    try:
+        resolve(list(types) if types else None)
+    except EngineError as exc:
+        raise ToolError(exc.message) from None
