@@ -12,14 +12,15 @@ import io
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.markup import escape
 
+from barcode_cloud import ApiClient, ApiException, GenerateApi
 from barcode_cloud_server.cli.parallel import default_jobs, run_all
 from barcode_cloud_server.cli.remote_options import (
     REMOTE_JOBS,
@@ -35,13 +36,14 @@ from barcode_cloud_server.tools.errors import ToolError
 from barcode_cloud_server.tools.generation import (
     PARAMS,
     SUFFIXES,
+    GenerateRequest,
     Param,
     build_request,
     format_for_path,
     generate_local,
     remote_params,
 )
-from barcode_cloud_server.tools.remote import Remote
+from barcode_cloud_server.tools.recognition import describe_api_error
 
 _PANEL = "Image options (as the API's parameters)"
 # Columns of a batch file besides the options: the data, the file name and the barcode type.
@@ -91,7 +93,7 @@ class Outcome:
     content: bytes = b""
 
 
-def make(job: Job, remote: Remote | None = None) -> Outcome:
+def make(job: Job, client: ApiClient | None = None) -> Outcome:
     """Make and write one image; failures are the outcome's ``error`` (a process pool's worker)."""
     if job.problem:
         return Outcome(job, job.problem)
@@ -100,7 +102,7 @@ def make(job: Job, remote: Remote | None = None) -> Outcome:
     try:
         to_stdout = job.output == "-"
         req = build_request(job.barcode_type, job.data, job.options, None if to_stdout else format_for_path(job.output))
-        content = generate_local(req).content if remote is None else _generate_remote(remote, req)
+        content = generate_local(req).content if client is None else _generate_remote(client, req)
         if to_stdout:
             return Outcome(job, content=content)
         path = Path(job.output)
@@ -113,14 +115,10 @@ def make(job: Job, remote: Remote | None = None) -> Outcome:
         return Outcome(job, f"cannot write {job.output}: {exc.strerror or exc}")
 
 
-def _generate_remote(remote: Remote, req: Any) -> bytes:
-    from barcode_cloud import ApiException, GenerateApi
-    from barcode_cloud_server.tools.recognition import describe_api_error
-
+def _generate_remote(client: ApiClient, req: GenerateRequest) -> bytes:
     params = remote_params(req)
     try:
-        with remote.client() as client:
-            return bytes(GenerateApi(client).generate_body(params))
+        return bytes(GenerateApi(client).generate_body(params))
     except ApiException as exc:
         raise ToolError(describe_api_error(exc)) from None
 
@@ -216,14 +214,15 @@ def generate(
         err.print(f"error: {exc.message}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(2) from None
     workers = jobs or (default_jobs() if remote is None else REMOTE_JOBS)
-    run = partial(make, remote=remote)
     failed = []
-    for outcome in run_all(run, job_list, jobs=workers, processes=remote is None, what="generating", err=err):
-        if outcome.error:
-            failed.append(outcome)
-        elif outcome.job.output == "-":
-            sys.stdout.buffer.write(outcome.content)
-            sys.stdout.buffer.flush()
+    with ExitStack() as stack:
+        run = partial(make, client=None if remote is None else stack.enter_context(remote.client()))
+        for outcome in run_all(run, job_list, jobs=workers, processes=remote is None, what="generating", err=err):
+            if outcome.error:
+                failed.append(outcome)
+            elif outcome.job.output == "-":
+                sys.stdout.buffer.write(outcome.content)
+                sys.stdout.buffer.flush()
     _summary(job_list, failed, batch is not None, err.print)
     if failed:
         raise typer.Exit(1)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from barcode_cloud import ApiClient
 from barcode_cloud_server.cli.parallel import default_jobs, run_all
 from barcode_cloud_server.cli.remote_options import (
     REMOTE_JOBS,
@@ -53,11 +55,10 @@ AsJson = Annotated[bool, typer.Option("--json", help="One JSON object per file, 
 AsCsv = Annotated[bool, typer.Option("--csv", help="CSV: one row per barcode (and per file without one).")]
 
 
-def _remote_file(path: Path, query: Query, remote: Remote) -> FileResult:
-    """Through a server (a thread pool's worker: the SDK's client shares one token among threads)."""
+def _remote_file(path: Path, query: Query, client: ApiClient) -> FileResult:
+    """Through a server (a thread pool's worker: the threads share one client, its connections and its token)."""
     try:
-        with remote.client() as client:
-            return FileResult(str(path), recognize_remote(client, read_bytes(path), query))
+        return FileResult(str(path), recognize_remote(client, read_bytes(path), query))
     except ToolError as exc:
         return FileResult(str(path), error=exc.message)
 
@@ -86,7 +87,7 @@ def _page(page: int | None) -> str:
 
 
 def run(paths: list[str], query: Query, as_json: bool, as_csv: bool, jobs: int | None, remote: Remote | None) -> None:
-    from barcode_cloud_server.cli.main import err, out
+    from barcode_cloud_server.cli.main import err
 
     if as_json and as_csv:
         err.print("error: give --json or --csv, not both")
@@ -102,29 +103,41 @@ def run(paths: list[str], query: Query, as_json: bool, as_csv: bool, jobs: int |
     results = [FileResult(name, error=problem) for name, problem in inputs.problems]
     for r in results:
         err.print(f"{r.file}: {r.error}", highlight=False, markup=False, soft_wrap=True)
-    if remote is None:
-        job = partial(recognize_file, query=query)
-        workers = jobs or default_jobs()
-    else:
-        job = partial(_remote_file, query=query, remote=remote)
-        workers = jobs or REMOTE_JOBS
-    writer = csv.writer(sys.stdout, lineterminator="\n") if as_csv else None
-    if writer:
-        writer.writerow(CSV_COLUMNS)
-        for r in results:
-            writer.writerows(_csv_rows(r))
-    if as_json:
-        for r in results:
+        if as_json:
             sys.stdout.write(json.dumps(r.as_dict()) + "\n")
-    for result in run_all(job, inputs.files, jobs=workers, processes=remote is None, what="reading", err=err):
-        results.append(result)
+    if as_csv:
+        csv.writer(sys.stdout, lineterminator="\n").writerows(
+            [list(CSV_COLUMNS), *(row for r in results for row in _csv_rows(r))]
+        )
+    with ExitStack() as stack:
+        if remote is None:
+            job: Callable[[Path], FileResult] = partial(recognize_file, query=query)
+        else:
+            job = partial(_remote_file, query=query, client=stack.enter_context(remote.client()))
+        workers = jobs or (default_jobs() if remote is None else REMOTE_JOBS)
+        results.extend(_read_all(job, inputs.files, workers, remote is None, as_json, as_csv))
+    _finish(results, as_json, as_csv)
+
+
+def _read_all(
+    job: Callable[[Path], FileResult], files: list[Path], workers: int, processes: bool, as_json: bool, as_csv: bool
+) -> Iterator[FileResult]:
+    from barcode_cloud_server.cli.main import err
+
+    for result in run_all(job, files, jobs=workers, processes=processes, what="reading", err=err):
+        yield result
         if result.error:
             err.print(f"{result.file}: {result.error}", highlight=False, markup=False, soft_wrap=True)
         if as_json:  # streamed: a consumer sees each file as it is read
             sys.stdout.write(json.dumps(result.as_dict()) + "\n")
             sys.stdout.flush()
-        elif writer:
-            writer.writerows(_csv_rows(result))
+        elif as_csv:
+            csv.writer(sys.stdout, lineterminator="\n").writerows(_csv_rows(result))
+
+
+def _finish(results: list[FileResult], as_json: bool, as_csv: bool) -> None:
+    from barcode_cloud_server.cli.main import err, out
+
     if not as_json and not as_csv:
         _emit_table(results, out)
     errors = sum(1 for r in results if r.error)

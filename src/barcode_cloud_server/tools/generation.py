@@ -15,7 +15,7 @@ from barcode_cloud_server.engine.errors import EngineError
 from barcode_cloud_server.engine.generate import GenerateRequest, generate
 from barcode_cloud_server.tools.errors import ToolError
 
-__all__ = ["PARAMS", "Param", "build_request", "format_for_path", "generate_local", "remote_params"]
+__all__ = ["PARAMS", "GenerateRequest", "Param", "build_request", "format_for_path", "generate_local", "remote_params"]
 
 # File extensions and the image format each one means; BMP is the engine's extra format (the API gives it when
 # Accept asks for image/bmp).

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from barcode_cloud import ApiClient, ApiException, RecognizeApi, ScanApi
+from barcode_cloud.models import RecognizeBase64Request, ScanBase64Request
 from barcode_cloud_server.engine.errors import EngineError
 from barcode_cloud_server.engine.images import DEFAULT_MAX_BYTES
 from barcode_cloud_server.engine.recognize import ImageKind, Mode, recognize_array, recognize_bytes
@@ -114,11 +116,8 @@ def remote_uploads(data: bytes) -> list[tuple[int | None, bytes]]:
     return [(None, data)]
 
 
-def recognize_remote(client: Any, data: bytes, query: Query) -> list[Found]:
-    """Through a server with the SDK (``client``: a ``barcode_cloud.ApiClient``)."""
-    from barcode_cloud import ApiException, RecognizeApi, ScanApi
-    from barcode_cloud.models import RecognizeBase64Request, ScanBase64Request
-
+def recognize_remote(client: ApiClient, data: bytes, query: Query) -> list[Found]:
+    """Through a server with the SDK."""
     found: list[Found] = []
     for page, upload in remote_uploads(data):
         encoded = base64.b64encode(upload).decode("ascii")
@@ -143,7 +142,7 @@ def recognize_remote(client: Any, data: bytes, query: Query) -> list[Found]:
     return found
 
 
-def describe_api_error(exc: Any) -> str:
+def describe_api_error(exc: ApiException) -> str:
     """An SDK ``ApiException`` in one line: the server's message when it sent one."""
     if not exc.status:
         return f"the server could not be reached: {exc.reason}"
