@@ -99,10 +99,17 @@ def make(job: Job, client: ApiClient | None = None) -> Outcome:
         return Outcome(job, job.problem)
     if not job.barcode_type:
         return Outcome(job, "no barcode type: give TYPE on the command line or a 'type' column")
+    to_stdout = job.output == "-"
+    fmt = None if to_stdout else format_for_path(job.output)
+    if not to_stdout and fmt is None and "imageFormat" not in job.options:
+        return Outcome(
+            job,
+            f"{job.output}: its extension names no format (png, jpg, svg, tif, gif, bmp); add one "
+            "or give --image-format",
+        )
     try:
-        to_stdout = job.output == "-"
-        req = build_request(job.barcode_type, job.data, job.options, None if to_stdout else format_for_path(job.output))
-        content = generate_local(req).content if client is None else _generate_remote(client, req)
+        req = build_request(job.barcode_type, job.data, job.options, fmt)
+        content = generate_local(req) if client is None else _generate_remote(client, req)
         if to_stdout:
             return Outcome(job, content=content)
         path = Path(job.output)
@@ -149,7 +156,6 @@ def batch_jobs(text: str, barcode_type: str | None, options: Mapping[str, str], 
     unknown = [h for h in header if h.lower() not in {_DATA, _FILE, _TYPE, *_COLUMNS}]
     if unknown:
         raise ToolError(f"unknown columns {unknown}: use data, file, type and option names such as imageWidth")
-    suffix = SUFFIXES.get(options.get("imageFormat", "Png").capitalize(), ".png")
     used: dict[str, int] = {}
     for number, raw in enumerate(reader, start=2):
         row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
@@ -157,6 +163,7 @@ def batch_jobs(text: str, barcode_type: str | None, options: Mapping[str, str], 
         row_options.update({_COLUMNS[k]: v for k, v in row.items() if k in _COLUMNS and v})
         kind = row.get(_TYPE) or barcode_type or ""
         data = row.get(_DATA, "")
+        suffix = SUFFIXES.get(row_options.get("imageFormat", "Png").capitalize(), ".png")
         name = row.get(_FILE) or _safe_name(data) + suffix
         used[name] = used.get(name, 0) + 1
         if used[name] > 1 and not row.get(_FILE):  # the same data twice: a second file, not an overwrite

@@ -5,7 +5,7 @@ an MCP call accept exactly what the API accepts, with the same messages."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from barcode_cloud.models import BarcodeImageParams, Code128Params, GenerateParams, Pdf417Params, QrParams
@@ -13,9 +13,19 @@ from barcode_cloud_server.api.errors import ApiProblem
 from barcode_cloud_server.api.generate import PARAMS, Param, request_from_fields
 from barcode_cloud_server.engine.errors import EngineError
 from barcode_cloud_server.engine.generate import GenerateRequest, generate
+from barcode_cloud_server.engine.render import MEDIA_TYPES
 from barcode_cloud_server.tools.errors import ToolError
 
-__all__ = ["PARAMS", "GenerateRequest", "Param", "build_request", "format_for_path", "generate_local", "remote_params"]
+__all__ = [
+    "PARAMS",
+    "GenerateRequest",
+    "Param",
+    "build_request",
+    "format_for_path",
+    "generate_local",
+    "media_type",
+    "remote_params",
+]
 
 # File extensions and the image format each one means; BMP is the engine's extra format (the API gives it when
 # Accept asks for image/bmp).
@@ -31,12 +41,6 @@ EXTENSIONS = {
 }
 SUFFIXES = {"Png": ".png", "Jpeg": ".jpg", "Svg": ".svg", "Tiff": ".tiff", "Gif": ".gif", "Bmp": ".bmp"}
 _GROUPS = (BarcodeImageParams, QrParams, Code128Params, Pdf417Params)
-
-
-@dataclass(frozen=True, slots=True)
-class Image:
-    content: bytes
-    image_format: str  # Png, Jpeg, Svg, Tiff, Gif or Bmp
 
 
 def format_for_path(path: str | Path) -> str | None:
@@ -60,14 +64,15 @@ def build_request(
     return replace(req, image_format="Bmp") if bmp else req
 
 
-def _format(req: GenerateRequest) -> str:
+def media_type(req: GenerateRequest) -> str:
+    """The media type of the image ``req`` makes (its format is checked when it is made)."""
     wanted = (req.image_format or "Png").lower()
-    return next((f for f in SUFFIXES if f.lower() == wanted), "Png")
+    return next((MEDIA_TYPES[f] for f in SUFFIXES if f.lower() == wanted), MEDIA_TYPES["Png"])
 
 
-def generate_local(req: GenerateRequest) -> Image:
+def generate_local(req: GenerateRequest) -> bytes:
     try:
-        return Image(generate(req).content, _format(req))
+        return generate(req).content
     except EngineError as exc:
         raise ToolError(exc.message) from None
 

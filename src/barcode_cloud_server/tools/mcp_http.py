@@ -25,7 +25,7 @@ class McpEndpoint:
     def __init__(self, identity: Identity, *, allow_private_urls: bool, max_bytes: int) -> None:
         self.identity = identity
         # No file paths: a server's files are not the caller's.
-        server = build_server(Backend(None, None, allow_private_urls, max_bytes))
+        server = build_server(Backend(None, None, allow_private_urls, max_bytes, shared_budget=True))
         server.streamable_http_app()  # makes the session manager
         self.sessions = server.session_manager
 

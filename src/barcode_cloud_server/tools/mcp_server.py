@@ -25,11 +25,18 @@ from barcode_cloud_server.api.errors import ApiProblem
 from barcode_cloud_server.api.fetch import fetch_url
 from barcode_cloud_server.engine import symbologies
 from barcode_cloud_server.engine.images import DEFAULT_MAX_BYTES
-from barcode_cloud_server.engine.render import MEDIA_TYPES
 from barcode_cloud_server.identity.scopes import GENERATE, RECOGNIZE
 from barcode_cloud_server.tools.errors import ToolError
 from barcode_cloud_server.tools.files import inside, read_inside, write_inside
-from barcode_cloud_server.tools.generation import PARAMS, build_request, format_for_path, generate_local, remote_params
+from barcode_cloud_server.tools.generation import (
+    PARAMS,
+    GenerateRequest,
+    build_request,
+    format_for_path,
+    generate_local,
+    media_type,
+    remote_params,
+)
 from barcode_cloud_server.tools.recognition import (
     Found,
     ImageKind,
@@ -50,12 +57,13 @@ _engine_threads = PerCoreLimiter()
 @dataclass(frozen=True)
 class Backend:
     """Where the tools work: ``remote`` None for the engine in process; ``root`` None when no file paths are
-    allowed (the server's /mcp)."""
+    allowed (the server's /mcp); ``shared_budget`` gives a PDF's pages one time budget (a server's callers)."""
 
     remote: Remote | None = None
     root: Path | None = None
     allow_private_urls: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
+    shared_budget: bool = False
 
 
 _OPTIONS_HELP = 'Options by the API\'s parameter names, e.g. {"imageWidth": "300", "foregroundColor": "Navy"}: ' + (
@@ -110,7 +118,9 @@ async def _recognize(backend: Backend, image: bytes, query: Query) -> dict[str, 
     check_types(query.types)
     found: list[Found]
     if backend.remote is None:
-        found = await _in_thread(lambda: recognize_data(image, query))
+        found = await _in_thread(
+            lambda: recognize_data(image, query, max_bytes=backend.max_bytes, shared_budget=backend.shared_budget)
+        )
     else:
         remote = backend.remote
 
@@ -122,10 +132,16 @@ async def _recognize(backend: Backend, image: bytes, query: Query) -> dict[str, 
     return {"barcodes": [b.as_dict() for b in found]}
 
 
-def _generate_bytes(backend: Backend, barcode_type: str, data: str, options: dict[str, str], fmt: str) -> bytes:
+def _generate(backend: Backend, barcode_type: str, data: str, options: dict[str, str], fmt: str) -> ImageContent:
     req = build_request(barcode_type, data, options, fmt)
+    return ImageContent(
+        type="image", data=base64.b64encode(_image_bytes(backend, req)).decode(), mimeType=media_type(req)
+    )
+
+
+def _image_bytes(backend: Backend, req: GenerateRequest) -> bytes:
     if backend.remote is None:
-        return generate_local(req).content
+        return generate_local(req)
     from barcode_cloud import ApiException, GenerateApi
 
     params = remote_params(req)
@@ -179,12 +195,10 @@ def build_server(backend: Backend, *, streamable_http_path: str = "/mcp") -> Fas
         fmt = (format_for_path(output_path) if output_path else None) or image_format
         if output_path:  # refused before any work when the path is outside the allowed folder
             inside(backend.root, output_path)
-        content = await _in_thread(lambda: _generate_bytes(backend, barcode_type, data, dict(options or {}), fmt))
-        media = MEDIA_TYPES.get(fmt.capitalize(), "image/png")
-        result: list[ImageContent | TextContent] = [
-            ImageContent(type="image", data=base64.b64encode(content).decode(), mimeType=media)
-        ]
+        image = await _in_thread(lambda: _generate(backend, barcode_type, data, dict(options or {}), fmt))
+        result: list[ImageContent | TextContent] = [image]
         if output_path:
+            content = base64.b64decode(image.data)
             written = write_inside(backend.root, output_path, content)
             result.append(TextContent(type="text", text=f"wrote {len(content)} bytes to {written}"))
         return result

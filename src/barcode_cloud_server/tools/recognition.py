@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,7 @@ from barcode_cloud import ApiClient, ApiException, RecognizeApi, ScanApi
 from barcode_cloud.models import RecognizeBase64Request, ScanBase64Request
 from barcode_cloud_server.engine.errors import EngineError
 from barcode_cloud_server.engine.images import DEFAULT_MAX_BYTES
-from barcode_cloud_server.engine.recognize import ImageKind, Mode, recognize_array, recognize_bytes
+from barcode_cloud_server.engine.recognize import BUDGET_SECONDS, ImageKind, Mode, recognize_array, recognize_bytes
 from barcode_cloud_server.tools.errors import ToolError
 from barcode_cloud_server.tools.pdf import is_pdf, pdf_pages
 
@@ -71,22 +72,26 @@ def read_bytes(path: Path) -> bytes:
         raise ToolError(f"cannot read the file: {exc.strerror or exc}") from None
 
 
-def recognize_data(data: bytes, query: Query) -> list[Found]:
-    """Every barcode in an image or PDF, in process."""
+def recognize_data(
+    data: bytes, query: Query, *, max_bytes: int = MAX_FILE_BYTES, shared_budget: bool = False
+) -> list[Found]:
+    """Every barcode in an image or PDF, in process. A PDF's pages get the mode's time budget each, or
+    (``shared_budget``, for a server's callers) share one, as an image's pages always do."""
     types = list(query.types) if query.types else None
     try:
-        if is_pdf(data):
-            found = [
-                d
-                for index, gray in enumerate(pdf_pages(data), start=1)
-                for d in recognize_array(gray, types, query.mode, query.kind, page=index)
-            ]
-        else:
-            found = recognize_bytes(data, types, query.mode, query.kind, max_bytes=MAX_FILE_BYTES)
+        if not is_pdf(data):
+            found = recognize_bytes(data, types, query.mode, query.kind, max_bytes=max_bytes)
+            return [Found(d.type, d.value, d.page + 1, d.checksum, d.region) for d in found]
+        deadline = time.monotonic() + BUDGET_SECONDS[query.mode]
+        found = []
+        for index, gray in enumerate(pdf_pages(data), start=1):
+            budget = deadline - time.monotonic() if shared_budget else None
+            if budget is not None and budget <= 0:
+                break
+            found.extend(recognize_array(gray, types, query.mode, query.kind, budget=budget, page=index))
     except EngineError as exc:
         raise ToolError(exc.message) from None
-    pdf = is_pdf(data)
-    return [Found(d.type, d.value, d.page if pdf else d.page + 1, d.checksum, d.region) for d in found]
+    return [Found(d.type, d.value, d.page, d.checksum, d.region) for d in found]
 
 
 def recognize_file(path: Path, query: Query) -> FileResult:
