@@ -6,11 +6,13 @@ from __future__ import annotations
 import base64
 import os
 import sys
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
@@ -25,11 +27,11 @@ TOOLS = ["generate_barcode", "list_barcode_types", "recognize_barcode", "scan_ba
 
 
 @asynccontextmanager
-async def stdio_session(root: Path) -> AsyncIterator[ClientSession]:
+async def stdio_session(root: Path, env: dict[str, str] | None = None) -> AsyncIterator[ClientSession]:
     params = StdioServerParameters(
         command=sys.executable,
         args=["-m", "barcode_cloud_server.cli", "mcp", "--root", str(root)],
-        env=dict(os.environ),
+        env={**os.environ, **(env or {})},
     )
     async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
         await session.initialize()
@@ -136,3 +138,26 @@ async def test_http_mount_honours_tokens_and_scopes(live_server: LiveServer) -> 
             "generate_barcode", {"barcode_type": "QR", "data": "x", "output_path": "x.png"}
         )
         assert no_file_output.isError
+
+
+async def test_stdio_tools_through_a_server(live_server: LiveServer, tmp_path: Path) -> None:
+    creds = live_server.create_client("mcp-remote")
+    env = {
+        "BARCODE_CLOUD_REMOTE": live_server.base_url,
+        "BARCODE_CLOUD_CLIENT_ID": creds.client_id,
+        "BARCODE_CLOUD_CLIENT_SECRET": creds.client_secret,
+    }
+    async with stdio_session(tmp_path, env) as session:
+        made = await session.call_tool(
+            "generate_barcode", {"barcode_type": "DataMatrix", "data": "via server", "output_path": "dm.png"}
+        )
+        assert not made.isError, _text(made)
+        read = await session.call_tool("recognize_barcode", {"barcode_types": ["DataMatrix"], "path": "dm.png"})
+        assert _values(read) == [("DataMatrix", "via server", None)]  # the API's answer names no page
+    for path in ("/v4.0/barcode/generate-body", "/v4.0/barcode/recognize-body"):  # this client's access lines
+        deadline = time.monotonic() + 5
+        while not (seen := any(path in ln and creds.client_id in ln for ln in live_server.logs().splitlines())):
+            if time.monotonic() > deadline:
+                break
+            await anyio.sleep(0.05)
+        assert seen, path
