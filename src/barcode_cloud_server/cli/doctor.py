@@ -15,7 +15,7 @@ from barcode_cloud import ApiClient, ApiException, GenerateApi, RecognizeApi
 from barcode_cloud.models import RecognizeBase64Request
 from barcode_cloud_server.cli.remote_options import AccessToken, ClientId, ClientSecret, TokenUrl
 from barcode_cloud_server.tools.errors import ToolError
-from barcode_cloud_server.tools.remote import Remote
+from barcode_cloud_server.tools.remote import Remote, describe_api_error
 
 _SAMPLE = "barcode-cloud doctor"
 _SCOPE_HINT = (
@@ -92,8 +92,6 @@ def _token_problem(exc: ApiException, url: str) -> str:
 
 
 def _api_problem(exc: ApiException, scope: str) -> str:
-    from barcode_cloud_server.tools.recognition import describe_api_error
-
     if exc.status == 403:
         return f"the token lacks the {scope} scope: {_SCOPE_HINT}"
     if exc.status == 401:

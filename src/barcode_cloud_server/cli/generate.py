@@ -20,7 +20,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from barcode_cloud import ApiClient, ApiException, GenerateApi
+from barcode_cloud import ApiClient
 from barcode_cloud_server.cli.parallel import default_jobs, run_all
 from barcode_cloud_server.cli.remote_options import (
     REMOTE_JOBS,
@@ -36,14 +36,12 @@ from barcode_cloud_server.tools.errors import ToolError
 from barcode_cloud_server.tools.generation import (
     PARAMS,
     SUFFIXES,
-    GenerateRequest,
     Param,
     build_request,
     format_for_path,
     generate_local,
-    remote_params,
+    generate_remote,
 )
-from barcode_cloud_server.tools.recognition import describe_api_error
 
 _PANEL = "Image options (as the API's parameters)"
 # Columns of a batch file besides the options: the data, the file name and the barcode type.
@@ -109,7 +107,7 @@ def make(job: Job, client: ApiClient | None = None) -> Outcome:
         )
     try:
         req = build_request(job.barcode_type, job.data, job.options, fmt)
-        content = generate_local(req) if client is None else _generate_remote(client, req)
+        content = generate_local(req) if client is None else generate_remote(client, req)
         if to_stdout:
             return Outcome(job, content=content)
         path = Path(job.output)
@@ -120,14 +118,6 @@ def make(job: Job, client: ApiClient | None = None) -> Outcome:
         return Outcome(job, exc.message)
     except OSError as exc:
         return Outcome(job, f"cannot write {job.output}: {exc.strerror or exc}")
-
-
-def _generate_remote(client: ApiClient, req: GenerateRequest) -> bytes:
-    params = remote_params(req)
-    try:
-        return bytes(GenerateApi(client).generate_body(params))
-    except ApiException as exc:
-        raise ToolError(describe_api_error(exc)) from None
 
 
 def _safe_name(data: str) -> str:

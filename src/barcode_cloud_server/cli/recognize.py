@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from barcode_cloud import ApiClient
+from barcode_cloud.models import RecognitionImageKind, RecognitionMode
 from barcode_cloud_server.cli.parallel import default_jobs, run_all
 from barcode_cloud_server.cli.remote_options import (
     REMOTE_JOBS,
@@ -35,17 +36,8 @@ from barcode_cloud_server.cli.remote_options import (
 )
 from barcode_cloud_server.tools.errors import ToolError
 from barcode_cloud_server.tools.inputs import collect
-from barcode_cloud_server.tools.recognition import (
-    FileResult,
-    ImageKind,
-    Mode,
-    Query,
-    check_types,
-    read_bytes,
-    recognize_file,
-    recognize_remote,
-)
 from barcode_cloud_server.tools.remote import Remote
+from barcode_cloud_server.tools.results import FileResult, Query
 
 EXIT_NO_BARCODE = 4
 CSV_COLUMNS = ("file", "page", "type", "value", "checksum", "error")
@@ -57,6 +49,8 @@ AsCsv = Annotated[bool, typer.Option("--csv", help="CSV: one row per barcode (an
 
 def _remote_file(path: Path, query: Query, client: ApiClient) -> FileResult:
     """Through a server (a thread pool's worker: the threads share one client, its connections and its token)."""
+    from barcode_cloud_server.tools.recognition import read_bytes, recognize_remote
+
     try:
         return FileResult(str(path), recognize_remote(client, read_bytes(path), query))
     except ToolError as exc:
@@ -88,6 +82,7 @@ def _page(page: int | None) -> str:
 
 def run(paths: list[str], query: Query, as_json: bool, as_csv: bool, jobs: int | None, remote: Remote | None) -> None:
     from barcode_cloud_server.cli.main import err
+    from barcode_cloud_server.tools.recognition import check_types, recognize_file
 
     if as_json and as_csv:
         err.print("error: give --json or --csv, not both")
@@ -169,10 +164,12 @@ def recognize(
         list[str] | None,
         typer.Option("--type", "-t", help="Barcode type to look for (repeat for more; default: every type)."),
     ] = None,
-    mode: Annotated[Mode, typer.Option(case_sensitive=False, help="How hard to look.")] = Mode.NORMAL,
+    mode: Annotated[
+        RecognitionMode, typer.Option(case_sensitive=False, help="How hard to look.")
+    ] = RecognitionMode.NORMAL,
     image_kind: Annotated[
-        ImageKind, typer.Option(case_sensitive=False, help="What the images are, to pick the passes.")
-    ] = ImageKind.PHOTO,
+        RecognitionImageKind, typer.Option(case_sensitive=False, help="What the images are, to pick the passes.")
+    ] = RecognitionImageKind.PHOTO,
     as_json: AsJson = False,
     as_csv: AsCsv = False,
     jobs: Jobs = None,
@@ -184,7 +181,14 @@ def recognize(
 ) -> None:
     """Read the barcodes of the given types in images and PDFs (every page)."""
     remote = remote_from(remote_url, client_id, client_secret, access_token, token_url)
-    run(paths, Query(tuple(barcode_type) if barcode_type else None, mode, image_kind), as_json, as_csv, jobs, remote)
+    run(
+        paths,
+        Query(tuple(barcode_type) if barcode_type else None, mode.value, image_kind.value),
+        as_json,
+        as_csv,
+        jobs,
+        remote,
+    )
 
 
 def scan(

@@ -7,22 +7,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from barcode_cloud import ApiClient, ApiException, GenerateApi
 from barcode_cloud.models import BarcodeImageParams, Code128Params, GenerateParams, Pdf417Params, QrParams
-from barcode_cloud_server.api.errors import ApiProblem
-from barcode_cloud_server.api.generate import PARAMS, Param, request_from_fields
-from barcode_cloud_server.engine.errors import EngineError
-from barcode_cloud_server.engine.generate import GenerateRequest, generate
-from barcode_cloud_server.engine.render import MEDIA_TYPES
+from barcode_cloud_server.api.generate_params import PARAMS, Param
 from barcode_cloud_server.tools.errors import ToolError
+from barcode_cloud_server.tools.remote import describe_api_error
+
+if TYPE_CHECKING:  # the engine and the web stack load when an image is made, not when a command line is read
+    from barcode_cloud_server.engine.generate import GenerateRequest
 
 __all__ = [
     "PARAMS",
-    "GenerateRequest",
     "Param",
     "build_request",
     "format_for_path",
     "generate_local",
+    "generate_remote",
     "media_type",
     "remote_params",
 ]
@@ -53,6 +55,9 @@ def build_request(
 ) -> GenerateRequest:
     """A checked request from string options by wire name; ``image_format`` (from a file name) unless
     ``imageFormat`` is among the options."""
+    from barcode_cloud_server.api.errors import ApiProblem
+    from barcode_cloud_server.api.generate import request_from_fields
+
     fields = {k: v for k, v in options.items() if v is not None and v != ""}
     bmp = image_format == "Bmp" and "imageFormat" not in fields
     if image_format and not bmp:
@@ -66,15 +71,28 @@ def build_request(
 
 def media_type(req: GenerateRequest) -> str:
     """The media type of the image ``req`` makes (its format is checked when it is made)."""
+    from barcode_cloud_server.engine.render import MEDIA_TYPES
+
     wanted = (req.image_format or "Png").lower()
     return next((MEDIA_TYPES[f] for f in SUFFIXES if f.lower() == wanted), MEDIA_TYPES["Png"])
 
 
 def generate_local(req: GenerateRequest) -> bytes:
+    from barcode_cloud_server.engine.errors import EngineError
+    from barcode_cloud_server.engine.generate import generate
+
     try:
         return generate(req).content
     except EngineError as exc:
         raise ToolError(exc.message) from None
+
+
+def generate_remote(client: ApiClient, req: GenerateRequest) -> bytes:
+    """The image for ``req`` from a server, through the SDK."""
+    try:
+        return bytes(GenerateApi(client).generate_body(remote_params(req)))
+    except ApiException as exc:
+        raise ToolError(describe_api_error(exc)) from None
 
 
 def remote_params(req: GenerateRequest) -> GenerateParams:

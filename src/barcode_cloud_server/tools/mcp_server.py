@@ -24,30 +24,27 @@ from barcode_cloud_server.api.cpu_limit import PerCoreLimiter
 from barcode_cloud_server.api.errors import ApiProblem
 from barcode_cloud_server.api.fetch import fetch_url
 from barcode_cloud_server.engine import symbologies
+from barcode_cloud_server.engine.generate import GenerateRequest
 from barcode_cloud_server.engine.images import DEFAULT_MAX_BYTES
+from barcode_cloud_server.engine.recognize import ImageKind, Mode
 from barcode_cloud_server.identity.scopes import GENERATE, RECOGNIZE
 from barcode_cloud_server.tools.errors import ToolError
 from barcode_cloud_server.tools.files import inside, read_inside, write_inside
 from barcode_cloud_server.tools.generation import (
     PARAMS,
-    GenerateRequest,
     build_request,
     format_for_path,
     generate_local,
+    generate_remote,
     media_type,
-    remote_params,
 )
 from barcode_cloud_server.tools.recognition import (
-    Found,
-    ImageKind,
-    Mode,
-    Query,
     check_types,
-    describe_api_error,
     recognize_data,
     recognize_remote,
 )
 from barcode_cloud_server.tools.remote import Remote
+from barcode_cloud_server.tools.results import Found, Query
 
 T = TypeVar("T")
 SCOPES_KEY = "mcp_scopes"  # where tools.mcp_http leaves the token's scopes in the ASGI scope's state
@@ -142,14 +139,8 @@ def _generate(backend: Backend, barcode_type: str, data: str, options: dict[str,
 def _image_bytes(backend: Backend, req: GenerateRequest) -> bytes:
     if backend.remote is None:
         return generate_local(req)
-    from barcode_cloud import ApiException, GenerateApi
-
-    params = remote_params(req)
-    try:
-        with backend.remote.client() as client:
-            return bytes(GenerateApi(client).generate_body(params))
-    except ApiException as exc:
-        raise ToolError(describe_api_error(exc)) from None
+    with backend.remote.client() as client:
+        return generate_remote(client, req)
 
 
 def barcode_types() -> list[dict[str, Any]]:
@@ -218,7 +209,7 @@ def build_server(backend: Backend, *, streamable_http_path: str = "/mcp") -> Fas
         """Read the barcodes of the given types in an image or PDF (every page)."""
         _require(ctx, RECOGNIZE)
         image = await _image(backend, path, url, image_base64)
-        query = Query(tuple(barcode_types) or None, recognition_mode, recognition_image_kind)
+        query = Query(tuple(barcode_types) or None, recognition_mode.value, recognition_image_kind.value)
         return await _recognize(backend, image, query)
 
     @server.tool()

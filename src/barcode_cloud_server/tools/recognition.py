@@ -7,7 +7,6 @@ import base64
 import io
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,48 +17,11 @@ from barcode_cloud_server.engine.images import DEFAULT_MAX_BYTES
 from barcode_cloud_server.engine.recognize import BUDGET_SECONDS, ImageKind, Mode, recognize_array, recognize_bytes
 from barcode_cloud_server.tools.errors import ToolError
 from barcode_cloud_server.tools.pdf import is_pdf, pdf_pages
-
-__all__ = ["FileResult", "Found", "ImageKind", "Mode", "Query", "check_types", "recognize_file", "recognize_remote"]
+from barcode_cloud_server.tools.remote import describe_api_error
+from barcode_cloud_server.tools.results import FileResult, Found, Query
 
 # Local files may be larger than an upload: PDFs especially. Images still meet the engine's pixel limit.
 MAX_FILE_BYTES = 256 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Found:
-    type: str
-    value: str
-    page: int | None  # from 1; None when a server read a multi-page image (its answer does not say which page)
-    checksum: str | None = None
-    region: tuple[tuple[int, int], ...] = ()
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "type": self.type,
-            "value": self.value,
-            "page": self.page,
-            "checksum": self.checksum,
-            "region": [list(p) for p in self.region],
-        }
-
-
-@dataclass(frozen=True)
-class Query:
-    """What to look for: ``types`` None scans for every type."""
-
-    types: tuple[str, ...] | None = None
-    mode: Mode = Mode.NORMAL
-    kind: ImageKind = ImageKind.PHOTO
-
-
-@dataclass
-class FileResult:
-    file: str
-    barcodes: list[Found] = field(default_factory=list)
-    error: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "barcodes": [b.as_dict() for b in self.barcodes], "error": self.error}
 
 
 def read_bytes(path: Path) -> bytes:
@@ -78,17 +40,18 @@ def recognize_data(
     """Every barcode in an image or PDF, in process. A PDF's pages get the mode's time budget each, or
     (``shared_budget``, for a server's callers) share one, as an image's pages always do."""
     types = list(query.types) if query.types else None
+    mode, kind = Mode(query.mode), ImageKind(query.kind)
     try:
         if not is_pdf(data):
-            found = recognize_bytes(data, types, query.mode, query.kind, max_bytes=max_bytes)
+            found = recognize_bytes(data, types, mode, kind, max_bytes=max_bytes)
             return [Found(d.type, d.value, d.page + 1, d.checksum, d.region) for d in found]
-        deadline = time.monotonic() + BUDGET_SECONDS[query.mode]
+        deadline = time.monotonic() + BUDGET_SECONDS[mode]
         found = []
         for index, gray in enumerate(pdf_pages(data), start=1):
             budget = deadline - time.monotonic() if shared_budget else None
             if budget is not None and budget <= 0:
                 break
-            found.extend(recognize_array(gray, types, query.mode, query.kind, budget=budget, page=index))
+            found.extend(recognize_array(gray, types, mode, kind, budget=budget, page=index))
     except EngineError as exc:
         raise ToolError(exc.message) from None
     return [Found(d.type, d.value, d.page, d.checksum, d.region) for d in found]
@@ -132,8 +95,8 @@ def recognize_remote(client: ApiClient, data: bytes, query: Query) -> list[Found
                     {
                         "barcodeTypes": list(query.types),
                         "fileBase64": encoded,
-                        "recognitionMode": query.mode.value,
-                        "recognitionImageKind": query.kind.value,
+                        "recognitionMode": query.mode,
+                        "recognitionImageKind": query.kind,
                     }
                 )
                 answer = RecognizeApi(client).recognize_base64(request)
@@ -145,14 +108,6 @@ def recognize_remote(client: ApiClient, data: bytes, query: Query) -> list[Found
             region = tuple((int(p.x or 0), int(p.y or 0)) for p in b.region or [])
             found.append(Found(b.type or "", b.barcode_value or "", page, b.checksum, region))
     return found
-
-
-def describe_api_error(exc: ApiException) -> str:
-    """An SDK ``ApiException`` in one line: the server's message when it sent one."""
-    if not exc.status:
-        return f"the server could not be reached: {exc.reason}"
-    detail = exc.error_description or (exc.api_error.error.message if exc.api_error and exc.api_error.error else "")
-    return f"the server answered {exc.status} {exc.reason or ''}: {detail or exc.body or ''}".strip()
 
 
 def check_types(types: Sequence[str] | None) -> None:

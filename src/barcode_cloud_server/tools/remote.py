@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from barcode_cloud import ApiClient, Configuration
+from barcode_cloud import ApiClient, ApiException, Configuration
 from barcode_cloud_server.tools.errors import ToolError
 
 API_PATH = "/v4.0"
@@ -43,3 +43,11 @@ class Remote:
 
     def client(self) -> ApiClient:
         return ApiClient(self.configuration())
+
+
+def describe_api_error(exc: ApiException) -> str:
+    """An SDK ``ApiException`` in one line: the server's message when it sent one."""
+    if not exc.status:
+        return f"the server could not be reached: {exc.reason}"
+    detail = exc.error_description or (exc.api_error.error.message if exc.api_error and exc.api_error.error else "")
+    return f"the server answered {exc.status} {exc.reason or ''}: {detail or exc.body or ''}".strip()
