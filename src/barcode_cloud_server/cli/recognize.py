@@ -55,6 +55,8 @@ def _remote_file(path: Path, query: Query, client: ApiClient) -> FileResult:
         return FileResult(str(path), recognize_remote(client, read_bytes(path), query))
     except ToolError as exc:
         return FileResult(str(path), error=exc.message)
+    except Exception as exc:  # as in process: one file's surprise is reported with it, and the run goes on
+        return FileResult(str(path), error=f"internal error: {type(exc).__name__}: {exc}")
 
 
 def _emit_table(results: list[FileResult], out: Console) -> None:

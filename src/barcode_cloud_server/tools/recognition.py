@@ -15,6 +15,7 @@ from barcode_cloud.models import RecognizeBase64Request, ScanBase64Request
 from barcode_cloud_server.engine.errors import EngineError
 from barcode_cloud_server.engine.images import DEFAULT_MAX_BYTES
 from barcode_cloud_server.engine.recognize import BUDGET_SECONDS, ImageKind, Mode, recognize_array, recognize_bytes
+from barcode_cloud_server.engine.recognize_types import resolve
 from barcode_cloud_server.tools.errors import ToolError
 from barcode_cloud_server.tools.pdf import is_pdf, pdf_pages
 from barcode_cloud_server.tools.remote import describe_api_error
@@ -112,8 +113,6 @@ def recognize_remote(client: ApiClient, data: bytes, query: Query) -> list[Found
 
 def check_types(types: Sequence[str] | None) -> None:
     """Unknown type names, before any file is read."""
-    from barcode_cloud_server.engine.recognize_types import resolve
-
     try:
         resolve(list(types) if types else None)
     except EngineError as exc:
