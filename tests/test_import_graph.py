@@ -21,8 +21,9 @@ LAYERS: dict[str, set[str]] = {
     "web": {"observability"},
     "identity": {"observability", "settings", "storage", "web"},
     "api": {"engine", "identity", "web"},
-    "cli": {"identity", "observability", "settings", "storage", "web"},
-    "app": {"api", "identity", "observability", "settings", "storage", "web"},
+    "tools": {"api", "engine", "identity"},
+    "cli": {"identity", "observability", "settings", "storage", "tools", "web"},
+    "app": {"api", "identity", "observability", "settings", "storage", "tools", "web"},
 }
 # Outside the server, what a part may import of the SDK (the wire models) or of web frameworks and databases.
 OUTSIDE: dict[str, tuple[str, ...]] = {

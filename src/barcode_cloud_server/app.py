@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.responses import Response
+from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from barcode_cloud_server import __version__
@@ -26,6 +27,8 @@ from barcode_cloud_server.observability import configure_logging, metrics_regist
 from barcode_cloud_server.settings import Settings
 from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.storage.private import make_private_dir, sqlite_files, warn_if_shared
+from barcode_cloud_server.tools.mcp_http import PATH as MCP_PATH
+from barcode_cloud_server.tools.mcp_http import McpEndpoint
 from barcode_cloud_server.web.protocols import HeadLimits, set_head_limits
 from barcode_cloud_server.web.request_context import RequestContextMiddleware
 from barcode_cloud_server.web.trailing_slash import StripTrailingSlash
@@ -58,11 +61,14 @@ def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
         db.migrate()
     identity = Identity.open(db, settings)
 
+    mcp = McpEndpoint(identity, allow_private_urls=settings.allow_private_urls, max_bytes=settings.max_upload_bytes)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         identity.status.start(also=[identity.keys.reload])
         try:
-            yield
+            async with mcp.running():
+                yield
         finally:
             await identity.status.stop()
             db.dispose()
@@ -89,6 +95,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
     app.include_router(identity_router)
     app.include_router(whoami_router)
     app.include_router(recognize_router)
+    app.router.routes.append(Route(MCP_PATH, mcp, methods=["GET", "POST", "DELETE"], include_in_schema=False))
 
     app.openapi = lambda: _openapi_with_security(app)  # type: ignore[method-assign]
 

@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from barcode_cloud_server.cli import doctor, generate, mcp_command, recognize
 from barcode_cloud_server.cli.options import setting_option
 from barcode_cloud_server.settings import Settings
 
@@ -22,6 +23,10 @@ clients_app = typer.Typer(help="Applications (OAuth clients) and their secrets."
 keys_app = typer.Typer(help="Token signing keys.", no_args_is_help=True)
 app.add_typer(clients_app, name="clients")
 app.add_typer(keys_app, name="keys")
+generate.register(app)
+recognize.register(app)
+doctor.register(app)
+mcp_command.register(app)
 
 out = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True)
