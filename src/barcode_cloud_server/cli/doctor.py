@@ -15,7 +15,7 @@ from barcode_cloud import ApiClient, ApiException, GenerateApi, RecognizeApi
 from barcode_cloud.models import RecognizeBase64Request
 from barcode_cloud_server.cli.remote_options import AccessToken, ClientId, ClientSecret, TokenUrl
 from barcode_cloud_server.tools.errors import ToolError
-from barcode_cloud_server.tools.remote import Remote, describe_api_error
+from barcode_cloud_server.tools.remote import Remote, body_text, describe_api_error
 
 _SAMPLE = "barcode-cloud doctor"
 _SCOPE_HINT = (
@@ -88,7 +88,7 @@ def _token_problem(exc: ApiException, url: str) -> str:
         return f"the client may not have the scopes asked for: {exc.error_description}"
     if not exc.status:
         return f"cannot reach the token endpoint {url}: {exc.reason}; check --token-url"
-    return f"the token endpoint {url} answered {exc.status}: {exc.error_description or exc.body}"
+    return f"the token endpoint {url} answered {exc.status}: {exc.error_description or body_text(exc)}"
 
 
 def _api_problem(exc: ApiException, scope: str) -> str:

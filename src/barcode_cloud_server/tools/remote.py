@@ -45,9 +45,15 @@ class Remote:
         return ApiClient(self.configuration())
 
 
+def body_text(exc: ApiException) -> str:
+    """The error's body as text (the SDK keeps generate's error bodies as bytes, as aspose does)."""
+    body = exc.body
+    return body.decode("utf-8", "replace") if isinstance(body, bytes) else body or ""
+
+
 def describe_api_error(exc: ApiException) -> str:
     """An SDK ``ApiException`` in one line: the server's message when it sent one."""
     if not exc.status:
         return f"the server could not be reached: {exc.reason}"
     detail = exc.error_description or (exc.api_error.error.message if exc.api_error and exc.api_error.error else "")
-    return f"the server answered {exc.status} {exc.reason or ''}: {detail or exc.body or ''}".strip()
+    return f"the server answered {exc.status} {exc.reason or ''}: {detail or body_text(exc)}".strip()
