@@ -21,8 +21,9 @@ LAYERS: dict[str, set[str]] = {
     "web": {"observability"},
     "identity": {"observability", "settings", "storage", "web"},
     "api": {"engine", "identity", "web"},
-    "cli": {"identity", "observability", "settings", "storage", "web"},
-    "app": {"api", "identity", "observability", "settings", "storage", "web"},
+    "dashboard": {"engine", "identity", "observability", "settings", "storage", "web"},
+    "cli": {"dashboard", "identity", "observability", "settings", "storage", "web"},
+    "app": {"api", "dashboard", "identity", "observability", "settings", "storage", "web"},
 }
 # Outside the server, what a part may import of the SDK (the wire models) or of web frameworks and databases.
 OUTSIDE: dict[str, tuple[str, ...]] = {

@@ -19,6 +19,7 @@ from barcode_cloud_server.api.generate import router as generate_router
 from barcode_cloud_server.api.hotpath import GenerateHotPath
 from barcode_cloud_server.api.recognize import router as recognize_router
 from barcode_cloud_server.api.whoami import router as whoami_router
+from barcode_cloud_server.dashboard.site import install_dashboard
 from barcode_cloud_server.identity.routes import router as identity_router
 from barcode_cloud_server.identity.scopes import GENERATE, RECOGNIZE
 from barcode_cloud_server.identity.service import Identity
@@ -89,6 +90,8 @@ def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
     app.include_router(identity_router)
     app.include_router(whoami_router)
     app.include_router(recognize_router)
+    if settings.dashboard:
+        install_dashboard(app, db, identity, settings.resolved_issuer)
 
     app.openapi = lambda: _openapi_with_security(app)  # type: ignore[method-assign]
 

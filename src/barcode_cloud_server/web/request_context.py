@@ -12,7 +12,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from barcode_cloud_server.observability import LATENCY, REQUESTS, access_log
-from barcode_cloud_server.web.security_headers import headers_for
+from barcode_cloud_server.web.security_headers import headers_for, with_own_policy
 
 # ASCII only: a str pattern's \w also matches letters such as the latin-1 'ª' and 'µ' of a raw header.
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -54,8 +54,9 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode("latin-1")), *security]
+                headers = message.setdefault("headers", [])
+                own = with_own_policy(headers, security)
+                message["headers"] = [*headers, (b"x-request-id", request_id.encode("latin-1")), *own]
             await send(message)
 
         try:
