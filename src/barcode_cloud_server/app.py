@@ -62,9 +62,12 @@ def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         identity.status.start(also=[identity.keys.reload])
+        identity.usage.start()
         try:
             yield
         finally:
+            # After uvicorn has answered every request it accepted (SIGTERM included): their counts are in.
+            await identity.usage.stop()
             await identity.status.stop()
             db.dispose()
 
@@ -84,7 +87,10 @@ def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
     app.state.settings = settings
     app.state.db = db
     app.state.identity = identity
-    app.front = RequestContextMiddleware(StripTrailingSlash(GenerateHotPath(app.behind_front, identity)))
+    app.front = RequestContextMiddleware(
+        StripTrailingSlash(GenerateHotPath(app.behind_front, identity)),
+        record=identity.usage.record if settings.count_usage else None,
+    )
     install_error_handlers(app)
     app.include_router(generate_router)
     app.include_router(identity_router)

@@ -4,6 +4,7 @@ Saves screenshots of the main pages to docs/screenshots/."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -27,6 +28,8 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# A server adds its usage counts to the database every 5 seconds and reads quotas right after.
+FLUSH_WAIT = 6.5
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 pytestmark = pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="needs Debian's chromium (.ci/run installs it)")
 
@@ -98,7 +101,26 @@ def test_an_administrator_sets_up_and_manages_an_application(browser: Browser, s
     shoot(page, "application-created")
     assert generate_qr(server, client_id, secret).startswith(b"\x89PNG")
 
+    time.sleep(FLUSH_WAIT)  # counted in the server's memory, in the database within 5 seconds
     page.get_by_role("link", name="Done: I have copied the secret").click()
+    expect(page.get_by_text("1 today, 1 this month (UTC)")).to_be_visible()  # the grant is no API call
+    page.get_by_label("Daily").fill("2")
+    page.get_by_role("button", name="Save quotas").click()
+    expect(page.locator(".quota")).to_have_text("1 today")
+    time.sleep(FLUSH_WAIT)  # the server reads the new quota after its next flush
+    assert generate_qr(server, client_id, secret).startswith(b"\x89PNG")
+    with pytest.raises(ApiException) as over:
+        generate_qr(server, client_id, secret)
+    assert over.value.status == 429 and "daily request quota" in str(over.value.body)
+    time.sleep(FLUSH_WAIT)
+    page.reload()
+    expect(page.locator(".quota")).to_have_text("0 today")
+    # requests, 2xx, 4xx, 429, 5xx: 2 served, and the refused call with the SDK's retries of a 429
+    expect(page.get_by_role("row", name=re.compile(r"^generate \d+ 2 0 [1-9]\d* 0$"))).to_be_visible()
+    shoot(page, "application")
+    page.get_by_label("Daily").fill("")
+    page.get_by_role("button", name="Save quotas").click()
+    time.sleep(FLUSH_WAIT)
     page.get_by_label("The old secret keeps working for").select_option(label="1 hour")
     page.get_by_role("button", name="Rotate secret").click()
     new_secret = page.locator("#client-secret").inner_text()
@@ -107,7 +129,6 @@ def test_an_administrator_sets_up_and_manages_an_application(browser: Browser, s
     assert generate_qr(server, client_id, new_secret).startswith(b"\x89PNG")
 
     page.get_by_role("link", name="Done: I have copied the secret").click()
-    shoot(page, "application")
     page.get_by_role("button", name="Disable application").click()
     expect(page.get_by_text("disabled", exact=True)).to_be_visible()
     deadline = time.monotonic() + 10

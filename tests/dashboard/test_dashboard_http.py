@@ -167,11 +167,13 @@ def test_a_member_cannot_see_or_change_another_members_application(server: LiveS
         ("rotate", {"overlap": "0"}),
         ("disable", {}),
         ("delete", {"confirm_name": "alice-app"}),
+        ("quota", {"daily": "1"}),
     ]
     for action, form in crafted:
         assert bob.post(f"/applications/{client_id}/{action}", form).status_code == 404, action
     info = server.clients.get(client_id)
-    assert info is not None and info.enabled and token_status(server, client_id, secret) == 200
+    assert info is not None and info.enabled and info.daily_quota is None
+    assert token_status(server, client_id, secret) == 200
     everything = admin.get("/applications").text
     assert "alice-app" in everything and "cli-app" in everything and "alice@example.com" in everything
     assert admin.get(f"/applications/{client_id}").status_code == 200

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from barcode_cloud_server.cli.options import setting_option
+from barcode_cloud_server.cli.usage import quota, usage
 from barcode_cloud_server.cli.users import first_start_link, users_app
 from barcode_cloud_server.settings import Settings
 
@@ -24,6 +25,8 @@ keys_app = typer.Typer(help="Token signing keys.", no_args_is_help=True)
 app.add_typer(clients_app, name="clients")
 app.add_typer(keys_app, name="keys")
 app.add_typer(users_app, name="users")
+app.command("usage")(usage)
+clients_app.command("quota")(quota)
 
 out = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True)
@@ -96,6 +99,7 @@ def serve(
     header_timeout: Annotated[float | None, setting_option("header_timeout")] = None,
     keep_alive_timeout: Annotated[int | None, setting_option("keep_alive_timeout")] = None,
     max_connections: Annotated[int | None, setting_option("max_connections")] = None,
+    count_usage: Annotated[bool | None, setting_option("count_usage", "--count-usage/--no-count-usage")] = None,
     dashboard: Annotated[bool | None, setting_option("dashboard", "--dashboard/--no-dashboard")] = None,
 ) -> None:
     """Run the service: identity, Barcode API v4, health and metrics.
@@ -131,6 +135,7 @@ def serve(
         header_timeout=header_timeout,
         keep_alive_timeout=keep_alive_timeout,
         max_connections=max_connections,
+        count_usage=count_usage,
         dashboard=dashboard,
     )
     configure_logging(settings.log_level, settings.access_log, settings.log_format, settings.debug_logger_names)

@@ -3,6 +3,7 @@ rotation with overlap, disable and enable, deletion confirmed by name."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form
@@ -15,12 +16,14 @@ from barcode_cloud_server.dashboard.guard import NotFound
 from barcode_cloud_server.dashboard.pages import Pages
 from barcode_cloud_server.identity.clients import ClientInfo, ClientStore, Credentials, UnknownScope
 from barcode_cloud_server.identity.scopes import ALL_SCOPES
+from barcode_cloud_server.identity.usage_report import STATUS_CLASSES, by_operation, quota_usage, since_days
+from barcode_cloud_server.storage.db import Database
 
 OVERLAPS = {"0": "None: the old secret stops now", "3600": "1 hour", "86400": "1 day", "604800": "7 days"}
 MAX_NAME = 200
 
 
-def application_router(pages: Pages, clients: ClientStore) -> APIRouter:
+def application_router(pages: Pages, clients: ClientStore, db: Database) -> APIRouter:
     guard = pages.guard
     router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_on_post(guard))])
 
@@ -34,8 +37,25 @@ def application_router(pages: Pages, clients: ClientStore) -> APIRouter:
     def listing(request: Request, user: User, status: int = 200, error: str | None = None) -> Response:
         apps = clients.list() if user.is_admin else clients.list(owner_id=user.id)
         owners = {u.id: u.email for u in guard.accounts.users()} if user.is_admin else {}
+        used = quota_usage(db, [a.id for a in apps])
+        rows = [AppRow(a, *used.get(a.id, (0, 0))) for a in apps]
         return pages.render(
-            request, "applications.html", status, apps=apps, owners=owners, scopes=ALL_SCOPES, error=error
+            request, "applications.html", status, rows=rows, owners=owners, scopes=ALL_SCOPES, error=error
+        )
+
+    def detail(request: Request, info: ClientInfo, status: int = 200, error: str | None = None) -> Response:
+        today, month = quota_usage(db, [info.id]).get(info.id, (0, 0))
+        counts = by_operation(db, since_days(30), [info.id]).get(info.id, {})
+        return pages.render(
+            request,
+            "application.html",
+            status,
+            app=info,
+            row=AppRow(info, today, month),
+            operations=sorted(counts.items()),
+            status_classes=STATUS_CLASSES,
+            overlaps=OVERLAPS,
+            error=error,
         )
 
     def secret_page(request: Request, creds: Credentials, rotated: bool) -> Response:
@@ -63,8 +83,19 @@ def application_router(pages: Pages, clients: ClientStore) -> APIRouter:
 
     @router.get("/applications/{client_id}")
     def application(request: Request, client_id: str) -> Response:
+        return detail(request, owned(guard.require_user(request), client_id))
+
+    @router.post("/applications/{client_id}/quota")
+    def set_quota(
+        request: Request, client_id: str, daily: Annotated[str, Form()] = "", monthly: Annotated[str, Form()] = ""
+    ) -> Response:
         info = owned(guard.require_user(request), client_id)
-        return pages.render(request, "application.html", app=info, overlaps=OVERLAPS, error=None)
+        try:
+            limits = [_quota(daily), _quota(monthly)]
+        except ValueError:
+            return detail(request, info, 400, "A quota is a whole number of requests (empty or 0: no limit).")
+        clients.set_quota(client_id, *limits)
+        return pages.redirect(request, f"/applications/{client_id}")
 
     @router.post("/applications/{client_id}/rotate")
     def rotate(request: Request, client_id: str, overlap: Annotated[str, Form()] = "86400") -> Response:
@@ -92,9 +123,32 @@ def application_router(pages: Pages, clients: ClientStore) -> APIRouter:
     def delete(request: Request, client_id: str, confirm_name: Annotated[str, Form()] = "") -> Response:
         info = owned(guard.require_user(request), client_id)
         if confirm_name != info.name:
-            error = "Type the application's name exactly to delete it."
-            return pages.render(request, "application.html", 400, app=info, overlaps=OVERLAPS, error=error)
+            return detail(request, info, 400, "Type the application's name exactly to delete it.")
         clients.delete(client_id)
         return pages.redirect(request, "/applications")
 
     return router
+
+
+@dataclass(frozen=True)
+class AppRow:
+    """An application with the requests that count toward its quotas today and this month (UTC)."""
+
+    app: ClientInfo
+    today: int
+    this_month: int
+
+    @property
+    def left_today(self) -> int | None:
+        return None if self.app.daily_quota is None else max(self.app.daily_quota - self.today, 0)
+
+    @property
+    def left_this_month(self) -> int | None:
+        return None if self.app.monthly_quota is None else max(self.app.monthly_quota - self.this_month, 0)
+
+
+def _quota(text: str) -> int | None:
+    value = int(text.strip() or "0")
+    if value < 0:
+        raise ValueError(text)
+    return value or None

@@ -23,7 +23,7 @@ def install_dashboard(app: FastAPI, db: Database, identity: Identity, origin: st
     guard = Guard(accounts, identity.clients.derived_key("dashboard csrf"))
     pages = Pages(guard, origin)
     app.include_router(account_router(pages, identity.limiter))
-    app.include_router(application_router(pages, identity.clients))
+    app.include_router(application_router(pages, identity.clients, db))
     app.mount(STATIC_URL, StaticFiles(directory=HERE / "static"), name="dashboard-static")
 
     async def sign_in_required(request: Request, exc: Exception) -> Response:

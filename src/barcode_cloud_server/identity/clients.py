@@ -56,6 +56,8 @@ class ClientInfo:
     last_used_at: datetime | None
     tokens_valid_after: datetime | None
     owner_id: int | None = None
+    daily_quota: int | None = None
+    monthly_quota: int | None = None
 
     @classmethod
     def of(cls, row: ClientRow) -> ClientInfo:
@@ -68,6 +70,8 @@ class ClientInfo:
             as_utc(row.last_used_at) if row.last_used_at else None,
             as_utc(row.tokens_valid_after) if row.tokens_valid_after else None,
             row.owner_id,
+            row.daily_quota,
+            row.monthly_quota,
         )
 
     @property
@@ -211,6 +215,14 @@ class ClientStore:
         )
         with self._db.session() as session:
             result = session.execute(update(ClientRow).where(ClientRow.id == client_id).values(values))
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def set_quota(self, client_id: str, daily: int | None, monthly: int | None) -> bool:
+        """Set both request quotas (None: no limit); every process applies them after its next flush of usage."""
+        with self._db.session() as session:
+            result = session.execute(
+                update(ClientRow).where(ClientRow.id == client_id).values(daily_quota=daily, monthly_quota=monthly)
+            )
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def revoke_tokens(self, client_id: str) -> bool:

@@ -37,6 +37,9 @@ class ClientRow(Base):
     owner_id: Mapped[int | None] = mapped_column(
         Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
     )
+    # Requests a UTC day and a UTC calendar month may make (None: no limit).
+    daily_quota: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    monthly_quota: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class SigningKeyRow(Base):
@@ -100,3 +103,16 @@ class AccountLinkRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class UsageRow(Base):
+    """Requests of one application in one hour, by operation and status class ("2xx", "4xx", "5xx"; "429" for
+    those refused by a quota or a failure limit, which count toward no quota)."""
+
+    __tablename__ = "usage_counts"
+
+    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True, index=True)
+    operation: Mapped[str] = mapped_column(String(40), primary_key=True)
+    status_class: Mapped[str] = mapped_column(String(3), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)

@@ -7,6 +7,7 @@ import logging
 import re
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -32,12 +33,17 @@ def _count(method: str, route: str, status: int, elapsed: float) -> None:
     children[1].observe(elapsed)
 
 
+# Told of every answered request of a known client: its id, route template and status (usage counting).
+Recorder = Callable[[str, str, int], None]
+
+
 class RequestContextMiddleware:
     """Gives every request an id (kept from a sane ``X-Request-Id``), logs it, and counts it; every response
     also gets the security headers (``security_headers``)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, record: Recorder | None = None) -> None:
         self.app = app
+        self.record = record
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -65,6 +71,9 @@ class RequestContextMiddleware:
             elapsed = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", "unmatched")
             _count(scope["method"], route, status, elapsed)
+            client_id = scope["state"].get("client_id")
+            if client_id is not None and self.record is not None:
+                self.record(client_id, route, status)
             if route not in ("/healthz", "/metrics") and access_log.isEnabledFor(logging.INFO):
                 access_log.info(
                     "request",
