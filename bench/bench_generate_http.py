@@ -135,10 +135,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--log-level", default="warning", help="the server's log level (info: with access log)")
+    parser.add_argument("--counting-only", action="store_true", help="only usage counting on against off")
     args = parser.parse_args()
     for tool in ("wrk", "taskset"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is needed")
+    if args.counting_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            counting_cost(Path(tmp), args.seconds, args.log_level)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         bwip = start_bwip(Path(tmp))
         bare = start_bare()

@@ -103,11 +103,6 @@ class Accounts:
         with self._db.session() as session:
             return [User.of(r) for r in session.scalars(select(UserRow).order_by(UserRow.email))]
 
-    def get(self, user_id: int) -> User | None:
-        with self._db.session() as session:
-            row = session.get(UserRow, user_id)
-            return User.of(row) if row else None
-
     def set_enabled(self, user_id: int, enabled: bool) -> bool:
         with self._db.session() as session:
             changed = session.execute(update(UserRow).where(UserRow.id == user_id).values(enabled=enabled)).rowcount  # type: ignore[attr-defined]
@@ -158,11 +153,6 @@ class Accounts:
             AccountLinkRow(token_hash=_digest(token), user_id=user_id, created_at=now, expires_at=now + LINK_LIFETIME)
         )
         return token
-
-    def new_link(self, user_id: int) -> str:
-        """A fresh setup link for an account (an invitation sent again, a forgotten password)."""
-        with self._db.session() as session:
-            return self._new_link(session, user_id)
 
     def open_link(self, token: str) -> Link | None:
         """What a usable link is for, or None when it is unknown, used or expired."""
