@@ -64,7 +64,7 @@ class Guard:
 
     def user(self, request: Request) -> User | None:
         """The signed-in user, remembered on the request."""
-        if "user" not in request.state._state:
+        if not hasattr(request.state, "user"):
             session_id = request.cookies.get(SESSION_COOKIE)
             request.state.user = self.accounts.session_user(session_id) if session_id else None
         user: User | None = request.state.user
@@ -90,7 +90,7 @@ class Guard:
         if session_id and self.user(request) is not None:
             bound = b"session:" + session_digest(session_id)
         else:
-            pre = request.cookies.get(PRE_SESSION_COOKIE) or request.state._state.get("pre_session")
+            pre = request.cookies.get(PRE_SESSION_COOKIE) or getattr(request.state, "pre_session", None)
             if not pre:
                 pre = request.state.pre_session = secrets.token_urlsafe(24)
             bound = b"pre:" + pre.encode("utf-8", "replace")
@@ -113,7 +113,7 @@ class Guard:
     def finish(self, request: Request, response: Response) -> Response:
         """The dashboard's headers, and the pre-session cookie when a form was bound to a new one."""
         response.headers.update(HEADERS)
-        pre = request.state._state.get("pre_session")
+        pre = getattr(request.state, "pre_session", None)
         if pre and not request.cookies.get(PRE_SESSION_COOKIE):
             response.set_cookie(
                 PRE_SESSION_COOKIE, pre, httponly=True, samesite="lax", secure=is_https(request), path="/"
