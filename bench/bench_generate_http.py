@@ -10,6 +10,8 @@ All on this machine in one run: each server gets core 0 (one worker), wrk gets c
   bare        the same engine call in a bare ASGI app under the same uvicorn (bench/bare_generate_app.py): no token
               check, request id, metrics or validation; the floor this server and machine allow
   bwip-js     the same symbol from bwip-js (npm) in a minimal Node http server
+  counting    the QR GET of our API with usage counting on against a second server with --no-count-usage,
+              measured in turns (on, off, on, off); target: on/off >= 0.95
 Run: .venv/bin/python bench/bench_generate_http.py [--seconds 10]
 Needs wrk and taskset (Debian: wrk, util-linux) and node/npm for bwip-js (skipped when missing).
 """
@@ -32,7 +34,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.conftest import free_port, running_server
+from tests.support.servers import free_port, running_server
 
 from barcode_cloud_server.engine.generate import GenerateRequest, generate
 
@@ -133,10 +135,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--log-level", default="warning", help="the server's log level (info: with access log)")
+    parser.add_argument("--counting-only", action="store_true", help="only usage counting on against off")
     args = parser.parse_args()
     for tool in ("wrk", "taskset"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is needed")
+    if args.counting_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            counting_cost(Path(tmp), args.seconds, args.log_level)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         bwip = start_bwip(Path(tmp))
         bare = start_bare()
@@ -175,10 +182,35 @@ def main() -> None:
                     "CPU ratio: engine CPU µs per image / server CPU µs per request (the API/engine ratio a quiet "
                     "core would show; the rates above drop when other work shares the cores)"
                 )
+            counting_cost(Path(tmp), args.seconds, args.log_level)
         finally:
             bare[0].kill()
             if bwip is not None:
                 bwip[0].kill()
+
+
+def counting_cost(tmp: Path, seconds: int, log_level: str) -> None:
+    """The QR GET rate with usage counting on and off, in turns so that drifts of the machine hit both."""
+    kind, data, _ = CASES["QR"]
+    rates: dict[str, list[float]] = {"on": [], "off": []}
+    with (
+        running_server(tmp / "on", args=("--log-level", log_level)) as on,
+        running_server(tmp / "off", args=("--log-level", log_level, "--no-count-usage")) as off,
+    ):
+        servers = {"on": on, "off": off}
+        bearers = {name: f"Authorization: Bearer {server.token()}" for name, server in servers.items()}
+        for server in servers.values():
+            pin(server.process.pid, 0)
+        for _ in range(2):
+            for name, server in servers.items():
+                url = f"{server.api_url}/barcode/generate/{kind}?{urlencode({'data': data})}"
+                wrk(url, 2, bearers[name])
+                rates[name].append(wrk(url, seconds, bearers[name])[0])
+    on_rate, off_rate = sum(rates["on"]), sum(rates["off"])
+    print(
+        f"usage counting: QR GET {on_rate / 2:.0f}/s on, {off_rate / 2:.0f}/s off, on/off {on_rate / off_rate:.3f} "
+        "(target >= 0.95)"
+    )
 
 
 if __name__ == "__main__":

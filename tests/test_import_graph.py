@@ -22,8 +22,9 @@ LAYERS: dict[str, set[str]] = {
     "identity": {"observability", "settings", "storage", "web"},
     "api": {"engine", "identity", "web"},
     "tools": {"api", "engine", "identity"},
-    "cli": {"identity", "observability", "settings", "storage", "tools", "web"},
-    "app": {"api", "identity", "observability", "settings", "storage", "tools", "web"},
+    "dashboard": {"engine", "identity", "observability", "settings", "storage", "web"},
+    "cli": {"dashboard", "identity", "observability", "settings", "storage", "tools", "web"},
+    "app": {"api", "dashboard", "identity", "observability", "settings", "storage", "tools", "web"},
 }
 # Outside the server, what a part may import of the SDK (the wire models) or of web frameworks and databases.
 OUTSIDE: dict[str, tuple[str, ...]] = {

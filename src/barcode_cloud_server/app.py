@@ -20,6 +20,7 @@ from barcode_cloud_server.api.generate import router as generate_router
 from barcode_cloud_server.api.hotpath import GenerateHotPath
 from barcode_cloud_server.api.recognize import router as recognize_router
 from barcode_cloud_server.api.whoami import router as whoami_router
+from barcode_cloud_server.dashboard.site import install_dashboard
 from barcode_cloud_server.identity.routes import router as identity_router
 from barcode_cloud_server.identity.scopes import GENERATE, RECOGNIZE
 from barcode_cloud_server.identity.service import Identity
@@ -66,10 +67,13 @@ def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         identity.status.start(also=[identity.keys.reload])
+        identity.usage.start()
         try:
             async with mcp.running():
                 yield
         finally:
+            # After uvicorn has answered every request it accepted (SIGTERM included): their counts are in.
+            await identity.usage.stop()
             await identity.status.stop()
             db.dispose()
 
@@ -89,13 +93,18 @@ def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
     app.state.settings = settings
     app.state.db = db
     app.state.identity = identity
-    app.front = RequestContextMiddleware(StripTrailingSlash(GenerateHotPath(app.behind_front, identity)))
+    app.front = RequestContextMiddleware(
+        StripTrailingSlash(GenerateHotPath(app.behind_front, identity)),
+        record=identity.usage.record if settings.count_usage else None,
+    )
     install_error_handlers(app)
     app.include_router(generate_router)
     app.include_router(identity_router)
     app.include_router(whoami_router)
     app.include_router(recognize_router)
     app.router.routes.append(Route(MCP_PATH, mcp, methods=["GET", "POST", "DELETE"], include_in_schema=False))
+    if settings.dashboard:
+        install_dashboard(app, db, identity, settings.resolved_issuer)
 
     app.openapi = lambda: _openapi_with_security(app)  # type: ignore[method-assign]
 

@@ -103,6 +103,12 @@ class Settings(BaseSettings):
     )
     keep_alive_timeout: int = _field(5, "Seconds an idle kept-alive connection stays open.", ge=1, le=300)
     max_connections: int = _field(1000, "Open connections per process before requests get 503.", ge=2)
+    count_usage: bool = _field(
+        True,
+        "Count every API request by application (the dashboard's usage pages, quotas); off only to measure what "
+        "counting costs (requests then count toward no quota).",
+    )
+    dashboard: bool = _field(True, "Serve the dashboard at / (accounts, applications); off for API-only servers.")
 
     @field_validator("log_level", "log_format", mode="before")
     @classmethod

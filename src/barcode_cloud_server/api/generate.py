@@ -298,8 +298,7 @@ async def answer_get(scope: Scope, identity: Identity) -> RenderedImage:
             authorization = value.decode("latin-1")
         elif name == b"accept":
             accept = value.decode("latin-1")
-    claims = await authorize(identity, authorization, GENERATE)
-    scope.setdefault("state", {})["client_id"] = claims.client_id
+    await authorize(identity, authorization, GENERATE, scope.setdefault("state", {}))
     req = request_from_fields(barcode_type, query_fields(scope.get("query_string", b"")))
     return await render_image(req, accept)
 

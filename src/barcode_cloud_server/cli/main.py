@@ -16,6 +16,8 @@ from rich.table import Table
 
 from barcode_cloud_server.cli import doctor, generate, mcp_command, recognize
 from barcode_cloud_server.cli.options import setting_option
+from barcode_cloud_server.cli.usage import quota, usage
+from barcode_cloud_server.cli.users import first_start_link, users_app
 from barcode_cloud_server.settings import Settings
 
 app = typer.Typer(help="Barcode Cloud: barcode generation and recognition service.", no_args_is_help=True)
@@ -27,6 +29,9 @@ generate.register(app)
 recognize.register(app)
 doctor.register(app)
 mcp_command.register(app)
+app.add_typer(users_app, name="users")
+app.command("usage")(usage)
+clients_app.command("quota")(quota)
 
 out = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True)
@@ -99,6 +104,8 @@ def serve(
     header_timeout: Annotated[float | None, setting_option("header_timeout")] = None,
     keep_alive_timeout: Annotated[int | None, setting_option("keep_alive_timeout")] = None,
     max_connections: Annotated[int | None, setting_option("max_connections")] = None,
+    count_usage: Annotated[bool | None, setting_option("count_usage", "--count-usage/--no-count-usage")] = None,
+    dashboard: Annotated[bool | None, setting_option("dashboard", "--dashboard/--no-dashboard")] = None,
 ) -> None:
     """Run the service: identity, Barcode API v4, health and metrics.
 
@@ -133,11 +140,14 @@ def serve(
         header_timeout=header_timeout,
         keep_alive_timeout=keep_alive_timeout,
         max_connections=max_connections,
+        count_usage=count_usage,
+        dashboard=dashboard,
     )
     configure_logging(settings.log_level, settings.access_log, settings.log_format, settings.debug_logger_names)
     db = _open_db(settings)
     with _key_store_errors():
         ensure_signing_key(db, key_sealer(settings.key_encryption_key))
+    setup_link = first_start_link(db, settings) if settings.dashboard else None
     db.dispose()
     os.environ.update(settings.to_env())
     if settings.workers > 1:
@@ -148,6 +158,12 @@ def serve(
         f"Create a client: {_command_name()} clients create my-app --data-dir {settings.data_dir}",
         highlight=False,
     )
+    if setup_link:
+        err.print(
+            f"No administrator yet: set one up at {setup_link} (works once, for 3 days)",
+            soft_wrap=True,
+            highlight=False,
+        )
     uvicorn.run(
         "barcode_cloud_server.app:create_app_from_env",
         factory=True,

@@ -55,6 +55,9 @@ class ClientInfo:
     created_at: datetime
     last_used_at: datetime | None
     tokens_valid_after: datetime | None
+    owner_id: int | None = None
+    daily_quota: int | None = None
+    monthly_quota: int | None = None
 
     @classmethod
     def of(cls, row: ClientRow) -> ClientInfo:
@@ -66,6 +69,9 @@ class ClientInfo:
             as_utc(row.created_at),
             as_utc(row.last_used_at) if row.last_used_at else None,
             as_utc(row.tokens_valid_after) if row.tokens_valid_after else None,
+            row.owner_id,
+            row.daily_quota,
+            row.monthly_quota,
         )
 
     @property
@@ -142,7 +148,7 @@ class ClientStore:
         """A key for another use of the server secret (the same in every process), never the hash key itself."""
         return hmac.new(self._hash_key, f"barcode-cloud {purpose}".encode(), hashlib.sha256).digest()
 
-    def create(self, name: str, scopes: list[str] | None = None) -> Credentials:
+    def create(self, name: str, scopes: list[str] | None = None, owner_id: int | None = None) -> Credentials:
         chosen = check_scopes(scopes or list(ALL_SCOPES))
         secret = new_client_secret()
         row = ClientRow(
@@ -152,14 +158,19 @@ class ClientStore:
             enabled=True,
             secret_hash=hash_secret(self._hash_key, secret),
             created_at=datetime.now(UTC),
+            owner_id=owner_id,
         )
         with self._db.session() as session:
             session.add(row)
         return Credentials(row.id, secret, name, chosen)
 
-    def list(self) -> list[ClientInfo]:
+    def list(self, owner_id: int | None = None) -> list[ClientInfo]:
+        """Every client, or only those of one owner."""
+        query = select(ClientRow).order_by(ClientRow.created_at)
+        if owner_id is not None:
+            query = query.where(ClientRow.owner_id == owner_id)
         with self._db.session() as session:
-            return [ClientInfo.of(r) for r in session.scalars(select(ClientRow).order_by(ClientRow.created_at))]
+            return [ClientInfo.of(r) for r in session.scalars(query)]
 
     def get(self, client_id: str) -> ClientInfo | None:
         with self._db.session() as session:
@@ -204,6 +215,14 @@ class ClientStore:
         )
         with self._db.session() as session:
             result = session.execute(update(ClientRow).where(ClientRow.id == client_id).values(values))
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def set_quota(self, client_id: str, daily: int | None, monthly: int | None) -> bool:
+        """Set both request quotas (None: no limit); every process applies them after its next flush of usage."""
+        with self._db.session() as session:
+            result = session.execute(
+                update(ClientRow).where(ClientRow.id == client_id).values(daily_quota=daily, monthly_quota=monthly)
+            )
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def revoke_tokens(self, client_id: str) -> bool:

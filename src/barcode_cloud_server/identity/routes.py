@@ -101,7 +101,11 @@ async def token(request: Request) -> JSONResponse:
         return oauth_error(400, "invalid_request", "client_id and client_secret are required")
 
     address = request.client.host if request.client else "unknown"
-    return await anyio.to_thread.run_sync(_grant, identity, client_id, secret, address, form.get("scope"))
+    answer = await anyio.to_thread.run_sync(_grant, identity, client_id, secret, address, form.get("scope"))
+    # Counted as the client's grant when it succeeded or the client exists: ids anyone makes up are not counted.
+    if answer.status_code == 200 or identity.status.known(client_id):
+        request.state.client_id = client_id
+    return answer
 
 
 def _grant(identity: Identity, client_id: str, secret: str, address: str, scope: str | None) -> JSONResponse:

@@ -10,6 +10,7 @@ from barcode_cloud_server.identity.keyseal import key_sealer
 from barcode_cloud_server.identity.ratelimit import FailureLimiter
 from barcode_cloud_server.identity.status import ClientStatus
 from barcode_cloud_server.identity.tokens import TokenService
+from barcode_cloud_server.identity.usage import Usage
 from barcode_cloud_server.settings import Settings
 from barcode_cloud_server.storage.db import Database
 
@@ -21,6 +22,7 @@ class Identity:
     tokens: TokenService
     status: ClientStatus
     limiter: FailureLimiter
+    usage: Usage
 
     @classmethod
     def open(cls, db: Database, settings: Settings) -> Identity:
@@ -33,4 +35,6 @@ class Identity:
         status.reload()
         tokens = TokenService(keys, settings.resolved_issuer, settings.audience, settings.token_lifetime)
         limiter = FailureLimiter(settings.redis_url, secret_key=clients.derived_key("failure limiter"))
-        return cls(clients, keys, tokens, status, limiter)
+        usage = Usage(db)
+        usage.load()
+        return cls(clients, keys, tokens, status, limiter, usage)

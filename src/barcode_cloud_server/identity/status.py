@@ -73,6 +73,10 @@ class ClientStatus:
             else:
                 self._enabled[client_id] = valid_after
 
+    def known(self, client_id: str) -> bool:
+        """Whether the client was enabled at the last reload (no database read)."""
+        return client_id in self._enabled
+
     async def accepts(self, client_id: str, issued_at: int) -> bool:
         """Whether a token of this client issued at ``issued_at`` (its ``iat``) may be used: the client is enabled
         and has not voided its tokens since."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import Request
 
@@ -45,12 +46,24 @@ class InsufficientScope(AccessRefused):
         )
 
 
+class QuotaExceeded(AccessRefused):
+    """The client's daily or monthly request quota is used up: 429 until the period resets."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, "")
+        self.headers = {"Retry-After": str(retry_after)}
+
+
 def _invalid_token(reason: str) -> InvalidAccessToken:
     return InvalidAccessToken(f"invalid access token: {reason}", reason)
 
 
-async def authorize(identity: Identity, header: str, scope: str) -> TokenClaims:
-    """The claims of the bearer token in ``header`` (an Authorization header's value), or :class:`AccessRefused`."""
+async def authorize(identity: Identity, header: str, scope: str, state: dict[str, Any] | None = None) -> TokenClaims:
+    """The claims of the bearer token in ``header`` (an Authorization header's value), or :class:`AccessRefused`.
+    The client id of a valid token goes into the request's ``state`` (the access log and usage counting read it)
+    even when the request is refused for its scope or quota."""
     kind, _, token = header.partition(" ")
     token = token.strip()
     if kind.lower() != "bearer" or not token:
@@ -63,8 +76,13 @@ async def authorize(identity: Identity, header: str, scope: str) -> TokenClaims:
         raise _invalid_token(str(exc)) from None
     if not await identity.status.accepts(claims.client_id, claims.issued_at):
         raise _invalid_token("the client is disabled or deleted, or its tokens were revoked")
+    if state is not None:
+        state["client_id"] = claims.client_id
     if scope not in claims.scopes:
         raise InsufficientScope(scope)
+    refusal = identity.usage.refusal(claims.client_id)
+    if refusal is not None:
+        raise QuotaExceeded(refusal.message, refusal.retry_after)
     return claims
 
 
@@ -72,8 +90,7 @@ def require_scope(scope: str) -> Callable[[Request], Awaitable[TokenClaims]]:
     """A FastAPI dependency: ``Depends(require_scope("barcode.generate"))``."""
 
     async def check(request: Request) -> TokenClaims:
-        claims = await authorize(request.app.state.identity, request.headers.get("authorization", ""), scope)
-        request.state.client_id = claims.client_id
-        return claims
+        state = request.scope.setdefault("state", {})
+        return await authorize(request.app.state.identity, request.headers.get("authorization", ""), scope, state)
 
     return check

@@ -7,12 +7,13 @@ import logging
 import re
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from barcode_cloud_server.observability import LATENCY, REQUESTS, access_log
-from barcode_cloud_server.web.security_headers import headers_for
+from barcode_cloud_server.web.security_headers import headers_for, with_own_policy
 
 # ASCII only: a str pattern's \w also matches letters such as the latin-1 'ª' and 'µ' of a raw header.
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -32,12 +33,17 @@ def _count(method: str, route: str, status: int, elapsed: float) -> None:
     children[1].observe(elapsed)
 
 
+# Told of every answered request of a known client: its id, route template and status (usage counting).
+Recorder = Callable[[str, str, int], None]
+
+
 class RequestContextMiddleware:
     """Gives every request an id (kept from a sane ``X-Request-Id``), logs it, and counts it; every response
     also gets the security headers (``security_headers``)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, record: Recorder | None = None) -> None:
         self.app = app
+        self.record = record
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -54,8 +60,9 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode("latin-1")), *security]
+                headers = message.setdefault("headers", [])
+                own = with_own_policy(headers, security)
+                message["headers"] = [*headers, (b"x-request-id", request_id.encode("latin-1")), *own]
             await send(message)
 
         try:
@@ -64,6 +71,9 @@ class RequestContextMiddleware:
             elapsed = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", "unmatched")
             _count(scope["method"], route, status, elapsed)
+            client_id = scope["state"].get("client_id")
+            if client_id is not None and self.record is not None:
+                self.record(client_id, route, status)
             if route not in ("/healthz", "/metrics") and access_log.isEnabledFor(logging.INFO):
                 access_log.info(
                     "request",

@@ -6,6 +6,7 @@ The Swagger UI page at /docs (FastAPI's) loads its script and stylesheet from on
 ``https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/``, and its favicon from fastapi.tiangolo.com, and runs one
 inline script; its policy allows exactly those (the inline scripts by hash), inline styles (Swagger UI sets
 them), ``data:`` images (its icons) and requests to this origin (the spec, the token, "Try it out").
+A response that brings its own policy (the dashboard's pages) keeps it and gets the other headers.
 """
 
 from __future__ import annotations
@@ -44,7 +45,16 @@ DOCS_CSP = (
     "form-action 'none'"
 )
 API_HEADERS: Headers = (*_COMMON, (b"content-security-policy", API_CSP.encode("ascii")))
+# For a response that brings its own policy (the dashboard's pages).
+COMMON_HEADERS: Headers = _COMMON
 DOCS_HEADERS: Headers = (*_COMMON, (b"content-security-policy", DOCS_CSP.encode("ascii")))
+
+
+def with_own_policy(headers: list[tuple[bytes, bytes]], security: Headers) -> Headers:
+    """``security``, less its policy when the response already has one."""
+    if any(name == b"content-security-policy" for name, _ in headers):
+        return COMMON_HEADERS
+    return security
 
 
 def headers_for(path: str) -> Headers:

@@ -1,0 +1,1 @@
+"""The dashboard at ``/``: accounts, applications and their credentials (server-rendered pages)."""

@@ -1,0 +1,243 @@
+"""Dashboard accounts: argon2id password hashes, one-time setup and invitation links, server-side sessions."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from barcode_cloud_server.storage.db import Database
+from barcode_cloud_server.storage.tables import AccountLinkRow, UserRow, UserSessionRow, as_utc
+
+LINK_LIFETIME = timedelta(days=3)
+SESSION_LIFETIME = timedelta(days=14)
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1024  # argon2 takes any length; this only bounds the work one request can ask for
+_hasher = PasswordHasher()  # argon2id, the library's current recommended parameters
+
+
+class AccountError(ValueError):
+    """Something a person can fix (shown on the page as it is)."""
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    email: str
+    is_admin: bool
+    enabled: bool
+    has_password: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: UserRow) -> User:
+        return cls(row.id, row.email, row.is_admin, row.enabled, row.password_hash is not None, as_utc(row.created_at))
+
+    @property
+    def role(self) -> str:
+        return "administrator" if self.is_admin else "member"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A usable one-time link: the account whose password it sets, or None for the first administrator's."""
+
+    user: User | None
+
+
+def _digest(token: str) -> bytes:
+    # Tokens are 256 random bits: a plain hash is enough to keep a database reader from using them.
+    return hashlib.sha256(token.encode("utf-8", "replace")).digest()
+
+
+def normalize_email(email: str) -> str:
+    email = email.strip().lower()
+    local, at, domain = email.partition("@")
+    if not (at and local and "." in domain and len(email) <= 320) or any(c.isspace() for c in email):
+        raise AccountError("Enter an email address such as name@example.com.")
+    return email
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(f"Choose a password of at most {MAX_PASSWORD_LENGTH} characters.")
+
+
+class Accounts:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        # Verified against when the email is unknown or has no password, so that every failure costs the same.
+        self._dummy_hash = _hasher.hash(secrets.token_urlsafe(16))
+
+    # Users
+
+    def create_user(self, email: str, *, admin: bool = False) -> tuple[User, str]:
+        """A new account without a password, and the token of its one-time link to choose one."""
+        row = UserRow(email=normalize_email(email), is_admin=admin, enabled=True, created_at=datetime.now(UTC))
+        try:
+            with self._db.session() as session:
+                session.add(row)
+                session.flush()
+                token = self._new_link(session, row.id)
+                return User.of(row), token
+        except IntegrityError:
+            raise AccountError(f"There is already an account for {row.email}.") from None
+
+    def has_admin(self) -> bool:
+        with self._db.session() as session:
+            count = session.scalar(
+                select(func.count()).select_from(UserRow).where(UserRow.is_admin.is_(True), UserRow.enabled.is_(True))
+            )
+            return bool(count)
+
+    def users(self) -> list[User]:
+        with self._db.session() as session:
+            return [User.of(r) for r in session.scalars(select(UserRow).order_by(UserRow.email))]
+
+    def set_enabled(self, user_id: int, enabled: bool) -> bool:
+        with self._db.session() as session:
+            changed = session.execute(update(UserRow).where(UserRow.id == user_id).values(enabled=enabled)).rowcount  # type: ignore[attr-defined]
+            if not enabled:
+                session.execute(delete(UserSessionRow).where(UserSessionRow.user_id == user_id))
+            return bool(changed)
+
+    def delete_user(self, user_id: int) -> bool:
+        # Sessions and links go with the account (ON DELETE CASCADE); its applications stay, without an owner.
+        with self._db.session() as session:
+            return bool(session.execute(delete(UserRow).where(UserRow.id == user_id)).rowcount)  # type: ignore[attr-defined]
+
+    def authenticate(self, email: str, password: str) -> User | None:
+        """The enabled account with this email and password, or None; the same work whatever is wrong."""
+        if len(password) > MAX_PASSWORD_LENGTH:
+            return None
+        with self._db.session() as session:
+            row = session.scalar(select(UserRow).where(UserRow.email == email.strip().lower()))
+            stored = row.password_hash if row is not None else None
+            ok = _verify(stored or self._dummy_hash, password) and stored is not None
+            if not ok or row is None or stored is None or not row.enabled:
+                return None
+            if _hasher.check_needs_rehash(stored):
+                row.password_hash = _hasher.hash(password)
+            return User.of(row)
+
+    def change_password(self, user_id: int, current: str, new: str) -> None:
+        check_password(new)
+        with self._db.session() as session:
+            row = session.get(UserRow, user_id)
+            if row is None or row.password_hash is None or not _verify(row.password_hash, current):
+                raise AccountError("The current password is not right.")
+            row.password_hash = _hasher.hash(new)
+
+    # One-time links
+
+    def first_start_link(self) -> str | None:
+        """A link that makes the first administrator, when there is none yet."""
+        if self.has_admin():
+            return None
+        with self._db.session() as session:
+            return self._new_link(session, None)
+
+    def _new_link(self, session: Session, user_id: int | None) -> str:
+        token = secrets.token_urlsafe(32)
+        now = datetime.now(UTC)
+        session.add(
+            AccountLinkRow(token_hash=_digest(token), user_id=user_id, created_at=now, expires_at=now + LINK_LIFETIME)
+        )
+        return token
+
+    def open_link(self, token: str) -> Link | None:
+        """What a usable link is for, or None when it is unknown, used or expired."""
+        with self._db.session() as session:
+            link = session.get(AccountLinkRow, _digest(token))
+            if link is None or link.used_at is not None or as_utc(link.expires_at) <= datetime.now(UTC):
+                return None
+            if link.user_id is None:
+                return None if self.has_admin() else Link(None)
+            row = session.get(UserRow, link.user_id)
+            return Link(User.of(row)) if row is not None and row.enabled else None
+
+    def use_link(self, token: str, password: str, email: str | None = None) -> User:
+        """Spend a link: set its account's password, or make the first administrator with ``email``."""
+        check_password(password)
+        now = datetime.now(UTC)
+        with self._db.session() as session:
+            # One statement marks it used, so that a link used twice at once works only once.
+            spent = session.execute(
+                update(AccountLinkRow)
+                .where(
+                    AccountLinkRow.token_hash == _digest(token),
+                    AccountLinkRow.used_at.is_(None),
+                    AccountLinkRow.expires_at > now,
+                )
+                .values(used_at=now)
+                .returning(AccountLinkRow.user_id)
+            ).first()
+            if spent is None:
+                raise AccountError("This link has expired or was already used. Ask an administrator for a new one.")
+            if spent.user_id is None:
+                if session.scalar(select(func.count()).select_from(UserRow).where(UserRow.is_admin.is_(True))):
+                    raise AccountError("This server already has an administrator. Ask them for an invitation.")
+                row = UserRow(email=normalize_email(email or ""), is_admin=True, enabled=True, created_at=now)
+                session.add(row)
+            else:
+                found = session.get(UserRow, spent.user_id)
+                if found is None or not found.enabled:
+                    raise AccountError("This account is disabled.")
+                row = found
+            row.password_hash = _hasher.hash(password)
+            session.flush()
+            return User.of(row)
+
+    # Sessions
+
+    def start_session(self, user_id: int) -> str:
+        """A new session's id (the cookie's value)."""
+        session_id = secrets.token_urlsafe(32)
+        now = datetime.now(UTC)
+        with self._db.session() as session:
+            session.add(
+                UserSessionRow(
+                    id_hash=_digest(session_id), user_id=user_id, created_at=now, expires_at=now + SESSION_LIFETIME
+                )
+            )
+        return session_id
+
+    def session_user(self, session_id: str) -> User | None:
+        with self._db.session() as session:
+            found = session.execute(
+                select(UserRow, UserSessionRow.expires_at)
+                .join(UserSessionRow, UserSessionRow.user_id == UserRow.id)
+                .where(UserSessionRow.id_hash == _digest(session_id))
+            ).first()
+            if found is None or as_utc(found.expires_at) <= datetime.now(UTC) or not found.UserRow.enabled:
+                return None
+            return User.of(found.UserRow)
+
+    def end_session(self, session_id: str) -> None:
+        with self._db.session() as session:
+            session.execute(delete(UserSessionRow).where(UserSessionRow.id_hash == _digest(session_id)))
+
+    def end_all_sessions(self, user_id: int) -> None:
+        with self._db.session() as session:
+            session.execute(delete(UserSessionRow).where(UserSessionRow.user_id == user_id))
+
+
+def session_digest(session_id: str) -> bytes:
+    """What CSRF tokens are bound to: the session, without its id."""
+    return _digest(session_id)
+
+
+def _verify(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False

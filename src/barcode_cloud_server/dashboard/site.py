@@ -1,0 +1,45 @@
+"""Puts the dashboard on an app: its pages, its static files, and the answers to its own exceptions."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
+
+from barcode_cloud_server.dashboard.account_pages import account_router
+from barcode_cloud_server.dashboard.accounts import Accounts
+from barcode_cloud_server.dashboard.application_pages import application_router
+from barcode_cloud_server.dashboard.guard import Forbidden, Guard, NotFound, SignInRequired
+from barcode_cloud_server.dashboard.pages import HERE, STATIC_URL, Pages
+from barcode_cloud_server.identity.service import Identity
+from barcode_cloud_server.storage.db import Database
+
+
+def install_dashboard(app: FastAPI, db: Database, identity: Identity, origin: str) -> None:
+    accounts = Accounts(db)
+    guard = Guard(accounts, identity.clients.derived_key("dashboard csrf"))
+    pages = Pages(guard, origin)
+    app.include_router(account_router(pages, identity.limiter))
+    app.include_router(application_router(pages, identity.clients, db))
+    app.mount(STATIC_URL, StaticFiles(directory=HERE / "static"), name="dashboard-static")
+
+    async def sign_in_required(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, SignInRequired)
+        return pages.redirect(request, "/sign-in?" + urlencode({"next": exc.next_path}))
+
+    async def forbidden(request: Request, exc: Exception) -> Response:
+        return pages.render(request, "error.html", 403, title="This form has expired", message=_EXPIRED)
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return pages.render(request, "error.html", 404, title="Not found", message=_NOT_FOUND)
+
+    app.add_exception_handler(SignInRequired, sign_in_required)
+    app.add_exception_handler(Forbidden, forbidden)
+    app.add_exception_handler(NotFound, not_found)
+
+
+_EXPIRED = "The page was open too long or came from another site. Go back, reload it and try again."
+_NOT_FOUND = "There is nothing here, or it is not yours to see."

@@ -1,0 +1,226 @@
+"""Usage counting and quotas, without a database write on the request path.
+
+Each request of an application is counted in this process's memory by (client id, hour, operation, status class);
+every ``FLUSH_SECONDS`` the counts are added to the database in one statement (an upsert, so that every process
+adds its own), and a process that stops flushes before it exits. After each flush the quotas are read again with
+what every process has counted so far; a quota check adds what this process counted since, so several processes
+may let through together up to a few seconds of requests past a quota.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import anyio
+import anyio.to_thread
+from sqlalchemy import func, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from barcode_cloud_server.storage.db import Database
+from barcode_cloud_server.storage.tables import ClientRow, UsageRow
+
+FLUSH_SECONDS = 5.0
+GRANT = "token"  # the operation name of token grants
+# The operation each counted route is; requests of other routes are not counted.
+OPERATIONS = {
+    "/connect/token": GRANT,
+    "/v4.0/barcode/generate/{barcodeType}": "generate",
+    "/v4.0/barcode/generate/{barcodeType:path}": "generate",  # the same, when the hot path does not answer it
+    "/v4.0/barcode/generate-body": "generate-body",
+    "/v4.0/barcode/generate-multipart": "generate-multipart",
+    "/v4.0/barcode/recognize": "recognize",
+    "/v4.0/barcode/recognize-body": "recognize-body",
+    "/v4.0/barcode/recognize-multipart": "recognize-multipart",
+    "/v4.0/barcode/scan": "scan",
+    "/v4.0/barcode/scan-body": "scan-body",
+    "/v4.0/barcode/scan-multipart": "scan-multipart",
+}
+THROTTLED = "429"
+_CLASSES = {1: "1xx", 2: "2xx", 3: "3xx", 4: "4xx", 5: "5xx"}
+log = logging.getLogger("barcode_cloud.usage")
+
+Key = tuple[str, int, str, str]  # client id, hour since the epoch, operation, status class
+
+
+@dataclass(frozen=True)
+class QuotaState:
+    daily: int | None
+    monthly: int | None
+    used_today: int
+    used_this_month: int
+    day_ends: float  # epoch seconds
+    month_ends: float
+
+
+@dataclass(frozen=True)
+class QuotaRefusal:
+    period: str  # "daily" or "monthly"
+    limit: int
+    retry_after: int
+
+    @property
+    def message(self) -> str:
+        resets = "at 00:00 UTC" if self.period == "daily" else "on the 1st of the month, 00:00 UTC"
+        return f"the {self.period} request quota of this application ({self.limit}) is used up; it resets {resets}"
+
+
+def period_bounds(now: datetime) -> tuple[datetime, datetime, datetime, datetime]:
+    """The UTC day and calendar month around ``now``: (day start, day end, month start, month end)."""
+    day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    month = day.replace(day=1)
+    next_month = (
+        month.replace(year=month.year + 1, month=1) if month.month == 12 else month.replace(month=month.month + 1)
+    )
+    return day, datetime.fromtimestamp(day.timestamp() + 86400, UTC), month, next_month
+
+
+def counts_toward_quota(operation: str, status_class: str) -> bool:
+    # Token grants are not API calls, and refused requests did no work.
+    return operation != GRANT and status_class != THROTTLED
+
+
+class Usage:
+    def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
+        self._db = db
+        self._clock = clock
+        self._pending: dict[Key, int] = {}
+        # Quota-counting requests per client: since the last swap, and swapped but not yet in the quotas read.
+        self._since: dict[str, int] = {}
+        self._in_flight: dict[str, int] = {}
+        self._quotas: dict[str, QuotaState] = {}
+        self._flushing = anyio.Lock()
+        self._task: asyncio.Task[None] | None = None
+
+    # The request path: memory only.
+
+    def record(self, client_id: str, route: str, status: int) -> None:
+        """Count one answered request (the request context calls this for every request)."""
+        operation = OPERATIONS.get(route)
+        if operation is None:
+            return
+        status_class = THROTTLED if status == 429 else _CLASSES.get(status // 100, "5xx")
+        key = (client_id, int(self._clock()) // 3600, operation, status_class)
+        self._pending[key] = self._pending.get(key, 0) + 1
+        if client_id in self._quotas and counts_toward_quota(operation, status_class):
+            self._since[client_id] = self._since.get(client_id, 0) + 1
+
+    def refusal(self, client_id: str) -> QuotaRefusal | None:
+        """Why this client may not make another request now, or None when it may."""
+        state = self._quotas.get(client_id)
+        if state is None:
+            return None
+        now = self._clock()
+        recent = self._since.get(client_id, 0) + self._in_flight.get(client_id, 0)
+        if state.monthly is not None and now < state.month_ends and state.used_this_month + recent >= state.monthly:
+            return QuotaRefusal("monthly", state.monthly, math.ceil(state.month_ends - now))
+        if state.daily is not None and now < state.day_ends and state.used_today + recent >= state.daily:
+            return QuotaRefusal("daily", state.daily, math.ceil(state.day_ends - now))
+        return None
+
+    # Flushing.
+
+    async def flush(self) -> None:
+        async with self._flushing:
+            batch, self._pending = self._pending, {}
+            for client_id, n in self._since.items():
+                self._in_flight[client_id] = self._in_flight.get(client_id, 0) + n
+            self._since = {}
+            try:
+                quotas = await anyio.to_thread.run_sync(self._write_and_read_quotas, batch)
+            except Exception:
+                log.exception("usage counts not written; kept for the next flush")
+                for key, n in batch.items():
+                    self._pending[key] = self._pending.get(key, 0) + n
+                return
+            self._quotas = quotas
+            self._in_flight = {}
+
+    def _write_and_read_quotas(self, batch: dict[Key, int]) -> dict[str, QuotaState]:
+        if batch:
+            write(self._db, batch)
+        return self.read_quotas()
+
+    def read_quotas(self) -> dict[str, QuotaState]:
+        """Every client with a quota: its quotas and what it has used in the current day and month."""
+        day, day_ends, month, month_ends = period_bounds(datetime.fromtimestamp(self._clock(), UTC))
+        counted = (UsageRow.operation != GRANT) & (UsageRow.status_class != THROTTLED)
+        with self._db.session() as session:
+            limited = session.execute(
+                select(ClientRow.id, ClientRow.daily_quota, ClientRow.monthly_quota).where(
+                    or_(ClientRow.daily_quota.is_not(None), ClientRow.monthly_quota.is_not(None))
+                )
+            ).all()
+            if not limited:
+                return {}
+            ids = [row.id for row in limited]
+
+            def used_since(start: datetime) -> dict[str, int]:
+                rows = session.execute(
+                    select(UsageRow.client_id, func.sum(UsageRow.count))
+                    .where(UsageRow.client_id.in_(ids), UsageRow.hour >= start, counted)
+                    .group_by(UsageRow.client_id)
+                )
+                return {client_id: int(total) for client_id, total in rows}
+
+            today, this_month = used_since(day), used_since(month)
+        return {
+            row.id: QuotaState(
+                row.daily_quota,
+                row.monthly_quota,
+                today.get(row.id, 0),
+                this_month.get(row.id, 0),
+                day_ends.timestamp(),
+                month_ends.timestamp(),
+            )
+            for row in limited
+        }
+
+    def load(self) -> None:
+        """Read the quotas once, at start."""
+        self._quotas = self.read_quotas()
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._flush_forever())
+
+    async def stop(self) -> None:
+        """Stop flushing every few seconds, and flush what is left."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.flush()
+
+    async def _flush_forever(self) -> None:
+        while True:
+            await asyncio.sleep(FLUSH_SECONDS)
+            await self.flush()
+
+
+def write(db: Database, batch: dict[Key, int]) -> None:
+    """Add ``batch`` to the stored counts in one statement."""
+    rows = [
+        {
+            "client_id": client_id,
+            "hour": datetime.fromtimestamp(hour * 3600, UTC),
+            "operation": operation,
+            "status_class": status_class,
+            "count": n,
+        }
+        for (client_id, hour, operation, status_class), n in batch.items()
+    ]
+    insert = sqlite_insert if db.is_sqlite else postgres_insert
+    statement = insert(UsageRow).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=["client_id", "hour", "operation", "status_class"],
+        set_={"count": UsageRow.count + statement.excluded.count},
+    )
+    with db.session() as session:
+        session.execute(statement)
