@@ -62,7 +62,12 @@ def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
         db.migrate()
     identity = Identity.open(db, settings)
 
-    mcp = McpEndpoint(identity, allow_private_urls=settings.allow_private_urls, max_bytes=settings.max_upload_bytes)
+    mcp = McpEndpoint(
+        identity,
+        allow_private_urls=settings.allow_private_urls,
+        max_bytes=settings.max_upload_bytes,
+        upload_seconds=settings.upload_seconds,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

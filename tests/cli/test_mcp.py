@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import base64
 import os
+import socket
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.types import CallToolResult, ImageContent, TextContent
 
+from barcode_cloud_server.api.recognize import PER_CLIENT_PER_THREAD
 from barcode_cloud_server.engine.generate import GenerateRequest, generate
 from barcode_cloud_server.engine.recognize import recognize_bytes
 from tests.support.servers import LiveServer
@@ -161,3 +163,40 @@ async def test_stdio_tools_through_a_server(live_server: LiveServer, tmp_path: P
                 break
             await anyio.sleep(0.05)
         assert seen, path
+
+
+def _held_post(server: LiveServer, token: str, length: int) -> socket.socket:
+    """A POST to /mcp whose headers are sent and whose body never comes."""
+    sock = socket.create_connection(("127.0.0.1", int(server.base_url.rsplit(":", 1)[1])), timeout=10)
+    sock.sendall(
+        f"POST /mcp HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+        f"Accept: application/json, text/event-stream\r\nContent-Length: {length}\r\n\r\n".encode()
+    )
+    return sock
+
+
+def test_http_mount_bounds_bodies_and_what_one_client_holds(start_server: Callable[..., LiveServer]) -> None:
+    server = start_server("--upload-seconds", "1", "--max-upload-bytes", "100000")
+    token = server.token()
+    url, auth = server.base_url + "/mcp", {"Authorization": f"Bearer {token}"}
+    too_big = httpx.post(url, content=b"x" * 200_000, headers={**auth, "Content-Type": "application/json"})
+    assert too_big.status_code == 413 and "larger than the limit" in too_big.json()["message"]
+
+    started = time.monotonic()
+    slow = _held_post(server, token, 1000)
+    with slow:
+        answer = slow.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 408") and time.monotonic() - started < 5
+
+    # One client's calls past its share are refused at once, while another client's still go through.
+    held = [_held_post(server, token, 1000) for _ in range(PER_CLIENT_PER_THREAD * (os.cpu_count() or 1))]
+    try:
+        time.sleep(0.3)
+        refused = httpx.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"}, headers=auth, timeout=5)
+        assert refused.status_code == 429 and refused.headers["retry-after"] == "2"
+        other = {"Authorization": f"Bearer {server.token()}", "Accept": "application/json, text/event-stream"}
+        ping = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
+        assert httpx.post(url, json=ping, headers=other, timeout=5).status_code == 200
+    finally:
+        for sock in held:
+            sock.close()
