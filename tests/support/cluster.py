@@ -168,12 +168,9 @@ class Cluster:
         assert pg_bin is not None
         data = self.folder / "pg"
         with (self.folder / "postgres.log").open("ab") as log:
+            # As postgres itself (not under runuser, which would not pass the stop signal on).
             self.pg_process = subprocess.Popen(
                 [
-                    "runuser",
-                    "-u",
-                    "postgres",
-                    "--",
                     str(pg_bin / "postgres"),
                     "-D",
                     str(data),
@@ -188,6 +185,8 @@ class Cluster:
                 ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                user="postgres",
+                group="postgres",
             )
         self._wait_port(self.bridge_address, 5432, "PostgreSQL")
 

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from barcode_cloud_server.identity.keys import JWKS_MAX_AGE_SECONDS
 from barcode_cloud_server.identity.scopes import ALL_SCOPES, parse_scopes
 from barcode_cloud_server.identity.service import Identity
+from barcode_cloud_server.identity.unavailable import DATABASE_UNAVAILABLE, RETRY_AFTER
 from barcode_cloud_server.observability import TOKEN_GRANTS
 from barcode_cloud_server.web.request_body import BodyError, read_limited
 
@@ -101,7 +102,12 @@ async def token(request: Request) -> JSONResponse:
         return oauth_error(400, "invalid_request", "client_id and client_secret are required")
 
     address = request.client.host if request.client else "unknown"
-    return await anyio.to_thread.run_sync(_grant, identity, client_id, secret, address, form.get("scope"))
+    try:
+        return await anyio.to_thread.run_sync(_grant, identity, client_id, secret, address, form.get("scope"))
+    except DATABASE_UNAVAILABLE as exc:
+        log.warning("token request failed: database unavailable (%s)", exc.__class__.__name__)
+        # RFC 6749 names this error for the authorization endpoint; it says the same here.
+        return oauth_error(503, "temporarily_unavailable", "the database cannot be reached; retry", RETRY_AFTER)
 
 
 def _grant(identity: Identity, client_id: str, secret: str, address: str, scope: str | None) -> JSONResponse:
