@@ -72,7 +72,24 @@ def _basic_credentials(header: str) -> tuple[str, str] | None:
     return unquote_plus(client_id), unquote_plus(secret)
 
 
-@router.post("/connect/token", summary="OAuth 2.0 token endpoint (client_credentials)")
+def _oauth_error_doc(description: str) -> dict[str, Any]:
+    schema = {
+        "type": "object",
+        "properties": {"error": {"type": "string"}, "error_description": {"type": "string"}},
+        "required": ["error", "error_description"],
+    }
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+_TOKEN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _oauth_error_doc("invalid_request, unsupported_grant_type or invalid_scope (RFC 6749 §5.2)"),
+    401: _oauth_error_doc("invalid_client: client authentication failed"),
+    429: _oauth_error_doc("slow_down: too many failed attempts; see Retry-After"),
+    503: _oauth_error_doc("temporarily_unavailable: the database cannot be reached; see Retry-After"),
+}
+
+
+@router.post("/connect/token", summary="OAuth 2.0 token endpoint (client_credentials)", responses=_TOKEN_RESPONSES)
 async def token(request: Request) -> JSONResponse:
     identity: Identity = request.app.state.identity
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
