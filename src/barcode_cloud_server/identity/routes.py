@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import logging
 import re
 from typing import Any
@@ -63,7 +62,7 @@ def _basic_credentials(header: str) -> tuple[str, str] | None:
         return None
     try:
         decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError):  # binascii.Error, or a non-ASCII header (latin-1 from the wire)
         raise _BadRequest("the Basic authorization header is not valid base64 of UTF-8") from None
     client_id, sep, secret = decoded.partition(":")
     if not sep:
