@@ -195,7 +195,7 @@ def _fault(cluster: Cluster, kind: str) -> dict[str, object]:
     return {"fault": kind, "recovered_after_s": _until_ready(cluster, start)}
 
 
-def _made_before(cluster: Cluster, store: ClientStore) -> list[dict[str, str]]:
+def _made_before(cluster: Cluster) -> list[dict[str, str]]:
     """Clients created and secrets rotated through one host before the fault: each must survive it."""
     made = []
     for i in range(4):
@@ -246,7 +246,7 @@ def main() -> None:
         creds = [{"client_id": str(c["client_id"]), "client_secret": str(c["client_secret"])} for c in clients]
         propagation = [_propagation(cluster, creds[i]) for i in range(3)]
         creds = creds[3:]
-        made = _made_before(cluster, store)
+        made = _made_before(cluster)
         token = httpx.post(
             cluster.proxy_url + "/connect/token", data={"grant_type": "client_credentials", **creds[0]}
         ).json()["access_token"]
