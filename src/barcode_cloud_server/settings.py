@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     )
     token_lifetime: int = _field(3600, "Access token lifetime, seconds (at most 86400).", ge=1, le=86400)
     workers: int = _field(1, "Server processes.", ge=1)
+    migrate: bool = _field(
+        True,
+        "Apply the database schema at start. Off: leave it alone and refuse to start on one older than this "
+        "version (run `barcode-cloud migrate` first), as servers behind a load balancer do.",
+    )
     allow_private_urls: bool = _field(False, "Let fileUrl reach loopback, private and link-local addresses.")
     issuer: str | None = _field(
         None,

@@ -16,6 +16,7 @@ from starlette.responses import Response
 from barcode_cloud.models import ApiError, ApiErrorResponse
 from barcode_cloud.models.base import WireModel
 from barcode_cloud_server.engine.errors import EngineError
+from barcode_cloud_server.identity.unavailable import DATABASE_UNAVAILABLE, RETRY_AFTER
 from barcode_cloud_server.identity.verify import AccessRefused
 from barcode_cloud_server.web.request_body import BodyError
 
@@ -140,6 +141,9 @@ def as_problem(exc: Exception, request_id: str | None) -> ApiProblem:
         return ApiProblem(400, describe_validation_errors(exc.errors()))
     if isinstance(exc, StarletteHTTPException):
         return ApiProblem(exc.status_code, str(exc.detail), headers=dict(exc.headers or {}))
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        log.warning("database unavailable: %s", exc.__class__.__name__, extra={"request_id": request_id})
+        return ApiProblem(503, "the database cannot be reached; retry", headers=RETRY_AFTER)
     log.exception("unhandled error", exc_info=exc, extra={"request_id": request_id})
     return ApiProblem(500, "internal error; quote the request id when reporting it")
 

@@ -196,9 +196,11 @@ _IMAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: _error("Missing or invalid access token"),
     403: _error("The token lacks the barcode.generate scope"),
     413: _error("The request body is larger than the limit"),
+    415: _error("The body's Content-Type is not one this operation reads"),
     500: {"description": "Internal Server Error"},
+    503: _error("The database cannot be reached (a client this server has not seen yet); retry after Retry-After"),
 }
-_GET_RESPONSES = {k: v for k, v in _IMAGE_RESPONSES.items() if k != 413}
+_GET_RESPONSES = {k: v for k, v in _IMAGE_RESPONSES.items() if k not in (413, 415)}
 
 
 def _inline(schema: dict[str, Any]) -> dict[str, Any]:

@@ -294,10 +294,12 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     403: error_response("The token lacks the barcode.recognize scope"),
     408: error_response("The request body did not arrive within the upload deadline"),
     413: error_response("The image (uploaded or at fileUrl) or the request body is larger than the limit"),
+    415: error_response("The body's Content-Type is not one this operation reads"),
     429: error_response("This client already has as many recognitions in progress as one client may"),
     500: {"description": "Internal Server Error"},
     503: error_response(
-        "Busy: the time budget ran out while waiting for a decoding thread, or too many images being received or queued"
+        "Busy: the time budget ran out while waiting for a decoding thread, or too many images being received or "
+        "queued; or the database cannot be reached (a client this server has not seen yet)"
     ),
 }
 

@@ -75,6 +75,32 @@ def _open_db(settings: Settings):  # type: ignore[no-untyped-def]
     return db
 
 
+def _checked_db(settings: Settings):  # type: ignore[no-untyped-def]
+    """The database as it is, or exit 2 when its schema is older than this code (``serve --no-migrate``)."""
+    from barcode_cloud_server.storage.db import Database, SchemaTooOld
+    from barcode_cloud_server.storage.private import make_private_dir
+
+    make_private_dir(settings.data_dir)
+    db = Database(settings.resolved_database_url)
+    try:
+        unknown = db.check_schema()
+    except SchemaTooOld as exc:
+        err.print(f"error: {exc}; run `{_command_name()} migrate` first (or serve without --no-migrate)")
+        raise typer.Exit(2) from None
+    if unknown is not None:
+        err.print(f"note: the database schema is at revision {unknown}, unknown to this version (a newer one?)")
+    return db
+
+
+@app.command()
+def migrate(data_dir: DataDir = None, database_url: DatabaseUrl = None) -> None:
+    """Apply the database schema and exit: the job a deployment runs once before starting its servers with
+    `serve --no-migrate`."""
+    settings = _settings(data_dir, database_url)
+    _open_db(settings).dispose()
+    err.print(f"database {_safe_url(settings.resolved_database_url)}: schema up to date")
+
+
 def _clients(data_dir: Path | None, database_url: str | None):  # type: ignore[no-untyped-def]
     from barcode_cloud_server.identity.clients import ClientStore
 
@@ -90,6 +116,7 @@ def serve(
     redis_url: Annotated[str | None, setting_option("redis_url")] = None,
     token_lifetime: Annotated[int | None, setting_option("token_lifetime")] = None,
     workers: Annotated[int | None, setting_option("workers")] = None,
+    migrate: Annotated[bool | None, setting_option("migrate", "--migrate/--no-migrate")] = None,
     allow_private_urls: Annotated[bool | None, setting_option("allow_private_urls", "--allow-private-urls")] = None,
     issuer: Annotated[str | None, setting_option("issuer")] = None,
     max_upload_bytes: Annotated[int | None, setting_option("max_upload_bytes")] = None,
@@ -126,6 +153,7 @@ def serve(
         redis_url=redis_url,
         token_lifetime=token_lifetime,
         workers=workers,
+        migrate=migrate,
         allow_private_urls=allow_private_urls,
         issuer=issuer,
         log_level=log_level,
@@ -144,7 +172,7 @@ def serve(
         dashboard=dashboard,
     )
     configure_logging(settings.log_level, settings.access_log, settings.log_format, settings.debug_logger_names)
-    db = _open_db(settings)
+    db = _open_db(settings) if settings.migrate else _checked_db(settings)
     with _key_store_errors():
         ensure_signing_key(db, key_sealer(settings.key_encryption_key))
     setup_link = first_start_link(db, settings) if settings.dashboard else None

@@ -27,16 +27,20 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import logging
 import math
 import secrets
 import threading
 import time
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from limits import RateLimitItemPerMinute
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+
+log = logging.getLogger("barcode_cloud.identity")
+_T = TypeVar("_T")
 
 PER_SECRET_FAILURES = 10
 PER_CLIENT_FAILURES = 1000
@@ -111,7 +115,7 @@ class RedisLocks:
     def __init__(self, url: str) -> None:
         import redis
 
-        self._redis = redis.Redis.from_url(url)
+        self._redis = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
 
     def remaining(self, key: str) -> float:
         ttl = self._redis.pttl(f"bc:lock:{key}")
@@ -153,31 +157,59 @@ def source_of(address: str) -> str:
 
 
 class FailureLimiter:
-    """``secret_key`` keys the hash of presented secrets; processes sharing Redis must share it."""
+    """``secret_key`` keys the hash of presented secrets; processes sharing Redis must share it.
+
+    While Redis cannot be reached, each process counts in its own memory (a warning says so, once per outage):
+    token grants go on, each process allowing what one process allows, and the shared counts resume when Redis
+    answers again (the failures counted meanwhile stay with the process)."""
 
     def __init__(
         self, redis_url: str | None = None, *, locks: LockStore | None = None, secret_key: bytes | None = None
     ) -> None:
-        storage = storage_from_string(redis_url if redis_url else "memory://")
-        self._windows = MovingWindowRateLimiter(storage)
+        # Short timeouts: a Redis that does not answer must not hold token grants for long before they fall back.
+        options: dict[str, Any] = {"socket_timeout": 1, "socket_connect_timeout": 1} if redis_url else {}
+        self._windows = MovingWindowRateLimiter(storage_from_string(redis_url or "memory://", **options))
         self._locks: LockStore = locks or (RedisLocks(redis_url) if redis_url else MemoryLocks())
+        self._local_windows = MovingWindowRateLimiter(storage_from_string("memory://"))
+        self._local_locks = MemoryLocks()
+        self._shared_down = False
         self._secret_key = secret_key or secrets.token_bytes(32)
         self._per_secret = RateLimitItemPerMinute(PER_SECRET_FAILURES)
         self._per_client = RateLimitItemPerMinute(PER_CLIENT_FAILURES)
         self._per_address = RateLimitItemPerMinute(PER_ADDRESS_FAILURES)
 
+    def _counting(self, count: Callable[[MovingWindowRateLimiter, LockStore], _T]) -> _T:
+        """``count`` on the shared counters, or on this process's own while Redis fails."""
+        from redis.exceptions import RedisError
+
+        try:
+            result = count(self._windows, self._locks)
+        except RedisError as exc:
+            if not self._shared_down:
+                log.warning("Redis unreachable (%s): failure limits count in this process until it is back", exc)
+            self._shared_down = True
+            return count(self._local_windows, self._local_locks)
+        if self._shared_down:
+            log.warning("Redis is back: failure limits are shared again")
+            self._shared_down = False
+        return result
+
     def retry_after(self, client_id: str, secret: str, address: str) -> int | None:
         """Seconds until this client id may try this secret again from this address, or None when it may now."""
         source = source_of(address)
         pair = self._secret_key_of(client_id, secret)
-        wait = self._locks.remaining(_key("secret", pair))
-        if self._locks.vouched(_key("good", pair)):
+
+        def count(_windows: MovingWindowRateLimiter, locks: LockStore) -> int | None:
+            wait = locks.remaining(_key("secret", pair))
+            if locks.vouched(_key("good", pair)):
+                return math.ceil(wait) if wait > 0 else None
+            wait = max(wait, locks.remaining(_key("client", client_id)))
+            address_wait = locks.remaining(_key("addr", source))
+            if address_wait > wait and not locks.vouched(_pair_key(client_id, source)):
+                wait = address_wait
             return math.ceil(wait) if wait > 0 else None
-        wait = max(wait, self._locks.remaining(_key("client", client_id)))
-        address_wait = self._locks.remaining(_key("addr", source))
-        if address_wait > wait and not self._locks.vouched(_pair_key(client_id, source)):
-            wait = address_wait
-        return math.ceil(wait) if wait > 0 else None
+
+        return self._counting(count)
 
     def failed(self, client_id: str, secret: str, address: str) -> None:
         # Lock as soon as a limit is reached, so that the next attempt is already refused.
@@ -186,16 +218,25 @@ class FailureLimiter:
             (self._per_client, _key("client", client_id)),
             (self._per_address, _key("addr", source_of(address))),
         )
-        for item, key in limits:
-            self._windows.hit(item, "bc-fail", key)
-            if not self._windows.test(item, "bc-fail", key):
-                self._locks.lock(key)
+
+        def count(windows: MovingWindowRateLimiter, locks: LockStore) -> None:
+            for item, key in limits:
+                windows.hit(item, "bc-fail", key)
+                if not windows.test(item, "bc-fail", key):
+                    locks.lock(key)
+
+        self._counting(count)
 
     def succeeded(self, client_id: str, secret: str, address: str) -> None:
         """The client authenticated with this secret from this address: vouch for both (see the module's
         docstring)."""
-        self._locks.vouch(_pair_key(client_id, source_of(address)), VOUCH_SECONDS)
-        self._locks.vouch(_key("good", self._secret_key_of(client_id, secret)), GOOD_SECRET_SECONDS)
+        pair, good = _pair_key(client_id, source_of(address)), _key("good", self._secret_key_of(client_id, secret))
+
+        def count(_windows: MovingWindowRateLimiter, locks: LockStore) -> None:
+            locks.vouch(pair, VOUCH_SECONDS)
+            locks.vouch(good, GOOD_SECRET_SECONDS)
+
+        self._counting(count)
 
     def _secret_key_of(self, client_id: str, secret: str) -> str:
         # Keyed, so that whoever reads Redis cannot test guesses against it; never the secret itself.

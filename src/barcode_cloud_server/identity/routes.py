@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import logging
 import re
 from typing import Any
@@ -16,6 +15,7 @@ from fastapi.responses import JSONResponse
 from barcode_cloud_server.identity.keys import JWKS_MAX_AGE_SECONDS
 from barcode_cloud_server.identity.scopes import ALL_SCOPES, parse_scopes
 from barcode_cloud_server.identity.service import Identity
+from barcode_cloud_server.identity.unavailable import DATABASE_UNAVAILABLE, RETRY_AFTER
 from barcode_cloud_server.observability import TOKEN_GRANTS
 from barcode_cloud_server.web.request_body import BodyError, read_limited
 
@@ -62,7 +62,7 @@ def _basic_credentials(header: str) -> tuple[str, str] | None:
         return None
     try:
         decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError):  # binascii.Error, or a non-ASCII header (latin-1 from the wire)
         raise _BadRequest("the Basic authorization header is not valid base64 of UTF-8") from None
     client_id, sep, secret = decoded.partition(":")
     if not sep:
@@ -71,7 +71,24 @@ def _basic_credentials(header: str) -> tuple[str, str] | None:
     return unquote_plus(client_id), unquote_plus(secret)
 
 
-@router.post("/connect/token", summary="OAuth 2.0 token endpoint (client_credentials)")
+def _oauth_error_doc(description: str) -> dict[str, Any]:
+    schema = {
+        "type": "object",
+        "properties": {"error": {"type": "string"}, "error_description": {"type": "string"}},
+        "required": ["error", "error_description"],
+    }
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+_TOKEN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _oauth_error_doc("invalid_request, unsupported_grant_type or invalid_scope (RFC 6749 §5.2)"),
+    401: _oauth_error_doc("invalid_client: client authentication failed"),
+    429: _oauth_error_doc("slow_down: too many failed attempts; see Retry-After"),
+    503: _oauth_error_doc("temporarily_unavailable: the database cannot be reached; see Retry-After"),
+}
+
+
+@router.post("/connect/token", summary="OAuth 2.0 token endpoint (client_credentials)", responses=_TOKEN_RESPONSES)
 async def token(request: Request) -> JSONResponse:
     identity: Identity = request.app.state.identity
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -101,7 +118,12 @@ async def token(request: Request) -> JSONResponse:
         return oauth_error(400, "invalid_request", "client_id and client_secret are required")
 
     address = request.client.host if request.client else "unknown"
-    answer = await anyio.to_thread.run_sync(_grant, identity, client_id, secret, address, form.get("scope"))
+    try:
+        answer = await anyio.to_thread.run_sync(_grant, identity, client_id, secret, address, form.get("scope"))
+    except DATABASE_UNAVAILABLE as exc:
+        log.warning("token request failed: database unavailable (%s)", exc.__class__.__name__)
+        # RFC 6749 names this error for the authorization endpoint; it says the same here.
+        return oauth_error(503, "temporarily_unavailable", "the database cannot be reached; retry", RETRY_AFTER)
     # Counted as the client's grant when it succeeded or the client exists: ids anyone makes up are not counted.
     if answer.status_code == 200 or identity.status.known(client_id):
         request.state.client_id = client_id

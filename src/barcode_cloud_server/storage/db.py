@@ -1,4 +1,4 @@
-"""Database engine, sessions and migrations (Alembic, applied at start)."""
+"""Database engine, sessions and migrations (Alembic: applied at start, or by ``barcode-cloud migrate`` alone)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,6 +24,10 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _PG_MIGRATION_LOCK = 0x6261_7263
 # Seconds a SQLite connection waits for another process's write lock.
 _SQLITE_TIMEOUT = 30
+
+
+class SchemaTooOld(Exception):
+    """The database's schema is older than this code (or missing): ``barcode-cloud migrate`` brings it up."""
 
 
 class Database:
@@ -77,6 +83,25 @@ class Database:
         finally:
             engine.dispose()
 
+    def check_schema(self) -> str | None:
+        """Refuse a schema older than the code, without changing it (``serve --no-migrate``).
+
+        Returns None when the schema is the code's, or the revision found when this code does not know it: a
+        newer schema, which a rolling upgrade brings while older servers still run. Raises SchemaTooOld when the
+        schema is missing or one of the code's older revisions."""
+        script = ScriptDirectory.from_config(_alembic_config())
+        head = script.get_current_head()
+        with self.engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+        if current == head:
+            return None
+        if current is None:
+            raise SchemaTooOld(f"the database has no schema (this version needs revision {head})")
+        known = {revision.revision for revision in script.walk_revisions()}
+        if current in known:
+            raise SchemaTooOld(f"the database schema is at revision {current}, older than this version's {head}")
+        return current
+
     def ping(self) -> bool:
         try:
             with self.engine.connect() as conn:
@@ -97,9 +122,14 @@ def _sqlite_path(url: str) -> Path | None:
     return Path(database)
 
 
-def _upgrade(conn: Connection) -> None:
+def _alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def _upgrade(conn: Connection) -> None:
+    config = _alembic_config()
     config.attributes["connection"] = conn
     command.upgrade(config, "head")
 

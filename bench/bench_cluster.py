@@ -1,0 +1,289 @@
+"""Load and faults on several hosts (tests.support.cluster: each server in its own network namespace, nginx in
+front, a throwaway PostgreSQL and Redis): SDK clients (barcode_cloud, JWT mode, 10-second tokens) mixing token
+grants, generation and recognition through nginx for a bounded time, with at most one fault in the middle.
+
+    sudo .venv/bin/python bench/bench_cluster.py --hosts 3 --clients 64 --seconds 60 [--fault kill]
+
+Faults: kill (SIGKILL one host, restarted 5 s later), postgres (stopped 5 s), redis (stopped 5 s), netcut (one
+host's veth down 5 s), rolling (every host in turn: SIGTERM, start again). Before the fault, clients are created
+and secrets rotated through one host; after it, each must still be there and work. Reported: calls and
+failures per operation, throughput, p50/p99, the servers' and the shared services' CPU time per call (from
+/proc), how long a change took to reach every host, and the fault's recovery time. One JSON line on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.support, when run as a script
+
+from tests.support.cluster import Cluster, running_cluster
+
+import barcode_cloud
+from barcode_cloud_server.identity.clients import ClientStore
+from barcode_cloud_server.settings import normalize_database_url
+from barcode_cloud_server.storage.db import Database
+
+OPERATIONS = ("token", "generate", "recognize")
+WEIGHTS = (1, 3, 1)
+MAX_SECONDS = 180
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Stats:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {op: [] for op in OPERATIONS})
+    failures: dict[str, list[str]] = field(default_factory=lambda: {op: [] for op in OPERATIONS})
+
+    def summary(self, seconds: float) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for op in OPERATIONS:
+            times = sorted(self.latencies[op])
+            out[op] = {
+                "calls": len(times),
+                "failed": len(self.failures[op]),
+                "per_second": round(len(times) / seconds, 1),
+                "p50_ms": round(1000 * times[len(times) // 2], 1) if times else None,
+                "p99_ms": round(1000 * times[min(len(times) - 1, int(len(times) * 0.99))], 1) if times else None,
+                "first_failures": self.failures[op][:3],
+            }
+        return out
+
+
+async def _token(http: httpx.AsyncClient, url: str, creds: dict[str, str]) -> None:
+    """A token grant as the SDK makes one: 429/502/503/504 and connection errors tried again (three times)."""
+    form = {"grant_type": "client_credentials", **creds}
+    for attempt in range(4):
+        try:
+            response = await http.post(url, data=form)
+        except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError):
+            if attempt == 3:
+                raise
+            await asyncio.sleep(0.25 * 2**attempt)
+            continue
+        if response.status_code == 200:
+            return
+        if response.status_code not in (429, 502, 503, 504) or attempt == 3:
+            raise RuntimeError(f"token: {response.status_code} {response.text[:200]}")
+        await asyncio.sleep(float(response.headers.get("retry-after", 0.25 * 2**attempt)))
+
+
+async def _client(
+    cluster: Cluster, creds: dict[str, str], png: bytes, stats: Stats, until: float, n: int, weights: tuple[int, ...]
+) -> None:
+    rng = random.Random(n)
+    config = barcode_cloud.Configuration(
+        client_id=creds["client_id"], client_secret=creds["client_secret"], host=cluster.proxy_url + "/v4.0"
+    )
+    async with barcode_cloud.AsyncApiClient(config) as api, httpx.AsyncClient(timeout=30) as http:
+        generate, recognize = barcode_cloud.AsyncGenerateApi(api), barcode_cloud.AsyncRecognizeApi(api)
+        calls = 0
+        while time.monotonic() < until:
+            op = rng.choices(OPERATIONS, weights)[0]
+            start = time.perf_counter()
+            try:
+                if op == "token":
+                    await _token(http, cluster.proxy_url + "/connect/token", creds)
+                elif op == "generate":
+                    await generate.generate("QR", f"bench {n} {calls}")
+                else:
+                    found = await recognize.recognize_multipart("QR", png)
+                    if [b.barcode_value for b in found.barcodes] != ["bench"]:
+                        raise RuntimeError(f"recognized {found.barcodes}")
+                stats.latencies[op].append(time.perf_counter() - start)
+            except Exception as exc:
+                stats.failures[op].append(f"{type(exc).__name__}: {str(exc)[:200]}")
+            calls += 1
+
+
+def _tree_cpu(root: int) -> float:
+    """CPU seconds of a process and its descendants (and of the children they have reaped)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    total, pending = 0.0, [root]
+    while pending:
+        pid = pending.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(x) for x in fields[11:15]) / TICK  # utime stime cutime cstime
+        pending.extend(children.get(pid, []))
+    return total
+
+
+def _cpu(cluster: Cluster) -> dict[str, float]:
+    shared = [p for p in (cluster.pg_process, cluster.redis_process, cluster.proxy_process) if p is not None]
+    return {
+        "servers": sum(_tree_cpu(h.process.pid) for h in cluster.hosts if h.process and h.process.poll() is None),
+        "shared": sum(_tree_cpu(p.pid) for p in shared),
+    }
+
+
+def _propagation(cluster: Cluster, creds: dict[str, str]) -> float:
+    """Seconds from a secret rotation with --overlap 0 through the first host until every host refuses the
+    tokens issued before it."""
+    form = {"grant_type": "client_credentials", **creds}
+    token = httpx.post(cluster.hosts[0].url + "/connect/token", data=form).json()["access_token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    cluster.cli("clients", "rotate-secret", creds["client_id"], "--overlap", "0")
+    start = time.monotonic()
+    pending = list(cluster.hosts)
+    while pending and time.monotonic() - start < 10:
+        pending = [
+            h for h in pending if httpx.get(h.url + "/v4.0/barcode/generate/QR?data=p", headers=auth).status_code != 401
+        ]
+        time.sleep(0.02)
+    return round(time.monotonic() - start, 2) if not pending else float("inf")
+
+
+def _all_ready(cluster: Cluster) -> bool:
+    try:
+        return all(httpx.get(h.url + "/readyz", timeout=2).status_code == 200 for h in cluster.hosts)
+    except httpx.HTTPError:
+        return False
+
+
+def _until_ready(cluster: Cluster, since: float) -> float:
+    while not _all_ready(cluster) and time.monotonic() - since < 60:
+        time.sleep(0.1)
+    return round(time.monotonic() - since, 2)
+
+
+def _fault(cluster: Cluster, kind: str) -> dict[str, object]:
+    """Apply one fault, undo it, and say how long until every host was ready again (from the fault's start)."""
+    start = time.monotonic()
+    if kind == "kill":
+        cluster.stop_host(cluster.hosts[1], signal.SIGKILL)
+        time.sleep(5)
+        cluster.start_host(cluster.hosts[1])
+    elif kind == "postgres":
+        cluster.stop_postgres()
+        time.sleep(5)
+        cluster.start_postgres()
+    elif kind == "redis":
+        cluster.stop_redis()
+        time.sleep(5)
+        cluster.start_redis()
+    elif kind == "netcut":
+        cluster.set_link(cluster.hosts[-1], up=False)
+        time.sleep(5)
+        cluster.set_link(cluster.hosts[-1], up=True)
+    elif kind == "rolling":
+        for host in cluster.hosts:
+            cluster.stop_host(host, signal.SIGTERM)
+            cluster.start_host(host)
+            cluster.wait_ready(host)
+    return {"fault": kind, "recovered_after_s": _until_ready(cluster, start)}
+
+
+def _made_before(cluster: Cluster) -> list[dict[str, str]]:
+    """Clients created and secrets rotated through one host before the fault: each must survive it."""
+    made = []
+    for i in range(4):
+        created = json.loads(cluster.cli("clients", "create", f"before-{i}", "--json").stdout)
+        if i % 2:
+            created = json.loads(cluster.cli("clients", "rotate-secret", created["client_id"], "--json").stdout)
+        made.append({"client_id": created["client_id"], "client_secret": created["client_secret"]})
+    return made
+
+
+def _lost(store: ClientStore, made: list[dict[str, str]]) -> int:
+    """Clients made (or secrets rotated) before the fault that the database no longer knows."""
+    return sum(store.authenticate(c["client_id"], c["client_secret"]) is None for c in made)
+
+
+async def _load(
+    cluster: Cluster,
+    clients: list[dict[str, str]],
+    png: bytes,
+    seconds: float,
+    fault: str | None,
+    weights: tuple[int, ...],
+) -> tuple[Stats, dict[str, object] | None]:
+    stats = Stats()
+    until = time.monotonic() + seconds
+    tasks = [asyncio.create_task(_client(cluster, c, png, stats, until, n, weights)) for n, c in enumerate(clients)]
+    fault_result: dict[str, object] | None = None
+    if fault:
+        await asyncio.sleep(seconds / 3)
+        fault_result = await asyncio.to_thread(_fault, cluster, fault)
+    await asyncio.gather(*tasks)
+    return stats, fault_result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--hosts", type=int, default=3, choices=(1, 2, 3))
+    parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--fault", choices=("kill", "postgres", "redis", "netcut", "rolling"))
+    parser.add_argument("--only", choices=OPERATIONS, help="one operation instead of the mix (for its cost alone)")
+    args = parser.parse_args()
+    weights = tuple(int(op == args.only) for op in OPERATIONS) if args.only else WEIGHTS
+    seconds = min(args.seconds, MAX_SECONDS)
+    with running_cluster(args.hosts, token_lifetime=10) as cluster:
+        store = ClientStore(Database(normalize_database_url(cluster.database_url)))
+        clients = [store.create(f"load-{i}").as_dict() for i in range(args.clients + 3)]
+        creds = [{"client_id": str(c["client_id"]), "client_secret": str(c["client_secret"])} for c in clients]
+        propagation = [_propagation(cluster, creds[i]) for i in range(3)]
+        creds = creds[3:]
+        made = _made_before(cluster)
+        token = httpx.post(
+            cluster.proxy_url + "/connect/token", data={"grant_type": "client_credentials", **creds[0]}
+        ).json()["access_token"]
+        png = httpx.get(
+            cluster.proxy_url + "/v4.0/barcode/generate/QR?data=bench", headers={"Authorization": f"Bearer {token}"}
+        ).content
+        pids = [h.process.pid for h in cluster.hosts if h.process]
+        cpu_before = _cpu(cluster)
+        wall = time.monotonic()
+        stats, fault = asyncio.run(_load(cluster, creds, png, seconds, args.fault, weights))
+        wall = time.monotonic() - wall
+        cpu_after = _cpu(cluster)
+        calls = sum(len(v) for v in stats.latencies.values())
+        result: dict[str, object] = {
+            "hosts": args.hosts,
+            "only": args.only,
+            "clients": len(creds),
+            "seconds": round(wall, 1),
+            "calls": calls,
+            "failed": sum(len(v) for v in stats.failures.values()),
+            "per_second": round(calls / wall, 1),
+            "operations": stats.summary(wall),
+            "propagation_s": propagation,
+            "propagation_median_s": statistics.median(propagation),
+            "lost_after": _lost(store, made),
+            "server_pids_changed": [h.process.pid for h in cluster.hosts if h.process] != pids,
+        }
+        if result["failed"]:
+            errors = (cluster.folder / "nginx.log").read_text(errors="replace").splitlines()
+            result["proxy_errors"] = [line[:300] for line in errors if "[error]" in line][:5]
+        if fault:
+            result.update(fault)
+        else:  # a killed or restarted server takes its CPU time with it
+            result["server_cpu_ms_per_call"] = round(1000 * (cpu_after["servers"] - cpu_before["servers"]) / calls, 3)
+            result["shared_cpu_ms_per_call"] = round(1000 * (cpu_after["shared"] - cpu_before["shared"]) / calls, 3)
+        sys.stdout.write(json.dumps(result) + "\n")
+
+
+if __name__ == "__main__":
+    main()
