@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio
+from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from starlette.types import Message, Receive, Scope, Send
 
 from barcode_cloud_server.api.recognize import PER_CLIENT_PER_THREAD, QUEUE_PER_THREAD
@@ -48,14 +49,21 @@ class McpEndpoint:
         self.held = 0
         self.by_client: dict[str, int] = {}
         # No file paths: a server's files are not the caller's.
-        server = build_server(Backend(None, None, allow_private_urls, max_bytes, shared_budget=True))
-        server.streamable_http_app()  # makes the session manager
-        self.sessions = server.session_manager
+        self.backend = Backend(None, None, allow_private_urls, max_bytes, shared_budget=True)
+        self.sessions: StreamableHTTPSessionManager | None = None
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
-        async with self.sessions.run():
-            yield
+        """The SDK's session manager for one run of the application (a manager runs once; an application's
+        lifespan may run again, as test clients run it)."""
+        server = build_server(self.backend)
+        server.streamable_http_app()  # makes the session manager
+        self.sessions = server.session_manager
+        try:
+            async with self.sessions.run():
+                yield
+        finally:
+            self.sessions = None
 
     async def _claims(self, header: str) -> TokenClaims:
         try:
@@ -88,6 +96,9 @@ class McpEndpoint:
                 body = await self._body(scope, receive)
             except _Refused as exc:
                 await _refuse(send, exc.status, "invalid_request", exc.message, exc.headers)
+                return
+            if self.sessions is None:
+                await _refuse(send, 503, "busy", "the MCP endpoint is not running yet; retry", _RETRY_AFTER)
                 return
             await self.sessions.handle_request(scope, _replay(body, receive), send)
         finally:
