@@ -41,8 +41,9 @@ def retryable(exc: Exception) -> bool:
 @dataclass(frozen=True)
 class RetryPolicy:
     """``max_retries`` further attempts after the first; delays grow as ``backoff_factor * 2**n``, capped at
-    ``backoff_max``, each multiplied by a random factor in [0.5, 1] (jitter); a 429's ``Retry-After`` is
-    honoured up to ``retry_after_max`` seconds."""
+    ``backoff_max``, each multiplied by a random factor in [0.5, 1] (jitter); a ``Retry-After`` is honoured
+    when it asks for at most ``retry_after_max`` seconds. A longer one ends the retries at once: trying sooner
+    than the server allows fails again (a quota that resets tomorrow), and the caller gets the answer to decide."""
 
     max_retries: int = 3
     backoff_factor: float = 0.25
@@ -54,11 +55,12 @@ class RetryPolicy:
         base = min(self.backoff_max, self.backoff_factor * 2.0**attempt)
         return base * random.uniform(0.5, 1.0)
 
-    def delay(self, attempt: int, response: httpx.Response | None = None) -> float:
+    def delay(self, attempt: int, response: httpx.Response | None = None) -> float | None:
+        """Seconds before the next attempt, or ``None``: no further attempt."""
         if response is not None and response.status_code in (429, 503):
             after = parse_retry_after(response.headers.get("Retry-After"))
             if after is not None:
-                return min(after, self.retry_after_max)
+                return after if after <= self.retry_after_max else None
         return self.backoff(attempt)
 
 

@@ -124,8 +124,8 @@ def _attempt(
         log.debug("token fetched for client %s (lifetime %.0fs)", endpoint.client_id, token.lifetime)
         return token
     transient = retryable(exc) if exc is not None else response is not None and response.status_code >= 500
-    if transient and attempt < endpoint.retry.max_retries:
-        delay = endpoint.retry.delay(attempt, response)
+    delay = endpoint.retry.delay(attempt, response) if transient and attempt < endpoint.retry.max_retries else None
+    if delay is not None:
         what = f"HTTP {response.status_code}" if response is not None else type(exc).__name__
         log.debug("token endpoint failed (%s); retry %d in %.2fs", what, attempt + 1, delay)
         return delay

@@ -283,11 +283,13 @@ def test_api_429_honours_retry_after_and_503_is_retried() -> None:
     assert elapsed >= 0.35  # two Retry-After waits of 0.2 s
 
 
-def test_retry_after_is_capped() -> None:
+def test_a_retry_after_longer_than_the_most_the_client_waits_is_raised_at_once() -> None:
     server = MockServer(api_failures=[429], retry_after="3600")
     with server.client(retry_after_max=0.1) as client:
         started = time.monotonic()
-        ScanApi(client).scan("http://x/a.png")
+        with pytest.raises(ApiException) as refused:
+            ScanApi(client).scan("http://x/a.png")
+    assert refused.value.status == 429 and server.api_requests == 1
     assert time.monotonic() - started < 2
 
 
