@@ -1,8 +1,10 @@
 """Which parts import which, read from the source (imports inside functions included): the SDK's modules without
-cycles and never the server; the server's parts in layers, each importing only those below it."""
+cycles and never the server; the server's parts in layers, each importing only those below it; test modules sharing
+helpers only through tests/support."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -103,3 +105,16 @@ def test_the_graph_sees_imports_in_functions_and_through_packages(
     assert cycles(import_graph("pkg")) == [["pkg", "pkg.a", "pkg.sub.b"]]
     assert cycles(import_graph("pkg", depth=2)) == [["pkg", "pkg.a", "pkg.sub"]]
     assert from_ancestors("pkg") == ["pkg.sub.b: from .. import ...", "pkg.sub.b: from pkg import ..."]
+
+
+def test_test_modules_share_helpers_only_through_tests_support() -> None:
+    tests = Path(__file__).parent
+    found = [
+        f"{path.relative_to(tests)}: from {'.' * node.level}{node.module or ''}"
+        for path in sorted(tests.rglob("*.py"))
+        if "support" not in path.relative_to(tests).parts
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom)
+        and (node.level or ((node.module or "").startswith("tests.") and not node.module.startswith("tests.support")))
+    ]
+    assert found == []

@@ -11,7 +11,7 @@ import pytest
 from barcode_cloud_server.dashboard.accounts import Accounts
 from barcode_cloud_server.dashboard.guard import safe_next
 from barcode_cloud_server.storage.db import Database
-from tests.dashboard.dashboard_client import Browser, setup_token
+from tests.support.dashboard_client import Browser, setup_token
 from tests.support.servers import LiveServer, running_server
 
 ADMIN = "admin@example.com"
