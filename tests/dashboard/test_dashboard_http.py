@@ -238,3 +238,23 @@ def test_passwords_session_ids_and_link_tokens_never_reach_the_log(server: LiveS
         member.http.cookies["bc_session"],
     ):
         assert secret not in logs
+
+
+def test_form_bodies_past_64_kb_are_refused_before_they_are_parsed(server: LiveServer) -> None:
+    big = {"email": "a@example.com", "password": "x" * 70_000}
+    declared = httpx.post(server.base_url + "/sign-in", data=big, timeout=10)
+    assert declared.status_code == 413 and "65536" in declared.text
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the limit must hold while the body arrives
+        yield b"email=a%40example.com&password="
+        for _ in range(20):
+            yield b"x" * 8192
+
+    streamed = httpx.post(
+        server.base_url + "/sign-in",
+        content=chunks(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        timeout=10,
+    )
+    assert streamed.status_code == 413 and "65536" in streamed.text
+    assert httpx.get(server.base_url + "/healthz", timeout=5).status_code == 200

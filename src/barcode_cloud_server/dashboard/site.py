@@ -16,6 +16,7 @@ from barcode_cloud_server.dashboard.guard import Forbidden, Guard, NotFound, Sig
 from barcode_cloud_server.dashboard.pages import HERE, STATIC_URL, Pages
 from barcode_cloud_server.identity.service import Identity
 from barcode_cloud_server.storage.db import Database
+from barcode_cloud_server.web.request_body import BodyLimit
 
 
 def install_dashboard(app: FastAPI, db: Database, identity: Identity, origin: str) -> None:
@@ -25,6 +26,8 @@ def install_dashboard(app: FastAPI, db: Database, identity: Identity, origin: st
     app.include_router(account_router(pages, identity.limiter))
     app.include_router(application_router(pages, identity.clients, db))
     app.mount(STATIC_URL, StaticFiles(directory=HERE / "static"), name="dashboard-static")
+    # The pages' forms are small; the API's bodies and /mcp have limits of their own.
+    app.add_middleware(BodyLimit, limit=FORM_MAX_BYTES, applies=lambda path: not path.startswith(_OWN_LIMITS))
 
     async def sign_in_required(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, SignInRequired)
@@ -41,5 +44,7 @@ def install_dashboard(app: FastAPI, db: Database, identity: Identity, origin: st
     app.add_exception_handler(NotFound, not_found)
 
 
+FORM_MAX_BYTES = 64 * 1024
+_OWN_LIMITS = ("/v4.0/", "/mcp", "/connect/token")
 _EXPIRED = "The page was open too long or came from another site. Go back, reload it and try again."
 _NOT_FOUND = "There is nothing here, or it is not yours to see."
