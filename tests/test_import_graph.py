@@ -23,7 +23,7 @@ LAYERS: dict[str, set[str]] = {
     "web": {"observability"},
     "identity": {"observability", "settings", "storage", "web"},
     "api": {"engine", "identity", "web"},
-    "tools": {"api", "engine", "identity"},
+    "tools": {"api", "engine", "identity", "web"},
     "dashboard": {"engine", "identity", "observability", "settings", "storage", "web"},
     "cli": {"dashboard", "identity", "observability", "settings", "storage", "tools", "web"},
     "app": {"api", "dashboard", "identity", "observability", "settings", "storage", "tools", "web"},

@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 
 import anyio
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+from starlette.requests import Request
 from starlette.types import Message, Receive, Scope, Send
 
 from barcode_cloud_server.api.recognize import PER_CLIENT_PER_THREAD, QUEUE_PER_THREAD
@@ -24,6 +25,7 @@ from barcode_cloud_server.identity.service import Identity
 from barcode_cloud_server.identity.tokens import TokenClaims
 from barcode_cloud_server.identity.verify import AccessRefused, InsufficientScope, authorize
 from barcode_cloud_server.tools.mcp_server import SCOPES_KEY, Backend, build_server
+from barcode_cloud_server.web.request_body import BodyError, read_limited
 
 PATH = "/mcp"
 # An image arrives base64-encoded (a third larger) inside a JSON-RPC message.
@@ -123,22 +125,11 @@ class McpEndpoint:
 
     async def _body(self, scope: Scope, receive: Receive) -> bytes:
         """The whole request body, within the size and time an upload is allowed."""
-        too_large = _Refused(413, f"the request body is larger than the limit of {self.max_body} bytes")
-        declared = next((v for k, v in scope["headers"] if k == b"content-length"), b"")
-        if declared.isdigit() and int(declared) > self.max_body:
-            raise too_large
-        body = bytearray()
         try:
             with anyio.fail_after(self.upload_seconds):
-                while True:
-                    message = await receive()
-                    if message["type"] == "http.disconnect":
-                        raise _Refused(400, "the request body was cut off before its end")
-                    body += message.get("body", b"")
-                    if len(body) > self.max_body:
-                        raise too_large
-                    if not message.get("more_body", False):
-                        return bytes(body)
+                return await read_limited(Request(scope, receive), self.max_body)
+        except BodyError as exc:
+            raise _Refused(exc.status, exc.message) from None
         except TimeoutError:
             raise _Refused(
                 408, f"the request body did not arrive within {self.upload_seconds:g} s", {"Connection": "close"}
