@@ -3,6 +3,7 @@ does (the same images, messages and limits), and counts its calls as the user's 
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Iterator
@@ -148,3 +149,6 @@ def test_calls_are_counted_as_the_users_playground(server: LiveServer, player: B
     assert call(player, playground.GENERATE_PATH, data={"barcodeType": "EAN13", "data": "bad"}).status_code == 400
     after = generated()
     assert (after["2xx"] - before.get("2xx", 0), after["4xx"] - before.get("4xx", 0)) == (1, 1)
+    [reported] = json.loads(server.cli("usage", key, "--json").stdout)["applications"]
+    assert reported["name"] == f"playground of {ADMIN}"
+    assert reported["operations"]["generate-multipart"]["by_status"] == after

@@ -92,7 +92,7 @@ class Control:
 
 
 _GROUP_LABELS = {
-    "encodeData": "Data",
+    "encodeData": "Data encoding",
     "barcodeImageParams": "Image",
     "qrParams": "QR options",
     "code128Params": "Code 128 options",

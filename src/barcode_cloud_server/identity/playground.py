@@ -4,6 +4,11 @@ user."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from barcode_cloud_server.storage.db import Database
+from barcode_cloud_server.storage.tables import UserRow
+
 GENERATE_PATH = "/playground/generate"
 RECOGNIZE_PATH = "/playground/recognize"
 SCAN_PATH = "/playground/scan"
@@ -25,3 +30,10 @@ def user_of(key: str) -> int | None:
     """The user whose playground ``key`` counts, or None when it is not a playground's key."""
     rest = key.removeprefix(_PREFIX)
     return int(rest) if rest != key and rest.isdigit() else None
+
+
+def names(db: Database) -> dict[str, str]:
+    """Every user's playground key and the name to show for it ("playground of EMAIL")."""
+    with db.session() as session:
+        users = session.execute(select(UserRow.id, UserRow.email)).all()
+    return {usage_key(user_id): f"playground of {email}" for user_id, email in users}

@@ -40,9 +40,24 @@ function sdkConfig(host) {
 function curlToken(origin) {
   return [
     `TOKEN=$(curl -s ${origin}/connect/token \\`,
-    "  -d grant_type=client_credentials -d client_id=YOUR_CLIENT_ID -d client_secret=YOUR_CLIENT_SECRET \\",
+    "  -d grant_type=client_credentials \\",
+    "  -d client_id=YOUR_CLIENT_ID \\",
+    "  -d client_secret=YOUR_CLIENT_SECRET \\",
     "  | python3 -c 'import json, sys; print(json.load(sys.stdin)[\"access_token\"])')",
   ];
+}
+
+function pythonImport(names) {
+  const sorted = [...names].sort();
+  const line = `from barcode_cloud import ${sorted.join(", ")}`;
+  return line.length <= 64 ? [line] : ["from barcode_cloud import (", ...sorted.map((n) => `    ${n},`), ")"];
+}
+
+// Small images are shown magnified, whole modules to a pixel of theirs, so that their modules can be seen.
+const SHOWN_AT_LEAST = 240;
+function magnify(image) {
+  const scale = Math.floor(SHOWN_AT_LEAST / Math.max(image.naturalWidth, image.naturalHeight, 1));
+  image.style.width = scale > 1 ? `${image.naturalWidth * scale}px` : "";
 }
 
 function setCode(id, lines) {
@@ -129,7 +144,7 @@ function setUpGenerate(section) {
     const format = form.querySelector('[name="imageFormat"]');
     const file = `barcode.${(format.value || "Png").toLowerCase()}`;
     setCode("generate-python", [
-      `from barcode_cloud import ${[...imports].sort().join(", ")}`,
+      ...pythonImport(imports),
       "",
       ...sdkConfig(apiHost),
       "with ApiClient(config) as client:",
@@ -201,7 +216,11 @@ function setUpGenerate(section) {
     placeholder.hidden = false;
     placeholder.textContent = "This browser cannot show this image format: download it to see it.";
   });
-  image.addEventListener("load", () => { placeholder.textContent = "The image appears here."; });
+  image.addEventListener("load", () => {
+    placeholder.textContent = "The image appears here.";
+    magnify(image);
+    status.textContent += `, ${image.naturalWidth} × ${image.naturalHeight} px`;
+  });
   type.addEventListener("change", () => { typeChanged(); later(); });
   form.addEventListener("input", (event) => { if (event.target !== type) later(); });
   form.addEventListener("submit", (event) => event.preventDefault());
@@ -261,7 +280,7 @@ function setUpRecognize(section) {
       fields.push(`-F barcodeType=${types.value}`, ...extra().map((s) => `-F ${s.name}=${s.value}`));
     }
     setCode("recognize-python", [
-      `from barcode_cloud import ${imports.sort().join(", ")}`,
+      ...pythonImport(imports),
       "",
       ...sdkConfig(apiHost),
       "with ApiClient(config) as client:",
@@ -298,7 +317,7 @@ function setUpRecognize(section) {
       label.textContent = String(index + 1);
       overlay.append(shape, label);
     });
-    overlay.hidden = false;
+    overlay.removeAttribute("hidden"); // an SVG element has no hidden property
   }
 
   function list(barcodes) {
@@ -336,7 +355,7 @@ function setUpRecognize(section) {
     }
     status.textContent = "Reading…";
     found.replaceChildren();
-    overlay.hidden = true;
+    overlay.setAttribute("hidden", "");
     try {
       const response = await call(scanning() ? "/playground/scan" : "/playground/recognize", body);
       const answer = await response.json();
@@ -365,6 +384,7 @@ function setUpRecognize(section) {
     image.src = URL.createObjectURL(file);
     image.alt = `The image being read: ${file.name}`;
     image.hidden = false;
+    overlay.setAttribute("hidden", "");
     placeholder.hidden = true;
     read();
   }
