@@ -136,7 +136,6 @@ def test_calls_are_counted_as_the_users_playground(server: LiveServer, player: B
     db = Database(f"sqlite:///{server.data_dir / 'barcode-cloud.db'}")
     [user] = [u for u in Accounts(db).users() if u.email == ADMIN]
     key = playground.usage_key(user.id)
-    assert playground.user_of(key) == user.id
 
     def generated() -> dict[str, int]:
         time.sleep(FLUSH_WAIT)

@@ -24,7 +24,6 @@ from barcode_cloud.models import (
     RecognitionImageKind,
     RecognitionMode,
 )
-from barcode_cloud_server.dashboard.accounts import User
 from barcode_cloud_server.dashboard.guard import CSRF_HEADER, Forbidden
 from barcode_cloud_server.dashboard.pages import Pages
 from barcode_cloud_server.engine.generate import option_groups
@@ -146,8 +145,9 @@ def playground_router(pages: Pages, calls: PlaygroundCalls) -> APIRouter:
     modes = {str(m.value): m.name for m in RecognitionMode}
     kinds = {str(m.value): m.name for m in RecognitionImageKind}
 
-    async def caller(request: Request) -> User | Response:
-        """The signed-in user whose page sent this call with its CSRF token; else the refusal to answer with."""
+    async def as_user(request: Request, run: Callable[[str], Awaitable[Response]]) -> Response:
+        """``run``'s answer, given the signed-in user's playground key, when the user's page sent this call with
+        its CSRF token; else the refusal."""
         user = guard.user(request)
         if user is None:
             return calls.problem(request, 401, _SIGNED_OUT)
@@ -157,8 +157,8 @@ def playground_router(pages: Pages, calls: PlaygroundCalls) -> APIRouter:
             await guard.check_csrf(request)
         except Forbidden:
             return calls.problem(request, 403, _NO_CSRF)
-        request.state.client_id = playground.usage_key(user.id)  # counted as this user's playground
-        return user
+        key = request.state.client_id = playground.usage_key(user.id)  # counted as this user's playground
+        return guard.finish(request, await run(key))
 
     @router.get("/playground")
     def page(request: Request) -> Response:
@@ -179,21 +179,14 @@ def playground_router(pages: Pages, calls: PlaygroundCalls) -> APIRouter:
 
     @router.post(playground.GENERATE_PATH)
     async def generate(request: Request) -> Response:
-        user = await caller(request)
-        return user if isinstance(user, Response) else guard.finish(request, await calls.generate(request))
+        return await as_user(request, lambda key: calls.generate(request))
 
     @router.post(playground.RECOGNIZE_PATH)
     async def recognize(request: Request) -> Response:
-        user = await caller(request)
-        if isinstance(user, Response):
-            return user
-        return guard.finish(request, await calls.recognize(request, playground.usage_key(user.id), False))
+        return await as_user(request, lambda key: calls.recognize(request, key, False))
 
     @router.post(playground.SCAN_PATH)
     async def scan(request: Request) -> Response:
-        user = await caller(request)
-        if isinstance(user, Response):
-            return user
-        return guard.finish(request, await calls.recognize(request, playground.usage_key(user.id), True))
+        return await as_user(request, lambda key: calls.recognize(request, key, True))
 
     return router

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.storage.tables import UserRow
 
+# The dashboard serves these paths; they are named here, below it, for usage counting.
 GENERATE_PATH = "/playground/generate"
 RECOGNIZE_PATH = "/playground/recognize"
 SCAN_PATH = "/playground/scan"
@@ -18,18 +19,11 @@ OPERATIONS = {
     RECOGNIZE_PATH: "recognize-multipart",
     SCAN_PATH: "scan-multipart",
 }
-_PREFIX = "playground:"
 
 
 def usage_key(user_id: int) -> str:
     """The key a user's playground calls are counted under (in place of a client id)."""
-    return f"{_PREFIX}{user_id}"
-
-
-def user_of(key: str) -> int | None:
-    """The user whose playground ``key`` counts, or None when it is not a playground's key."""
-    rest = key.removeprefix(_PREFIX)
-    return int(rest) if rest != key and rest.isdigit() else None
+    return f"playground:{user_id}"
 
 
 def names(db: Database) -> dict[str, str]:
