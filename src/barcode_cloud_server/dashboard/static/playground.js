@@ -100,7 +100,8 @@ function setUpGenerate(section) {
     for (const element of section.querySelectorAll(".field-error")) showError(element, "");
   }
 
-  // The API's message names the parameter it is about; anything else is about the data.
+  // The API's message names the parameter it is about (looked for among those given first); anything else is
+  // about the data.
   function placeError(message) {
     const named = given()
       .concat(visibleControls())
