@@ -15,11 +15,15 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from barcode_cloud_server import __version__
-from barcode_cloud_server.api.errors import install_error_handlers
+from barcode_cloud_server.api import generate as generate_api
+from barcode_cloud_server.api import recognize as recognize_api
+from barcode_cloud_server.api.errors import ApiProblem, install_error_handlers, problem_response
 from barcode_cloud_server.api.generate import router as generate_router
+from barcode_cloud_server.api.generate_params import PARAMS
 from barcode_cloud_server.api.hotpath import GenerateHotPath
 from barcode_cloud_server.api.recognize import router as recognize_router
 from barcode_cloud_server.api.whoami import router as whoami_router
+from barcode_cloud_server.dashboard.playground_pages import PlaygroundCalls
 from barcode_cloud_server.dashboard.site import install_dashboard
 from barcode_cloud_server.identity.routes import router as identity_router
 from barcode_cloud_server.identity.scopes import GENERATE, RECOGNIZE
@@ -109,7 +113,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
     app.include_router(recognize_router)
     app.router.routes.append(Route(MCP_PATH, mcp, methods=["GET", "POST", "DELETE"], include_in_schema=False))
     if settings.dashboard:
-        install_dashboard(app, db, identity, settings.resolved_issuer)
+        install_dashboard(app, db, identity, settings.resolved_issuer, _PLAYGROUND)
 
     app.openapi = lambda: _openapi_with_security(app)  # type: ignore[method-assign]
 
@@ -131,6 +135,15 @@ def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
         return Response(generate_latest(metrics_registry()), media_type=CONTENT_TYPE_LATEST)
 
     return app
+
+
+# The dashboard's playground runs the API's own answers (the dashboard does not import the API).
+_PLAYGROUND = PlaygroundCalls(
+    generate=generate_api.answer_form,
+    recognize=recognize_api.answer_form,
+    problem=lambda request, status, message: problem_response(request, ApiProblem(status, message)),
+    options=PARAMS,
+)
 
 
 def _openapi_with_security(app: FastAPI) -> dict[str, Any]:

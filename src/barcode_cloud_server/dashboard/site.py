@@ -14,17 +14,19 @@ from barcode_cloud_server.dashboard.accounts import Accounts
 from barcode_cloud_server.dashboard.application_pages import application_router
 from barcode_cloud_server.dashboard.guard import Forbidden, Guard, NotFound, SignInRequired
 from barcode_cloud_server.dashboard.pages import HERE, STATIC_URL, Pages
+from barcode_cloud_server.dashboard.playground_pages import PlaygroundCalls, playground_router
 from barcode_cloud_server.identity.service import Identity
 from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.web.request_body import BodyLimit
 
 
-def install_dashboard(app: FastAPI, db: Database, identity: Identity, origin: str) -> None:
+def install_dashboard(app: FastAPI, db: Database, identity: Identity, origin: str, playground: PlaygroundCalls) -> None:
     accounts = Accounts(db)
     guard = Guard(accounts, identity.clients.derived_key("dashboard csrf"))
     pages = Pages(guard, origin)
     app.include_router(account_router(pages, identity.limiter))
     app.include_router(application_router(pages, identity.clients, db))
+    app.include_router(playground_router(pages, playground))
     app.mount(STATIC_URL, StaticFiles(directory=HERE / "static"), name="dashboard-static")
     # The pages' forms are small; the API's bodies and /mcp have limits of their own.
     app.add_middleware(BodyLimit, limit=FORM_MAX_BYTES, applies=lambda path: not path.startswith(_OWN_LIMITS))
@@ -45,6 +47,7 @@ def install_dashboard(app: FastAPI, db: Database, identity: Identity, origin: st
 
 
 FORM_MAX_BYTES = 64 * 1024
-_OWN_LIMITS = ("/v4.0/", "/mcp", "/connect/token")
+# The playground's calls read their bodies with the API's limits.
+_OWN_LIMITS = ("/v4.0/", "/mcp", "/connect/token", "/playground/")
 _EXPIRED = "The page was open too long or came from another site. Go back, reload it and try again."
 _NOT_FOUND = "There is nothing here, or it is not yours to see."
