@@ -17,7 +17,14 @@ from barcode_cloud_server.engine import recognition
 from barcode_cloud_server.engine.recognition import codablock, code16k, stacked
 from barcode_cloud_server.engine.recognize import Mode, recognize_array
 from tests.support.generate import gen, open_image
-from tests.support.stacked import CODABLOCK_FIGURE_1, CODABLOCK_FRONT_PAGE, CODE16K_FIGURE_3, draw
+from tests.support.stacked import (
+    CODABLOCK_FIGURE_1,
+    CODABLOCK_FRONT_PAGE,
+    CODE16K_FIGURE_3,
+    codablock_rows,
+    code16k_rows,
+    draw,
+)
 
 CORPUS = Path("/work/shared/corpus/zxing-cpp-samples")
 TYPES = ("Code16K", "CodablockF")
@@ -112,6 +119,25 @@ def test_the_specifications_figures(rows: tuple[str, ...], value: str, angle: in
     gray = _turned(draw(rows), angle)
     kind = "Code16K" if len(rows[0]) == code16k.MODULES else "CodablockF"
     assert [(f.type, f.value) for f in recognition.find(gray, frozenset(TYPES))] == [(kind, value)]
+
+
+OTHER_TEXTS = ["Hi", "Written by the tests' own encoder, not zint.", "x" * 70]
+
+
+@pytest.mark.parametrize("text", OTHER_TEXTS)
+@pytest.mark.parametrize(
+    ("kind", "columns"), [("Code16K", 0), ("CodablockF", 4), ("CodablockF", 11), ("CodablockF", 30)]
+)
+@pytest.mark.parametrize(("module", "angle"), [(2, 23), (3, -64), (2, 161)])
+def test_symbols_of_another_encoder(text: str, kind: str, columns: int, module: int, angle: int) -> None:
+    """Symbols laid out by the tests' own encoders, drawn with rows eight modules high (the specifications'
+    least), at other module sizes and angles than zint's, blurred and noisy."""
+    rows = code16k_rows(text) if kind == "Code16K" else codablock_rows(text, columns)
+    gray = _turned(draw(rows, module=module, row_modules=8), angle)
+    blurred = np.asarray(Image.fromarray(gray).filter(ImageFilter.GaussianBlur(0.8)), dtype=np.float32)
+    noisy = blurred + np.random.default_rng(angle % 7).normal(0, 15, gray.shape)
+    gray = np.clip(noisy, 0, 255).astype(np.uint8)
+    assert [(f.type, f.value) for f in recognition.find(gray, frozenset(TYPES))] == [(kind, text)]
 
 
 def test_a_missing_row_or_a_changed_character_reports_nothing() -> None:

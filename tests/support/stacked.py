@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from barcode_cloud_server.engine.recognition.stacked import PATTERNS
+
 # EN 12323:2005 Figure 3, "ab0123456789" (as zint's tests reproduce it).
 CODE16K_FIGURE_3 = (
     "1110010101100110111011010011110110111100100110010011000100100010001101",
@@ -46,3 +48,53 @@ def draw(rows: tuple[str, ...] | list[str], module: int = 2, row_modules: int = 
     dark = np.pad(dark, quiet, constant_values=False)
     image = np.where(dark, 0, 255).astype(np.uint8)
     return np.repeat(np.repeat(image, module, axis=0), module, axis=1)
+
+
+def code16k_rows(text: str) -> list[str]:
+    """A Code 16K symbol of printable ASCII in code set B (mode 1), written from EN 12323's rules: the mode
+    character, the data, pads to fill the last row, C1 and C2; each row its start pattern, a one-module bar, five
+    characters space first, its stop pattern."""
+    values = [ord(c) - 32 for c in text]
+    rows = max(2, -(-(len(values) + 3) // 5))
+    values = [7 * (rows - 2) + 1, *values]
+    values += [103] * (5 * rows - 2 - len(values))
+    c1 = sum((i + 2) * v for i, v in enumerate(values)) % 107
+    c2 = (sum((i + 1) * v for i, v in enumerate(values)) + (len(values) + 1) * c1) % 107
+    values += [c1, c2]
+    starts = ("3211", "2221", "2122", "1411", "1132", "1231", "1114", "3112")
+    stops = (0, 1, 2, 3, 4, 5, 6, 7, 4, 5, 6, 7, 0, 1, 2, 3)
+    out = []
+    for r in range(rows):
+        widths = starts[r % 8] + "1" + "".join(PATTERNS[v] for v in values[5 * r : 5 * r + 5]) + starts[stops[r]]
+        out.append(_modules(widths))
+    return out
+
+
+def codablock_rows(text: str, columns: int) -> list[str]:
+    """A Codablock F symbol of printable ASCII, every row in code set B, ``columns`` data columns, written from
+    AIM ISS-X-24's rules: Start A, the code set B selector, the row indicator, the data (the last row filled with
+    code set changes, then K1 and K2), the row's check character, the stop."""
+    data = [ord(c) - 32 for c in text]
+    rows = max(2, -(-(len(data) + 2) // columns))
+    # Empty columns hold code set changes: Code C (99 in code set B), Code B (100 in code set C), and so on.
+    cells = (data + [99, 100] * columns)[: rows * columns - 2]
+    raw = text.encode()
+    k1 = sum((i + 1) * d for i, d in enumerate(raw)) % 86
+    k2 = sum(i * d for i, d in enumerate(raw)) % 86
+    last_set_c = cells[-1] == 99 and len(cells) > len(data)
+    cells += [k1, k2] if last_set_c else [_in_b(k1), _in_b(k2)]
+    out = []
+    for r in range(rows):
+        row = [103, 100, _in_b(rows - 2 if r == 0 else r + 42), *cells[r * columns : (r + 1) * columns]]
+        row.append((row[0] + sum(i * v for i, v in enumerate(row) if i)) % 103)
+        out.append(_modules("".join(PATTERNS[v] for v in row) + "2331112"))
+    return out
+
+
+def _in_b(value: int) -> int:
+    """A row indicator or K1/K2 value as a code set B character."""
+    return value + 64 if value < 32 else value - 32 if value < 48 else value - 22
+
+
+def _modules(widths: str) -> str:
+    return "".join(("1" if k % 2 == 0 else "0") * int(w) for k, w in enumerate(widths))
