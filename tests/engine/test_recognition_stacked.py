@@ -17,6 +17,7 @@ from barcode_cloud_server.engine import recognition
 from barcode_cloud_server.engine.recognition import codablock, code16k, stacked
 from barcode_cloud_server.engine.recognize import Mode, recognize_array
 from tests.support.generate import gen, open_image
+from tests.support.samples import Sample, render
 from tests.support.stacked import (
     CODABLOCK_FIGURE_1,
     CODABLOCK_FRONT_PAGE,
@@ -39,30 +40,36 @@ def test_code16k_check_characters() -> None:
     assert code16k.row_number(2, 5) is None
 
 
-# Codeword streams (mode character to C2) and the data they carry: every mode of EN 12323 Table 2, code set
-# changes, shifts and FNC4 (zint's tests of its encoder, a second reading of the specification).
+# Codeword streams (mode character to C2) and the data they carry: every mode of EN 12323 Table 2 (3 and 4 imply
+# a leading FNC1, GS1, which is not data; a later FNC1 reads as GS), code set changes, shifts and FNC4 (zint's
+# tests of its encoder, a second reading of the specification).
 CODE16K_STREAMS = [
-    ([0, 95, 103, 103, 103, 103, 103, 103, 22, 42], "\x1f", False),
-    ([1, 33, 103, 103, 103, 103, 103, 103, 52, 82], "A", False),
-    ([2, 12, 103, 103, 103, 103, 103, 103, 98, 27], "12", False),
-    ([3, 25, 16, 33, 103, 103, 103, 103, 83, 20], "90A", True),
-    ([4, 90, 12, 102, 20, 12, 103, 103, 9, 72], "9012\x1d2012", True),
-    ([5, 65, 1, 23, 45, 67, 89, 103, 27, 86], "a0123456789", False),
-    ([6, 65, 66, 1, 23, 45, 67, 89, 19, 42], "ab0123456789", False),
-    ([2, 12, 34, 101, 95, 98, 65, 103, 67, 53], "1234\x1fa", False),
-    ([0, 64, 95, 101, 98, 73, 103, 103, 75, 6], "\x00\x1fé", False),
-    ([0, 64, 95, 100, 100, 73, 65, 103, 99, 69], "\x00\x1féa", False),
-    ([1, 65, 66, 100, 98, 95, 103, 103, 6, 71], "ab\x9f", False),
-    ([1, 65, 66, 101, 101, 95, 95, 103, 72, 93], "ab\x9f\x1f", False),
-    ([1, 100, 73, 100, 73, 100, 73, 103, 105, 106], "ééé", False),
+    ([0, 95, 103, 103, 103, 103, 103, 103, 22, 42], "\x1f"),
+    ([1, 33, 103, 103, 103, 103, 103, 103, 52, 82], "A"),
+    ([2, 12, 103, 103, 103, 103, 103, 103, 98, 27], "12"),
+    ([3, 25, 16, 33, 103, 103, 103, 103, 83, 20], "90A"),
+    ([4, 90, 12, 102, 20, 12, 103, 103, 9, 72], "9012\x1d2012"),
+    ([5, 65, 1, 23, 45, 67, 89, 103, 27, 86], "a0123456789"),
+    ([6, 65, 66, 1, 23, 45, 67, 89, 19, 42], "ab0123456789"),
+    ([2, 12, 34, 101, 95, 98, 65, 103, 67, 53], "1234\x1fa"),
+    ([0, 64, 95, 101, 98, 73, 103, 103, 75, 6], "\x00\x1fé"),
+    ([0, 64, 95, 100, 100, 73, 65, 103, 99, 69], "\x00\x1féa"),
+    ([1, 65, 66, 100, 98, 95, 103, 103, 6, 71], "ab\x9f"),
+    ([1, 65, 66, 101, 101, 95, 95, 103, 72, 93], "ab\x9f\x1f"),
+    ([1, 100, 73, 100, 73, 100, 73, 103, 105, 106], "ééé"),
 ]
 
 
-@pytest.mark.parametrize(("values", "data", "gs1"), CODE16K_STREAMS)
-def test_code16k_code_sets(values: list[int], data: str, gs1: bool) -> None:
-    assert code16k.decode(values) == (data, gs1)
+@pytest.mark.parametrize(("values", "data"), CODE16K_STREAMS)
+def test_code16k_code_sets(values: list[int], data: str) -> None:
+    assert code16k.decode(values) == data
     broken = [*values[:3], (values[3] + 1) % 100, *values[4:]]
     assert code16k.decode(broken) is None  # C1 and C2 no longer hold
+
+
+def test_code16k_gs1_from_zint() -> None:
+    gray = render(Sample("CODE16K", "[90]12[20]12", "Code16K", "", gs1=True), module=2)
+    assert [f.value for f in recognition.find(gray, frozenset(TYPES))] == ["9012\x1d2012"]
 
 
 def test_code16k_rejects_a_wrong_row_count() -> None:
@@ -88,7 +95,7 @@ def test_codablock_check_characters() -> None:
         assert codablock.row_check(row[:-2]) == row[-2]
     assert [codablock.indicator(row[2], "C" if row[1] == 99 else "B") for row in rows] == [2, 43, 44, 45]
     data = "CODABLOCK F 34567890123456789010040digit"
-    assert codablock.decode([tuple(row[1:-2]) for row in rows]) == (data, False)
+    assert codablock.decode([tuple(row[1:-2]) for row in rows]) == data
     k1, k2 = codablock.data_checks(data.encode())
     assert [codablock.indicator(v, "B") for v in rows[-1][-4:-2]] == [k1, k2]
 

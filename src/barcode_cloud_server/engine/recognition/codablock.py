@@ -31,7 +31,7 @@ MAX_COLUMNS = 67  # characters per row, start and stop included (62 data columns
 _STOP_DISTANCE = 2.0
 _SETS = {98: "A", 100: "B", 99: "C"}
 FNC1 = 102
-_GS = "\x1d"
+_GS = b"\x1d"
 
 
 def row_check(codewords: list[int]) -> int:
@@ -57,18 +57,18 @@ def indicator(codeword: int, code: str) -> int | None:
     return None
 
 
-def decode(rows: list[tuple[int, ...]]) -> tuple[str, bool] | None:
-    """(data, GS1) of the rows' codewords (selector, indicator, data columns each), K1 and K2 checked; None when
-    they do not parse or hold."""
+def decode(rows: list[tuple[int, ...]]) -> str | None:
+    """The data of the rows' codewords (selector, indicator, data columns each), K1 and K2 checked; None when
+    they do not parse or hold. An FNC1 in the first data column (GS1) is not data; a later one reads as GS."""
     out = bytearray()
-    gs1 = False
     for r, row in enumerate(rows):
         code = _SETS[row[0]]
         columns = list(row[2:])
         if r == len(rows) - 1:
             columns, checks = columns[:-2], columns[-2:]
         shift = fnc4 = False
-        for v in columns:
+        for k, v in enumerate(columns):
+            leading = r == 0 and k == 0
             current = ("B" if code == "A" else "A") if shift else code
             if current == "C":
                 if v < 100:
@@ -76,7 +76,7 @@ def decode(rows: list[tuple[int, ...]]) -> tuple[str, bool] | None:
                 elif v in (100, 101):
                     code = "BA"[v - 100]
                 elif v == FNC1:
-                    gs1, out = (True, out) if not out and not gs1 else (gs1, out + _GS.encode())
+                    out += b"" if leading else _GS
                 else:
                     return None
                 continue
@@ -93,13 +93,13 @@ def decode(rows: list[tuple[int, ...]]) -> tuple[str, bool] | None:
             elif v in (100, 101):
                 code = "B" if v == 100 else "A"
             elif v == FNC1:
-                gs1, out = (True, out) if not out and not gs1 else (gs1, out + _GS.encode())
+                out += b"" if leading else _GS
             elif v not in (96, 97):  # FNC3 and FNC2 carry no data
                 return None
     k1, k2 = (indicator(v, code) for v in checks)
     if (k1, k2) != data_checks(bytes(out)):
         return None
-    return out.decode("latin-1"), gs1
+    return out.decode("latin-1")
 
 
 def _rows(runs: Runs, deadline: float) -> list[stacked.Row]:
@@ -180,7 +180,7 @@ def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) ->
         for rows in stacked.with_alternatives(stack, count):
             read = decode([rows[k] for k in range(count)])
             if read is not None:
-                out.append(Found(TYPE, read[0], None, stack.region))
+                out.append(Found(TYPE, read, None, stack.region))
                 break
     return stacked.distinct(out)
 

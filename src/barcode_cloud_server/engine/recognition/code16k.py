@@ -49,9 +49,9 @@ def row_number(start: int, stop: int) -> int | None:
     return None
 
 
-def decode(values: list[int]) -> tuple[str, bool] | None:
-    """(data, GS1) of a whole symbol's characters, check characters included; None when they do not hold or the
-    characters do not parse."""
+def decode(values: list[int]) -> str | None:
+    """The data of a whole symbol's characters, check characters included; None when they do not hold or the
+    characters do not parse. A leading FNC1 (GS1, modes 3 and 4 imply it) is not data; a later one reads as GS."""
     if len(values) < 10 or len(values) % 5 or check_characters(values[:-2]) != tuple(values[-2:]):
         return None
     rows, mode = divmod(values[0], 7)
@@ -59,13 +59,12 @@ def decode(values: list[int]) -> tuple[str, bool] | None:
         return None
     code = "ABCBCCC"[mode]
     shifted_b = {5: 1, 6: 2}.get(mode, 0)  # characters in code set B before C takes over (Table 2)
-    gs1 = mode in (3, 4)
     out: list[str] = []
     shift = fnc4 = False
     data = values[1:-2]
     for k, v in enumerate(data):
         if v == PAD:
-            return ("".join(out), gs1) if all(p == PAD for p in data[k:]) else None
+            return "".join(out) if all(p == PAD for p in data[k:]) else None
         current = "B" if shifted_b else code
         if shift:
             current = "B" if current == "A" else "A"
@@ -75,10 +74,7 @@ def decode(values: list[int]) -> tuple[str, bool] | None:
             elif v in (100, 101):
                 code = "BA"[v - 100]
             elif v == FNC1:
-                if k == 0:
-                    gs1 = True
-                else:
-                    out.append(_GS)
+                out.append(_GS if k else "")
             else:
                 return None
             continue
@@ -98,13 +94,10 @@ def decode(values: list[int]) -> tuple[str, bool] | None:
         elif v in (100, 101):
             code, shifted_b = "B" if v == 100 else "A", 0
         elif v == FNC1:
-            if k == 0:
-                gs1 = True
-            else:
-                out.append(_GS)
+            out.append(_GS if k else "")
         elif v not in (96, 97):  # FNC3 and FNC2 carry no data
             return None
-    return "".join(out), gs1
+    return "".join(out)
 
 
 def _rows(runs: Runs) -> list[stacked.Row]:
@@ -161,7 +154,7 @@ def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) ->
         for rows in stacked.with_alternatives(stack, count):
             read = decode([v for k in range(count) for v in rows[k]])
             if read is not None:
-                out.append(Found(TYPE, read[0], None, stack.region))
+                out.append(Found(TYPE, read, None, stack.region))
                 break
     return stacked.distinct(out)
 
