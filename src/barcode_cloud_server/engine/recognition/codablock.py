@@ -22,7 +22,7 @@ from barcode_cloud_server.engine.recognition.found import Found, Reader
 from barcode_cloud_server.engine.recognition.scanlines import Runs
 
 TYPE = "CodablockF"
-START_A, STOP_MODULES = 103, 13
+START_A = 103
 _STOP = np.array([[2, 3, 3, 1, 1, 1, 2]])
 _START = np.array([[2, 1, 1, 4, 1, 2]])
 _START_DISTANCE = 2.5
@@ -131,6 +131,8 @@ def _rows(runs: Runs, deadline: float) -> list[stacked.Row]:
             module = (cum[p] - cum[b[active]]) / (11 * k)
             clean = zeros[p + 7] == zeros[b[active]]
             _, d_stop = stacked.pattern_distance(w[p[:, None] + np.arange(7)], module, _STOP)
+            # Six characters before the stop at least: start, selector, indicator, two data columns (the last
+            # row's hold K1 and K2), check.
             stop = clean & (d_stop <= _STOP_DISTANCE) & (w[p + 7] >= QUIET * module) & (k >= 6)
             for i, q, x in zip(active[stop], p[stop], module[stop], strict=True):
                 row = _row(codes[i, :k], way, runs, (int(b[i]), int(q) + 6), float(x))

@@ -2,9 +2,9 @@
 
 A stacked symbol's rows are short linear symbols, so they are found the way linear ones are, with scanlines, but
 only at the angles the page's edges point to: the gradient orientation of every block of the page is histogrammed
-(weighted by how clearly the block has one orientation), and the peaks, with a small turn either side, are the
-scan angles. A scanline then has to stay within one row (rows are about ten modules high) over the row's length,
-which a fixed set of angles would only guarantee with many of them.
+(weighted by how clearly the block has one orientation), and its peaks are the scan angles. A scanline has to
+stay within one row (rows are about ten modules high) over the row's length, which a fixed set of angles would
+only guarantee with many of them.
 
 A family finds its rows in the runs (in both directions: a symbol turned half a turn reads backwards), each a
 :class:`Row` with its row number and codewords; :func:`symbols` gathers the rows that lie on one symbol (the same
@@ -44,9 +44,8 @@ _PAIRS = _TABLE[:, :-1] + _TABLE[:, 1:]
 MAX_DISTANCE = 3.2
 MIN_MARGIN = 0.9
 
-# Scan angles: at most this many orientation peaks, each scanned at these turns from it (degrees).
+# Scan angles: at most this many orientation peaks (a page's symbols may lie at several angles).
 PEAKS = 4
-TURNS = (0.0,)
 SPACING = 3.0
 MAX_SAMPLES = 3_000_000
 BLOCK = 16
@@ -112,14 +111,12 @@ class Oriented:
     backward: bool
     size: int  # elements of the runs
 
-    def index(self, j: np.ndarray | int) -> np.ndarray | int:
-        if not self.backward:
-            return j
-        return self.size - 1 - j + (1 - self.size % 2)
+    def index(self, j: int) -> int:
+        return self.size - 1 - j + (1 - self.size % 2) if self.backward else j
 
     def edge(self, runs: Runs, j: int, leading: bool) -> tuple[float, float]:
         """Page coordinates of element ``j``'s leading (in reading order) or trailing edge."""
-        i = int(self.index(j))
+        i = self.index(j)
         start, end = float(runs.starts[i]), float(runs.starts[i] + runs.widths[i])
         forward_start = start if not self.backward else end
         forward_end = end if not self.backward else start
@@ -189,9 +186,8 @@ def orientations(page: np.ndarray) -> list[float]:
         left, mid, right = smooth[k - 1], smooth[k], smooth[(k + 1) % 180]
         curve = left - 2 * mid + right
         centre = k + (0.5 * (left - right) / curve if curve < 0 else 0.0)
-        for turn in TURNS:
-            angle = (centre + turn + 90.0) % 180.0 - 90.0
-            out.append(90.0 if angle == -90.0 else angle)
+        angle = (centre + 90.0) % 180.0 - 90.0
+        out.append(90.0 if angle == -90.0 else angle)
     return out
 
 
@@ -220,7 +216,7 @@ def _tensor(g8: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def spacing(shape: tuple[int, int]) -> float:
     """Scanline spacing for a page: ``SPACING``, sparser on pages so large that the scan would pass
     ``MAX_SAMPLES``."""
-    return SPACING * max(1.0, sample_count(shape, PEAKS * len(TURNS), SPACING) / MAX_SAMPLES)
+    return SPACING * max(1.0, sample_count(shape, PEAKS, SPACING) / MAX_SAMPLES)
 
 
 def scan_page(page: np.ndarray) -> Runs | None:
@@ -231,7 +227,7 @@ def scan_page(page: np.ndarray) -> Runs | None:
 
 def price(shape: tuple[int, int]) -> float:
     """What one family's search of a page of this shape costs, in seconds."""
-    samples = sample_count(shape, PEAKS * len(TURNS), spacing(shape))
+    samples = sample_count(shape, PEAKS, spacing(shape))
     return BASE_SECONDS + (shape[0] * shape[1] * PAGE_NS + samples * SAMPLE_NS) * 1e-9
 
 
@@ -240,6 +236,7 @@ def price(shape: tuple[int, int]) -> float:
 _SAME_DIRECTION = 0.97
 _ALONG = 4.0
 _ACROSS = 16.0
+# Grouping compares every row read with every other: a page with more (noise that parsed) keeps the first ones.
 _MAX_ROWS = 4000
 
 
