@@ -236,6 +236,21 @@ def test_two_symbols_on_one_page() -> None:
     assert found == [("CodablockF", "right block"), ("Code16K", "left 16K")]
 
 
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the zxing-cpp sample corpus is not on this machine")
+@pytest.mark.parametrize("index", [1, 7])
+def test_a_label_on_a_busy_photo(index: int) -> None:
+    """A small symbol (2 px modules) on its white label, turned, in a 1280 x 960 photo full of other edges."""
+    photo = Image.open(_images("falsepositives-1/*.webp")[index]).convert("L").resize((1280, 960))
+    page = np.array(photo)
+    for rows, value, angle, (y, x) in (
+        (code16k_rows("Busy page"), "Busy page", 17 + index, (300, 500)),
+        (codablock_rows("Busy page too", 5), "Busy page too", 101 + index, (80, 80)),
+    ):
+        label = _turned(draw(rows, module=2, row_modules=8, quiet=10), angle)
+        page[y : y + label.shape[0], x : x + label.shape[1]] = label
+        assert value in [f.value for f in recognition.find(np.ascontiguousarray(page), frozenset(TYPES))]
+
+
 def test_plain_code128_is_not_codablock() -> None:
     symbol = zint.Symbol()
     symbol.symbology = zint.Symbology.CODABLOCKF
