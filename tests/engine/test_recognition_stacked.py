@@ -195,6 +195,10 @@ def _degrade(gray: np.ndarray, how: str) -> np.ndarray:
         image = Image.fromarray((70 + gray.astype(np.float32) * 0.35 * ramp).astype(np.uint8))
     elif how == "inverted":
         image = Image.fromarray(255 - gray)
+    elif how == "perspective":  # the right edge a fifth further away than the left
+        w, h = image.size
+        quad = (0, 0, 0, h, w, h * 1.1, w, -h * 0.1)
+        image = image.transform(image.size, Image.Transform.QUAD, quad, Image.Resampling.BILINEAR, fillcolor=255)
     return np.ascontiguousarray(np.asarray(image))
 
 
@@ -209,7 +213,9 @@ SAMPLES = [
 
 
 @pytest.mark.parametrize(("kind", "data"), SAMPLES)
-@pytest.mark.parametrize("how", ["clean", "turned", "small", "blurred", "noisy", "jpeg", "dim", "inverted"])
+@pytest.mark.parametrize(
+    "how", ["clean", "turned", "small", "blurred", "noisy", "jpeg", "dim", "inverted", "perspective"]
+)
 def test_reads_back_degraded(kind: str, data: str, how: str) -> None:
     gray = _degrade(np.asarray(open_image(gen(kind, data).content).convert("L")), how)
     # The readers themselves, without recognize's deadline (on a loaded machine it decides, not the reader).
