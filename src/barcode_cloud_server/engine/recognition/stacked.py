@@ -52,10 +52,12 @@ BLOCK = 16
 # A block counts toward the orientation histogram when its gradients agree this well (0: any direction, 1: one).
 COHERENCE = 0.45
 # What a search costs on the reference machine: per pixel (gradients, threshold map) and per sample of the scan
-# with the family's row finding, nanoseconds, and what any page costs (NumPy's calls), seconds (bench/FIGURES.md).
+# with the family's row finding, nanoseconds, and what any page costs, seconds (bench/FIGURES.md). The last is a
+# floor above the CPU time of a small page: recognize stops a reader at twice its price, and on shared cores a
+# small symbol's search was cut off before its rows were decoded.
 PAGE_NS = 40.0
 SAMPLE_NS = 200.0
-BASE_SECONDS = 0.015
+BASE_SECONDS = 0.05
 
 
 def characters(widths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
