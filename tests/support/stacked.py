@@ -76,16 +76,18 @@ def codablock_rows(text: str, columns: int) -> list[str]:
     code set changes, then K1 and K2), the row's check character, the stop."""
     data = [ord(c) - 32 for c in text]
     rows = max(2, -(-(len(data) + 2) // columns))
-    # Empty columns hold code set changes: Code C (99 in code set B), Code B (100 in code set C), and so on.
-    cells = (data + [99, 100] * columns)[: rows * columns - 2]
     raw = text.encode()
     k1 = sum((i + 1) * d for i, d in enumerate(raw)) % 86
     k2 = sum(i * d for i, d in enumerate(raw)) % 86
-    last_set_c = cells[-1] == 99 and len(cells) > len(data)
-    cells += [k1, k2] if last_set_c else [_in_b(k1), _in_b(k2)]
     out = []
     for r in range(rows):
-        row = [103, 100, _in_b(rows - 2 if r == 0 else r + 42), *cells[r * columns : (r + 1) * columns]]
+        room = columns - 2 if r == rows - 1 else columns
+        cells = data[r * columns : r * columns + room]
+        # Columns left empty hold code set changes: Code C (99 in code set B), Code B (100 in code set C), ...
+        cells += [99, 100] * ((room - len(cells)) // 2) + [99] * ((room - len(cells)) % 2)
+        if r == rows - 1:  # K1 and K2 in the code set the row ends in
+            cells += [k1, k2] if cells[-1] == 99 else [_in_b(k1), _in_b(k2)]
+        row = [103, 100, _in_b(rows - 2 if r == 0 else r + 42), *cells]
         row.append((row[0] + sum(i * v for i, v in enumerate(row) if i)) % 103)
         out.append(_modules("".join(PATTERNS[v] for v in row) + "2331112"))
     return out
