@@ -5,8 +5,9 @@ Each symbology family is one module. The linear ones (``code11``, ``msi``, ``two
 widths along parallel lines at a set of angles, and ``linear`` finds the stretches between quiet zones, hands them
 to the families and keeps the values enough scanlines agree on; one scan serves them all. The others (postal bar
 heights, stacked and matrix symbols) find their symbols their own way, each a :class:`~.found.Reader` in
-``READERS``. The symbology table names the family of each type (``Symbology.own``); ``recognize`` calls
-:func:`find` for the types asked for, priced by :func:`price`.
+``READERS``: ``code16k`` and ``codablock`` (stacked rows of Code 128 characters, sharing ``stacked``). The
+symbology table names the family of each type (``Symbology.own``); ``recognize`` calls :func:`find` for the types
+asked for, priced by :func:`price`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,17 @@ import math
 
 import numpy as np
 
-from barcode_cloud_server.engine.recognition import code11, linear, msi, patch_code, pharmacode, scanlines, two_of_five
+from barcode_cloud_server.engine.recognition import (
+    codablock,
+    code11,
+    code16k,
+    linear,
+    msi,
+    patch_code,
+    pharmacode,
+    scanlines,
+    two_of_five,
+)
 from barcode_cloud_server.engine.recognition.found import Found, Reader
 from barcode_cloud_server.engine.recognition.scanlines import angles, sample_count, scan
 
@@ -28,7 +39,7 @@ FAMILIES: dict[str, linear.Family] = {
     "pharmacode": pharmacode.FAMILY,
     "patch_code": patch_code.FAMILY,
 }
-READERS: dict[str, Reader] = {}
+READERS: dict[str, Reader] = {"code16k": code16k.READER, "codablock": codablock.READER}
 LINEAR_TYPES: frozenset[str] = frozenset(t for f in FAMILIES.values() for t in f.types)
 TYPES: frozenset[str] = LINEAR_TYPES | frozenset(t for r in READERS.values() for t in r.types)
 # Types read only when asked for: with no start, stop or check, strokes of text and pictures make them too.
