@@ -60,7 +60,7 @@ LEVELS = 0.15
 RIDGE_STEP = 2
 # What sampling costs per pixel of the page, nanoseconds, and per page, seconds, on the reference machine (see
 # bench/FIGURES.md).
-PAGE_NS = 300.0
+PAGE_NS = 350.0
 PAGE_SECONDS = 0.01
 # Groups of bars sampled even past the deadline (the largest ones).
 ALWAYS_GROUPS = 4
@@ -96,8 +96,6 @@ class _Components:
     length: np.ndarray  # along the component's major axis, pixels
     width: np.ndarray
     angle: np.ndarray  # of the major axis, radians in (-pi/2, pi/2]
-    labels: np.ndarray  # the label image
-    ids: np.ndarray  # label of each component (index into the arrays above + 1)
 
 
 def _dark(page: np.ndarray) -> np.ndarray:
@@ -130,14 +128,19 @@ def _components(dark: np.ndarray) -> _Components | None:
     # Moments of the kept components only: on a busy page most components are specks.
     ys, xs = np.nonzero(keep[labels])
     lab = labels[ys, xs]
-    xs_f, ys_f = xs.astype(np.float64), ys.astype(np.float64)
+    x, y = xs.astype(np.float64), ys.astype(np.float64)
     safe = np.maximum(area, 1).astype(np.float64)
-    mx, my = np.bincount(lab, xs_f, minlength=n) / safe, np.bincount(lab, ys_f, minlength=n) / safe
-    dx, dy = xs_f - mx[lab], ys_f - my[lab]
-    # Central second moments, plus a pixel's own spread (1/12) so that one-pixel-wide bars have a width.
-    cxx = np.bincount(lab, dx * dx, minlength=n) / safe + 1 / 12
-    cyy = np.bincount(lab, dy * dy, minlength=n) / safe + 1 / 12
-    cxy = np.bincount(lab, dx * dy, minlength=n) / safe
+
+    def mean(weights: np.ndarray) -> np.ndarray:
+        out: np.ndarray = np.bincount(lab, weights, minlength=n) / safe
+        return out
+
+    mx, my = mean(x), mean(y)
+    # Central second moments from the raw ones, plus a pixel's own spread (1/12) so that one-pixel-wide bars
+    # have a width.
+    cxx = mean(x * x) - mx * mx + 1 / 12
+    cyy = mean(y * y) - my * my + 1 / 12
+    cxy = mean(x * y) - mx * my
     ids = np.flatnonzero(keep)
     cxx, cyy, cxy = cxx[ids], cyy[ids], cxy[ids]
     half_trace = (cxx + cyy) / 2
@@ -149,7 +152,7 @@ def _components(dark: np.ndarray) -> _Components | None:
     good = solid & (width >= MIN_WIDTH) & (width <= MAX_WIDTH)
     ids = ids[good]
     angle = 0.5 * np.arctan2(2 * cxy[good], (cxx - cyy)[good])
-    return _Components(mx[ids], my[ids], length[good], width[good], angle, labels, ids)
+    return _Components(mx[ids], my[ids], length[good], width[good], angle)
 
 
 def _groups(c: _Components) -> list[np.ndarray]:
@@ -246,17 +249,11 @@ def _even_runs(u: np.ndarray) -> list[np.ndarray]:
 def _sample(
     c: _Components, bars: np.ndarray, u_axis: tuple[float, float], v_axis: tuple[float, float]
 ) -> list[Candidate]:
-    ids = c.ids[bars]
-    # Each bar's ends along the bars' axis, from its pixels (within the bounding box of the row).
-    reach = float(c.length[bars].max())
-    h, w = c.labels.shape
-    x0, x1 = max(0, int(c.cx[bars].min() - reach)), min(w, int(c.cx[bars].max() + reach) + 1)
-    y0, y1 = max(0, int(c.cy[bars].min() - reach)), min(h, int(c.cy[bars].max() + reach) + 1)
-    box = c.labels[y0:y1, x0:x1]
-    gy, gx = np.mgrid[y0:y1, x0:x1]
-    proj = gx * v_axis[0] + gy * v_axis[1]
-    top = np.asarray(ndimage.minimum(proj, box, ids), dtype=np.float64) - 0.5
-    bottom = np.asarray(ndimage.maximum(proj, box, ids), dtype=np.float64) + 0.5
+    # Each bar's ends along the bars' axis, from its moments: a rectangle of its length and width at its angle.
+    centre = c.cx[bars] * v_axis[0] + c.cy[bars] * v_axis[1]
+    turn = c.angle[bars] - math.atan2(v_axis[1], v_axis[0])
+    half = 0.5 * (c.length[bars] * np.abs(np.cos(turn)) + c.width[bars] * np.abs(np.sin(turn)))
+    top, bottom = centre - half, centre + half
     height = float(bottom.max() - top.min())
     if height <= 0:
         return []
@@ -272,8 +269,8 @@ def _sample(
     if len(set(states)) == 1:  # bars all alike carry nothing: stripes, a linear symbol's bars
         return []
     u = c.cx[bars] * u_axis[0] + c.cy[bars] * u_axis[1]
-    half = float(np.median(c.width[bars]))
-    u0, u1 = float(u.min()) - half, float(u.max()) + half
+    side = float(np.median(c.width[bars])) / 2
+    u0, u1 = float(u.min()) - side, float(u.max()) + side
     v0, v1 = float(top.min()), float(bottom.max())
     corners = [(u0, v0), (u1, v0), (u1, v1), (u0, v1)]
     region = tuple((round(a * u_axis[0] + b * v_axis[0]), round(a * u_axis[1] + b * v_axis[1])) for a, b in corners)
