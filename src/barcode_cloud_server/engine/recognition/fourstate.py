@@ -62,6 +62,9 @@ RIDGE_STEP = 2
 # bench/FIGURES.md).
 PAGE_NS = 350.0
 PAGE_SECONDS = 0.01
+# Larger pages are shrunk by a whole factor to at most this many pixels before they are sampled (their bars must
+# then be at least twice that factor wide): the price of a page stays within a Normal scan's budget.
+MAX_PIXELS = 4_000_000
 # Groups of bars sampled even past the deadline (the largest ones).
 ALWAYS_GROUPS = 4
 # Components with at least this many pixels are too large to be a bar of any postal code here.
@@ -84,9 +87,15 @@ def flipped(states: str) -> str:
     return states[::-1].translate(_FLIP)
 
 
+def _factor(shape: tuple[int, int]) -> int:
+    """By how much a page is shrunk before it is sampled: to at most ``MAX_PIXELS``."""
+    return max(1, math.ceil(math.sqrt(shape[0] * shape[1] / MAX_PIXELS)))
+
+
 def price(shape: tuple[int, int]) -> float:
     """What :func:`candidates` costs on a page of this shape, seconds."""
-    return PAGE_SECONDS + shape[0] * shape[1] * PAGE_NS * 1e-9
+    k = _factor(shape)
+    return PAGE_SECONDS + (shape[0] // k) * (shape[1] // k) * PAGE_NS * 1e-9
 
 
 @dataclass(frozen=True)
@@ -291,6 +300,11 @@ def candidates(page: np.ndarray, deadline: float = math.inf) -> list[Candidate]:
     """Every row of evenly spaced bars in a gray page; sampling stops at ``deadline`` (``time.monotonic()``)
     with the rows found so far."""
     found: list[Candidate] = []
+    shrink = _factor(page.shape)
+    if shrink > 1:  # each block of shrink by shrink pixels becomes one, its mean
+        k = shrink
+        h, w = page.shape[0] // k, page.shape[1] // k
+        page = page[: h * k, : w * k].reshape(h, k, w, k).mean(axis=(1, 3)).astype(np.uint8)
     if min(page.shape) < 8:
         return found
     comps = _components(_dark(page))
@@ -299,10 +313,12 @@ def candidates(page: np.ndarray, deadline: float = math.inf) -> list[Candidate]:
     # The largest groups first, and the first few whatever the clock says: the page's sampling, most of the
     # cost, is spent by then, and a busy machine should not lose the symbol for the price of a few groups.
     groups = sorted(_groups(comps), key=len, reverse=True)
-    for k, members in enumerate(groups):
-        if k >= ALWAYS_GROUPS and time.monotonic() > deadline:
+    for rank, members in enumerate(groups):
+        if rank >= ALWAYS_GROUPS and time.monotonic() > deadline:
             break
         found += _rows(comps, members)
+    if shrink > 1:
+        found = [Candidate(c.states, tuple((x * shrink, y * shrink) for x, y in c.region)) for c in found]
     return found
 
 
