@@ -46,7 +46,7 @@ MIN_WIDTH, MAX_WIDTH = 0.8, 40.0
 # Components are joined when their centres are at most this many widths apart across the bars...
 REACH = 3.5
 # ... and widths differ by at most this factor; a row's bars keep within it of their median width.
-WIDTH_RATIO = 2.0
+WIDTH_RATIO = 3.0
 # No postal code's bars are longer than this many widths (zint's: 4 to 8).
 TALL = 10.0
 # An elongated bar (length against width) sets a group's axis; a tracker alone is nearly square.
