@@ -38,7 +38,7 @@ def draw(
 CONDITIONS = ("clean", "rotated", "steep", "upside-down", "perspective", "blurred", "noisy", "jpeg", "dim")
 
 
-def _perspective(image: Image.Image, far: float) -> Image.Image:
+def perspective(image: Image.Image, far: float) -> Image.Image:
     """The image seen from its left: its right edge ``far`` times as tall as its left (a label photographed at
     an angle), bilinear."""
     w, h = image.size
@@ -64,7 +64,7 @@ def degrade(gray: np.ndarray, how: str, angle: float = 0.0) -> np.ndarray:
     if turn:
         image = image.rotate(turn, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
     if how == "perspective":
-        image = _perspective(image, 0.8)
+        image = perspective(image, 0.8)
     elif how == "blurred":
         image = image.filter(ImageFilter.GaussianBlur(1.0))
     elif how == "noisy":
