@@ -5,9 +5,10 @@ Each symbology family is one module. The linear ones (``code11``, ``msi``, ``two
 widths along parallel lines at a set of angles, and ``linear`` finds the stretches between quiet zones, hands them
 to the families and keeps the values enough scanlines agree on; one scan serves them all. The others (postal bar
 heights, stacked and matrix symbols) find their symbols their own way, each a :class:`~.found.Reader` in
-``READERS``: ``code16k`` and ``codablock`` (stacked rows of Code 128 characters, sharing ``stacked``). The
-symbology table names the family of each type (``Symbology.own``); ``recognize`` calls :func:`find` for the types
-asked for, priced by :func:`price`.
+``READERS``: ``code16k`` and ``codablock`` (stacked rows of Code 128 characters, sharing ``stacked``);
+``fourstate`` samples rows of postal bars as strings of bar states, which the postal families decode (``postnet``:
+POSTNET and PLANET; ``rm4scc``: RM4SCC and Dutch KIX). The symbology table names the family of each type
+(``Symbology.own``); ``recognize`` calls :func:`find` for the types asked for, priced by :func:`price`.
 """
 
 from __future__ import annotations
@@ -20,10 +21,13 @@ from barcode_cloud_server.engine.recognition import (
     codablock,
     code11,
     code16k,
+    fourstate,
     linear,
     msi,
     patch_code,
     pharmacode,
+    postnet,
+    rm4scc,
     scanlines,
     two_of_five,
 )
@@ -39,7 +43,12 @@ FAMILIES: dict[str, linear.Family] = {
     "pharmacode": pharmacode.FAMILY,
     "patch_code": patch_code.FAMILY,
 }
-READERS: dict[str, Reader] = {"code16k": code16k.READER, "codablock": codablock.READER}
+READERS: dict[str, Reader] = {
+    "code16k": code16k.READER,
+    "codablock": codablock.READER,
+    # The postal families share one sampling of the page: their decoders read the same rows of bars.
+    "fourstate": fourstate.reader({**postnet.DECODERS, **rm4scc.DECODERS}, asked_only=rm4scc.ASKED_ONLY),
+}
 LINEAR_TYPES: frozenset[str] = frozenset(t for f in FAMILIES.values() for t in f.types)
 TYPES: frozenset[str] = LINEAR_TYPES | frozenset(t for r in READERS.values() for t in r.types)
 # Types read only when asked for: with no start, stop or check, strokes of text and pictures make them too.
@@ -84,12 +93,13 @@ def find(gray: np.ndarray, types: frozenset[str], deadline: float = math.inf) ->
         return []
     page = np.ascontiguousarray(gray, dtype=np.uint8)
     found: list[Found] = []
-    if types & LINEAR_TYPES:
-        runs = scan(page, angles(SCAN_ANGLES), _spacing(gray.shape))
-        found += _weigh(runs, gray.shape, types, deadline)
+    # The readers first: each is priced alone, and the linear scan of a busy page can run past the deadline.
     for reader in READERS.values():
         if types & reader.types:
             found += reader.find(page, types & reader.types, deadline)
+    if types & LINEAR_TYPES:
+        runs = scan(page, angles(SCAN_ANGLES), _spacing(gray.shape))
+        found += _weigh(runs, gray.shape, types, deadline)
     return found
 
 
