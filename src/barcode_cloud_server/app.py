@@ -109,7 +109,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
     app.include_router(recognize_router)
     app.router.routes.append(Route(MCP_PATH, mcp, methods=["GET", "POST", "DELETE"], include_in_schema=False))
     if settings.dashboard:
-        install_dashboard(app, db, identity, settings.resolved_issuer)
+        install_dashboard(app, db, identity, settings)
 
     app.openapi = lambda: _openapi_with_security(app)  # type: ignore[method-assign]
 
