@@ -30,6 +30,7 @@ from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.storage.private import make_private_dir, sqlite_files, warn_if_shared
 from barcode_cloud_server.tools.mcp_http import PATH as MCP_PATH
 from barcode_cloud_server.tools.mcp_http import McpEndpoint
+from barcode_cloud_server.web.docs_page import install_docs
 from barcode_cloud_server.web.protocols import HeadLimits, set_head_limits
 from barcode_cloud_server.web.request_context import RequestContextMiddleware
 from barcode_cloud_server.web.trailing_slash import StripTrailingSlash
@@ -87,7 +88,8 @@ def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
         version=__version__,
         summary="Barcode generation and recognition, wire-compatible with Aspose.BarCode Cloud v4",
         lifespan=lifespan,
-        # Only /docs: ReDoc's page would need fonts from Google and a looser policy (web.security_headers).
+        # /docs is web.docs_page's, its assets served from the package; no ReDoc page (one is enough).
+        docs_url=None,
         redoc_url=None,
         # FastAPI's OpenTelemetry layer checks its providers on every request; /metrics is ours.
         telemetry={"tracing": False, "metrics": False, "logs": False},
@@ -103,6 +105,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
         record=identity.usage.record if settings.count_usage else None,
     )
     install_error_handlers(app)
+    install_docs(app)
     app.include_router(generate_router)
     app.include_router(identity_router)
     app.include_router(whoami_router)
