@@ -10,6 +10,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from barcode_cloud_server.identity.keys import KeyState, list_signing_keys
+from barcode_cloud_server.storage.db import Database
 from tests.support.dashboard_client import Browser, invited_member, setup_token
 from tests.support.servers import LiveServer, running_server
 
@@ -30,8 +32,13 @@ def admin(server: LiveServer) -> Browser:
     return browser
 
 
-def cli_keys(server: LiveServer) -> dict[str, dict[str, str | None]]:
-    return {k["kid"]: k for k in json.loads(server.cli("keys", "list", "--json").stdout)}
+def stored_keys(server: LiveServer) -> dict[str, KeyState]:
+    """The keys in the server's database, as `keys list` reads them."""
+    db = Database(f"sqlite:///{server.data_dir / 'barcode-cloud.db'}")
+    try:
+        return {k.kid: k for k in list_signing_keys(db)}
+    finally:
+        db.dispose()
 
 
 def published(server: LiveServer) -> set[str]:
@@ -47,7 +54,7 @@ def signing_row(page: str) -> str:
 def test_the_keys_page_lists_what_keys_list_shows_and_marks_the_signing_key(server: LiveServer, admin: Browser) -> None:
     page = admin.get("/keys")
     assert page.status_code == 200
-    stored = cli_keys(server)
+    stored = {k["kid"]: k for k in json.loads(server.cli("keys", "list", "--json").stdout)}
     for kid in stored:
         assert f"<code>{kid}</code>" in page.text
     signing = signing_row(page.text)
@@ -56,11 +63,11 @@ def test_the_keys_page_lists_what_keys_list_shows_and_marks_the_signing_key(serv
 
 
 def test_rotate_makes_a_published_key_that_signs_after_the_activation_wait(server: LiveServer, admin: Browser) -> None:
-    before = set(cli_keys(server))
+    before = set(stored_keys(server))
     old_signing = signing_row(admin.get("/keys").text)
     answer = admin.post("/keys/rotate")
     assert answer.status_code == 303
-    made = set(cli_keys(server)) - before
+    made = set(stored_keys(server)) - before
     assert len(made) == 1
     (kid,) = made
     assert answer.headers["location"] == f"/keys?rotated={kid}"
@@ -68,7 +75,7 @@ def test_rotate_makes_a_published_key_that_signs_after_the_activation_wait(serve
     assert f"New key <code>{kid}</code> is published now" in page
     assert signing_row(page) == old_signing  # the new key signs a minute later, as `keys rotate` makes it
     assert kid in published(server)
-    assert cli_keys(server)[old_signing]["retired_at"] is not None
+    assert stored_keys(server)[old_signing].retired_at is not None
     # A crafted notice about a key that does not exist shows nothing.
     assert "is published now" not in admin.get("/keys?rotated=made-up").text
 
@@ -79,10 +86,10 @@ def test_revoke_needs_the_typed_key_id_and_does_what_keys_revoke_does(server: Li
     assert confirm.status_code == 200 and "It is the key that signs now" in confirm.text
     wrong = admin.post("/keys/revoke", {"kid": signing, "confirm_kid": signing[:-1]})
     assert wrong.status_code == 400 and "Type the key id exactly" in wrong.text
-    assert cli_keys(server)[signing]["revoked_at"] is None
+    assert stored_keys(server)[signing].revoked_at is None
     answer = admin.post("/keys/revoke", {"kid": signing, "confirm_kid": signing})
     assert (answer.status_code, answer.headers["location"]) == (303, f"/keys?revoked={signing}")
-    assert cli_keys(server)[signing]["revoked_at"] is not None
+    assert stored_keys(server)[signing].revoked_at is not None
     assert signing not in published(server)
     page = admin.get(answer.headers["location"]).text
     assert f"Key <code>{signing}</code> is revoked" in page
@@ -108,14 +115,14 @@ def test_members_and_strangers_cannot_see_or_change_keys(server: LiveServer, adm
     member = invited_member(admin, "keys-member@example.com", "member password")
     page = member.get("/applications")
     assert page.status_code == 200 and 'href="/keys"' not in page.text
-    keys_before = cli_keys(server)
-    kid = next(k for k, v in keys_before.items() if v["revoked_at"] is None)
+    keys_before = stored_keys(server)
+    kid = next(k for k, v in keys_before.items() if v.revoked_at is None)
     assert member.get("/keys").status_code == 404
     assert member.get(f"/keys/revoke?kid={kid}").status_code == 404
     member.get("/applications")  # a valid CSRF token of the member's own session
     assert member.post("/keys/rotate").status_code == 404
     assert member.post("/keys/revoke", {"kid": kid, "confirm_kid": kid}).status_code == 404
-    assert cli_keys(server) == keys_before
+    assert stored_keys(server) == keys_before
     stranger = httpx.get(server.base_url + "/keys")
     assert (stranger.status_code, stranger.headers["location"]) == (303, "/sign-in?next=%2Fkeys")
     # An administrator's session without the form's CSRF token, or from another site, changes nothing either.
@@ -123,4 +130,76 @@ def test_members_and_strangers_cannot_see_or_change_keys(server: LiveServer, adm
     admin.get("/keys")
     cross = admin.http.post("/keys/rotate", data={"csrf_token": admin.csrf}, headers={"sec-fetch-site": "cross-site"})
     assert cross.status_code == 403
-    assert cli_keys(server) == keys_before
+    assert stored_keys(server) == keys_before
+
+
+@pytest.fixture(scope="module")
+def open_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with running_server(tmp_path_factory.mktemp("signup"), args=("--self-signup",)) as live:
+        yield live
+
+
+def sign_up(server: LiveServer, email: str, password: str, confirm: str | None = None) -> httpx.Response:
+    browser = Browser(server)
+    browser.get("/sign-up")
+    return browser.post("/sign-up", {"email": email, "password": password, "confirm": confirm or password})
+
+
+def test_self_sign_up_is_off_by_default(server: LiveServer, admin: Browser) -> None:
+    stranger = Browser(server)
+    page = stranger.get("/sign-in")
+    assert "/sign-up" not in page.text and "Ask an administrator" in page.text
+    assert stranger.get("/sign-up").status_code == 404
+    answer = stranger.post(
+        "/sign-up", {"email": "eve@example.com", "password": "eve password", "confirm": "eve password"}
+    )
+    assert answer.status_code == 404
+    assert Browser(server).sign_in("eve@example.com", "eve password").status_code == 401
+
+
+def test_self_sign_up_makes_a_member_who_then_signs_in(open_server: LiveServer) -> None:
+    assert 'href="/sign-up"' in Browser(open_server).get("/sign-in").text
+    answer = sign_up(open_server, "new@example.com", "new password 1")
+    assert (answer.status_code, answer.headers["location"]) == (303, "/sign-in?signed_up=1")
+    assert "bc_session" not in answer.headers.get("set-cookie", "")  # signed in only by signing in
+    member = Browser(open_server)
+    assert member.sign_in("new@example.com", "new password 1").status_code == 303
+    page = member.get("/applications")
+    assert page.status_code == 200 and 'href="/members"' not in page.text and 'href="/keys"' not in page.text
+    assert member.get("/members").status_code == 404
+    client_id, _ = member.create_application("self-made")
+    info = open_server.clients.get(client_id)
+    assert info is not None and info.owner_id is not None
+
+
+def test_self_sign_up_answers_alike_for_a_taken_email_and_leaves_its_account_alone(open_server: LiveServer) -> None:
+    first = sign_up(open_server, "taken@example.com", "first password")
+    again = sign_up(open_server, "Taken@Example.com", "other password")
+    assert (again.status_code, again.headers["location"]) == (first.status_code, first.headers["location"])
+    assert again.text == first.text
+    assert Browser(open_server).sign_in("taken@example.com", "first password").status_code == 303
+    assert Browser(open_server).sign_in("taken@example.com", "other password").status_code == 401
+
+
+def test_self_sign_up_says_what_is_wrong_with_its_form(open_server: LiveServer) -> None:
+    for email, password, confirm, message in (
+        ("not-an-email", "long enough 1", None, "Enter an email address"),
+        ("short@example.com", "short", None, "at least 10 characters"),
+        ("differ@example.com", "long enough 1", "long enough 2", "The two passwords differ"),
+    ):
+        answer = sign_up(open_server, email, password, confirm)
+        assert answer.status_code == 400 and message in answer.text, email
+    assert Browser(open_server).sign_in("differ@example.com", "long enough 1").status_code == 401
+
+
+def test_self_sign_up_needs_csrf_and_is_limited_like_sign_in(open_server: LiveServer) -> None:
+    forged = httpx.post(
+        open_server.base_url + "/sign-up",
+        data={"email": "forged@example.com", "password": "forged password", "confirm": "forged password"},
+    )
+    assert forged.status_code == 403
+    assert Browser(open_server).sign_in("forged@example.com", "forged password").status_code == 401
+    answers = [sign_up(open_server, "flood@example.com", "flood password").status_code for _ in range(11)]
+    assert answers == [303] * 10 + [429]
+    locked = sign_up(open_server, "flood@example.com", "flood password")
+    assert locked.status_code == 429 and int(locked.headers["retry-after"]) > 0

@@ -28,10 +28,12 @@ def account_router(pages: Pages, limiter: FailureLimiter) -> APIRouter:
         return pages.redirect(request, "/applications" if guard.user(request) else "/sign-in")
 
     @router.get("/sign-in")
-    def sign_in_page(request: Request, next: str = "") -> Response:
+    def sign_in_page(request: Request, next: str = "", signed_up: str = "") -> Response:
         if guard.user(request):
             return pages.redirect(request, safe_next(next))
-        return pages.render(request, "sign_in.html", next=safe_next(next), email="", error=None)
+        return pages.render(
+            request, "sign_in.html", next=safe_next(next), email="", error=None, signed_up=bool(signed_up)
+        )
 
     @router.post("/sign-in")
     async def sign_in(
@@ -40,9 +42,7 @@ def account_router(pages: Pages, limiter: FailureLimiter) -> APIRouter:
         password: FormText = "",
         next: FormText = "",
     ) -> Response:
-        # The email stands for the client id in the token endpoint's limiter, in its own namespace.
-        who = "user:" + email.strip().lower()
-        address = request.client.host if request.client else "unknown"
+        who, address = limiter_key(request, email)
         wait = await anyio.to_thread.run_sync(limiter.retry_after, who, password, address)
         if wait is not None:
             error = f"Too many failed attempts. Try again in {wait} seconds."
@@ -152,6 +152,13 @@ def account_router(pages: Pages, limiter: FailureLimiter) -> APIRouter:
         return pages.redirect(request, "/members")
 
     return router
+
+
+def limiter_key(request: Request, email: str) -> tuple[str, str]:
+    """Who a sign-in or sign-up attempt counts for in the token endpoint's failure limiter, and from where: the
+    email stands for the client id, in its own namespace."""
+    address = request.client.host if request.client else "unknown"
+    return "user:" + email.strip().lower(), address
 
 
 def csrf_on_post(guard: Guard) -> Callable[[Request], Awaitable[None]]:

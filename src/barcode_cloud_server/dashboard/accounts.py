@@ -92,6 +92,25 @@ class Accounts:
         except IntegrityError:
             raise AccountError(f"There is already an account for {row.email}.") from None
 
+    def sign_up(self, email: str, password: str) -> bool:
+        """A new member account with this password (self sign-up); False, and the account left as it is, when the
+        email already has one. The password is hashed either way, so that both take the same time."""
+        check_password(password)
+        now = datetime.now(UTC)
+        row = UserRow(
+            email=normalize_email(email),
+            password_hash=_hasher.hash(password),
+            is_admin=False,
+            enabled=True,
+            created_at=now,
+        )
+        try:
+            with self._db.session() as session:
+                session.add(row)
+        except IntegrityError:
+            return False
+        return True
+
     def has_admin(self) -> bool:
         with self._db.session() as session:
             count = session.scalar(

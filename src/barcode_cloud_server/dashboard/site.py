@@ -15,6 +15,7 @@ from barcode_cloud_server.dashboard.application_pages import application_router
 from barcode_cloud_server.dashboard.guard import Forbidden, Guard, NotFound, SignInRequired
 from barcode_cloud_server.dashboard.key_pages import key_router
 from barcode_cloud_server.dashboard.pages import HERE, STATIC_URL, Pages
+from barcode_cloud_server.dashboard.signup_pages import signup_router
 from barcode_cloud_server.identity.keyseal import key_sealer
 from barcode_cloud_server.identity.service import Identity
 from barcode_cloud_server.settings import Settings
@@ -26,7 +27,9 @@ def install_dashboard(app: FastAPI, db: Database, identity: Identity, settings: 
     accounts = Accounts(db)
     guard = Guard(accounts, identity.clients.derived_key("dashboard csrf"))
     pages = Pages(guard, settings.resolved_issuer)
+    pages.templates.env.globals["self_signup"] = settings.self_signup
     app.include_router(account_router(pages, identity.limiter))
+    app.include_router(signup_router(pages, identity.limiter, settings.self_signup))
     app.include_router(application_router(pages, identity.clients, db))
     sealer = key_sealer(settings.key_encryption_key)
     app.include_router(key_router(pages, db, identity.keys, settings.token_lifetime, sealer))
