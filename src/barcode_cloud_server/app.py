@@ -74,11 +74,15 @@ def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         identity.status.start(also=[identity.keys.reload])
         identity.usage.start()
+        if purger is not None:
+            purger.start()
         try:
             async with mcp.running():
                 yield
         finally:
             # After uvicorn has answered every request it accepted (SIGTERM included): their counts are in.
+            if purger is not None:
+                await purger.stop()
             await identity.usage.stop()
             await identity.status.stop()
             db.dispose()
@@ -111,8 +115,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
     app.include_router(whoami_router)
     app.include_router(recognize_router)
     app.router.routes.append(Route(MCP_PATH, mcp, methods=["GET", "POST", "DELETE"], include_in_schema=False))
-    if settings.dashboard:
-        install_dashboard(app, db, identity, settings)
+    purger = install_dashboard(app, db, identity, settings) if settings.dashboard else None
 
     app.openapi = lambda: _openapi_with_security(app)  # type: ignore[method-assign]
 

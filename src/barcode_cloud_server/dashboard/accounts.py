@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -248,6 +248,29 @@ class Accounts:
     def end_all_sessions(self, user_id: int) -> None:
         with self._db.session() as session:
             session.execute(delete(UserSessionRow).where(UserSessionRow.user_id == user_id))
+
+    # Purging
+
+    def purge_expired(self, batch: int) -> Purged:
+        """Delete up to ``batch`` expired sessions and up to ``batch`` expired or used links: rows no request can
+        use any more, which would otherwise pile up (a session row per sign-in)."""
+        now = datetime.now(UTC)
+        stale_sessions = select(UserSessionRow.id_hash).where(UserSessionRow.expires_at <= now).limit(batch)
+        stale_links = (
+            select(AccountLinkRow.token_hash)
+            .where(or_(AccountLinkRow.expires_at <= now, AccountLinkRow.used_at.is_not(None)))
+            .limit(batch)
+        )
+        with self._db.session() as session:
+            sessions = session.execute(delete(UserSessionRow).where(UserSessionRow.id_hash.in_(stale_sessions)))
+            links = session.execute(delete(AccountLinkRow).where(AccountLinkRow.token_hash.in_(stale_links)))
+            return Purged(sessions.rowcount, links.rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Purged:
+    sessions: int
+    links: int
 
 
 def session_digest(session_id: str) -> bytes:

@@ -15,6 +15,7 @@ from barcode_cloud_server.dashboard.application_pages import application_router
 from barcode_cloud_server.dashboard.guard import Forbidden, Guard, NotFound, SignInRequired
 from barcode_cloud_server.dashboard.key_pages import key_router
 from barcode_cloud_server.dashboard.pages import HERE, STATIC_URL, Pages
+from barcode_cloud_server.dashboard.purge import Purger
 from barcode_cloud_server.dashboard.signup_pages import signup_router
 from barcode_cloud_server.identity.keyseal import key_sealer
 from barcode_cloud_server.identity.service import Identity
@@ -23,7 +24,8 @@ from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.web.request_body import BodyLimit
 
 
-def install_dashboard(app: FastAPI, db: Database, identity: Identity, settings: Settings) -> None:
+def install_dashboard(app: FastAPI, db: Database, identity: Identity, settings: Settings) -> Purger:
+    """The dashboard on ``app``; the purger that the app's lifespan runs."""
     accounts = Accounts(db)
     guard = Guard(accounts, identity.clients.derived_key("dashboard csrf"))
     pages = Pages(guard, settings.resolved_issuer)
@@ -50,6 +52,7 @@ def install_dashboard(app: FastAPI, db: Database, identity: Identity, settings: 
     app.add_exception_handler(SignInRequired, sign_in_required)
     app.add_exception_handler(Forbidden, forbidden)
     app.add_exception_handler(NotFound, not_found)
+    return Purger(accounts)
 
 
 FORM_MAX_BYTES = 64 * 1024
