@@ -203,3 +203,50 @@ def test_self_sign_up_needs_csrf_and_is_limited_like_sign_in(open_server: LiveSe
     assert answers == [303] * 10 + [429]
     locked = sign_up(open_server, "flood@example.com", "flood password")
     assert locked.status_code == 429 and int(locked.headers["retry-after"]) > 0
+
+
+def member_id(admin: Browser, email: str) -> int:
+    page = admin.get("/members").text
+    found = re.search(rf"<td data-label=\"Email\">{re.escape(email)}</td>.*?/members/(\d+)/", page, re.DOTALL)
+    assert found, page
+    return int(found.group(1))
+
+
+def test_a_resent_invitation_works_and_voids_the_one_before(server: LiveServer, admin: Browser) -> None:
+    old_token = admin.invite("late@example.com")
+    who = member_id(admin, "late@example.com")
+    assert 'Resend invitation<span class="sr-only"> to late@example.com' in admin.get("/members").text
+    page = admin.post(f"/members/{who}/resend")
+    assert page.status_code == 200 and "the links sent before no longer work" in page.text
+    new_token = setup_token(page.text)
+    assert new_token != old_token
+    late = Browser(server)
+    assert late.get(f"/setup?token={old_token}").status_code == 404
+    late.get("/sign-in")  # a form's CSRF token: the spent link's page has no form
+    form = {"token": old_token, "password": "late password", "confirm": "late password"}
+    assert late.post("/setup", form).status_code == 404
+    assert late.set_up(new_token, "late password").status_code == 303
+    assert late.get("/applications").status_code == 200
+    # Once the password is chosen there is no invitation left to resend.
+    assert 'Resend invitation<span class="sr-only"> to late@example.com' not in admin.get("/members").text
+    again = admin.post(f"/members/{who}/resend")
+    assert again.status_code == 400 and "has already chosen a password" in again.text
+    admin.get("/members")
+    assert admin.post("/members/999999/resend").status_code == 404
+
+
+def test_a_disabled_account_gets_no_new_invitation_and_members_resend_nothing(
+    server: LiveServer, admin: Browser
+) -> None:
+    token = admin.invite("paused@example.com")
+    who = member_id(admin, "paused@example.com")
+    assert admin.post(f"/members/{who}/disable").status_code == 303
+    admin.get("/members")
+    refused = admin.post(f"/members/{who}/resend")
+    assert refused.status_code == 400 and "enable the account" in refused.text
+    member = invited_member(admin, "resender@example.com", "member password")
+    member.get("/applications")
+    admin.get("/members")
+    assert admin.post(f"/members/{who}/enable").status_code == 303
+    assert member.post(f"/members/{who}/resend").status_code == 404
+    assert Browser(server).get(f"/setup?token={token}").status_code == 200  # the link it had still works

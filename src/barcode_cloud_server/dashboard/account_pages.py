@@ -128,15 +128,33 @@ def account_router(pages: Pages, limiter: FailureLimiter) -> APIRouter:
         guard.require_admin(request)
         return pages.render(request, "members.html", members=accounts.users(), invited=None, error=None)
 
+    def members_with(request: Request, member: User, token: str, resent: bool) -> Response:
+        invited = {"email": member.email, "link": f"{pages.origin}/setup?token={token}", "resent": resent}
+        return pages.render(request, "members.html", members=accounts.users(), invited=invited, error=None)
+
+    def members_error(request: Request, error: str) -> Response:
+        return pages.render(request, "members.html", 400, members=accounts.users(), invited=None, error=error)
+
     @router.post("/members/invite")
     def invite(request: Request, email: FormText = "", role: FormText = "member") -> Response:
         guard.require_admin(request)
         try:
             member, token = accounts.create_user(email, admin=role == "administrator")
         except AccountError as exc:
-            return pages.render(request, "members.html", 400, members=accounts.users(), invited=None, error=str(exc))
-        invited = {"email": member.email, "link": f"{pages.origin}/setup?token={token}"}
-        return pages.render(request, "members.html", members=accounts.users(), invited=invited, error=None)
+            return members_error(request, str(exc))
+        return members_with(request, member, token, resent=False)
+
+    # Before the route below, which would take "resend" for an action it does not know.
+    @router.post("/members/{member_id}/resend")
+    def resend_invitation(request: Request, member_id: int) -> Response:
+        guard.require_admin(request)
+        try:
+            member, token = accounts.reissue_link(member_id)
+        except LookupError:
+            raise NotFound() from None
+        except AccountError as exc:
+            return members_error(request, str(exc))
+        return members_with(request, member, token, resent=True)
 
     @router.post("/members/{member_id}/{action}")
     def change_member(request: Request, member_id: int, action: str) -> Response:

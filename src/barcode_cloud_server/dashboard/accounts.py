@@ -165,6 +165,19 @@ class Accounts:
         with self._db.session() as session:
             return self._new_link(session, None)
 
+    def reissue_link(self, user_id: int) -> tuple[User, str]:
+        """A new invitation link for an account that has not chosen a password yet; its earlier links stop working."""
+        with self._db.session() as session:
+            row = session.get(UserRow, user_id)
+            if row is None:
+                raise LookupError(user_id)
+            if row.password_hash is not None:
+                raise AccountError(f"{row.email} has already chosen a password: there is no invitation to resend.")
+            if not row.enabled:
+                raise AccountError(f"{row.email} is disabled: enable the account before resending its invitation.")
+            session.execute(delete(AccountLinkRow).where(AccountLinkRow.user_id == user_id))
+            return User.of(row), self._new_link(session, user_id)
+
     def _new_link(self, session: Session, user_id: int | None) -> str:
         token = secrets.token_urlsafe(32)
         now = datetime.now(UTC)
