@@ -130,3 +130,30 @@ def test_docs_show_the_operations_with_every_other_host_blocked(browser: Browser
     assert operations.count() >= 10
     shoot(page, "docs")
     assert blocked == [] and problems == []
+
+
+@pytest.fixture(scope="module")
+def open_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with running_server(tmp_path_factory.mktemp("browser-signup"), args=("--self-signup",)) as live:
+        yield live
+
+
+def test_someone_signs_up_when_self_sign_up_is_on(browser: Browser, open_server: LiveServer) -> None:
+    problems: list[str] = []
+    page = new_page(browser, open_server, problems, width=390)
+    page.goto("/sign-in")
+    page.get_by_role("link", name="Create one").click()
+    expect(page.get_by_role("heading", name="Create an account")).to_be_visible()
+    page.get_by_label("Email").fill("newcomer@example.com")
+    page.get_by_label("Password", exact=True).fill("newcomer password")
+    page.get_by_label("Password again").fill("newcomer password")
+    shoot(page, "sign-up")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("status")).to_contain_text("Your account is ready")
+    page.get_by_label("Email").fill("newcomer@example.com")
+    page.get_by_label("Password").fill("newcomer password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Applications")).to_be_visible()
+    expect(page.get_by_role("link", name="Members")).to_have_count(0)
+    expect(page.get_by_role("link", name="Signing keys")).to_have_count(0)
+    assert problems == []
