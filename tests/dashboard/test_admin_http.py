@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
 
 from barcode_cloud_server.identity.keys import KeyState, list_signing_keys
+from barcode_cloud_server.identity.keyseal import is_sealed
 from barcode_cloud_server.storage.db import Database
+from barcode_cloud_server.storage.tables import SigningKeyRow
 from tests.support.dashboard_client import Browser, invited_member, setup_token
 from tests.support.servers import LiveServer, running_server
 
@@ -131,6 +133,22 @@ def test_members_and_strangers_cannot_see_or_change_keys(server: LiveServer, adm
     cross = admin.http.post("/keys/rotate", data={"csrf_token": admin.csrf}, headers={"sec-fetch-site": "cross-site"})
     assert cross.status_code == 403
     assert stored_keys(server) == keys_before
+
+
+def test_keys_made_in_the_dashboard_are_encrypted_with_the_servers_key(
+    start_server: Callable[..., LiveServer],
+) -> None:
+    live = start_server(env={"BARCODE_CLOUD_KEY_ENCRYPTION_KEY": "dashboard-test-key-encryption-key-0123456789"})
+    admin = Browser(live)
+    assert admin.set_up(setup_token(live.logs()), PASSWORD, ADMIN).status_code == 303
+    admin.get("/keys")
+    made = admin.post("/keys/rotate").headers["location"].removeprefix("/keys?rotated=")
+    db = Database(f"sqlite:///{live.data_dir / 'barcode-cloud.db'}")
+    with db.session() as session:
+        row = session.get(SigningKeyRow, made)
+        assert row is not None and is_sealed(row.private_pem)
+    db.dispose()
+    assert made in published(live)
 
 
 @pytest.fixture(scope="module")
