@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -92,24 +93,19 @@ class Accounts:
         except IntegrityError:
             raise AccountError(f"There is already an account for {row.email}.") from None
 
-    def sign_up(self, email: str, password: str) -> bool:
-        """A new member account with this password (self sign-up); False, and the account left as it is, when the
-        email already has one. The password is hashed either way, so that both take the same time."""
+    def sign_up(self, email: str, password: str) -> None:
+        """A new member account with this password (self sign-up). An email that already has an account leaves it
+        as it is, silently: the password is hashed either way, so that both take the same time."""
         check_password(password)
-        now = datetime.now(UTC)
         row = UserRow(
             email=normalize_email(email),
             password_hash=_hasher.hash(password),
             is_admin=False,
             enabled=True,
-            created_at=now,
+            created_at=datetime.now(UTC),
         )
-        try:
-            with self._db.session() as session:
-                session.add(row)
-        except IntegrityError:
-            return False
-        return True
+        with contextlib.suppress(IntegrityError), self._db.session() as session:
+            session.add(row)
 
     def has_admin(self) -> bool:
         with self._db.session() as session:
