@@ -1,5 +1,5 @@
 """The dashboard's administration over HTTP against a real server: the signing keys page (the same changes as
-the ``keys`` commands, administrators only, CSRF), self sign-up, resent invitations and purging."""
+the ``keys`` commands, administrators only, CSRF), self sign-up and resent invitations."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterator
 
 import httpx
+import jwt
 import pytest
 
 from barcode_cloud_server.identity.keys import KeyState, list_signing_keys
@@ -61,6 +62,7 @@ def test_the_keys_page_lists_what_keys_list_shows_and_marks_the_signing_key(serv
         assert f"<code>{kid}</code>" in page.text
     signing = signing_row(page.text)
     assert signing in stored and "signing now" in page.text
+    assert jwt.get_unverified_header(server.token())["kid"] == signing  # the key tokens come signed with
     assert 'href="/keys"' in page.text  # the nav link, for administrators
 
 
