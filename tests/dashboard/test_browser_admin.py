@@ -84,6 +84,10 @@ def test_an_administrator_rotates_and_revokes_signing_keys(
     expect(page.locator("tr.current code")).to_have_text(made)
     assert first not in published(server) and made in published(server)
     expect(page.get_by_role("link", name=f"Revoke key {first}")).to_have_count(0)
+    page.set_viewport_size({"width": 390, "height": 860})
+    expect(page.get_by_role("link", name=f"Revoke key {made}")).to_be_visible()
+    shoot(page, "keys-phone")
+    page.set_viewport_size({"width": 1280, "height": 860})
     assert problems == []
 
 
