@@ -74,7 +74,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         identity.status.start(also=[identity.keys.reload])
         identity.usage.start()
-        if purger is not None:
+        if purger is not None:  # the dashboard's, made below with the app
             purger.start()
         try:
             async with mcp.running():
