@@ -132,6 +132,11 @@ class Settings(BaseSettings):
         "counting costs (requests then count toward no quota).",
     )
     dashboard: bool = _field(True, "Serve the dashboard at / (accounts, applications); off for API-only servers.")
+    self_signup: bool = _field(
+        False,
+        "Let anyone who reaches the dashboard create a member account at /sign-up; off: accounts come from "
+        "administrators' invitations and `users create` only.",
+    )
 
     @field_validator("log_level", "log_format", mode="before")
     @classmethod

@@ -7,27 +7,19 @@ from __future__ import annotations
 import base64
 import io
 import re
-import shutil
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 import pytest
 from PIL import Image
+from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from barcode_cloud_server.engine.generate import GenerateRequest, generate
-from tests.support.browser import CHROMIUM, chromium, needs_chromium, new_page, shoot
+from tests.support.chromium import chromium, needs_chromium, new_page, shoot
 from tests.support.dashboard_client import Browser as HttpClient
 from tests.support.dashboard_client import setup_token
 from tests.support.servers import LiveServer, running_server
 
 pytestmark = needs_chromium
-
-if TYPE_CHECKING:
-    from playwright.sync_api import Browser, FilePayload, Page
-
-if shutil.which(CHROMIUM):
-    from playwright.sync_api import expect
-
 
 EMAIL, PASSWORD = "player@example.com", "player password 1"
 

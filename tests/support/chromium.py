@@ -1,8 +1,5 @@
-"""Debian's Chromium through Playwright, for the dashboard's browser tests: launching it, a page that records
-console errors (a policy violation or a script error shows there), and screenshots.
-
-Screenshots go where BARCODE_CLOUD_SCREENSHOTS says (docs/screenshots to refresh the repository's); else to a
-temporary folder, so that a test run leaves the work tree as it was."""
+"""Debian's Chromium driven by Playwright for the dashboard's browser tests: how it is launched, a page that
+records console errors, and where screenshots go."""
 
 from __future__ import annotations
 
@@ -12,14 +9,11 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.support.servers import LiveServer
-
-if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -32,6 +26,8 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Screenshots of the main pages go where BARCODE_CLOUD_SCREENSHOTS says (docs/screenshots to refresh the
+# repository's); else to a temporary folder, so that a test run leaves the work tree as it was.
 SCREENSHOTS = Path(os.environ.get("BARCODE_CLOUD_SCREENSHOTS") or tempfile.mkdtemp(prefix="bc-screenshots-"))
 needs_chromium = pytest.mark.skipif(
     shutil.which(CHROMIUM) is None, reason="needs Debian's chromium (.ci/run installs it)"
@@ -40,17 +36,18 @@ needs_chromium = pytest.mark.skipif(
 
 @contextmanager
 def chromium() -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def new_page(browser: Browser, server: LiveServer, problems: list[str], width: int = 1280) -> Page:
     page = browser.new_context(base_url=server.base_url, viewport={"width": width, "height": 860}).new_page()
     page.set_default_timeout(10_000)
+    # A policy violation or a script error would show here: the pages must work under their own CSP.
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
     return page
