@@ -109,6 +109,11 @@ class Wanted:
     own: frozenset[str] = frozenset()  # types asked for that the engine's own decoders read (``Symbology.own``)
     zxing: bool = True  # False: only own-decoded types were asked for, zxing-cpp has nothing to look for
 
+    @property
+    def wants_supplement(self) -> bool:
+        """EAN/UPC add-ons are looked for (the Supplement type asked for, or a scan)."""
+        return self.names is None or "Supplement" in self.names
+
     def wants_any(self, zxing_names: Iterable[str]) -> bool:
         if self.formats is None:
             return True
@@ -192,8 +197,8 @@ def spec_type(
             continue
         if row.hibc and not hibc:
             continue
-        if row.builder in ("coupon_code128", "coupon_databar"):
-            continue
+        if row.builder in ("coupon_code128", "coupon_databar") or row.name == "Supplement":
+            continue  # read as their parts; an add-on is split from its main symbol's read (``recognize``)
         score = 0
         if row.zxing == zxing_format:
             score += 4
