@@ -108,6 +108,7 @@ class Wanted:
     names: frozenset[str] | None  # None: scan, every type (including the unlisted ones)
     own: frozenset[str] = frozenset()  # types asked for that the engine's own decoders read (``Symbology.own``)
     zxing: bool = True  # False: only own-decoded types were asked for, zxing-cpp has nothing to look for
+    coupons: bool = False  # UPCA asked for: the GS1 part of a UPC-A coupon comes with it (see ``coupon_part``)
 
     @property
     def wants_supplement(self) -> bool:
@@ -142,7 +143,23 @@ def resolve(types: Sequence[str] | None) -> Wanted:
         )
     if not zx:
         return Wanted(None, frozenset(names), own, zxing=False)
-    return Wanted(zxingcpp.barcode_formats_from_str(",".join(zx)), frozenset(names), own)
+    coupons = "UPCA" in names
+    if coupons:
+        zx = sorted({*zx, *_COUPON_FORMATS})
+    return Wanted(zxingcpp.barcode_formats_from_str(",".join(zx)), frozenset(names), own, coupons=coupons)
+
+
+# The two symbols of a UPC-A coupon (the spec's UpcaGs1Code128Coupon and UpcaGs1DatabarCoupon: encode types only)
+# are read as two results: the UPC-A and its GS1 part, which a request for UPCA brings along under its own type.
+# The GS1 part is told by its first AI: (8110) or (8112) in DataBar Expanded, (8102) in GS1-128.
+_COUPON_FORMATS = ("DataBarExp", "Code128")
+_COUPON_PARTS = {"DatabarExpanded": ("(8110)", "(8112)"), "GS1Code128": ("(8102)", "(8110)", "(8112)")}
+
+
+def _wanted_row(row: symbologies.Symbology, text: str, wanted: Wanted) -> bool:
+    if wanted.names is None or row.name in wanted.names:
+        return True
+    return wanted.coupons and text.startswith(_COUPON_PARTS.get(row.name, ()))
 
 
 def _is_gs1(text: str, content_type: str, symbology_identifier: str) -> bool:
@@ -154,13 +171,28 @@ def _is_gs1(text: str, content_type: str, symbology_identifier: str) -> bool:
 _FROM_CONTROL_PICTURES = {0x2400 + code: code for code in range(0x20)} | {0x2420: 0x20, 0x2421: 0x7F}
 
 
+# GS1 AIs zxing-cpp 3.1.1 does not know, so that its HRI text of a symbol holding one is the bare digits; fixed
+# lengths. (8102) is the coupon extended code of the GS1-128 part of a UPC-A coupon (UpcaGs1Code128Coupon).
+_UNKNOWN_AIS = {"8102": 2}
+
+
+def _gs1_hri(hri: str) -> str:
+    """zxing-cpp's HRI of GS1 data, with the element strings of AIs it does not know in parentheses too."""
+    if hri.startswith("("):
+        return hri
+    for ai, length in _UNKNOWN_AIS.items():
+        if hri.startswith(ai) and len(hri) >= len(ai) + length and hri[len(ai) : len(ai) + length].isdigit():
+            return f"({ai}){hri[len(ai) :]}"
+    return hri
+
+
 def data_text(hri: str, raw: bytes, content_type: str, symbology_identifier: str) -> str:
     """The decoded data as text from zxing-cpp's HRI text of a symbol and its bytes: GS1 element strings in the
     HRI form (``(01)...``); bytes no text encoding covers (content Binary, or UnknownECI, which HRI leaves empty)
     one character per byte (U+0000-U+00FF, so ``value.encode("latin-1")`` gives them back); any other text with
     its real control characters."""
     if _is_gs1(hri, content_type, symbology_identifier):
-        return hri
+        return _gs1_hri(hri)
     if content_type in ("Binary", "UnknownECI"):
         return raw.decode("latin-1")
     if not any(0x2400 <= ord(ch) <= 0x2421 for ch in hri):
@@ -193,7 +225,7 @@ def spec_type(
     for order, row in enumerate(symbologies.ROWS):
         if not row.decode or row.zxing not in keys:
             continue
-        if wanted.names is not None and row.name not in wanted.names:
+        if not _wanted_row(row, text, wanted):
             continue
         if row.hibc and not hibc:
             continue

@@ -641,7 +641,8 @@ ROWS: tuple[Symbology, ...] = (
         "linear",
         None,
         "514141100906(8102)03",
-        "UPC-A (11/12 digits) followed by a GS1-128 coupon extension ((8102)...), two symbols side by side.",
+        "UPC-A (11/12 digits) followed by a GS1-128 coupon extension ((8102)...), two symbols side by side; "
+        "read back as two results, UPCA and GS1Code128 (a request for UPCA brings the GS1-128 part along).",
         builder="coupon_code128",
         zxing="UPCA",
         decode=False,
@@ -651,7 +652,8 @@ ROWS: tuple[Symbology, ...] = (
         "linear",
         None,
         "514141100906(8110)106141416543213500110000310123196000",
-        "UPC-A (11/12 digits) followed by a GS1 DataBar Expanded coupon ((8110)...), two symbols side by side.",
+        "UPC-A (11/12 digits) followed by a GS1 DataBar Expanded coupon ((8110)...), two symbols side by side; "
+        "read back as two results, UPCA and DatabarExpanded (a request for UPCA brings the DataBar part along).",
         builder="coupon_databar",
         zxing="UPCA",
         decode=False,
