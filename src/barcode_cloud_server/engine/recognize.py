@@ -32,6 +32,7 @@ from barcode_cloud_server.engine.datacheck import add_on_check, upce_to_upca
 from barcode_cloud_server.engine.images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, iter_pages
 from barcode_cloud_server.engine.recognize_add_on import split as split_add_on
 from barcode_cloud_server.engine.recognize_budget import SAFETY, Clock
+from barcode_cloud_server.engine.recognize_databar import form as databar_form
 from barcode_cloud_server.engine.recognize_plan import BUDGET_SECONDS, PASSES, ImageKind, Mode, plan
 from barcode_cloud_server.engine.recognize_types import (
     Wanted,
@@ -175,7 +176,8 @@ class _Search:
                 points, add_on_points = split_add_on(points, fmt, add_on)
             else:
                 add_on = ""
-            mapped = spec_type(fmt, family, main_text, content, b.symbology_identifier, self.wanted)
+            kind = databar_form(fmt, variant.gray, points)  # DataBar's tall and short forms share a format
+            mapped = spec_type(kind, family, main_text, content, b.symbology_identifier, self.wanted)
             if mapped is not None and not (add_on and (fmt, main_text) in alone):
                 type_name, value = mapped
                 meta = {

@@ -56,12 +56,17 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "AztecRune": ("Aztec",),
     "EAN2": ("EAN5",),
     "DataBar": ("DataBarOmni",),
+    # Measured forms (``recognize_databar``): a request for the other form of the same DataBar still reads it.
+    "DataBarStkOmni": ("DataBarStk",),
+    "DataBarTruncated": ("DataBarOmni",),
 }
 # Among rows read by the same format, the one a result of this exact zxing-cpp format means.
 _PREFERRED: dict[str, str] = {
     "Code39Ext": "Code39FullASCII",
     "Code39Std": "Code39",
     "ISBN": "ISBN",
+    "DataBarOmni": "DatabarOmniDirectional",
+    "DataBarTruncated": "DatabarTruncated",
 }
 # Names for symbols zxing-cpp reads that the spec's enum has no name for (scan reports them anyway).
 _UNLISTED: dict[str, str] = {
