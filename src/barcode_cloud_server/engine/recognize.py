@@ -30,6 +30,7 @@ from barcode_cloud_server.engine import recognition
 from barcode_cloud_server.engine import recognize_passes as rp
 from barcode_cloud_server.engine.datacheck import add_on_check, upce_to_upca
 from barcode_cloud_server.engine.images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, iter_pages
+from barcode_cloud_server.engine.pdf417_macro import read_segment
 from barcode_cloud_server.engine.recognize_add_on import split as split_add_on
 from barcode_cloud_server.engine.recognize_budget import SAFETY, Clock
 from barcode_cloud_server.engine.recognize_databar import form as databar_form
@@ -177,6 +178,9 @@ class _Search:
             else:
                 add_on = ""
             kind = databar_form(fmt, variant.gray, points)  # DataBar's tall and short forms share a format
+            file_id = str(extra.get("FileId") or "")
+            if fmt == "PDF417" and file_id:
+                kind = "MacroPDF417"  # a control block: the symbol is (a segment of) a Macro PDF417
             mapped = spec_type(kind, family, main_text, content, b.symbology_identifier, self.wanted)
             if mapped is not None and not (add_on and (fmt, main_text) in alone):
                 type_name, value = mapped
@@ -186,6 +190,8 @@ class _Search:
                     "contentType": content,
                     "readerInit": "true" if extra.get("ReaderInit") else "false",
                 }
+                if file_id:
+                    meta["macroFileId"] = file_id
                 yield Detection(
                     type=type_name,
                     value=value,
@@ -420,6 +426,46 @@ _FIRST_LOOK_SHARE = 0.25
 
 
 def _recognize_page(search: _Search, mode: Mode, kind: ImageKind, clock: Clock) -> list[Detection]:
+    return _merge_segments(search.gray, _search_page(search, mode, kind, clock))
+
+
+def _merge_segments(gray: np.ndarray, found: list[Detection]) -> list[Detection]:
+    """The segments of one Macro PDF417 file found in the page, merged into one result in segment order, when all
+    of them are there (indexes 0 to n - 1 and n is the count the last one gives) and each one's control block reads
+    exactly; otherwise the segments stay separate results."""
+    files: dict[str, list[Detection]] = {}
+    for det in found:
+        if det.meta.get("macroFileId"):
+            files.setdefault(det.meta["macroFileId"], []).append(det)
+    out = list(found)
+    for file_id, parts in files.items():
+        if len(parts) < 2:
+            continue
+        segments = [read_segment(gray, [(float(x), float(y)) for x, y in det.region]) for det in parts]
+        if any(s is None or s.file_id != file_id for s in segments):
+            continue
+        ordered = sorted(
+            ((s, d) for s, d in zip(segments, parts, strict=True) if s is not None), key=lambda p: p[0].index
+        )
+        last = ordered[-1][0]
+        count = last.count if last.count is not None else len(ordered) if last.last else None
+        if [s.index for s, _ in ordered] != list(range(len(ordered))) or count != len(ordered):
+            continue
+        dets = [d for _, d in ordered]
+        xs = [x for d in dets for x, _ in d.region]
+        ys = [y for d in dets for _, y in d.region]
+        merged = replace(
+            dets[0],
+            value="".join(d.value for d in dets),
+            text="".join(d.text for d in dets),
+            raw=b"".join(d.raw for d in dets),
+            region=((min(xs), min(ys)), (max(xs), min(ys)), (max(xs), max(ys)), (min(xs), max(ys))),
+        )
+        out = [merged if d is parts[0] else d for d in out if d is parts[0] or d not in parts]
+    return out
+
+
+def _search_page(search: _Search, mode: Mode, kind: ImageKind, clock: Clock) -> list[Detection]:
     if max(search.gray.shape) > _ZXING_MAX_SIDE:  # the loader refuses such pages; array callers get nothing
         return []
     work = _first_read(search, clock) if search.wanted.zxing else rp.original(search.gray)

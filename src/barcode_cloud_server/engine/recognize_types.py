@@ -59,6 +59,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     # Measured forms (``recognize_databar``): a request for the other form of the same DataBar still reads it.
     "DataBarStkOmni": ("DataBarStk",),
     "DataBarTruncated": ("DataBarOmni",),
+    "MacroPDF417": ("PDF417",),  # a PDF417 read with a Macro control block (``recognize``)
 }
 # Among rows read by the same format, the one a result of this exact zxing-cpp format means.
 _PREFERRED: dict[str, str] = {
@@ -67,6 +68,7 @@ _PREFERRED: dict[str, str] = {
     "ISBN": "ISBN",
     "DataBarOmni": "DatabarOmniDirectional",
     "DataBarTruncated": "DatabarTruncated",
+    "MacroPDF417": "MacroPdf417",
 }
 # Names for symbols zxing-cpp reads that the spec's enum has no name for (scan reports them anyway).
 _UNLISTED: dict[str, str] = {
