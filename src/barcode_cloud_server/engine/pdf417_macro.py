@@ -25,7 +25,7 @@ Point = tuple[float, float]
 _START = (8, 1, 1, 1, 1, 1, 1, 3)  # the start pattern's bar and space widths, in modules
 _MACRO, _OPTIONAL, _LAST = 928, 923, 922
 _SEGMENT_COUNT_FIELD = 1
-_OVERSAMPLE = 2.0  # samples per image pixel across the symbol
+_OVERSAMPLE = 2.0  # samples per image pixel along the rows
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def _upright(gray: np.ndarray, corners: Sequence[Point]) -> np.ndarray:
     """The quadrilateral sampled onto a rectangle (bilinear in both the map and the pixels)."""
     tl, tr, br, bl = (np.asarray(p, dtype=np.float64) for p in corners)
     width = int(max(np.hypot(*(tr - tl)), np.hypot(*(br - bl))) * _OVERSAMPLE) + 2
-    height = int(max(np.hypot(*(bl - tl)), np.hypot(*(br - tr))) * _OVERSAMPLE) + 2
+    height = int(max(np.hypot(*(bl - tl)), np.hypot(*(br - tr)))) + 2  # a line per pixel: rows are 2X or more
     u = np.linspace(0.0, 1.0, width)[None, :, None]
     v = np.linspace(0.0, 1.0, height)[:, None, None]
     points = (1 - u) * (1 - v) * tl + u * (1 - v) * tr + u * v * br + (1 - u) * v * bl
@@ -68,31 +68,31 @@ def _line(line: np.ndarray, values: list[dict[int, int]]) -> list[tuple[int, int
     start with a start pattern or its codewords do not share one cluster."""
     dark = line < (float(line.min()) + float(line.max())) / 2
     bounds = np.concatenate(([0], np.flatnonzero(dark[1:] != dark[:-1]) + 1, [len(dark)]))
-    widths, colours = np.diff(bounds), dark[bounds[:-1]]
-    first = int(np.argmax(colours))
-    if not colours[first] or len(widths) < first + 16:
-        return []
-    start = widths[first : first + 8]
-    if tuple(np.round(start * 17 / start.sum()).astype(int)) != _START:
+    first = 0 if dark[0] else 1  # runs alternate: the first dark one is the start pattern's wide bar
+    widths: list[int] = np.diff(bounds)[first:].tolist()
+    if len(widths) < 16 or _units(widths[:8]) != _START:
         return []
     out: list[tuple[int, int]] = []
-    j = first + 8
-    while j + 8 <= len(widths):
-        runs = widths[j : j + 8]
-        units = np.round(runs * 17 / runs.sum()).astype(int)
-        if units.sum() != 17 or units.min() < 1 or units.max() > 6:
+    for j in range(8, len(widths) - 7, 8):
+        units = _units(widths[j : j + 8])
+        if sum(units) != 17 or min(units) < 1 or max(units) > 6:
             break
         pattern = 0
         for k, unit in enumerate(units):
-            pattern = (pattern << int(unit)) | (((1 << int(unit)) - 1) if k % 2 == 0 else 0)
+            pattern = (pattern << unit) | (((1 << unit) - 1) if k % 2 == 0 else 0)
         found = [(c, values[c][pattern]) for c in range(3) if pattern in values[c]]
         if not found:
             break  # the stop pattern (or an unreadable codeword) ends the line
         out.append(found[0])
-        j += 8
     if not out or any(c != out[0][0] for c, _ in out):
         return []
     return out
+
+
+def _units(runs: list[int]) -> tuple[int, ...]:
+    """Run widths in modules, for runs that span 17 modules together."""
+    total = sum(runs)
+    return tuple(round(r * 17 / total) for r in runs)
 
 
 def _codewords(upright: np.ndarray) -> list[int] | None:
