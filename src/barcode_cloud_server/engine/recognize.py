@@ -66,6 +66,9 @@ _ZBAR_FORMATS = {
     "ISBN13": "ISBN",
 }
 _ADD_ON_HOSTS = frozenset({"EAN13", "EAN8", "UPCA", "UPCE", "ISBN"})  # zxing-cpp formats that may carry an add-on
+# The passes that go on looking for the add-on of an EAN/UPC symbol already found (Supplement asked for by name):
+# the ones that read tilted add-ons (taller scanlines when upscaled, levelled when turned), not the whole plan.
+_ADD_ON_PASSES = frozenset({"histogram", "up2-histogram", "up2-sharpened", "up1.5", "deskewed", "turned-15"})
 _ZBAR_WANTS = ("EAN13", "EAN8", "UPCA", "UPCE", "ISBN", "EANUPC", "QRCode")
 
 
@@ -311,7 +314,8 @@ class _Search:
     # -- bookkeeping ------------------------------------------------------------------------------------------------
     def found_enough(self) -> bool:
         """Something asked for was found; but when Supplement was asked for by name and an EAN/UPC symbol came
-        without its add-on, the passes go on: a tilted add-on is often read by a later pass than its symbol."""
+        without its add-on, a few passes (``_ADD_ON_PASSES``) go on: a tilted add-on is often read by a later pass
+        than its symbol."""
         if not self.accepted:
             return False
         names = self.wanted.names
@@ -481,6 +485,8 @@ def _search_page(search: _Search, mode: Mode, kind: ImageKind, clock: Clock) -> 
         if search.found_enough() or clock.remaining() <= 0:  # stop at the first pass that finds what was asked for
             break
         spec = PASSES[name]
+        if search.accepted and name not in _ADD_ON_PASSES:
+            continue
         if spec.reader == "zbar" and not zbar_useful:
             continue
         formats = wanted.formats
