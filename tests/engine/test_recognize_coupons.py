@@ -48,4 +48,5 @@ def test_only_a_coupon_code_comes_along() -> None:
 def test_coupon_code_zxing_cpp_does_not_know_is_put_in_parentheses() -> None:
     assert data_text("810203", b"810203", "GS1", "]C1") == "(8102)03"
     assert data_text("8102", b"8102", "GS1", "]C1") == "8102"  # too short to hold the AI's two digits
+    assert data_text("81020310AB", b"81020310AB", "GS1", "]C1") == "81020310AB"  # more than the AI: left alone
     assert data_text("(01)09501101530003", b"0109501101530003", "GS1", "]C1") == "(01)09501101530003"

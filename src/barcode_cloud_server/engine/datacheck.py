@@ -287,7 +287,7 @@ def prepare_issn(name: str, data: str) -> Prepared:
     raise _fail(name, "give an ISSN (7 digits, or 8 with its check digit, e.g. 0317-8471) or a 977... EAN-13")
 
 
-ADD_ON_LENGTHS = (2, 5)
+_ADD_ON_LENGTHS = (2, 5)
 
 
 def with_add_on(prepare: Preparer) -> Preparer:
@@ -299,7 +299,7 @@ def with_add_on(prepare: Preparer) -> Preparer:
         main, plus, add_on = data.partition("+")
         if not plus:
             return prepare(name, data)
-        if not _DIGITS.fullmatch(add_on) or len(add_on) not in ADD_ON_LENGTHS:
+        if not _DIGITS.fullmatch(add_on) or len(add_on) not in _ADD_ON_LENGTHS:
             raise _fail(name, f"the add-on after '+' is 2 or 5 digits (EAN-2, EAN-5), got {shown(add_on)}")
         prepared = prepare(name, main)
         return Prepared(f"{prepared.encoder_input}+{add_on}", prepared.canonical, add_on=add_on)

@@ -54,7 +54,6 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "QRCodeModel2": ("QRCode",),
     "AztecCode": ("Aztec",),
     "AztecRune": ("Aztec",),
-    "EAN2": ("EAN5",),
     "DataBar": ("DataBarOmni",),
     # Measured forms (``recognize_databar``): a request for the other form of the same DataBar still reads it.
     "DataBarStkOmni": ("DataBarStk",),
@@ -115,7 +114,7 @@ class Wanted:
     names: frozenset[str] | None  # None: scan, every type (including the unlisted ones)
     own: frozenset[str] = frozenset()  # types asked for that the engine's own decoders read (``Symbology.own``)
     zxing: bool = True  # False: only own-decoded types were asked for, zxing-cpp has nothing to look for
-    coupons: bool = False  # UPCA asked for: the GS1 part of a UPC-A coupon comes with it (see ``coupon_part``)
+    coupons: bool = False  # UPCA asked for: the GS1 part of a UPC-A coupon comes with it (see ``_wanted_row``)
 
     @property
     def wants_supplement(self) -> bool:
@@ -178,8 +177,9 @@ def _is_gs1(text: str, content_type: str, symbology_identifier: str) -> bool:
 _FROM_CONTROL_PICTURES = {0x2400 + code: code for code in range(0x20)} | {0x2420: 0x20, 0x2421: 0x7F}
 
 
-# GS1 AIs zxing-cpp 3.1.1 does not know, so that its HRI text of a symbol holding one is the bare digits; fixed
-# lengths. (8102) is the coupon extended code of the GS1-128 part of a UPC-A coupon (UpcaGs1Code128Coupon).
+# GS1 AIs zxing-cpp 3.1.1 does not know, so that its HRI text of a symbol holding one is the bare digits, and their
+# fixed lengths. (8102) is the coupon extended code, alone in the GS1-128 part of a UPC-A coupon
+# (UpcaGs1Code128Coupon); followed by other element strings, the digits stay as zxing-cpp gives them.
 _UNKNOWN_AIS = {"8102": 2}
 
 
@@ -188,7 +188,7 @@ def _gs1_hri(hri: str) -> str:
     if hri.startswith("("):
         return hri
     for ai, length in _UNKNOWN_AIS.items():
-        if hri.startswith(ai) and len(hri) >= len(ai) + length and hri[len(ai) : len(ai) + length].isdigit():
+        if hri.startswith(ai) and len(hri) == len(ai) + length and hri.isdigit():
             return f"({ai}){hri[len(ai) :]}"
     return hri
 
