@@ -32,6 +32,7 @@ from barcode_cloud_server.engine.datacheck import add_on_check, upce_to_upca
 from barcode_cloud_server.engine.images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, iter_pages
 from barcode_cloud_server.engine.pdf417_macro import read_segment
 from barcode_cloud_server.engine.recognize_add_on import split as split_add_on
+from barcode_cloud_server.engine.recognize_add_on import tall_enough as add_on_tall_enough
 from barcode_cloud_server.engine.recognize_budget import SAFETY, Clock
 from barcode_cloud_server.engine.recognize_databar import form as databar_form
 from barcode_cloud_server.engine.recognize_plan import BUDGET_SECONDS, PASSES, ImageKind, Mode, plan
@@ -178,6 +179,8 @@ class _Search:
             if add_on and text.endswith(add_on):  # the main symbol's value is reported without its add-on
                 main_text = text[: -len(add_on)]
                 points, add_on_points = split_add_on(points, fmt, add_on)
+                if not add_on_tall_enough(add_on_points):
+                    add_on = ""  # read along an edge of its bars: the main symbol only
             else:
                 add_on = ""
             kind = databar_form(fmt, variant.gray, points)  # DataBar's tall and short forms share a format

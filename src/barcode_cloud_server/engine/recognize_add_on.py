@@ -7,6 +7,7 @@ add-on, type Supplement), each with its own region: the split follows the symbol
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 Point = tuple[float, float]
@@ -31,3 +32,19 @@ def split(points: Sequence[Point], main_format: str, add_on: str) -> tuple[list[
     main_corners = [top_left, at(top_left, top_right, end), at(bottom_left, bottom_right, end), bottom_left]
     add_on_corners = [at(top_left, top_right, start), top_right, bottom_right, at(bottom_left, bottom_right, start)]
     return main_corners, add_on_corners
+
+
+# An add-on's check is weak (EAN-2: two bits of parity), so a read must span several scanlines across it: a read
+# along the ragged top or bottom edge of its bars, a line or two tall, is where misreads come from.
+_MIN_TALL = 0.05  # the read's extent across the rows, as a share of the add-on's width
+_MIN_TALL_PX = 3.0
+
+
+def tall_enough(corners: Sequence[Point]) -> bool:
+    """The add-on was read across enough of its bars' height (see ``_MIN_TALL``)."""
+    top_left, top_right, bottom_right, bottom_left = corners
+    width = math.dist(top_left, top_right)
+    middle_top = ((top_left[0] + top_right[0]) / 2, (top_left[1] + top_right[1]) / 2)
+    middle_bottom = ((bottom_left[0] + bottom_right[0]) / 2, (bottom_left[1] + bottom_right[1]) / 2)
+    tall = math.dist(middle_top, middle_bottom)
+    return tall >= _MIN_TALL_PX and tall >= _MIN_TALL * width
