@@ -19,7 +19,7 @@ _FORMS = {
     "DataBarStk": (50, 41.0, "DataBarStkOmni", "DataBarStk"),
 }
 _MOST_MODULES = 90  # the search for the symbol's edges goes this far from its middle
-_MIN_TRANSITIONS = 8  # a line across the symbol that crosses bars; quiet space and text have fewer changes... mostly
+_MIN_TRANSITIONS = 8  # colour changes along a line that crosses the bars (the quiet zone around has none)
 
 
 def form(zxing_format: str, gray: np.ndarray, corners: Sequence[Point]) -> str:
