@@ -64,6 +64,8 @@ DATA: dict[str, Callable[[random.Random], str]] = {
     "Planet": lambda r: _digits(r, 11, 11) if r.random() < 0.5 else _digits(r, 13, 13),
     "RM4SCC": lambda r: "".join(r.choice(_ALNUM) for _ in range(r.randint(5, 9))),
     "DutchKIX": lambda r: _digits(r, 4, 4) + "".join(r.choice(_LETTERS) for _ in range(2)) + _digits(r, 1, 5),
+    # zxing-cpp reads its bars but names it DataBar Stacked; the engine tells the forms apart by height.
+    "DatabarStackedOmniDirectional": lambda r: _digits(r, 13, 13),
 }
 
 

@@ -22,6 +22,7 @@ class Prepared:
     encoder_input: str
     canonical: str
     gs1_brackets: bool = False  # GS1 data given with [AI] brackets instead of (AI) parentheses
+    add_on: str = ""  # an EAN/UPC symbol's 2- or 5-digit add-on, read back as a separate Supplement result
 
 
 Preparer = Callable[[str, str], Prepared]  # (type name, data) -> Prepared
@@ -284,6 +285,36 @@ def prepare_issn(name: str, data: str) -> Prepared:
         full = body + gs1_check_digit(body)
         return Prepared(full, full)
     raise _fail(name, "give an ISSN (7 digits, or 8 with its check digit, e.g. 0317-8471) or a 977... EAN-13")
+
+
+_ADD_ON_LENGTHS = (2, 5)
+
+
+def with_add_on(prepare: Preparer) -> Preparer:
+    """EAN/UPC data may end with ``+`` and a 2- or 5-digit add-on (EAN-2, EAN-5; zint's syntax), drawn to the
+    right of the main symbol. The canonical value stays the main symbol's: a reader reports the add-on as a
+    result of its own (type Supplement)."""
+
+    def prepare_with_add_on(name: str, data: str) -> Prepared:
+        main, plus, add_on = data.partition("+")
+        if not plus:
+            return prepare(name, data)
+        if not _DIGITS.fullmatch(add_on) or len(add_on) not in _ADD_ON_LENGTHS:
+            raise _fail(name, f"the add-on after '+' is 2 or 5 digits (EAN-2, EAN-5), got {shown(add_on)}")
+        prepared = prepare(name, main)
+        return Prepared(f"{prepared.encoder_input}+{add_on}", prepared.canonical, add_on=add_on)
+
+    return prepare_with_add_on
+
+
+def add_on_check(add_on: str) -> str:
+    """The check an add-on carries in its parity pattern: EAN-2's value mod 4, EAN-5's weighted sum (3 and 9)
+    mod 10."""
+    if len(add_on) == 2:
+        return str(int(add_on) % 4)
+    odd = sum(int(d) for d in add_on[0::2])
+    even = sum(int(d) for d in add_on[1::2])
+    return str((3 * odd + 9 * even) % 10)
 
 
 def _gtin14_digits(name: str, data: str, ai: str = "01") -> str:

@@ -314,7 +314,7 @@ def _job_and_text(row: Symbology, data: str | bytes, req: GenerateRequest) -> tu
     else:
         assert isinstance(data, str)
         prepared = row.prepare(row.name, data)
-        human = prepared.canonical
+        human = f"{prepared.canonical} {prepared.add_on}" if prepared.add_on else prepared.canonical
         job.data = prepared.encoder_input
         job.gs1_parens = not prepared.gs1_brackets
         if job.symbology == "AUSPOST":

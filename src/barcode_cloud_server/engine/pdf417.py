@@ -115,13 +115,14 @@ def patterns() -> Patterns:
 
 
 @cache
-def _reverse() -> list[dict[int, int]]:
+def codeword_values() -> list[dict[int, int]]:
+    """For each cluster, the codeword value of each 17-bit pattern."""
     table = patterns()
     return [{int(p): v for v, p in enumerate(table[c])} for c in range(3)]
 
 
 def read_codewords(bits: npt.NDArray[np.bool_], rows: int, cols: int) -> list[int]:
-    rev = _reverse()
+    rev = codeword_values()
     found = _row_patterns(bits, cols)
     return [rev[r % 3][int(p)] for r in range(rows) for p in found[r]]
 

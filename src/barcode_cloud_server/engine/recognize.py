@@ -28,9 +28,13 @@ from PIL import Image
 
 from barcode_cloud_server.engine import recognition
 from barcode_cloud_server.engine import recognize_passes as rp
-from barcode_cloud_server.engine.datacheck import upce_to_upca
+from barcode_cloud_server.engine.datacheck import add_on_check, upce_to_upca
 from barcode_cloud_server.engine.images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, iter_pages
+from barcode_cloud_server.engine.pdf417_macro import read_segment
+from barcode_cloud_server.engine.recognize_add_on import split as split_add_on
+from barcode_cloud_server.engine.recognize_add_on import tall_enough as add_on_tall_enough
 from barcode_cloud_server.engine.recognize_budget import SAFETY, Clock
+from barcode_cloud_server.engine.recognize_databar import form as databar_form
 from barcode_cloud_server.engine.recognize_plan import BUDGET_SECONDS, PASSES, ImageKind, Mode, plan
 from barcode_cloud_server.engine.recognize_types import (
     Wanted,
@@ -62,6 +66,10 @@ _ZBAR_FORMATS = {
     "UPCE": "UPCE",
     "ISBN13": "ISBN",
 }
+_ADD_ON_HOSTS = frozenset({"EAN13", "EAN8", "UPCA", "UPCE", "ISBN"})  # zxing-cpp formats that may carry an add-on
+# The passes that go on looking for the add-on of an EAN/UPC symbol already found (Supplement asked for by name):
+# the ones that read tilted add-ons (taller scanlines when upscaled, levelled when turned), not the whole plan.
+_ADD_ON_PASSES = frozenset({"histogram", "up2-histogram", "up2-sharpened", "up1.5", "deskewed", "turned-15"})
 _ZBAR_WANTS = ("EAN13", "EAN8", "UPCA", "UPCE", "ISBN", "EANUPC", "QRCode")
 
 
@@ -79,6 +87,7 @@ class Detection:
     meta: Mapping[str, str] = field(default_factory=dict)
     source: str = "zxing"  # the pass that found it
     page: int = 0
+    host: str = ""  # a Supplement's main symbol, as the reader's text
 
 
 @dataclass
@@ -147,6 +156,9 @@ class _Search:
             try_invert=try_invert,
             return_errors=note_damage,
         )
+        # A main symbol read both alone and with its add-on (scanlines above and through the add-on) is one symbol.
+        alone = {(b.format.name, b.text) for b in barcodes if b.valid and b.symbology_identifier != "]E3"}
+        add_ons: list[Detection] = []
         for b in barcodes:
             fmt, family = b.format.name, b.symbology.name
             if not b.valid:
@@ -158,28 +170,65 @@ class _Search:
             text = b.text
             if self.text_mode is zxingcpp.TextMode.HRI:
                 text = data_text(text, bytes(b.bytes), content, b.symbology_identifier)
-            mapped = spec_type(fmt, family, text, content, b.symbology_identifier, self.wanted)
-            if mapped is None:
-                continue
-            type_name, value = mapped
             extra = b.extra if isinstance(b.extra, dict) else {}
-            meta = {
-                "symbologyIdentifier": b.symbology_identifier,
-                "ecLevel": b.ec_level,
-                "contentType": content,
-                "readerInit": "true" if extra.get("ReaderInit") else "false",
-            }
-            yield Detection(
-                type=type_name,
-                value=value,
-                region=_region(_points(b.position), variant.to_original, self.width, self.height),
-                checksum=checksum(type_name, value),
-                zxing_format=str(b.format),
-                text=text,
-                raw=bytes(b.bytes),
-                meta=meta,
-                page=self.page,
-            )
+            # An add-on counts only in a combined read (text ending with it, ]E3): zxing-cpp 3.1.1 also returns
+            # reads of a tilted main symbol whose EanAddOn was decoded off a scanline crossing the printed digits.
+            add_on = str(extra.get("EanAddOn") or "") if b.symbology_identifier == "]E3" else ""
+            points = _points(b.position)
+            main_text, add_on_points = text, points
+            if add_on and text.endswith(add_on):  # the main symbol's value is reported without its add-on
+                main_text = text[: -len(add_on)]
+                points, add_on_points = split_add_on(points, fmt, add_on)
+                if not add_on_tall_enough(add_on_points):
+                    add_on = ""  # read along an edge of its bars: the main symbol only
+            else:
+                add_on = ""
+            kind = databar_form(fmt, variant.gray, points)  # DataBar's tall and short forms share a format
+            file_id = str(extra.get("FileId") or "")
+            if fmt == "PDF417" and file_id:
+                kind = "MacroPDF417"  # a control block: the symbol is (a segment of) a Macro PDF417
+            mapped = spec_type(kind, family, main_text, content, b.symbology_identifier, self.wanted)
+            if mapped is not None and not (add_on and (fmt, main_text) in alone):
+                type_name, value = mapped
+                meta = {
+                    "symbologyIdentifier": b.symbology_identifier,
+                    "ecLevel": b.ec_level,
+                    "contentType": content,
+                    "readerInit": "true" if extra.get("ReaderInit") else "false",
+                }
+                if file_id:
+                    meta["macroFileId"] = file_id
+                yield Detection(
+                    type=type_name,
+                    value=value,
+                    region=_region(points, variant.to_original, self.width, self.height),
+                    checksum=checksum(type_name, value),
+                    zxing_format=str(b.format),
+                    text=text,
+                    raw=bytes(b.bytes),
+                    meta=meta,
+                    page=self.page,
+                )
+            if add_on and self.wanted.wants_supplement:
+                region = _region(add_on_points, variant.to_original, self.width, self.height)
+                add_ons.append(self._supplement(add_on, region, main_text))
+        yield from add_ons  # after every main symbol of the read, whichever of its reads came first
+
+    def _supplement(self, add_on: str, region: tuple[tuple[int, int], ...], host: str) -> Detection:
+        """The add-on of an EAN/UPC symbol as a result of its own (the spec's Supplement type)."""
+        five = len(add_on) == 5
+        return Detection(
+            type="Supplement",
+            value=add_on,
+            region=region,
+            checksum=add_on_check(add_on),
+            zxing_format=str(zxingcpp.BarcodeFormat.EAN5 if five else zxingcpp.BarcodeFormat.EAN2),
+            text=add_on,
+            raw=add_on.encode("ascii"),
+            meta={"symbologyIdentifier": "]E2" if five else "]E1", "contentType": "Text", "readerInit": "false"},
+            page=self.page,
+            host=host,
+        )
 
     def zbar(self, variant: rp.Variant) -> Iterator[Detection]:
         if _pyzbar is None or self.add_on is zxingcpp.EanAddOnSymbol.Require:
@@ -266,6 +315,23 @@ class _Search:
         return names is not None and "UPCA" in names and "EAN13" not in names
 
     # -- bookkeeping ------------------------------------------------------------------------------------------------
+    def found_enough(self) -> bool:
+        """Something asked for was found; but when Supplement was asked for by name and an EAN/UPC symbol came
+        without its add-on, a few passes (``_ADD_ON_PASSES``) go on: a tilted add-on is often read by a later pass
+        than its symbol."""
+        if not self.accepted:
+            return False
+        names = self.wanted.names
+        if names is None or "Supplement" not in names or any(d.type == "Supplement" for d in self.accepted):
+            return True
+        return not any(_format_key(d.zxing_format) in _ADD_ON_HOSTS for d in self.accepted)
+
+    def hosts_add_on(self, det: Detection) -> bool:
+        """``det`` is the add-on of a symbol already found."""
+        return det.type == "Supplement" and any(
+            d.text.startswith(det.host) and _format_key(d.zxing_format) in _ADD_ON_HOSTS for d in self.accepted
+        )
+
     def add(self, det: Detection, family: str, primary: bool) -> None:
         linear = _format_key(det.zxing_format) in _LINEAR
         if primary or not linear:
@@ -305,6 +371,11 @@ def _overlap(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> bool
     return not (ax1 + slack < bx0 or bx1 + slack < ax0 or ay1 + slack < by0 or by1 + slack < ay0)
 
 
+def _add_on_mode(wanted: Wanted) -> zxingcpp.EanAddOnSymbol:
+    """EAN/UPC add-ons are read when the Supplement type is looked for (asked for, or a scan)."""
+    return zxingcpp.EanAddOnSymbol.Read if wanted.wants_supplement else zxingcpp.EanAddOnSymbol.Ignore
+
+
 def recognize_array(
     gray: np.ndarray,
     types: Sequence[str] | None = None,
@@ -319,7 +390,7 @@ def recognize_array(
     """Barcodes in one grayscale page. ``types``: spec DecodeBarcodeType names; None or empty scans for all."""
     wanted = resolve(types)
     clock = Clock(time.monotonic() + (BUDGET_SECONDS[mode] if budget is None else budget))
-    add_on = zxingcpp.EanAddOnSymbol.Require if require_ean_add_on else zxingcpp.EanAddOnSymbol.Ignore
+    add_on = zxingcpp.EanAddOnSymbol.Require if require_ean_add_on else _add_on_mode(wanted)
     search = _Search(np.ascontiguousarray(gray, dtype=np.uint8), wanted, text_mode, add_on, page)
     return _recognize_page(search, mode, kind, clock)
 
@@ -348,7 +419,7 @@ def recognize_bytes(
 
     out: list[Detection] = []
     for page in iter_pages(data, max_bytes=max_bytes, max_pixels=max_pixels, afford=afford):
-        search = _Search(page.gray, wanted, zxingcpp.TextMode.HRI, zxingcpp.EanAddOnSymbol.Ignore, page.index)
+        search = _Search(page.gray, wanted, zxingcpp.TextMode.HRI, _add_on_mode(wanted), page.index)
         out.extend(_recognize_page(search, mode, kind, clock))
         del page, search  # not held while the next page decodes
     return out
@@ -362,11 +433,51 @@ _FIRST_LOOK_SHARE = 0.25
 
 
 def _recognize_page(search: _Search, mode: Mode, kind: ImageKind, clock: Clock) -> list[Detection]:
+    return _merge_segments(search.gray, _search_page(search, mode, kind, clock))
+
+
+def _merge_segments(gray: np.ndarray, found: list[Detection]) -> list[Detection]:
+    """The segments of one Macro PDF417 file found in the page, merged into one result in segment order, when all
+    of them are there (indexes 0 to n - 1 and n is the count the last one gives) and each one's control block reads
+    exactly; otherwise the segments stay separate results."""
+    files: dict[str, list[Detection]] = {}
+    for det in found:
+        if det.meta.get("macroFileId"):
+            files.setdefault(det.meta["macroFileId"], []).append(det)
+    out = list(found)
+    for file_id, parts in files.items():
+        if len(parts) < 2:
+            continue
+        segments = [read_segment(gray, [(float(x), float(y)) for x, y in det.region]) for det in parts]
+        if any(s is None or s.file_id != file_id for s in segments):
+            continue
+        ordered = sorted(
+            ((s, d) for s, d in zip(segments, parts, strict=True) if s is not None), key=lambda p: p[0].index
+        )
+        last = ordered[-1][0]
+        count = last.count if last.count is not None else len(ordered) if last.last else None
+        if [s.index for s, _ in ordered] != list(range(len(ordered))) or count != len(ordered):
+            continue
+        dets = [d for _, d in ordered]
+        xs = [x for d in dets for x, _ in d.region]
+        ys = [y for d in dets for _, y in d.region]
+        merged = replace(
+            dets[0],
+            value="".join(d.value for d in dets),
+            text="".join(d.text for d in dets),
+            raw=b"".join(d.raw for d in dets),
+            region=((min(xs), min(ys)), (max(xs), min(ys)), (max(xs), max(ys)), (min(xs), max(ys))),
+        )
+        out = [merged if d is parts[0] else d for d in out if d is parts[0] or d not in parts]
+    return out
+
+
+def _search_page(search: _Search, mode: Mode, kind: ImageKind, clock: Clock) -> list[Detection]:
     if max(search.gray.shape) > _ZXING_MAX_SIDE:  # the loader refuses such pages; array callers get nothing
         return []
     work = _first_read(search, clock) if search.wanted.zxing else rp.original(search.gray)
     _own_read(search, mode, clock)
-    if search.accepted or work is None or min(work.gray.shape) < 8 or not search.wanted.zxing:
+    if search.found_enough() or work is None or min(work.gray.shape) < 8 or not search.wanted.zxing:
         return search.accepted
     wanted = search.wanted
     linear_formats = _restrict(wanted, _LINEAR)
@@ -374,9 +485,11 @@ def _recognize_page(search: _Search, mode: Mode, kind: ImageKind, clock: Clock) 
     zbar_useful = _pyzbar is not None and wanted.wants_any(_ZBAR_WANTS)
     pixels = work.gray.size
     for name in plan(mode, kind):
-        if search.accepted or clock.remaining() <= 0:  # stop at the first pass that finds what was asked for
+        if search.found_enough() or clock.remaining() <= 0:  # stop at the first pass that finds what was asked for
             break
         spec = PASSES[name]
+        if search.accepted and name not in _ADD_ON_PASSES:
+            continue
         if spec.reader == "zbar" and not zbar_useful:
             continue
         formats = wanted.formats
@@ -411,6 +524,8 @@ def _recognize_page(search: _Search, mode: Mode, kind: ImageKind, clock: Clock) 
                 started = time.monotonic()
                 found = list(search.zxing(located, spec.binarizer, formats, try_invert=not spec.linear_only))
                 clock.learn(variant.gray.size, time.monotonic() - started)
+            if search.accepted:  # going on only for the add-on of a symbol already found
+                found = [d for d in found if search.hosts_add_on(d)]
             for det in found:
                 search.add(replace(det, source=name), spec.family, primary=spec.trusted)
     return search.accepted

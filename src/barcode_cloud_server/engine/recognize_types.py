@@ -54,14 +54,20 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "QRCodeModel2": ("QRCode",),
     "AztecCode": ("Aztec",),
     "AztecRune": ("Aztec",),
-    "EAN2": ("EAN5",),
     "DataBar": ("DataBarOmni",),
+    # Measured forms (``recognize_databar``): a request for the other form of the same DataBar still reads it.
+    "DataBarStkOmni": ("DataBarStk",),
+    "DataBarTruncated": ("DataBarOmni",),
+    "MacroPDF417": ("PDF417",),  # a PDF417 read with a Macro control block (``recognize``)
 }
 # Among rows read by the same format, the one a result of this exact zxing-cpp format means.
 _PREFERRED: dict[str, str] = {
     "Code39Ext": "Code39FullASCII",
     "Code39Std": "Code39",
     "ISBN": "ISBN",
+    "DataBarOmni": "DatabarOmniDirectional",
+    "DataBarTruncated": "DatabarTruncated",
+    "MacroPDF417": "MacroPdf417",
 }
 # Names for symbols zxing-cpp reads that the spec's enum has no name for (scan reports them anyway).
 _UNLISTED: dict[str, str] = {
@@ -108,6 +114,12 @@ class Wanted:
     names: frozenset[str] | None  # None: scan, every type (including the unlisted ones)
     own: frozenset[str] = frozenset()  # types asked for that the engine's own decoders read (``Symbology.own``)
     zxing: bool = True  # False: only own-decoded types were asked for, zxing-cpp has nothing to look for
+    coupons: bool = False  # UPCA asked for: the GS1 part of a UPC-A coupon comes with it (see ``_wanted_row``)
+
+    @property
+    def wants_supplement(self) -> bool:
+        """EAN/UPC add-ons are looked for (the Supplement type asked for, or a scan)."""
+        return self.names is None or "Supplement" in self.names
 
     def wants_any(self, zxing_names: Iterable[str]) -> bool:
         if self.formats is None:
@@ -137,7 +149,23 @@ def resolve(types: Sequence[str] | None) -> Wanted:
         )
     if not zx:
         return Wanted(None, frozenset(names), own, zxing=False)
-    return Wanted(zxingcpp.barcode_formats_from_str(",".join(zx)), frozenset(names), own)
+    coupons = "UPCA" in names
+    if coupons:
+        zx = sorted({*zx, *_COUPON_FORMATS})
+    return Wanted(zxingcpp.barcode_formats_from_str(",".join(zx)), frozenset(names), own, coupons=coupons)
+
+
+# The two symbols of a UPC-A coupon (the spec's UpcaGs1Code128Coupon and UpcaGs1DatabarCoupon: encode types only)
+# are read as two results: the UPC-A and its GS1 part, which a request for UPCA brings along under its own type.
+# The GS1 part is told by its first AI: (8110) or (8112) in DataBar Expanded, (8102) in GS1-128.
+_COUPON_FORMATS = ("DataBarExp", "Code128")
+_COUPON_PARTS = {"DatabarExpanded": ("(8110)", "(8112)"), "GS1Code128": ("(8102)", "(8110)", "(8112)")}
+
+
+def _wanted_row(row: symbologies.Symbology, text: str, wanted: Wanted) -> bool:
+    if wanted.names is None or row.name in wanted.names:
+        return True
+    return wanted.coupons and text.startswith(_COUPON_PARTS.get(row.name, ()))
 
 
 def _is_gs1(text: str, content_type: str, symbology_identifier: str) -> bool:
@@ -149,13 +177,29 @@ def _is_gs1(text: str, content_type: str, symbology_identifier: str) -> bool:
 _FROM_CONTROL_PICTURES = {0x2400 + code: code for code in range(0x20)} | {0x2420: 0x20, 0x2421: 0x7F}
 
 
+# GS1 AIs zxing-cpp 3.1.1 does not know, so that its HRI text of a symbol holding one is the bare digits, and their
+# fixed lengths. (8102) is the coupon extended code, alone in the GS1-128 part of a UPC-A coupon
+# (UpcaGs1Code128Coupon); followed by other element strings, the digits stay as zxing-cpp gives them.
+_UNKNOWN_AIS = {"8102": 2}
+
+
+def _gs1_hri(hri: str) -> str:
+    """zxing-cpp's HRI of GS1 data, with the element strings of AIs it does not know in parentheses too."""
+    if hri.startswith("("):
+        return hri
+    for ai, length in _UNKNOWN_AIS.items():
+        if hri.startswith(ai) and len(hri) == len(ai) + length and hri.isdigit():
+            return f"({ai}){hri[len(ai) :]}"
+    return hri
+
+
 def data_text(hri: str, raw: bytes, content_type: str, symbology_identifier: str) -> str:
     """The decoded data as text from zxing-cpp's HRI text of a symbol and its bytes: GS1 element strings in the
     HRI form (``(01)...``); bytes no text encoding covers (content Binary, or UnknownECI, which HRI leaves empty)
     one character per byte (U+0000-U+00FF, so ``value.encode("latin-1")`` gives them back); any other text with
     its real control characters."""
     if _is_gs1(hri, content_type, symbology_identifier):
-        return hri
+        return _gs1_hri(hri)
     if content_type in ("Binary", "UnknownECI"):
         return raw.decode("latin-1")
     if not any(0x2400 <= ord(ch) <= 0x2421 for ch in hri):
@@ -188,12 +232,12 @@ def spec_type(
     for order, row in enumerate(symbologies.ROWS):
         if not row.decode or row.zxing not in keys:
             continue
-        if wanted.names is not None and row.name not in wanted.names:
+        if not _wanted_row(row, text, wanted):
             continue
         if row.hibc and not hibc:
             continue
-        if row.builder in ("coupon_code128", "coupon_databar"):
-            continue
+        if row.builder in ("coupon_code128", "coupon_databar") or row.name == "Supplement":
+            continue  # read as their parts; an add-on is split from its main symbol's read (``recognize``)
         score = 0
         if row.zxing == zxing_format:
             score += 4

@@ -90,6 +90,10 @@ def _row(
     return Symbology(name=name, family=family, encode=encode, decode=decode, zint=zint, sample=sample, note=note, **kw)  # type: ignore[arg-type]
 
 
+_ADD_ON = (
+    "; '+' and 2 or 5 digits after it add an EAN-2 or EAN-5 add-on (e.g. 5901234123457+12), read back as a "
+    "separate Supplement result."
+)
 NOT_GENERATED = "Not generated (a request gets a 400): "
 
 
@@ -400,8 +404,8 @@ ROWS: tuple[Symbology, ...] = (
         "linear",
         "EANX_CHK",
         "5901234123457",
-        "EAN-13: 12 digits (check digit computed) or 13 (verified).",
-        prepare=dc.prepare_ean13,
+        "EAN-13: 12 digits (check digit computed) or 13 (verified)" + _ADD_ON,
+        prepare=dc.with_add_on(dc.prepare_ean13),
         zxing="EAN13",
     ),
     _row(
@@ -409,8 +413,8 @@ ROWS: tuple[Symbology, ...] = (
         "linear",
         "EANX_CHK",
         "96385074",
-        "EAN-8: 7 digits (check digit computed) or 8 (verified).",
-        prepare=dc.prepare_ean8,
+        "EAN-8: 7 digits (check digit computed) or 8 (verified)" + _ADD_ON,
+        prepare=dc.with_add_on(dc.prepare_ean8),
         zxing="EAN8",
     ),
     _row(
@@ -418,8 +422,8 @@ ROWS: tuple[Symbology, ...] = (
         "linear",
         "UPCA",
         "012345678905",
-        "UPC-A: 11 digits (check digit computed) or 12 (verified).",
-        prepare=dc.prepare_upca,
+        "UPC-A: 11 digits (check digit computed) or 12 (verified)" + _ADD_ON,
+        prepare=dc.with_add_on(dc.prepare_upca),
         zxing="UPCA",
         from_reader=_strip_leading_zero,
     ),
@@ -428,8 +432,8 @@ ROWS: tuple[Symbology, ...] = (
         "linear",
         "UPCE",
         "01234565",
-        "UPC-E: 6 digits (number system 0), 7 (number system 0/1 + 6) or 8 with the check digit (verified).",
-        prepare=dc.prepare_upce,
+        "UPC-E: 6 digits (number system 0), 7 (number system 0/1 + 6) or 8 with the check digit (verified)" + _ADD_ON,
+        prepare=dc.with_add_on(dc.prepare_upce),
         zxing="UPCE",
         from_reader=_upce_from_reader,
     ),
@@ -438,8 +442,8 @@ ROWS: tuple[Symbology, ...] = (
         "linear",
         "EANX_CHK",
         "9780306406157",
-        "ISBN as EAN-13 (Bookland): ISBN-10 or ISBN-13, hyphens allowed; reported as the 13-digit EAN.",
-        prepare=dc.prepare_isbn,
+        "ISBN as EAN-13 (Bookland): ISBN-10 or ISBN-13, hyphens allowed; reported as the 13-digit EAN" + _ADD_ON,
+        prepare=dc.with_add_on(dc.prepare_isbn),
         zxing="EAN13",
     ),
     _row(
@@ -447,8 +451,8 @@ ROWS: tuple[Symbology, ...] = (
         "linear",
         "EANX_CHK",
         "9790260000438",
-        "ISMN as EAN-13 (979-0...): 12 or 13 digits or M + 8/9 digits; reported as the 13-digit EAN.",
-        prepare=dc.prepare_ismn,
+        "ISMN as EAN-13 (979-0...): 12 or 13 digits or M + 8/9 digits; reported as the 13-digit EAN" + _ADD_ON,
+        prepare=dc.with_add_on(dc.prepare_ismn),
         zxing="EAN13",
     ),
     _row(
@@ -456,8 +460,8 @@ ROWS: tuple[Symbology, ...] = (
         "linear",
         "EANX_CHK",
         "9770317847001",
-        "ISSN as EAN-13 (977 + 7 ISSN digits + 00 + check): an ISSN (e.g. 0317-8471) or the 13-digit EAN.",
-        prepare=dc.prepare_issn,
+        "ISSN as EAN-13 (977 + 7 ISSN digits + 00 + check): an ISSN (e.g. 0317-8471) or the 13-digit EAN" + _ADD_ON,
+        prepare=dc.with_add_on(dc.prepare_issn),
         zxing="EAN13",
     ),
     _row(
@@ -465,9 +469,12 @@ ROWS: tuple[Symbology, ...] = (
         "linear",
         None,
         "12",
-        "Recognition only: EAN/UPC 2- or 5-digit add-on.",
+        "Recognition only: the 2- or 5-digit add-on (EAN-2, EAN-5) right of an EAN-13, EAN-8, UPC-A or UPC-E, "
+        "reported as a result of its own after its main symbol (whose value stays without it); its checksum is "
+        "the check its parity pattern carries (EAN-2: value mod 4; EAN-5: digits weighted 3 and 9, mod 10). "
+        "Read only when Supplement is asked for, or on a scan.",
         encode=False,
-        zxing="EAN5",
+        zxing="EANUPC",
     ),
     _row(
         "Interleaved2of5",
@@ -642,7 +649,8 @@ ROWS: tuple[Symbology, ...] = (
         "linear",
         None,
         "514141100906(8102)03",
-        "UPC-A (11/12 digits) followed by a GS1-128 coupon extension ((8102)...), two symbols side by side.",
+        "UPC-A (11/12 digits) followed by a GS1-128 coupon extension ((8102)...), two symbols side by side; "
+        "read back as two results, UPCA and GS1Code128 (a request for UPCA brings the GS1-128 part along).",
         builder="coupon_code128",
         zxing="UPCA",
         decode=False,
@@ -652,7 +660,8 @@ ROWS: tuple[Symbology, ...] = (
         "linear",
         None,
         "514141100906(8110)106141416543213500110000310123196000",
-        "UPC-A (11/12 digits) followed by a GS1 DataBar Expanded coupon ((8110)...), two symbols side by side.",
+        "UPC-A (11/12 digits) followed by a GS1 DataBar Expanded coupon ((8110)...), two symbols side by side; "
+        "read back as two results, UPCA and DatabarExpanded (a request for UPCA brings the DataBar part along).",
         builder="coupon_databar",
         zxing="UPCA",
         decode=False,
