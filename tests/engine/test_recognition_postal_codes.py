@@ -181,7 +181,7 @@ def test_onecode_specification_examples(value: str, bars: str) -> None:
 def test_onecode_tables_and_frame_check_sequence() -> None:
     # USPS-B-3200: the example's binary data and its 11-bit frame check sequence.
     assert intelligent_mail.crc11(0x016907B2A24ABC16A2E5C004B1) == 0x751
-    five, two = intelligent_mail._n_of_13(5), intelligent_mail._n_of_13(2)
+    five, two = intelligent_mail.n_of_13(5), intelligent_mail.n_of_13(2)
     assert (len(five), len(two)) == (1287, 78)
     assert five[:4] == [0x001F, 0x1F00, 0x002F, 0x1E80] and two[:4] == [0x0003, 0x1800, 0x0005, 0x1400]
 

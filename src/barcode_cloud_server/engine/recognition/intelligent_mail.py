@@ -35,7 +35,7 @@ _BAR_TABLE = [
 ]
 
 
-def _n_of_13(n: int) -> list[int]:
+def n_of_13(n: int) -> list[int]:
     """The n-of-13 codeword table: each 13-bit number with n bits set whose bit reversal is not smaller, in
     ascending order, placed with its reversal from the front; palindromes fill from the back."""
     count = len(list(combinations(range(13), n)))
@@ -56,7 +56,7 @@ def _n_of_13(n: int) -> list[int]:
     return table
 
 
-_CODEWORD = {c: i for i, c in enumerate(_n_of_13(5) + _n_of_13(2))}
+_CODEWORD = {c: i for i, c in enumerate(n_of_13(5) + n_of_13(2))}
 _FIVE = 1287  # codewords below this are 5-of-13 characters
 _RADICES = (659,) + (1365,) * 8 + (636,)
 
