@@ -1,12 +1,15 @@
 """The engine's own decoders, for the symbologies no open reader handles.
 
 Each symbology family is one module. The linear ones (``code11``, ``msi``, ``two_of_five``, ``pharmacode``,
-``patch_code``) describe their symbol as a :class:`~.linear.Family`: ``scanlines`` turns a gray page into run
-widths along parallel lines at a set of angles, and ``linear`` finds the stretches between quiet zones, hands them
-to the families and keeps the values enough scanlines agree on; one scan serves them all. The others (postal bar
-heights, stacked and matrix symbols) find their symbols their own way, each a :class:`~.found.Reader` in
-``READERS``. The symbology table names the family of each type (``Symbology.own``); ``recognize`` calls
-:func:`find` for the types asked for, priced by :func:`price`.
+``patch_code``) describe their symbol as a :class:`~.linear.Family`: ``scanlines`` turns a gray page into run widths
+along parallel lines at a set of angles, and ``linear`` finds the stretches between quiet zones, hands them to the
+families and keeps the values enough scanlines agree on; one scan serves them all. The others (postal bar heights,
+stacked and matrix symbols) find their symbols their own way, each a :class:`~.found.Reader` in ``READERS``:
+``fourstate`` samples rows of postal bars as strings of bar states, which the postal families decode
+(``australia_post``: Australia Post; ``intelligent_mail``: USPS Intelligent Mail, the spec's OneCode; ``mailmark``:
+Royal Mail Mailmark; Australia Post and Mailmark correct errors with ``reed_solomon``). The symbology table names
+the family of each type (``Symbology.own``); ``recognize`` calls :func:`find` for the types asked for, priced by
+:func:`price`.
 """
 
 from __future__ import annotations
@@ -15,7 +18,19 @@ import math
 
 import numpy as np
 
-from barcode_cloud_server.engine.recognition import code11, linear, msi, patch_code, pharmacode, scanlines, two_of_five
+from barcode_cloud_server.engine.recognition import (
+    australia_post,
+    code11,
+    fourstate,
+    intelligent_mail,
+    linear,
+    mailmark,
+    msi,
+    patch_code,
+    pharmacode,
+    scanlines,
+    two_of_five,
+)
 from barcode_cloud_server.engine.recognition.found import Found, Reader
 from barcode_cloud_server.engine.recognition.scanlines import angles, sample_count, scan
 
@@ -28,7 +43,10 @@ FAMILIES: dict[str, linear.Family] = {
     "pharmacode": pharmacode.FAMILY,
     "patch_code": patch_code.FAMILY,
 }
-READERS: dict[str, Reader] = {}
+READERS: dict[str, Reader] = {
+    # The postal families share one sampling of the page: their decoders read the same rows of bars.
+    "fourstate": fourstate.reader({**australia_post.DECODERS, **intelligent_mail.DECODERS, **mailmark.DECODERS}),
+}
 LINEAR_TYPES: frozenset[str] = frozenset(t for f in FAMILIES.values() for t in f.types)
 TYPES: frozenset[str] = LINEAR_TYPES | frozenset(t for r in READERS.values() for t in r.types)
 # Types read only when asked for: with no start, stop or check, strokes of text and pictures make them too.

@@ -20,9 +20,8 @@ from __future__ import annotations
 from itertools import product
 
 from barcode_cloud_server.engine.recognition import reed_solomon
-from barcode_cloud_server.engine.recognition.bar_states import either_way
+from barcode_cloud_server.engine.recognition.fourstate import Decode
 
-TYPES = frozenset({"AustraliaPost"})
 _BARS = {"F": 0, "A": 1, "D": 2, "T": 3}
 _GF = reed_solomon.Field(6, 0x43)
 _PARITY = 4
@@ -49,13 +48,9 @@ _C = _c_table()
 
 
 def decode(states: str) -> tuple[str, str | None] | None:
-    """(value, checksum) of a symbol's bars in either reading direction, or None (Australia Post symbols carry
-    no check character; the Reed-Solomon parity is not reported)."""
-    return either_way(_decode, states)
-
-
-def _decode(states: str) -> tuple[str, str | None] | None:
-    if len(states) not in _LENGTHS.values():
+    """(value, None) of a symbol's bars from its start, or None (Australia Post symbols carry no check
+    character; the Reed-Solomon parity is not reported)."""
+    if len(states) not in _LENGTHS.values() or not set(states) <= _BARS.keys():
         return None
     bars = [_BARS[s] for s in states]
     if tuple(bars[:2]) != _ENDS or tuple(bars[-2:]) != _ENDS:
@@ -98,3 +93,6 @@ def _information(bars: list[int], length: int) -> str | None:
         return None
     chars = "".join(_C[(a, b, c)] for a, b, c in zip(field[0:whole:3], field[1:whole:3], field[2:whole:3], strict=True))
     return chars.rstrip("z")
+
+
+DECODERS: dict[str, Decode] = {"AustraliaPost": decode}

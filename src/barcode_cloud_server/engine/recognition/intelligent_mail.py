@@ -17,9 +17,8 @@ from __future__ import annotations
 import re
 from itertools import combinations
 
-from barcode_cloud_server.engine.recognition.bar_states import either_way
+from barcode_cloud_server.engine.recognition.fourstate import Decode
 
-TYPES = frozenset({"OneCode"})
 BARS = 65
 # Bar to character table (USPS-B-3200 Appendix): for bars 1-65, the descender's character and bit, then the
 # ascender's, as "H2E3" is bar 1's descender from bit 2 of character H and ascender from bit 3 of character E.
@@ -76,11 +75,7 @@ def crc11(value: int) -> int:
 
 
 def decode(states: str) -> tuple[str, str | None] | None:
-    """(value, None) of a symbol's 65 bars in either reading direction, or None."""
-    return either_way(_decode, states)
-
-
-def _decode(states: str) -> tuple[str, str | None] | None:
+    """(value, None) of a symbol's 65 bars from its start, or None."""
     if len(states) != BARS:
         return None
     characters = [0] * 10
@@ -130,3 +125,6 @@ def _digits(value: int) -> str | None:
         if routing - offset < 10**digits:
             return text + (f"{routing - offset:0{digits}d}" if digits else "")
     return None
+
+
+DECODERS: dict[str, Decode] = {"OneCode": decode}

@@ -23,9 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from barcode_cloud_server.engine.recognition import reed_solomon
-from barcode_cloud_server.engine.recognition.bar_states import either_way
+from barcode_cloud_server.engine.recognition.fourstate import Decode
 
-TYPES = frozenset({"Mailmark"})
 _GF = reed_solomon.Field(5, 0x25)
 _EVEN = [v for v in range(1, 63) if v.bit_count() % 2 == 0]
 _ODD = [v for v in range(64) if v.bit_count() % 2 == 1]
@@ -61,11 +60,7 @@ _LAYOUTS = {
 
 
 def decode(states: str) -> tuple[str, str | None] | None:
-    """(value, None) of a symbol's bars in either reading direction, or None."""
-    return either_way(_decode, states)
-
-
-def _decode(states: str) -> tuple[str, str | None] | None:
+    """(value, None) of a symbol's bars from its start, or None."""
     layout = _LAYOUTS.get(len(states))
     if layout is None:
         return None
@@ -135,3 +130,6 @@ def _postcode(value: int) -> str | None:
             return "".join(reversed(chars))
         start += size
     return None
+
+
+DECODERS: dict[str, Decode] = {"Mailmark": decode}
