@@ -33,6 +33,37 @@ def _digits(rng: random.Random, lo: int, hi: int) -> str:
     return "".join(rng.choice("0123456789") for _ in range(rng.randint(lo, hi)))
 
 
+_AUSPOST_C = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxy0123456789 #"  # 'z' is the filler
+
+
+def _auspost(r: random.Random) -> str:
+    fcc = r.choice(["11", "45", "87", "92", "59", "62"])
+    info = ""
+    if fcc in ("59", "62"):
+        digits, chars = (8, 5) if fcc == "59" else (15, 10)
+        info = _digits(r, digits, digits) if r.random() < 0.5 else "".join(r.choices(_AUSPOST_C, k=r.randint(1, chars)))
+    return fcc + _digits(r, 8, 8) + info
+
+
+def _onecode(r: random.Random) -> str:
+    return f"{r.randrange(10)}{r.randrange(5)}" + _digits(r, 18, 18) + _digits(r, *[r.choice([0, 5, 9, 11])] * 2)
+
+
+_MAILMARK_POSTCODES = ("ANANLLNLS", "AANNLLNLS", "AANNNLLNL", "AANANLLNL", "ANNLLNLSS", "ANNNLLNLS")
+_MAILMARK_SETS = {"A": "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "L": "ABDEFGHJLNPQRSTUWXYZ", "N": "0123456789", "S": " "}
+
+
+def _mailmark(r: random.Random) -> str:
+    """Barcode C or L with a postcode of one of the six patterns (or international), as the generator takes it:
+    L without trailing spaces beyond 23 characters."""
+    head = f"{r.randrange(5)}{r.randint(1, 4)}{r.choice('0123456789ABCDE')}"
+    chain = _digits(r, *[r.choice([2, 6])] * 2)
+    pattern = r.choice(_MAILMARK_POSTCODES)
+    postcode = "XY11     " if r.random() < 0.1 else "".join(r.choice(_MAILMARK_SETS[k]) for k in pattern)
+    text = head + chain + _digits(r, 8, 8) + postcode
+    return text if len(text) == 22 else text[:23] + text[23:].rstrip(" ")
+
+
 DATA: dict[str, Callable[[random.Random], str]] = {
     "Code11": lambda r: "".join(r.choice("0123456789-") for _ in range(r.randint(3, 14))),
     "MSI": lambda r: _digits(r, 4, 10),
@@ -42,6 +73,9 @@ DATA: dict[str, Callable[[random.Random], str]] = {
     "DataLogic2of5": lambda r: _digits(r, 4, 12),
     "Pharmacode": lambda r: str(r.randint(3, 131070)),
     "PatchCode": lambda r: r.choice(["Patch I", "Patch II", "Patch III", "Patch IV", "Patch VI", "Patch T"]),
+    "AustraliaPost": _auspost,
+    "OneCode": _onecode,
+    "Mailmark": _mailmark,
 }
 
 

@@ -1,0 +1,134 @@
+"""Australia Post, OneCode and Mailmark read from images by the engine's recognition package (recognize adds its
+price and deadline): the engine's own symbols and bars drawn from the specifications' worked examples (a renderer
+independent of zint), rotated, blurred, noisy, compressed, dim, inverted and scratched (error correction); other
+postal codes, the corpus's false-positive pages and photos of other codes give none of them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from barcode_cloud_server.engine import recognition, symbologies
+from tests.support.generate import gen, open_image
+from tests.support.postal import CONDITIONS, degrade, draw
+from tests.support.postal_bars import WORKED_EXAMPLES
+
+CORPUS = Path("/work/shared/corpus/zxing-cpp-samples")
+KINDS = ("AustraliaPost", "OneCode", "Mailmark")
+MINE = frozenset(KINDS)
+# Data beside each row's sample: other formats of each type.
+MORE = {
+    "AustraliaPost": ["8712345678", "591234567812345678", "6201234567123456789012345"],
+    "OneCode": ["0123456709498765432101234567891", "00040123456789012345"],
+    "Mailmark": ["1100000000000XY11     ", "41038422416563762EF61AH8T"],
+}
+
+
+def _gray(kind: str, data: str) -> np.ndarray:
+    return np.asarray(open_image(gen(kind, data).content).convert("L"))
+
+
+def _read(gray: np.ndarray, kind: str, inverted: bool = False) -> list[tuple[str, str, str | None]]:
+    find = recognition.find_inverted if inverted else recognition.find
+    return [(d.type, d.value, d.checksum) for d in find(gray, frozenset({kind}))]
+
+
+def _canonical(kind: str, data: str) -> str:
+    row = symbologies.BY_NAME[kind]
+    return row.prepare(kind, data).canonical
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("how", [*CONDITIONS, "inverted"])
+def test_the_engines_symbol_reads_back_degraded(kind: str, how: str) -> None:
+    sample = symbologies.BY_NAME[kind].sample
+    gray = _gray(kind, sample)  # zint's bars at the generator's default size: 2 px wide
+    degraded = 255 - degrade(gray, "clean") if how == "inverted" else degrade(gray, how)
+    assert _read(degraded, kind, inverted=how == "inverted") == [(kind, _canonical(kind, sample), None)]
+
+
+@pytest.mark.parametrize(("kind", "data"), [(k, d) for k, ds in MORE.items() for d in ds])
+def test_other_formats_read_back(kind: str, data: str) -> None:
+    assert _read(degrade(_gray(kind, data), "rotated"), kind) == [(kind, _canonical(kind, data), None)]
+
+
+MAILMARK_L = WORKED_EXAMPLES["Mailmark"][-1]
+# Each type's first and last example: for Mailmark barcode C and barcode L.
+DRAWN = [(kind, *examples[i]) for kind, examples in WORKED_EXAMPLES.items() for i in (0, -1)]
+
+
+@pytest.mark.parametrize(("kind", "value", "bars"), DRAWN)
+@pytest.mark.parametrize("how", ["clean", "steep", "upside-down", "blurred", "noisy", "jpeg"])
+def test_worked_examples_drawn_independently_of_zint(kind: str, value: str, bars: str, how: str) -> None:
+    assert _read(degrade(draw(bars, module=2), how), kind) == [(kind, value, None)]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_any_angle(kind: str) -> None:
+    sample = symbologies.BY_NAME[kind].sample
+    gray = _gray(kind, sample)
+    for angle in np.random.default_rng(2026).uniform(0, 360, 6):
+        assert _read(degrade(gray, "clean", float(angle)), kind) == [(kind, _canonical(kind, sample), None)], angle
+
+
+def test_other_postal_codes_are_none_of_these() -> None:
+    for kind, data in (
+        ("RM4SCC", "SN34RD1A"),
+        ("DutchKIX", "2500GG30250"),
+        ("Postnet", "12345"),
+        ("Planet", "12345678901"),
+    ):
+        gray = _gray(kind, data)
+        assert recognition.find(gray, MINE) == [], kind
+        assert recognition.find_inverted(gray, MINE) == [], kind
+
+
+def test_one_postal_type_is_not_read_as_another() -> None:
+    for kind in KINDS:
+        others = MINE - {kind}
+        assert recognition.find(_gray(kind, symbologies.BY_NAME[kind].sample), others) == [], kind
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the zxing-cpp sample corpus is not on this machine")
+def test_no_false_positive_on_the_corpus() -> None:
+    # The false-positive pages, and photos of other codes (every fourth of each folder).
+    paths = sorted(CORPUS.glob("falsepositives-*/*")) + sorted(CORPUS.glob("*/*.jpg"))[::4]
+    for path in paths:
+        if path.suffix.lower() not in (".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp"):
+            continue
+        gray = np.asarray(Image.open(path).convert("L"))
+        assert recognition.find(gray, MINE) == [], path.name
+        assert recognition.find_inverted(gray, MINE) == [], path.name
+
+
+def _scratched(bars: str, first: int, count: int) -> np.ndarray:
+    """``bars`` drawn at 2 px with the ascenders of ``count`` bars from ``first`` wiped out (a scratch above the
+    tracker), turned a little."""
+    module, quiet = 2, 10
+    gray = draw(bars, module=module, quiet=quiet)
+    top, tracker = quiet * module, (quiet + 3) * module  # ascenders start at the top, the tracker 3 modules down
+    left, right = (quiet + 2 * first) * module, (quiet + 2 * (first + count)) * module
+    gray[top:tracker, left:right] = 255
+    return degrade(gray, "rotated")
+
+
+SCRATCHED = [("AustraliaPost", 2 + 3 * pair) for pair in (0, 5, 8, 13)] + [("Mailmark", 3 * g) for g in (6, 9, 16, 21)]
+
+
+@pytest.mark.parametrize(("kind", "start"), SCRATCHED)
+def test_error_correction_reads_through_a_scratch(kind: str, start: int) -> None:
+    # Six bars, two Australia Post symbols (after its two start bars) or two Mailmark extender groups, lose their
+    # ascenders: two symbols corrected, or two groups each an erasure or an error (barcode L corrects four checks'
+    # worth). The scratch changes at least three bars.
+    value, bars = WORKED_EXAMPLES["AustraliaPost"][1] if kind == "AustraliaPost" else MAILMARK_L
+    assert sum(bar in "FA" for bar in bars[start : start + 6]) >= 3
+    assert _read(_scratched(bars, start, 6), kind) == [(kind, value, None)]
+
+
+def test_onecode_with_a_scratch_is_not_misread() -> None:
+    value, bars = WORKED_EXAMPLES["OneCode"][0]
+    for first in range(0, 60, 3):
+        assert _read(_scratched(bars, first, 3), "OneCode") in ([], [("OneCode", value, None)])
