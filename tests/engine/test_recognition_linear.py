@@ -174,5 +174,5 @@ def test_no_false_positive_in_the_corpus_falsepositives() -> None:
 
 
 def test_types_nothing_reads_are_still_a_400() -> None:
-    with pytest.raises(InvalidOption, match="Postnet"):
-        recognize_array(np.full((50, 50), 255, np.uint8), ["Postnet"])
+    with pytest.raises(InvalidOption, match="GS1CompositeBar"):
+        recognize_array(np.full((50, 50), 255, np.uint8), ["GS1CompositeBar"])

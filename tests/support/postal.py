@@ -58,3 +58,35 @@ def degrade(gray: np.ndarray, how: str, angle: float = 0.0) -> np.ndarray:
         ramp = np.linspace(0.6, 1.0, image.width, dtype=np.float32)[None, :]
         image = Image.fromarray((80 + np.asarray(image, dtype=np.float32) * 0.35 * ramp).astype(np.uint8))
     return np.ascontiguousarray(np.asarray(image))
+
+
+# Encoders written from the specifications' tables, a second reading beside zint's: bar states over "FADT".
+# POSTNET digits 0-9 as five bars, "1" a full bar (USPS: weights 7 4 2 1 0, two full bars a digit).
+POSTNET_DIGITS = ("11000", "00011", "00101", "00110", "01001", "01010", "01100", "10001", "10010", "10100")
+# RM4SCC: 0-9 then A-Z, six to a row; a row (ascenders) or column (descenders) number 1-6 marks these bars of four.
+RM4SCC_MARKS = ("0011", "0101", "0110", "1001", "1010", "1100")
+RM4SCC_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def postnet_states(digits: str, planet: bool = False) -> str:
+    """POSTNET (or PLANET, its half and full bars exchanged) with its check digit and frame bars."""
+    check = str((10 - sum(map(int, digits)) % 10) % 10)
+    full, half = ("D", "F") if planet else ("F", "D")
+    bars = "".join(POSTNET_DIGITS[int(d)] for d in digits + check)
+    return "F" + bars.replace("1", full).replace("0", half) + "F"
+
+
+def rm4scc_char(ch: str) -> str:
+    k = RM4SCC_CHARS.index(ch)
+    top, bottom = RM4SCC_MARKS[k // 6], RM4SCC_MARKS[k % 6]
+    return "".join("FADT"[(t == "0") * 2 + (b == "0")] for t, b in zip(top, bottom, strict=True))
+
+
+def rm4scc_states(text: str, kix: bool = False) -> str:
+    """RM4SCC with its check character, start and stop bars; or Dutch KIX (the characters alone)."""
+    bars = "".join(rm4scc_char(c) for c in text)
+    if kix:
+        return bars
+    rows = sum(RM4SCC_CHARS.index(c) // 6 + 1 for c in text) % 6 or 6
+    columns = sum(RM4SCC_CHARS.index(c) % 6 + 1 for c in text) % 6 or 6
+    return "A" + bars + rm4scc_char(RM4SCC_CHARS[(rows - 1) * 6 + columns - 1]) + "F"

@@ -669,6 +669,7 @@ ROWS: tuple[Symbology, ...] = (
         "12345",
         "USPS POSTNET: digits (5, 9 or 11 are the USPS lengths; up to 38 accepted); check digit always added.",
         prepare=dc.prepare_postnet,
+        own="fourstate",
     ),
     _row(
         "Planet",
@@ -677,6 +678,7 @@ ROWS: tuple[Symbology, ...] = (
         "12345678901",
         "USPS PLANET: digits (11 or 13 are the USPS lengths; up to 38 accepted); check digit always added.",
         prepare=dc.prepare_planet,
+        own="fourstate",
     ),
     _row(
         "OneCode",
@@ -694,13 +696,15 @@ ROWS: tuple[Symbology, ...] = (
         "SN34RD1A",
         "Royal Mail 4-state customer code: A-Z 0-9; check character added.",
         prepare=dc.prepare_rm4scc,
+        own="fourstate",
     ),
     _row(
         "SingaporePost",
         "postal",
         "RM4SCC",
         "SN34RD1A",
-        "Singapore Post 4-state (the RM4SCC bar encoding with its check character).",
+        "Singapore Post 4-state (the RM4SCC bar encoding with its check character): reads back as RM4SCC, the "
+        "spec having no SingaporePost recognition type.",
         prepare=dc.prepare_rm4scc,
         decode=False,
     ),
@@ -711,6 +715,7 @@ ROWS: tuple[Symbology, ...] = (
         "2500GG30250",
         "Dutch KIX 4-state: A-Z 0-9, no check character.",
         prepare=dc.prepare_rm4scc,
+        own="fourstate",
     ),
     _row(
         "Mailmark",

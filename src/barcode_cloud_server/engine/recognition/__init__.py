@@ -5,11 +5,11 @@ Each symbology family is one module. The linear ones (``code11``, ``msi``, ``two
 along parallel lines at a set of angles, and ``linear`` finds the stretches between quiet zones, hands them to the
 families and keeps the values enough scanlines agree on; one scan serves them all. The others (postal bar heights,
 stacked and matrix symbols) find their symbols their own way, each a :class:`~.found.Reader` in ``READERS``:
-``fourstate`` samples rows of postal bars as strings of bar states, which the postal families decode
-(``australia_post``: Australia Post; ``intelligent_mail``: USPS Intelligent Mail, the spec's OneCode; ``mailmark``:
-Royal Mail Mailmark; Australia Post and Mailmark correct errors with ``reed_solomon``). The symbology table names
-the family of each type (``Symbology.own``); ``recognize`` calls :func:`find` for the types asked for, priced by
-:func:`price`.
+``fourstate`` samples rows of postal bars as strings of bar states, which the postal families decode (``postnet``:
+POSTNET and PLANET; ``rm4scc``: RM4SCC and Dutch KIX; ``australia_post``: Australia Post; ``intelligent_mail``: USPS
+Intelligent Mail, the spec's OneCode; ``mailmark``: Royal Mail Mailmark; Australia Post and Mailmark correct errors
+with ``reed_solomon``). The symbology table names the family of each type (``Symbology.own``); ``recognize`` calls
+:func:`find` for the types asked for, priced by :func:`price`.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from barcode_cloud_server.engine.recognition import (
     msi,
     patch_code,
     pharmacode,
+    postnet,
+    rm4scc,
     scanlines,
     two_of_five,
 )
@@ -45,7 +47,16 @@ FAMILIES: dict[str, linear.Family] = {
 }
 READERS: dict[str, Reader] = {
     # The postal families share one sampling of the page: their decoders read the same rows of bars.
-    "fourstate": fourstate.reader({**australia_post.DECODERS, **intelligent_mail.DECODERS, **mailmark.DECODERS}),
+    "fourstate": fourstate.reader(
+        {
+            **postnet.DECODERS,
+            **rm4scc.DECODERS,
+            **australia_post.DECODERS,
+            **intelligent_mail.DECODERS,
+            **mailmark.DECODERS,
+        },
+        asked_only=rm4scc.ASKED_ONLY,
+    ),
 }
 LINEAR_TYPES: frozenset[str] = frozenset(t for f in FAMILIES.values() for t in f.types)
 TYPES: frozenset[str] = LINEAR_TYPES | frozenset(t for r in READERS.values() for t in r.types)
@@ -91,12 +102,13 @@ def find(gray: np.ndarray, types: frozenset[str], deadline: float = math.inf) ->
         return []
     page = np.ascontiguousarray(gray, dtype=np.uint8)
     found: list[Found] = []
-    if types & LINEAR_TYPES:
-        runs = scan(page, angles(SCAN_ANGLES), _spacing(gray.shape))
-        found += _weigh(runs, gray.shape, types, deadline)
+    # The readers first: each is priced alone, and the linear scan of a busy page can run past the deadline.
     for reader in READERS.values():
         if types & reader.types:
             found += reader.find(page, types & reader.types, deadline)
+    if types & LINEAR_TYPES:
+        runs = scan(page, angles(SCAN_ANGLES), _spacing(gray.shape))
+        found += _weigh(runs, gray.shape, types, deadline)
     return found
 
 

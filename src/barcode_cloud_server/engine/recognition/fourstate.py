@@ -57,10 +57,12 @@ PITCH_SLACK = 0.35
 # The ends of a row's bars lie at two levels (an ascender and not) only when these differ by this share of the
 # row's height; otherwise all bars reach the one level.
 LEVELS = 0.15
-# A ridge (a blurred gap) is lighter than the pixels RIDGE_STEP away on both sides by this share of their depth.
-RIDGE, RIDGE_STEP = 0.5, 2
-# What sampling costs per pixel of the page, nanoseconds on the reference machine (see bench/FIGURES.md).
-PAGE_NS = 60.0
+# A ridge (a blurred gap) is lighter than the pixels this far away on both sides.
+RIDGE_STEP = 2
+# What sampling costs per pixel of the page, nanoseconds, and per page, seconds, on the reference machine (see
+# bench/FIGURES.md).
+PAGE_NS = 300.0
+PAGE_SECONDS = 0.01
 # Components with at least this many pixels are too large to be a bar of any postal code here.
 MAX_AREA = 40_000
 
@@ -83,7 +85,7 @@ def flipped(states: str) -> str:
 
 def price(shape: tuple[int, int]) -> float:
     """What :func:`candidates` costs on a page of this shape, seconds."""
-    return shape[0] * shape[1] * PAGE_NS * 1e-9
+    return PAGE_SECONDS + shape[0] * shape[1] * PAGE_NS * 1e-9
 
 
 @dataclass(frozen=True)
@@ -99,20 +101,20 @@ class _Components:
 
 def _dark(page: np.ndarray) -> np.ndarray:
     """Dark pixels: below the local threshold, and not a ridge between two thin bars (a blurred gap never gets
-    back to white, but it is lighter than the pixels two away on either side, in one of four directions, by a
-    good share of their depth below the threshold)."""
+    back to white, but it is lighter than the pixels two away on either side, in one of four directions, by half
+    their depth below the threshold or more: ``g - s > (t - s) / 2``, that is ``2g - t > s`` for both sides)."""
     h, w = page.shape
-    blocks = threshold_map(page)
+    blocks = np.rint(threshold_map(page)).astype(np.int16)
     thresholds = np.repeat(np.repeat(blocks, BLOCK, axis=0), BLOCK, axis=1)[:h, :w]
-    gray = page.astype(np.float32)
+    gray = page.astype(np.int16)
     dark: np.ndarray = gray < thresholds
-    padded = np.pad(gray, RIDGE_STEP, mode="edge")
+    lifted = 2 * gray - thresholds
     s = RIDGE_STEP
+    padded = np.pad(gray, s, mode="edge")
     for dy, dx in ((0, s), (s, 0), (s, s), (s, -s)):
         before = padded[s - dy : s - dy + h, s - dx : s - dx + w]
         after = padded[s + dy : s + dy + h, s + dx : s + dx + w]
-        sides = np.maximum(before, after)
-        dark &= ~((gray - sides) > RIDGE * (thresholds - sides))
+        dark &= (lifted <= before) | (lifted <= after)
     return dark
 
 
@@ -158,11 +160,16 @@ def _groups(c: _Components) -> list[np.ndarray]:
     tree = cKDTree(points)
     # Neighbours are within reach across the bars and up to a bar's length along them (an ascender beside a
     # descender); a postal bar is at most TALL widths long.
-    reach = REACH * c.width + np.minimum(c.length, TALL * c.width)
-    pairs = tree.query_pairs(r=float(reach.max()) + 1, output_type="ndarray")
-    if len(pairs) == 0:
+    reach = REACH * c.width + np.minimum(c.length, TALL * c.width) + 1
+    near = tree.query_ball_point(points, r=reach, return_sorted=False)
+    counts = np.fromiter((len(x) for x in near), dtype=np.int64, count=n)
+    if counts.sum() == 0:
         return []
-    i, j = pairs[:, 0], pairs[:, 1]
+    i = np.repeat(np.arange(n), counts)
+    j = np.fromiter((k for x in near for k in x), dtype=np.int64, count=int(counts.sum()))
+    # Each pair comes from the query of either or both of its members: duplicates join nothing new.
+    other = i != j
+    i, j = i[other], j[other]
     wi, wj = c.width[i], c.width[j]
     wide = np.maximum(wi, wj)
     ok = wide <= WIDTH_RATIO * np.minimum(wi, wj)
