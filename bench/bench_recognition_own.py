@@ -33,7 +33,9 @@ def _digits(rng: random.Random, lo: int, hi: int) -> str:
     return "".join(rng.choice("0123456789") for _ in range(rng.randint(lo, hi)))
 
 
-_AUSPOST_C = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxy0123456789 #"  # 'z' is the filler
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_ALNUM = "0123456789" + _LETTERS
+_AUSPOST_C = _ALNUM + "abcdefghijklmnopqrstuvwxy #"  # 'z' is the filler
 
 
 def _auspost(r: random.Random) -> str:
@@ -73,6 +75,10 @@ DATA: dict[str, Callable[[random.Random], str]] = {
     "DataLogic2of5": lambda r: _digits(r, 4, 12),
     "Pharmacode": lambda r: str(r.randint(3, 131070)),
     "PatchCode": lambda r: r.choice(["Patch I", "Patch II", "Patch III", "Patch IV", "Patch VI", "Patch T"]),
+    "Postnet": lambda r: _digits(r, 5, 5) if r.random() < 0.5 else _digits(r, 9, 11),
+    "Planet": lambda r: _digits(r, 11, 11) if r.random() < 0.5 else _digits(r, 13, 13),
+    "RM4SCC": lambda r: "".join(r.choice(_ALNUM) for _ in range(r.randint(5, 9))),
+    "DutchKIX": lambda r: _digits(r, 4, 4) + "".join(r.choice(_LETTERS) for _ in range(2)) + _digits(r, 1, 5),
     "AustraliaPost": _auspost,
     "OneCode": _onecode,
     "Mailmark": _mailmark,
@@ -142,8 +148,9 @@ def run(per_type: int, seed: int, types: Sequence[str]) -> None:
     rng_data = random.Random(seed)
     print("| type | condition | ours read | ours misread | ours ms/image | zxing-cpp read | ZBar read |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
-    for kind in types:
-        make = DATA[kind]
+    for kind, make in DATA.items():
+        if types and kind not in types:
+            continue
         samples = [make(rng_data) for _ in range(per_type)]
         for condition, degrade in CONDITIONS.items():
             rng = np.random.default_rng(seed)
@@ -173,7 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--per-type", type=int, default=10, help="random data per type (default 10)")
     ap.add_argument("--seed", type=int, default=2026)
-    ap.add_argument("--types", nargs="+", choices=list(DATA), default=list(DATA), help="types to run (default all)")
+    ap.add_argument("--types", nargs="*", default=[], choices=sorted(DATA), help="only these types (default all)")
     args = ap.parse_args(argv)
     run(args.per_type, args.seed, args.types)
     return 0

@@ -172,3 +172,11 @@ def test_corpus_photos_of_other_codes_hold_none_of_these() -> None:
     for path in photos:
         gray = np.asarray(Image.open(path).convert("L"))
         assert recognition.find(gray, POSTAL) == [], path
+
+
+def test_two_symbols_of_one_value_are_two_reads() -> None:
+    row = draw(rm4scc_states("SN34RD1A"), module=3)
+    page = np.ascontiguousarray(np.vstack([row, row]))
+    found = recognition.find(page, frozenset({"RM4SCC"}))
+    assert [(f.type, f.value) for f in found] == [("RM4SCC", "SN34RD1A")] * 2
+    assert found[0].region != found[1].region

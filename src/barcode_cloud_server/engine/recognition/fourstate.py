@@ -25,7 +25,6 @@ state is where its two ends lie against the midpoints between the row's outermos
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -63,6 +62,8 @@ RIDGE_STEP = 2
 # bench/FIGURES.md).
 PAGE_NS = 300.0
 PAGE_SECONDS = 0.01
+# Groups of bars sampled even past the deadline (the largest ones).
+ALWAYS_GROUPS = 4
 # Components with at least this many pixels are too large to be a bar of any postal code here.
 MAX_AREA = 40_000
 
@@ -298,22 +299,23 @@ def candidates(page: np.ndarray, deadline: float = math.inf) -> list[Candidate]:
     comps = _components(_dark(page))
     if comps is None:
         return found
-    for members in _groups(comps):
-        if time.monotonic() > deadline:
+    # The largest groups first, and the first few whatever the clock says: the page's sampling, most of the
+    # cost, is spent by then, and a busy machine should not lose the symbol for the price of a few groups.
+    groups = sorted(_groups(comps), key=len, reverse=True)
+    for k, members in enumerate(groups):
+        if k >= ALWAYS_GROUPS and time.monotonic() > deadline:
             break
         found += _rows(comps, members)
     return found
 
 
-_last = threading.local()
-
-
-def _cached(page: np.ndarray, deadline: float) -> list[Candidate]:
-    """:func:`candidates` of the page the previous postal decoder of this thread sampled, or a new sampling."""
-    if getattr(_last, "page", None) is not page:
-        _last.page, _last.rows = page, candidates(page, deadline)
-    rows: list[Candidate] = _last.rows
-    return rows
+def _same(a: Found, b: Found) -> bool:
+    """Whether two reads are one symbol: the same value where their boxes overlap."""
+    if (a.type, a.value) != (b.type, b.value):
+        return False
+    ax, ay = [x for x, _ in a.region], [y for _, y in a.region]
+    bx, by = [x for x, _ in b.region], [y for _, y in b.region]
+    return min(ax) <= max(bx) and min(bx) <= max(ax) and min(ay) <= max(by) and min(by) <= max(ay)
 
 
 def reader(decoders: Mapping[str, Decode], asked_only: frozenset[str] = frozenset()) -> Reader:
@@ -321,12 +323,14 @@ def reader(decoders: Mapping[str, Decode], asked_only: frozenset[str] = frozense
 
     def find(page: np.ndarray, types: frozenset[str], deadline: float) -> list[Found]:
         out: list[Found] = []
-        for row in _cached(page, deadline):
+        for row in candidates(page, deadline):
             for name in sorted(types & decoders.keys()):
                 for states in (row.states, flipped(row.states)):
                     read = decoders[name](states)
                     if read is not None:
-                        out.append(Found(name, read[0], read[1], row.region))
+                        found = Found(name, read[0], read[1], row.region)
+                        if not any(_same(found, other) for other in out):
+                            out.append(found)
                         break
         return out
 
