@@ -20,6 +20,7 @@ import zxingcpp
 from PIL import Image, ImageFilter
 
 from barcode_cloud_server.engine.generate import GenerateRequest, generate
+from barcode_cloud_server.engine.recognition import mailmark
 from barcode_cloud_server.engine.recognize import Mode, recognize_array
 from barcode_cloud_server.engine.symbologies import BY_NAME
 
@@ -51,17 +52,13 @@ def _onecode(r: random.Random) -> str:
     return f"{r.randrange(10)}{r.randrange(5)}" + _digits(r, 18, 18) + _digits(r, *[r.choice([0, 5, 9, 11])] * 2)
 
 
-_MAILMARK_POSTCODES = ("ANANLLNLS", "AANNLLNLS", "AANNNLLNL", "AANANLLNL", "ANNLLNLSS", "ANNNLLNLS")
-_MAILMARK_SETS = {"A": "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "L": "ABDEFGHJLNPQRSTUWXYZ", "N": "0123456789", "S": " "}
-
-
 def _mailmark(r: random.Random) -> str:
     """Barcode C or L with a postcode of one of the six patterns (or international), as the generator takes it:
     L without trailing spaces beyond 23 characters."""
     head = f"{r.randrange(5)}{r.randint(1, 4)}{r.choice('0123456789ABCDE')}"
     chain = _digits(r, *[r.choice([2, 6])] * 2)
-    pattern = r.choice(_MAILMARK_POSTCODES)
-    postcode = "XY11     " if r.random() < 0.1 else "".join(r.choice(_MAILMARK_SETS[k]) for k in pattern)
+    pattern = r.choice(mailmark.POSTCODE_PATTERNS)
+    postcode = "XY11     " if r.random() < 0.1 else "".join(r.choice(mailmark.POSTCODE_SETS[k]) for k in pattern)
     text = head + chain + _digits(r, 8, 8) + postcode
     return text if len(text) == 22 else text[:23] + text[23:].rstrip(" ")
 

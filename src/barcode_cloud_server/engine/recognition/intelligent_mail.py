@@ -56,7 +56,6 @@ def n_of_13(n: int) -> list[int]:
 
 
 _CODEWORD = {c: i for i, c in enumerate(n_of_13(5) + n_of_13(2))}
-_FIVE = 1287  # codewords below this are 5-of-13 characters
 _RADICES = (659,) + (1365,) * 8 + (636,)
 
 

@@ -37,8 +37,8 @@ _SPARE = 3
 _INTERNATIONAL = "XY11     "
 # Destination postcode + DPS patterns, types 1-6: A a letter, L one of the letters the inward code and DPS use,
 # N a digit, S a space. Their values follow one another from 1 (0 is the international designation).
-_PATTERNS = ("ANANLLNLS", "AANNLLNLS", "AANNNLLNL", "AANANLLNL", "ANNLLNLSS", "ANNNLLNLS")
-_SETS = {"A": "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "L": "ABDEFGHJLNPQRSTUWXYZ", "N": "0123456789", "S": " "}
+POSTCODE_PATTERNS = ("ANANLLNLS", "AANNLLNLS", "AANNNLLNL", "AANANLLNL", "ANNLLNLSS", "ANNNLLNLS")
+POSTCODE_SETS = {"A": "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "L": "ABDEFGHJLNPQRSTUWXYZ", "N": "0123456789", "S": " "}
 
 
 @dataclass(frozen=True)
@@ -117,16 +117,16 @@ def _postcode(value: int) -> str | None:
     if value == 0:
         return _INTERNATIONAL
     start = 1
-    for pattern in _PATTERNS:
+    for pattern in POSTCODE_PATTERNS:
         size = 1
         for kind in pattern:
-            size *= len(_SETS[kind])
+            size *= len(POSTCODE_SETS[kind])
         if value < start + size:
             rest = value - start
             chars = []
             for kind in reversed(pattern):
-                rest, index = divmod(rest, len(_SETS[kind]))
-                chars.append(_SETS[kind][index])
+                rest, index = divmod(rest, len(POSTCODE_SETS[kind]))
+                chars.append(POSTCODE_SETS[kind][index])
             return "".join(reversed(chars))
         start += size
     return None
