@@ -138,16 +138,19 @@ def test_australia_post_fcc_62_field_of_both_tables_reads_as_characters() -> Non
     assert australia_post.decode(_auspost("6212345678012345678012345")) == ("6212345678ALKOURALKO", None)
 
 
-def test_australia_post_corrects_any_two_wrong_symbols() -> None:
+def test_australia_post_corrects_one_wrong_symbol_and_refuses_two_or_three() -> None:
     states = _auspost("5912345678ABCDE")
-    inner = range(2, len(states) - 2)
+    symbols = (len(states) - 4) // 3
     rng = random.Random(1)
-    for first, second in combinations(range(len(inner) // 3), 2):
-        bars = list(states)
-        for symbol in (first, second):
-            bar = 2 + 3 * symbol + rng.randrange(3)
-            bars[bar] = rng.choice(OTHER[bars[bar]])
-        assert australia_post.decode("".join(bars)) == ("5912345678ABCDE", None), (first, second)
+    for wrong in (1, 2, 3):
+        for places in combinations(range(symbols), wrong):
+            bars = list(states)
+            for symbol in places:
+                for bar in range(2 + 3 * symbol, 5 + 3 * symbol):  # every bar of the symbol, or some
+                    if rng.random() < 0.6 or bar == 2 + 3 * symbol:
+                        bars[bar] = rng.choice(OTHER[bars[bar]])
+            expected = ("5912345678ABCDE", None) if wrong == 1 else None
+            assert australia_post.decode("".join(bars)) == expected, places
 
 
 def test_australia_post_refuses_broken_structure() -> None:

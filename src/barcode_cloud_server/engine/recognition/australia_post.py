@@ -6,8 +6,8 @@ Bars count 0 full, 1 ascender, 2 descender, 3 tracker. A symbol is the start bar
 do not make whole triples, four Reed-Solomon parity symbols and the stop bars 1 3: 37 bars for FCC 11 (standard
 customer), 45 (reply paid), 87 (routing) and 92 (redirection), 52 for 59 (customer barcode 2, 16 bars of
 information) and 67 for 62 (customer barcode 3, 31 bars). The bars between start and stop, three to a symbol
-(16 a + 4 b + c), are a Reed-Solomon codeword over GF(64) (x^6 + x + 1, roots alpha^1 to alpha^4): up to two wrong
-symbols are corrected.
+(16 a + 4 b + c), are a Reed-Solomon codeword over GF(64) (x^6 + x + 1, roots alpha^1 to alpha^4). One wrong symbol
+(up to three bars) is corrected, and up to three are detected.
 
 The value is what the generator takes: FCC, DPID and customer information, read with the N table when all its
 bar pairs are digits, else with the C table (whose trailing 'z', three trackers each, are filler and dropped).
@@ -25,6 +25,9 @@ from barcode_cloud_server.engine.recognition.fourstate import Decode
 _BARS = {"F": 0, "A": 1, "D": 2, "T": 3}
 _GF = reed_solomon.Field(6, 0x43)
 _PARITY = 4
+# Parity symbols kept for detection: correcting two wrong symbols (all four parity symbols) makes some symbols with
+# more wrong bars into other valid ones; correcting one does not (bench/bench_postal_damage.py).
+_SPARE = 1
 _ENDS = (1, 3)  # start and stop
 _FCC_INFO_BARS = {"11": 0, "45": 0, "87": 0, "92": 0, "59": 16, "62": 31}
 _LENGTHS = {0: 37, 16: 52, 31: 67}  # bars of customer information: bars of the symbol
@@ -57,7 +60,7 @@ def decode(states: str) -> tuple[str, str | None] | None:
         return None
     inner = bars[2:-2]
     word = [16 * a + 4 * b + c for a, b, c in zip(inner[0::3], inner[1::3], inner[2::3], strict=True)]
-    corrected = reed_solomon.correct(_GF, word, _PARITY)
+    corrected = reed_solomon.correct(_GF, word, _PARITY, spare=_SPARE)
     if corrected is None:
         return None
     data = [bar for symbol in corrected[0][:-_PARITY] for bar in (symbol >> 4, (symbol >> 2) & 3, symbol & 3)]
