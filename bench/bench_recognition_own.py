@@ -2,9 +2,10 @@
 per type and condition, beside zxing-cpp and ZBar on the same images.
 
 Symbols come from the service's generator (zint) with seeded random data; each condition degrades the clean
-image the way photos do (turned, 1.5 px modules, blur, noise, JPEG, dim and uneven light, inverted). A read
-counts when recognize, asked for the type in Normal mode, returns exactly the expected value and nothing else;
-anything else it returns is a misread. Run: ``python bench/bench_recognition_own.py [--per-type N] [--types T ...]``.
+image the way photos do (turned, seen at an angle, 1.5 px modules, blur, noise, JPEG, dim and uneven light,
+inverted). A read counts when recognize, asked for the type in Normal mode, returns exactly the expected value and
+nothing else; anything else it returns is a misread. Run: ``python bench/bench_recognition_own.py [--per-type N]
+[--types T ...]``.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from __future__ import annotations
 import argparse
 import io
 import random
+import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 import zxingcpp
@@ -23,6 +26,10 @@ from barcode_cloud_server.engine.generate import GenerateRequest, generate
 from barcode_cloud_server.engine.recognition import mailmark
 from barcode_cloud_server.engine.recognize import Mode, recognize_array
 from barcode_cloud_server.engine.symbologies import BY_NAME
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.support.postal import perspective
 
 try:
     from pyzbar import pyzbar
@@ -92,6 +99,10 @@ def _small(g: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.asarray(im.resize((round(im.width * 0.75), round(im.height * 0.75)), Image.Resampling.BILINEAR))
 
 
+def _perspective(g: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    return np.asarray(perspective(Image.fromarray(np.pad(g, 10, constant_values=255)), 0.8))
+
+
 def _blurred(g: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.asarray(Image.fromarray(g).filter(ImageFilter.GaussianBlur(1.0)))
 
@@ -122,6 +133,7 @@ def _all(g: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 CONDITIONS: dict[str, Callable[[np.ndarray, np.random.Generator], np.ndarray]] = {
     "clean": lambda g, rng: g,
     "rotated": _rotated,
+    "perspective": _perspective,
     "1.5px": _small,
     "blur": _blurred,
     "noise": _noisy,

@@ -102,3 +102,14 @@ def test_reader_tries_both_readings_and_reports_the_region() -> None:
         assert (found.type, found.value, found.checksum) == ("RM4SCC", "value", "9")
         assert len(found.region) == 4
     assert read.find(draw(ROWS[2]), frozenset({"RM4SCC"}), math.inf) == []
+
+
+def test_large_pages_are_sampled_shrunk_and_priced_so() -> None:
+    row = draw(ROWS[1], module=8)
+    page = np.full((2500, 2000), 255, np.uint8)
+    page[1000 : 1000 + row.shape[0], 100 : 100 + row.shape[1]] = row
+    (found,) = fourstate.candidates(page)
+    assert found.states == ROWS[1]
+    xs = [x for x, _ in found.region]
+    assert min(xs) == pytest.approx(100 + 80, abs=4)  # in the page's pixels, not the shrunk copy's
+    assert fourstate.price((2500, 2000)) == fourstate.price((2500 // 2, 2000 // 2))

@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from barcode_cloud_server.engine import recognition, symbologies
 from barcode_cloud_server.engine.recognition import fourstate, postnet, rm4scc
@@ -180,3 +180,19 @@ def test_two_symbols_of_one_value_are_two_reads() -> None:
     found = recognition.find(page, frozenset({"RM4SCC"}))
     assert [(f.type, f.value) for f in found] == [("RM4SCC", "SN34RD1A")] * 2
     assert found[0].region != found[1].region
+
+
+def test_a_label_with_text_around_the_symbol() -> None:
+    # An address label: lines of text above and below the bars, a frame, a logo-like block, turned a little.
+    label = Image.new("L", (520, 300), 255)
+    pen = ImageDraw.Draw(label)
+    pen.rectangle((5, 5, 514, 294), outline=0, width=3)
+    pen.rectangle((420, 20, 490, 90), fill=0)
+    for k, line in enumerate(("Mr A Smith", "12 High Street", "LONDON", "SN3 4RD")):
+        pen.text((30, 20 + 22 * k), line, fill=0, font_size=18)
+    pen.text((30, 250), "1231FZ13XHS  2500GG30250  LU17 8XE", fill=0, font_size=16)
+    label.paste(Image.fromarray(_gray(gen("RM4SCC", "SN34RD1A").content)), (30, 130))
+    gray = degrade(np.asarray(label), "clean", 9)
+    assert [(d.type, d.value) for d in recognize_array(gray, ["RM4SCC"], Mode.NORMAL)] == [("RM4SCC", "SN34RD1A")]
+    scanned = [(d.type, d.value) for d in recognize_array(gray, None, Mode.NORMAL)]
+    assert scanned == [("RM4SCC", "SN34RD1A")]

@@ -35,7 +35,25 @@ def draw(
     return page
 
 
-CONDITIONS = ("clean", "rotated", "steep", "upside-down", "blurred", "noisy", "jpeg", "dim")
+CONDITIONS = ("clean", "rotated", "steep", "upside-down", "perspective", "blurred", "noisy", "jpeg", "dim")
+
+
+def perspective(image: Image.Image, far: float) -> Image.Image:
+    """The image seen from its left: its right edge ``far`` times as tall as its left (a label photographed at
+    an angle), bilinear."""
+    w, h = image.size
+    inset = h * (1 - far) / 2
+    out = [(0.0, 0.0), (w, inset), (w, h - inset), (0.0, h)]
+    src = [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)]
+    # PIL maps each output pixel to its source: solve the homography from out to src.
+    rows, rhs = [], []
+    for (x, y), (u, v) in zip(out, src, strict=True):
+        rows += [[x, y, 1, 0, 0, 0, -u * x, -u * y], [0, 0, 0, x, y, 1, -v * x, -v * y]]
+        rhs += [u, v]
+    coefficients = np.linalg.solve(np.array(rows, dtype=float), np.array(rhs, dtype=float))
+    return image.transform(
+        (w, h), Image.Transform.PERSPECTIVE, tuple(coefficients), Image.Resampling.BILINEAR, fillcolor=255
+    )
 
 
 def degrade(gray: np.ndarray, how: str, angle: float = 0.0) -> np.ndarray:
@@ -45,7 +63,9 @@ def degrade(gray: np.ndarray, how: str, angle: float = 0.0) -> np.ndarray:
     turn = {"rotated": 13.0, "steep": 71.0, "upside-down": 183.0}.get(how, 0.0) + angle
     if turn:
         image = image.rotate(turn, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
-    if how == "blurred":
+    if how == "perspective":
+        image = perspective(image, 0.8)
+    elif how == "blurred":
         image = image.filter(ImageFilter.GaussianBlur(1.0))
     elif how == "noisy":
         noisy = np.asarray(image, dtype=np.float32) + rng.normal(0, 25, (image.height, image.width))

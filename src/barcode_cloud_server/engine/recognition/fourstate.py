@@ -46,7 +46,7 @@ MIN_WIDTH, MAX_WIDTH = 0.8, 40.0
 # Components are joined when their centres are at most this many widths apart across the bars...
 REACH = 3.5
 # ... and widths differ by at most this factor; a row's bars keep within it of their median width.
-WIDTH_RATIO = 2.0
+WIDTH_RATIO = 3.0
 # No postal code's bars are longer than this many widths (zint's: 4 to 8).
 TALL = 10.0
 # An elongated bar (length against width) sets a group's axis; a tracker alone is nearly square.
@@ -60,8 +60,11 @@ LEVELS = 0.15
 RIDGE_STEP = 2
 # What sampling costs per pixel of the page, nanoseconds, and per page, seconds, on the reference machine (see
 # bench/FIGURES.md).
-PAGE_NS = 300.0
+PAGE_NS = 350.0
 PAGE_SECONDS = 0.01
+# Larger pages are shrunk by a whole factor to at most this many pixels before they are sampled (their bars must
+# then be at least twice that factor wide): the price of a page stays within a Normal scan's budget.
+MAX_PIXELS = 4_000_000
 # Groups of bars sampled even past the deadline (the largest ones).
 ALWAYS_GROUPS = 4
 # Components with at least this many pixels are too large to be a bar of any postal code here.
@@ -84,9 +87,15 @@ def flipped(states: str) -> str:
     return states[::-1].translate(_FLIP)
 
 
+def _factor(shape: tuple[int, int]) -> int:
+    """By how much a page is shrunk before it is sampled: to at most ``MAX_PIXELS``."""
+    return max(1, math.ceil(math.sqrt(shape[0] * shape[1] / MAX_PIXELS)))
+
+
 def price(shape: tuple[int, int]) -> float:
     """What :func:`candidates` costs on a page of this shape, seconds."""
-    return PAGE_SECONDS + shape[0] * shape[1] * PAGE_NS * 1e-9
+    k = _factor(shape)
+    return PAGE_SECONDS + (shape[0] // k) * (shape[1] // k) * PAGE_NS * 1e-9
 
 
 @dataclass(frozen=True)
@@ -96,8 +105,6 @@ class _Components:
     length: np.ndarray  # along the component's major axis, pixels
     width: np.ndarray
     angle: np.ndarray  # of the major axis, radians in (-pi/2, pi/2]
-    labels: np.ndarray  # the label image
-    ids: np.ndarray  # label of each component (index into the arrays above + 1)
 
 
 def _dark(page: np.ndarray) -> np.ndarray:
@@ -130,14 +137,19 @@ def _components(dark: np.ndarray) -> _Components | None:
     # Moments of the kept components only: on a busy page most components are specks.
     ys, xs = np.nonzero(keep[labels])
     lab = labels[ys, xs]
-    xs_f, ys_f = xs.astype(np.float64), ys.astype(np.float64)
+    x, y = xs.astype(np.float64), ys.astype(np.float64)
     safe = np.maximum(area, 1).astype(np.float64)
-    mx, my = np.bincount(lab, xs_f, minlength=n) / safe, np.bincount(lab, ys_f, minlength=n) / safe
-    dx, dy = xs_f - mx[lab], ys_f - my[lab]
-    # Central second moments, plus a pixel's own spread (1/12) so that one-pixel-wide bars have a width.
-    cxx = np.bincount(lab, dx * dx, minlength=n) / safe + 1 / 12
-    cyy = np.bincount(lab, dy * dy, minlength=n) / safe + 1 / 12
-    cxy = np.bincount(lab, dx * dy, minlength=n) / safe
+
+    def mean(weights: np.ndarray) -> np.ndarray:
+        out: np.ndarray = np.bincount(lab, weights, minlength=n) / safe
+        return out
+
+    mx, my = mean(x), mean(y)
+    # Central second moments from the raw ones, plus a pixel's own spread (1/12) so that one-pixel-wide bars
+    # have a width.
+    cxx = mean(x * x) - mx * mx + 1 / 12
+    cyy = mean(y * y) - my * my + 1 / 12
+    cxy = mean(x * y) - mx * my
     ids = np.flatnonzero(keep)
     cxx, cyy, cxy = cxx[ids], cyy[ids], cxy[ids]
     half_trace = (cxx + cyy) / 2
@@ -149,7 +161,7 @@ def _components(dark: np.ndarray) -> _Components | None:
     good = solid & (width >= MIN_WIDTH) & (width <= MAX_WIDTH)
     ids = ids[good]
     angle = 0.5 * np.arctan2(2 * cxy[good], (cxx - cyy)[good])
-    return _Components(mx[ids], my[ids], length[good], width[good], angle, labels, ids)
+    return _Components(mx[ids], my[ids], length[good], width[good], angle)
 
 
 def _groups(c: _Components) -> list[np.ndarray]:
@@ -246,17 +258,11 @@ def _even_runs(u: np.ndarray) -> list[np.ndarray]:
 def _sample(
     c: _Components, bars: np.ndarray, u_axis: tuple[float, float], v_axis: tuple[float, float]
 ) -> list[Candidate]:
-    ids = c.ids[bars]
-    # Each bar's ends along the bars' axis, from its pixels (within the bounding box of the row).
-    reach = float(c.length[bars].max())
-    h, w = c.labels.shape
-    x0, x1 = max(0, int(c.cx[bars].min() - reach)), min(w, int(c.cx[bars].max() + reach) + 1)
-    y0, y1 = max(0, int(c.cy[bars].min() - reach)), min(h, int(c.cy[bars].max() + reach) + 1)
-    box = c.labels[y0:y1, x0:x1]
-    gy, gx = np.mgrid[y0:y1, x0:x1]
-    proj = gx * v_axis[0] + gy * v_axis[1]
-    top = np.asarray(ndimage.minimum(proj, box, ids), dtype=np.float64) - 0.5
-    bottom = np.asarray(ndimage.maximum(proj, box, ids), dtype=np.float64) + 0.5
+    # Each bar's ends along the bars' axis, from its moments: a rectangle of its length and width at its angle.
+    centre = c.cx[bars] * v_axis[0] + c.cy[bars] * v_axis[1]
+    turn = c.angle[bars] - math.atan2(v_axis[1], v_axis[0])
+    half = 0.5 * (c.length[bars] * np.abs(np.cos(turn)) + c.width[bars] * np.abs(np.sin(turn)))
+    top, bottom = centre - half, centre + half
     height = float(bottom.max() - top.min())
     if height <= 0:
         return []
@@ -272,8 +278,8 @@ def _sample(
     if len(set(states)) == 1:  # bars all alike carry nothing: stripes, a linear symbol's bars
         return []
     u = c.cx[bars] * u_axis[0] + c.cy[bars] * u_axis[1]
-    half = float(np.median(c.width[bars]))
-    u0, u1 = float(u.min()) - half, float(u.max()) + half
+    side = float(np.median(c.width[bars])) / 2
+    u0, u1 = float(u.min()) - side, float(u.max()) + side
     v0, v1 = float(top.min()), float(bottom.max())
     corners = [(u0, v0), (u1, v0), (u1, v1), (u0, v1)]
     region = tuple((round(a * u_axis[0] + b * v_axis[0]), round(a * u_axis[1] + b * v_axis[1])) for a, b in corners)
@@ -294,6 +300,11 @@ def candidates(page: np.ndarray, deadline: float = math.inf) -> list[Candidate]:
     """Every row of evenly spaced bars in a gray page; sampling stops at ``deadline`` (``time.monotonic()``)
     with the rows found so far."""
     found: list[Candidate] = []
+    shrink = _factor(page.shape)
+    if shrink > 1:  # each block of shrink by shrink pixels becomes one, its mean
+        k = shrink
+        h, w = page.shape[0] // k, page.shape[1] // k
+        page = page[: h * k, : w * k].reshape(h, k, w, k).mean(axis=(1, 3)).astype(np.uint8)
     if min(page.shape) < 8:
         return found
     comps = _components(_dark(page))
@@ -302,10 +313,12 @@ def candidates(page: np.ndarray, deadline: float = math.inf) -> list[Candidate]:
     # The largest groups first, and the first few whatever the clock says: the page's sampling, most of the
     # cost, is spent by then, and a busy machine should not lose the symbol for the price of a few groups.
     groups = sorted(_groups(comps), key=len, reverse=True)
-    for k, members in enumerate(groups):
-        if k >= ALWAYS_GROUPS and time.monotonic() > deadline:
+    for rank, members in enumerate(groups):
+        if rank >= ALWAYS_GROUPS and time.monotonic() > deadline:
             break
         found += _rows(comps, members)
+    if shrink > 1:
+        found = [Candidate(c.states, tuple((x * shrink, y * shrink) for x, y in c.region)) for c in found]
     return found
 
 
