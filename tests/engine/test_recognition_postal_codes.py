@@ -90,9 +90,13 @@ def _generator(gf: reed_solomon.Field, parity: int) -> list[int]:
     return g
 
 
-def test_reed_solomon_refuses_a_field_polynomial_that_is_not_primitive() -> None:
+def test_reed_solomon_refuses_what_is_no_codeword_of_its_field() -> None:
     with pytest.raises(ValueError, match="not a primitive"):
         reed_solomon.Field(6, 0x41)
+    gf = reed_solomon.Field(6, 0x43)
+    assert reed_solomon.correct(gf, [0] * 64, 4) is None  # longer than 63 symbols
+    assert reed_solomon.correct(gf, [64] + [0] * 10, 4) is None  # a symbol outside the field
+    assert reed_solomon.correct(gf, [0] * 11, 4, erasures=[11]) is None  # an erasure outside the word
 
 
 # --- Australia Post ---------------------------------------------------------------------------------------------

@@ -76,7 +76,8 @@ def correct(
     spare: int = 0,
 ) -> tuple[list[int], int] | None:
     """The codeword nearest ``word`` (symbols highest degree first, the last ``parity`` of them check symbols)
-    and the number of symbols changed, or None when the code cannot tell it.
+    and the number of symbols changed, or None when the code cannot tell it (or the word is longer than the
+    field's 2^bits - 1 symbols a codeword may have).
 
     ``erasures`` are indices of symbols known to be wrong (a value outside the symbology's table); each costs
     one check symbol, each other wrong symbol two. ``spare`` check symbols are kept for detection only: a word
@@ -84,7 +85,7 @@ def correct(
     not corrected into a codeword.
     """
     n = len(word)
-    if any(not 0 <= c <= gf.order for c in word) or any(not 0 <= i < n for i in erasures):
+    if n > gf.order or any(not 0 <= c <= gf.order for c in word) or any(not 0 <= i < n for i in erasures):
         return None
     erased = sorted({n - 1 - i for i in erasures})  # as powers of x
     if len(erased) + spare > parity:
