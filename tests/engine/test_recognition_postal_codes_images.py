@@ -56,14 +56,31 @@ def test_other_formats_read_back(kind: str, data: str) -> None:
 
 
 MAILMARK_L = WORKED_EXAMPLES["Mailmark"][-1]
-# Each type's first and last example: for Mailmark barcode C and barcode L.
-DRAWN = [(kind, *examples[i]) for kind, examples in WORKED_EXAMPLES.items() for i in (0, -1)]
+DRAWN = [(kind, value, bars) for kind, examples in WORKED_EXAMPLES.items() for value, bars in examples]
 
 
 @pytest.mark.parametrize(("kind", "value", "bars"), DRAWN)
 @pytest.mark.parametrize("how", ["clean", "steep", "upside-down", "blurred", "noisy", "jpeg"])
 def test_worked_examples_drawn_independently_of_zint(kind: str, value: str, bars: str, how: str) -> None:
     assert _read(degrade(draw(bars, module=2), how), kind) == [(kind, value, None)]
+
+
+# Symbols with many more ascenders than descenders or the other way round (whose bar centres alone tilt the row a
+# degree), and few full bars.
+LOPSIDED = [
+    ("AustraliaPost", "9269871689"),
+    ("AustraliaPost", "8728379298"),
+    ("AustraliaPost", "4566848475"),
+    ("Mailmark", "2283904284514O6Z1ES6A "),
+    ("Mailmark", "3198813205987K6I6NL0H "),
+    ("Mailmark", "0404757087064C9M1RW9N "),
+]
+
+
+@pytest.mark.parametrize(("kind", "data"), LOPSIDED)
+@pytest.mark.parametrize("how", ["clean", "rotated", "upside-down"])
+def test_lopsided_rows(kind: str, data: str, how: str) -> None:
+    assert _read(degrade(_gray(kind, data), how), kind) == [(kind, _canonical(kind, data), None)]
 
 
 @pytest.mark.parametrize("kind", KINDS)
