@@ -19,7 +19,7 @@ def draw(
     """A gray page holding one row of bars, one per character of ``states`` over "FADT": ``module`` pixels wide,
     one module apart, heights (full, ascender/descender, tracker) in modules."""
     full, reach, tracker = heights
-    top_of_tracker = reach - tracker  # ascenders start at 0, the tracker at full - reach
+    top_of_tracker = full - reach  # where descenders start; ascenders start at 0
     spans = {
         "F": (0, full),
         "A": (0, reach),

@@ -3,7 +3,7 @@
 Interface for the postal families (keep these names stable):
 
 - :func:`candidates` ``(page, deadline) -> list[Candidate]``: every row of at least ``MIN_BARS`` evenly spaced
-  bars of one width, at any rotation, in a C-contiguous uint8 gray page (dark bars on light).
+  bars of about one width, at any rotation, in a C-contiguous uint8 gray page (dark bars on light).
 - :class:`Candidate`: ``states`` is one character per bar in reading order over ``"FADT"``: ``F`` full
   (ascender, tracker and descender), ``A`` ascender (tracker and the part above it), ``D`` descender (tracker and
   the part below it), ``T`` tracker only. Two-state codes (Postnet, Planet: bottom-aligned bars of two heights)
@@ -20,8 +20,9 @@ width), and components of like width that stand side by side, a few widths apart
 the tracker's stretch along it, are joined. Each group is turned into its own frame (the long axis of its bars'
 centres), kept to the band its elongated bars span, sorted along the row and cut where the spacing breaks; each
 row is then levelled (turned until the tops of its ascending bars and the bottoms of its descending ones lie
-level), and a bar's state is where its two ends lie against the midpoints between the row's outermost and
-innermost ends.
+level), and a bar's state is where its two ends (from its moments) lie against the midpoints between the row's
+outermost and innermost ends. A row whose bars are all alike is no candidate. Pages over ``MAX_PIXELS`` are sampled
+shrunk by a whole factor; the largest groups are sampled first, and the deadline is heeded after the first few.
 """
 
 from __future__ import annotations
