@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from barcode_cloud_server.engine import recognition, symbologies
+from barcode_cloud_server.engine.recognize import Mode, recognize_array
 from tests.support.generate import gen, open_image
 from tests.support.postal import CONDITIONS, degrade, draw
 from tests.support.postal_bars import WORKED_EXAMPLES
@@ -48,6 +49,16 @@ def test_the_engines_symbol_reads_back_degraded(kind: str, how: str) -> None:
     gray = _gray(kind, sample)  # zint's bars at the generator's default size: 2 px wide
     degraded = 255 - degrade(gray, "clean") if how == "inverted" else degrade(gray, how)
     assert _read(degraded, kind, inverted=how == "inverted") == [(kind, _canonical(kind, sample), None)]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("mode", [Mode.FAST, Mode.NORMAL])
+def test_recognize_asked_for_the_type_within_its_budget(kind: str, mode: Mode) -> None:
+    sample = symbologies.BY_NAME[kind].sample
+    gray = degrade(_gray(kind, sample), "rotated")
+    for page in (gray, np.ascontiguousarray(255 - gray)):  # light bars on dark: the inverted search
+        found = recognize_array(page, [kind], mode)
+        assert [(d.type, d.value) for d in found] == [(kind, _canonical(kind, sample))]
 
 
 @pytest.mark.parametrize(("kind", "data"), [(k, d) for k, ds in MORE.items() for d in ds])
