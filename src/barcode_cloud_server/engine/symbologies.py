@@ -198,7 +198,15 @@ ROWS: tuple[Symbology, ...] = (
         _NO_ZINT_GS1.format("MicroPDF417", "MicroPDF417"),
         zxing="MicroPDF417",
     ),
-    _row("CodablockF", "stacked", "CODABLOCKF", "Codablock F 2026", "Codablock-F.", prepare=dc.prepare_ascii),
+    _row(
+        "CodablockF",
+        "stacked",
+        "CODABLOCKF",
+        "Codablock F 2026",
+        "Codablock-F.",
+        prepare=dc.prepare_ascii,
+        own="codablock",
+    ),
     _not_generated(
         "GS1CodablockF",
         "stacked",
@@ -206,7 +214,7 @@ ROWS: tuple[Symbology, ...] = (
         _NO_ZINT_GS1.format("Codablock-F", "Codablock-F"),
         decode=False,
     ),
-    _row("Code16K", "stacked", "CODE16K", "Code16K 2026", "Code 16K.", prepare=dc.prepare_ascii),
+    _row("Code16K", "stacked", "CODE16K", "Code16K 2026", "Code 16K.", prepare=dc.prepare_ascii, own="code16k"),
     _row(
         "DatabarStacked",
         "stacked",

@@ -5,10 +5,11 @@ Each symbology family is one module. The linear ones (``code11``, ``msi``, ``two
 along parallel lines at a set of angles, and ``linear`` finds the stretches between quiet zones, hands them to the
 families and keeps the values enough scanlines agree on; one scan serves them all. The others (postal bar heights,
 stacked and matrix symbols) find their symbols their own way, each a :class:`~.found.Reader` in ``READERS``:
-``fourstate`` samples rows of postal bars as strings of bar states, which the postal families decode (``postnet``:
-POSTNET and PLANET; ``rm4scc``: RM4SCC and Dutch KIX; ``australia_post``: Australia Post; ``intelligent_mail``: USPS
-Intelligent Mail, the spec's OneCode; ``mailmark``: Royal Mail Mailmark; Australia Post and Mailmark correct errors
-with ``reed_solomon``). The symbology table names the family of each type (``Symbology.own``); ``recognize`` calls
+``code16k`` and ``codablock`` (stacked rows of Code 128 characters, sharing ``stacked``); ``fourstate`` samples rows
+of postal bars as strings of bar states, which the postal families decode (``postnet``: POSTNET and PLANET;
+``rm4scc``: RM4SCC and Dutch KIX; ``australia_post``: Australia Post; ``intelligent_mail``: USPS Intelligent Mail,
+the spec's OneCode; ``mailmark``: Royal Mail Mailmark; Australia Post and Mailmark correct errors with
+``reed_solomon``). The symbology table names the family of each type (``Symbology.own``); ``recognize`` calls
 :func:`find` for the types asked for, priced by :func:`price`.
 """
 
@@ -20,7 +21,9 @@ import numpy as np
 
 from barcode_cloud_server.engine.recognition import (
     australia_post,
+    codablock,
     code11,
+    code16k,
     fourstate,
     intelligent_mail,
     linear,
@@ -46,6 +49,8 @@ FAMILIES: dict[str, linear.Family] = {
     "patch_code": patch_code.FAMILY,
 }
 READERS: dict[str, Reader] = {
+    "code16k": code16k.READER,
+    "codablock": codablock.READER,
     # The postal families share one sampling of the page: their decoders read the same rows of bars.
     "fourstate": fourstate.reader(
         {
