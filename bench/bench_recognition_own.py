@@ -23,6 +23,7 @@ import zxingcpp
 from PIL import Image, ImageFilter
 
 from barcode_cloud_server.engine.generate import GenerateRequest, generate
+from barcode_cloud_server.engine.recognition import mailmark
 from barcode_cloud_server.engine.recognize import Mode, recognize_array
 from barcode_cloud_server.engine.symbologies import BY_NAME
 
@@ -48,6 +49,32 @@ _PRINTABLE = "".join(chr(c) for c in range(32, 127)) + "0123456789" * 4  # digit
 
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _ALNUM = "0123456789" + _LETTERS
+_AUSPOST_C = _ALNUM + "abcdefghijklmnopqrstuvwxy #"  # 'z' is the filler
+
+
+def _auspost(r: random.Random) -> str:
+    fcc = r.choice(["11", "45", "87", "92", "59", "62"])
+    info = ""
+    if fcc in ("59", "62"):
+        digits, chars = (8, 5) if fcc == "59" else (15, 10)
+        info = _digits(r, digits, digits) if r.random() < 0.5 else "".join(r.choices(_AUSPOST_C, k=r.randint(1, chars)))
+    return fcc + _digits(r, 8, 8) + info
+
+
+def _onecode(r: random.Random) -> str:
+    return f"{r.randrange(10)}{r.randrange(5)}" + _digits(r, 18, 18) + _digits(r, *[r.choice([0, 5, 9, 11])] * 2)
+
+
+def _mailmark(r: random.Random) -> str:
+    """Barcode C or L with a postcode of one of the six patterns (or international), as the generator takes it:
+    L without trailing spaces beyond 23 characters."""
+    head = f"{r.randrange(5)}{r.randint(1, 4)}{r.choice('0123456789ABCDE')}"
+    chain = _digits(r, *[r.choice([2, 6])] * 2)
+    pattern = r.choice(mailmark.POSTCODE_PATTERNS)
+    postcode = "XY11     " if r.random() < 0.1 else "".join(r.choice(mailmark.POSTCODE_SETS[k]) for k in pattern)
+    text = head + chain + _digits(r, 8, 8) + postcode
+    return text if len(text) == 22 else text[:23] + text[23:].rstrip(" ")
+
 
 DATA: dict[str, Callable[[random.Random], str]] = {
     "Code11": lambda r: "".join(r.choice("0123456789-") for _ in range(r.randint(3, 14))),
@@ -66,6 +93,9 @@ DATA: dict[str, Callable[[random.Random], str]] = {
     "DutchKIX": lambda r: _digits(r, 4, 4) + "".join(r.choice(_LETTERS) for _ in range(2)) + _digits(r, 1, 5),
     # zxing-cpp reads its bars but names it DataBar Stacked; the engine tells the forms apart by height.
     "DatabarStackedOmniDirectional": lambda r: _digits(r, 13, 13),
+    "AustraliaPost": _auspost,
+    "OneCode": _onecode,
+    "Mailmark": _mailmark,
 }
 
 

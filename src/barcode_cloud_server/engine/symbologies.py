@@ -673,8 +673,11 @@ ROWS: tuple[Symbology, ...] = (
         "AUSPOST",
         "6201234567ASPOSE",
         "Australia Post 4-state: the FCC (11, 45, 59, 62, 87, 92), the 8-digit DPID, then for 59/62 customer "
-        "information: up to 5/10 C-table characters (filled with 'z' = filler bars) or 8/15 digits (N table).",
+        "information: up to 5/10 C-table characters (filled with 'z' = filler bars) or 8/15 digits (N table). "
+        "Read back without the filler; FCC 62 information that is both 15 digits 0-8 and 10 characters A-Z, 0 "
+        "reads as characters.",
         prepare=dc.prepare_auspost,
+        own="fourstate",
     ),
     _row(
         "Postnet",
@@ -701,6 +704,7 @@ ROWS: tuple[Symbology, ...] = (
         "01234567094987654321",
         "USPS Intelligent Mail (OneCode): 20-digit tracking code + optional 5/9/11-digit routing code.",
         prepare=dc.prepare_onecode,
+        own="fourstate",
     ),
     _row(
         "RM4SCC",
@@ -736,8 +740,10 @@ ROWS: tuple[Symbology, ...] = (
         "MAILMARK_4S",
         "11210012341234567AB19XY1A",
         "Royal Mail 4-state Mailmark: 22 or 26 characters (format, version, class, supply chain ID, item ID, "
-        "destination postcode + DPS).",
+        "destination postcode + DPS). Read back as the 22 characters of barcode C or barcode L's 26 less trailing "
+        "spaces (at least 23).",
         prepare=dc.prepare_mailmark,
+        own="fourstate",
     ),
     _row("MicrE13B", "linear", None, "", "Recognition only: MICR E-13B cheque font (no encoder).", encode=False),
     # --- HIBC (recognition names) ----------------------------------------------------------------------------------

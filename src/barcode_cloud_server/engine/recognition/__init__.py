@@ -1,14 +1,16 @@
 """The engine's own decoders, for the symbologies no open reader handles.
 
 Each symbology family is one module. The linear ones (``code11``, ``msi``, ``two_of_five``, ``pharmacode``,
-``patch_code``) describe their symbol as a :class:`~.linear.Family`: ``scanlines`` turns a gray page into run
-widths along parallel lines at a set of angles, and ``linear`` finds the stretches between quiet zones, hands them
-to the families and keeps the values enough scanlines agree on; one scan serves them all. The others (postal bar
-heights, stacked and matrix symbols) find their symbols their own way, each a :class:`~.found.Reader` in
-``READERS``: ``code16k`` and ``codablock`` (stacked rows of Code 128 characters, sharing ``stacked``);
-``fourstate`` samples rows of postal bars as strings of bar states, which the postal families decode (``postnet``:
-POSTNET and PLANET; ``rm4scc``: RM4SCC and Dutch KIX). The symbology table names the family of each type
-(``Symbology.own``); ``recognize`` calls :func:`find` for the types asked for, priced by :func:`price`.
+``patch_code``) describe their symbol as a :class:`~.linear.Family`: ``scanlines`` turns a gray page into run widths
+along parallel lines at a set of angles, and ``linear`` finds the stretches between quiet zones, hands them to the
+families and keeps the values enough scanlines agree on; one scan serves them all. The others (postal bar heights,
+stacked and matrix symbols) find their symbols their own way, each a :class:`~.found.Reader` in ``READERS``:
+``code16k`` and ``codablock`` (stacked rows of Code 128 characters, sharing ``stacked``); ``fourstate`` samples rows
+of postal bars as strings of bar states, which the postal families decode (``postnet``: POSTNET and PLANET;
+``rm4scc``: RM4SCC and Dutch KIX; ``australia_post``: Australia Post; ``intelligent_mail``: USPS Intelligent Mail,
+the spec's OneCode; ``mailmark``: Royal Mail Mailmark; Australia Post and Mailmark correct errors with
+``reed_solomon``). The symbology table names the family of each type (``Symbology.own``); ``recognize`` calls
+:func:`find` for the types asked for, priced by :func:`price`.
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ import math
 import numpy as np
 
 from barcode_cloud_server.engine.recognition import (
+    australia_post,
     codablock,
     code11,
     code16k,
     fourstate,
+    intelligent_mail,
     linear,
+    mailmark,
     msi,
     patch_code,
     pharmacode,
@@ -47,7 +52,16 @@ READERS: dict[str, Reader] = {
     "code16k": code16k.READER,
     "codablock": codablock.READER,
     # The postal families share one sampling of the page: their decoders read the same rows of bars.
-    "fourstate": fourstate.reader({**postnet.DECODERS, **rm4scc.DECODERS}, asked_only=rm4scc.ASKED_ONLY),
+    "fourstate": fourstate.reader(
+        {
+            **postnet.DECODERS,
+            **rm4scc.DECODERS,
+            **australia_post.DECODERS,
+            **intelligent_mail.DECODERS,
+            **mailmark.DECODERS,
+        },
+        asked_only=rm4scc.ASKED_ONLY,
+    ),
 }
 LINEAR_TYPES: frozenset[str] = frozenset(t for f in FAMILIES.values() for t in f.types)
 TYPES: frozenset[str] = LINEAR_TYPES | frozenset(t for r in READERS.values() for t in r.types)

@@ -18,10 +18,11 @@ How: the page is thresholded locally (the shared :func:`~.scanlines.threshold_ma
 gap between thin bars leaves), its dark connected components measured by their moments (centre, axis, length and
 width), and components of like width that stand side by side, a few widths apart across their axis and sharing
 the tracker's stretch along it, are joined. Each group is turned into its own frame (the long axis of its bars'
-centres), kept to the band its elongated bars span, sorted along the row and cut where the spacing breaks; a bar's
-state is where its two ends (from its moments) lie against the midpoints between the row's outermost and
-innermost ends. A row whose bars are all alike is no candidate. Pages over ``MAX_PIXELS`` are sampled shrunk by a
-whole factor; the largest groups are sampled first, and the deadline is heeded after the first few.
+centres), kept to the band its elongated bars span, sorted along the row and cut where the spacing breaks; each
+row is then levelled (turned until the tops of its ascending bars and the bottoms of its descending ones lie
+level), and a bar's state is where its two ends (from its moments) lie against the midpoints between the row's
+outermost and innermost ends. A row whose bars are all alike is no candidate. Pages over ``MAX_PIXELS`` are sampled
+shrunk by a whole factor; the largest groups are sampled first, and the deadline is heeded after the first few.
 """
 
 from __future__ import annotations
@@ -225,7 +226,8 @@ def _rows(c: _Components, members: np.ndarray) -> list[Candidate]:
     vx, vy = -uy, ux
     u = c.cx[members] * ux + c.cy[members] * uy
     v = c.cx[members] * vx + c.cy[members] * vy
-    tall = float(np.percentile(c.length[elongated], 90))
+    # The row's full bars: its longest (a row may hold only a few).
+    tall = float(c.length[elongated].max())
     centre = float(np.median(v[np.isin(members, elongated)]))
     width = float(np.median(c.width[elongated]))
     inside = (np.abs(v - centre) <= 0.5 * tall) & (c.length[members] <= 1.3 * tall)
@@ -257,14 +259,45 @@ def _even_runs(u: np.ndarray) -> list[np.ndarray]:
     return runs
 
 
-def _sample(
-    c: _Components, bars: np.ndarray, u_axis: tuple[float, float], v_axis: tuple[float, float]
-) -> list[Candidate]:
-    # Each bar's ends along the bars' axis, from its moments: a rectangle of its length and width at its angle.
+def _ends(c: _Components, bars: np.ndarray, v_axis: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """Each bar's ends along the bars' axis, from its moments: a rectangle of its length and width at its angle."""
     centre = c.cx[bars] * v_axis[0] + c.cy[bars] * v_axis[1]
     turn = c.angle[bars] - math.atan2(v_axis[1], v_axis[0])
     half = 0.5 * (c.length[bars] * np.abs(np.cos(turn)) + c.width[bars] * np.abs(np.sin(turn)))
-    top, bottom = centre - half, centre + half
+    return centre - half, centre + half
+
+
+def _levelled(
+    c: _Components, bars: np.ndarray, u_axis: tuple[float, float], v_axis: tuple[float, float]
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The row's axes turned so that the tops of its ascending bars and the bottoms of its descending ones lie
+    level: the bars' centres, which the first direction comes from, sit higher for ascenders and lower for
+    descenders, so a row with more of one than the other comes out tilted, and its far ends are misjudged."""
+    top, bottom = _ends(c, bars, v_axis)
+    height = float(bottom.max() - top.min())
+    if height <= 0:
+        return u_axis, v_axis
+    u = c.cx[bars] * u_axis[0] + c.cy[bars] * u_axis[1]
+    num = den = 0.0
+    for ends, reach in ((top, _upper(top, height, low=True)), (bottom, _upper(bottom, height, low=False))):
+        if int(reach.sum()) >= 2:
+            du, dv = u[reach] - u[reach].mean(), ends[reach] - ends[reach].mean()
+            num, den = num + float((du * dv).sum()), den + float((du * du).sum())
+    if den <= 0:
+        return u_axis, v_axis
+    slope = num / den
+    ux, uy = u_axis[0] + slope * v_axis[0], u_axis[1] + slope * v_axis[1]
+    norm = math.hypot(ux, uy)
+    ux, uy = ux / norm, uy / norm
+    return (ux, uy), (-uy, ux)
+
+
+def _sample(
+    c: _Components, bars: np.ndarray, u_axis: tuple[float, float], v_axis: tuple[float, float]
+) -> list[Candidate]:
+    for _ in range(2):  # the first pass judges ascenders and descenders in the tilted frame; the second settles them
+        u_axis, v_axis = _levelled(c, bars, u_axis, v_axis)
+    top, bottom = _ends(c, bars, v_axis)
     height = float(bottom.max() - top.min())
     if height <= 0:
         return []
