@@ -231,6 +231,18 @@ def test_recognize_asked_for_and_scanning(kind: str, data: str) -> None:
     assert recognize_array(gray, None, Mode.FAST) == []  # Fast scans stay zxing-cpp's
 
 
+def test_a_scan_reports_a_stack_not_the_code128_rows_inside_it() -> None:
+    # Upright, zxing-cpp reads each row of a Codablock F as a Code 128 (one a HIBC LIC by its "+"); the scan
+    # reports the stack instead, and keeps the Code 128 printed beside it.
+    block = np.asarray(open_image(gen("CodablockF", "Codablock F +bloc 4520262783").content).convert("L"))
+    plain = np.asarray(open_image(gen("Code128", "beside it").content).convert("L"))
+    page = np.full((max(block.shape[0], plain.shape[0]) + 80, block.shape[1] + plain.shape[1] + 120), 255, np.uint8)
+    page[40 : 40 + block.shape[0], 40 : 40 + block.shape[1]] = block
+    page[40 : 40 + plain.shape[0], block.shape[1] + 80 : block.shape[1] + 80 + plain.shape[1]] = plain
+    found = sorted((d.type, d.value) for d in recognize_array(page, None, Mode.NORMAL))
+    assert found == [("CodablockF", "Codablock F +bloc 4520262783"), ("Code128", "beside it")]
+
+
 def test_two_symbols_on_one_page() -> None:
     left = np.asarray(open_image(gen("Code16K", "left 16K").content).convert("L"))
     right = np.asarray(open_image(gen("CodablockF", "right block").content).convert("L"))

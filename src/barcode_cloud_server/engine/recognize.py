@@ -534,19 +534,31 @@ def _search_page(search: _Search, mode: Mode, kind: ImageKind, clock: Clock) -> 
 def _own_read(search: _Search, mode: Mode, clock: Clock) -> None:
     """The engine's own decoders (``engine.recognition``), for the types no reader here handles: when they were
     asked for, and in Normal and Excellent scans that found nothing yet (Fast scans stay zxing-cpp's; the
-    types with no start, stop or check are never scanned for). Priced like a pass, from the page's size."""
-    types = search.wanted.own if search.wanted.names is not None else recognition.TYPES - recognition.ASKED_ONLY
-    if search.wanted.names is None and (mode is Mode.FAST or search.accepted):
+    types with no start, stop or check are never scanned for). Priced like a pass, from the page's size.
+
+    A scan that found Code 128 symbols still looks for the stacks such rows make: zxing-cpp reads each row of a
+    Codablock F as a Code 128 of its own, and the rows a stack accounts for give way to it."""
+    scan = search.wanted.names is None
+    types = search.wanted.own if not scan else recognition.TYPES - recognition.ASKED_ONLY
+    if scan and mode is Mode.FAST:
         return
+    rows = [d for d in search.accepted if _format_key(d.zxing_format) == "Code128"]
+    if scan and search.accepted:
+        if not rows:
+            return
+        types = types & _STACKS_OF_CODE128
     price = recognition.price(search.gray.shape, types) * SAFETY
     if not types or not clock.affords(price):
         return
     # A busy page can hold more bar-like stretches than the price foresaw: the decoders stop at twice their price.
     found = recognition.find(search.gray, types, min(clock.deadline, time.monotonic() + 2 * price))
     # Light bars on a dark ground only for a type asked for: a scan leaves the time to the other passes.
-    if not found and search.wanted.names is not None and clock.affords(price):
+    if not found and not scan and clock.affords(price):
         found = recognition.find_inverted(search.gray, types, min(clock.deadline, time.monotonic() + 2 * price))
     for read in found:
+        if read.type in _STACKS_OF_CODE128:
+            inside = [d for d in rows if _within(d.region, read.region)]
+            search.accepted = [d for d in search.accepted if not any(d is row for row in inside)]
         search.add(
             Detection(
                 type=read.type,
@@ -563,6 +575,22 @@ def _own_read(search: _Search, mode: Mode, clock: Clock) -> None:
             "engine",
             primary=True,
         )
+
+
+# Stacked symbologies whose rows are Code 128 symbols to zxing-cpp.
+_STACKS_OF_CODE128 = frozenset({"CodablockF"})
+
+
+def _within(inner: Sequence[tuple[int, int]], outer: Sequence[tuple[int, int]]) -> bool:
+    """Whether the centre of ``inner`` lies in the convex quadrilateral ``outer`` (its corners in order, either way
+    round), so that a turned stack claims no symbol beside it."""
+    cx = sum(p[0] for p in inner) / len(inner)
+    cy = sum(p[1] for p in inner) / len(inner)
+    sides = [
+        (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
+        for (ax, ay), (bx, by) in zip(outer, [*outer[1:], outer[0]], strict=True)
+    ]
+    return all(side >= 0 for side in sides) or all(side <= 0 for side in sides)
 
 
 def _damaged_2d(search: _Search, work: rp.Variant, formats: zxingcpp.BarcodeFormats | None, clock: Clock) -> bool:
