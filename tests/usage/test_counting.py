@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -9,28 +11,35 @@ import pytest
 
 from barcode_cloud_server.identity import usage as usage_module
 from barcode_cloud_server.identity.clients import ClientStore
+from barcode_cloud_server.identity.recent_calls import KEEP, recent
 from barcode_cloud_server.identity.usage import Usage, period_bounds
 from barcode_cloud_server.identity.usage_report import by_operation, quota_usage, since_days
 from barcode_cloud_server.storage.db import Database
+from tests.support.servers import postgres_database
 
 GENERATE = "/v4.0/barcode/generate/{barcodeType}"
 NOW = datetime(2026, 12, 31, 23, 59, 30, tzinfo=UTC).timestamp()
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = Database(f"sqlite:///{tmp_path / 'db.sqlite'}")
-    database.migrate()
-    return database
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    with ExitStack() as stack:
+        url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+        if request.param == "postgres":
+            url = stack.enter_context(postgres_database()).replace("postgresql://", "postgresql+psycopg://", 1)
+        database = Database(url)
+        database.migrate()
+        yield database
+        database.dispose()
 
 
 async def test_two_processes_counts_add_up_by_operation_and_status_class(db: Database) -> None:
     one, two = Usage(db, clock=lambda: NOW), Usage(db, clock=lambda: NOW)
     for status in (200, 200, 400, 429, 500):
-        one.record("app", GENERATE, status)
-    two.record("app", GENERATE, 200)
-    two.record("app", "/connect/token", 401)
-    two.record("app", "/healthz", 200)  # not an operation: not counted
+        one.record("app", GENERATE, status, "req", 0.001)
+    two.record("app", GENERATE, 200, "req", 0.001)
+    two.record("app", "/connect/token", 401, "req", 0.001)
+    two.record("app", "/healthz", 200, "req", 0.001)  # not an operation: not counted
     await one.flush()
     await two.flush()
     await one.flush()  # nothing new: adds nothing
@@ -48,11 +57,11 @@ async def test_a_quota_refuses_with_the_time_left_in_its_period(db: Database) ->
     usage = Usage(db, clock=lambda: NOW)
     usage.load()
     for _ in range(2):
-        usage.record(app, GENERATE, 200)
-    usage.record(app, "/connect/token", 200)  # grants count toward no quota
-    usage.record(app, GENERATE, 429)  # nor do refused requests
+        usage.record(app, GENERATE, 200, "req", 0.001)
+    usage.record(app, "/connect/token", 200, "req", 0.001)  # grants count toward no quota
+    usage.record(app, GENERATE, 429, "req", 0.001)  # nor do refused requests
     assert usage.refusal(app) is None
-    usage.record(app, GENERATE, 400)
+    usage.record(app, GENERATE, 400, "req", 0.001)
     refusal = usage.refusal(app)
     assert refusal is not None and (refusal.period, refusal.limit, refusal.retry_after) == ("daily", 3, 30)
     assert "daily request quota" in refusal.message
@@ -62,8 +71,8 @@ async def test_a_quota_refuses_with_the_time_left_in_its_period(db: Database) ->
     clients.set_quota(app, None, 5)
     await usage.flush()
     assert usage.refusal(app) is None
-    usage.record(app, GENERATE, 200)
-    usage.record(app, GENERATE, 200)
+    usage.record(app, GENERATE, 200, "req", 0.001)
+    usage.record(app, GENERATE, 200, "req", 0.001)
     monthly = usage.refusal(app)
     assert monthly is not None and monthly.period == "monthly"
 
@@ -83,7 +92,7 @@ async def test_counts_that_could_not_be_written_wait_for_the_next_flush(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     usage = Usage(db, clock=lambda: NOW)
-    usage.record("app", GENERATE, 200)
+    usage.record("app", GENERATE, 200, "req", 0.001)
 
     def unreachable(*_: object) -> None:
         raise OSError("database unreachable")
@@ -91,6 +100,48 @@ async def test_counts_that_could_not_be_written_wait_for_the_next_flush(
     monkeypatch.setattr(usage_module, "write", unreachable)
     await usage.flush()
     monkeypatch.undo()
-    usage.record("app", GENERATE, 200)
+    usage.record("app", GENERATE, 200, "req", 0.001)
     await usage.flush()
     assert by_operation(db, datetime(2026, 12, 1, tzinfo=UTC))["app"]["generate"].requests == 2
+
+
+async def test_the_flush_logs_each_applications_newest_calls_and_keeps_the_last_200(db: Database) -> None:
+    clock = [NOW]
+    usage = Usage(db, clock=lambda: clock[0])
+    for i in range(150):
+        clock[0] = NOW + i
+        usage.record("app", GENERATE, 200 if i % 10 else 400, f"first-{i}", 0.0125)
+    usage.record("other", "/connect/token", 401, "grant", 0.002)
+    usage.record("other", "/healthz", 200, "not-an-operation", 0.001)
+    await usage.flush()
+    for i in range(100):
+        clock[0] = NOW + 150 + i
+        usage.record("app", GENERATE, 200, f"second-{i}", 0.02)
+    await usage.flush()
+    calls = recent(db, "app")
+    assert len(calls) == KEEP == 200
+    assert [c.request_id for c in calls[:2]] == ["second-99", "second-98"]
+    assert calls[-1].request_id == "first-50"  # the oldest 50 were pruned
+    first_400 = next(c for c in calls if c.request_id == "first-140")
+    assert (first_400.operation, first_400.status, first_400.ms) == ("generate", 400, 12.5)
+    assert first_400.time == datetime.fromtimestamp(NOW + 140, UTC)
+    assert [(c.operation, c.status, c.request_id) for c in recent(db, "other")] == [("token", 401, "grant")]
+
+
+async def test_calls_that_could_not_be_written_wait_for_the_next_flush_still_bounded(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    usage = Usage(db, clock=lambda: NOW)
+    for i in range(KEEP):
+        usage.record("app", GENERATE, 200, f"old-{i}", 0.001)
+
+    def unreachable(*_: object) -> None:
+        raise OSError("database unreachable")
+
+    monkeypatch.setattr(usage_module, "write", unreachable)
+    await usage.flush()
+    monkeypatch.undo()
+    usage.record("app", GENERATE, 200, "new", 0.001)
+    await usage.flush()
+    ids = [c.request_id for c in recent(db, "app")]
+    assert len(ids) == KEEP and "new" in ids and "old-0" not in ids and "old-1" in ids

@@ -4,7 +4,8 @@ Each request of an application is counted in this process's memory by (client id
 every ``FLUSH_SECONDS`` the counts are added to the database in one statement (an upsert, so that every process
 adds its own), and a process that stops flushes before it exits. After each flush the quotas are read again with
 what every process has counted so far; a quota check adds what this process counted since, so several processes
-may let through together up to a few seconds of requests past a quota.
+may let through together up to a few seconds of requests past a quota. The same flush writes the recent-calls log
+(``recent_calls``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import contextlib
 import logging
 import math
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +26,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from barcode_cloud_server.identity import recent_calls
+from barcode_cloud_server.identity.recent_calls import Call, CallBuffer
 from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.storage.tables import ClientRow, UsageRow
 
@@ -92,6 +96,7 @@ class Usage:
         self._db = db
         self._clock = clock
         self._pending: dict[Key, int] = {}
+        self._calls = CallBuffer()
         # Quota-counting requests per client: since the last swap, and swapped but not yet in the quotas read.
         self._since: dict[str, int] = {}
         self._in_flight: dict[str, int] = {}
@@ -101,14 +106,16 @@ class Usage:
 
     # The request path: memory only.
 
-    def record(self, client_id: str, route: str, status: int) -> None:
-        """Count one answered request (the request context calls this for every request)."""
+    def record(self, client_id: str, route: str, status: int, request_id: str, seconds: float) -> None:
+        """Count and log one answered request (the request context calls this for every request)."""
         operation = OPERATIONS.get(route)
         if operation is None:
             return
         status_class = THROTTLED if status == 429 else _CLASSES.get(status // 100, "5xx")
-        key = (client_id, int(self._clock()) // 3600, operation, status_class)
+        now = self._clock()
+        key = (client_id, int(now) // 3600, operation, status_class)
         self._pending[key] = self._pending.get(key, 0) + 1
+        self._calls.add(client_id, Call(now, operation, status, round(seconds * 1000, 2), request_id))
         if client_id in self._quotas and counts_toward_quota(operation, status_class):
             self._since[client_id] = self._since.get(client_id, 0) + 1
 
@@ -130,22 +137,24 @@ class Usage:
     async def flush(self) -> None:
         async with self._flushing:
             batch, self._pending = self._pending, {}
+            calls = self._calls.take()
             for client_id, n in self._since.items():
                 self._in_flight[client_id] = self._in_flight.get(client_id, 0) + n
             self._since = {}
             try:
-                quotas = await anyio.to_thread.run_sync(self._write_and_read_quotas, batch)
+                quotas = await anyio.to_thread.run_sync(self._write_and_read_quotas, batch, calls)
             except Exception:
                 log.exception("usage counts not written; kept for the next flush")
                 for key, n in batch.items():
                     self._pending[key] = self._pending.get(key, 0) + n
+                self._calls.put_back(calls)
                 return
             self._quotas = quotas
             self._in_flight = {}
 
-    def _write_and_read_quotas(self, batch: dict[Key, int]) -> dict[str, QuotaState]:
+    def _write_and_read_quotas(self, batch: dict[Key, int], calls: dict[str, deque[Call]]) -> dict[str, QuotaState]:
         if batch:
-            write(self._db, batch)
+            write(self._db, batch, calls)
         return self.read_quotas()
 
     def read_quotas(self) -> dict[str, QuotaState]:
@@ -204,8 +213,8 @@ class Usage:
             await self.flush()
 
 
-def write(db: Database, batch: dict[Key, int]) -> None:
-    """Add ``batch`` to the stored counts in one statement."""
+def write(db: Database, batch: dict[Key, int], calls: dict[str, deque[Call]] | None = None) -> None:
+    """Add ``batch`` to the stored counts in one statement, and ``calls`` to the recent-calls log, together."""
     rows = [
         {
             "client_id": client_id,
@@ -224,3 +233,5 @@ def write(db: Database, batch: dict[Key, int]) -> None:
     )
     with db.session() as session:
         session.execute(statement)
+        if calls:
+            recent_calls.write(session, calls)

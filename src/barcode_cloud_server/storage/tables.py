@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -116,3 +116,20 @@ class UsageRow(Base):
     operation: Mapped[str] = mapped_column(String(40), primary_key=True)
     status_class: Mapped[str] = mapped_column(String(3), primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
+
+
+class RecentCallRow(Base):
+    """One of the last calls of an application (its recent-calls log): never a body, token or secret. Written with
+    the usage counts' flush, which keeps the newest ``usage.RECENT_CALLS`` per application."""
+
+    __tablename__ = "recent_calls"
+    __table_args__ = (Index("ix_recent_calls_client_at", "client_id", "at"),)
+
+    # BIGINT on PostgreSQL: every logged call takes an id, pruned or not; SQLite needs INTEGER to autoincrement.
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    client_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    operation: Mapped[str] = mapped_column(String(40))
+    status: Mapped[int] = mapped_column(Integer)
+    ms: Mapped[float] = mapped_column(Float)
+    request_id: Mapped[str] = mapped_column(String(64))
