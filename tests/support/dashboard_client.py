@@ -57,3 +57,12 @@ class Browser:
         secret = re.search(r'id="client-secret">([^<]+)<', page.text)
         assert client_id and secret
         return client_id.group(1), secret.group(1)
+
+    def invite(self, email: str, password: str) -> Browser:
+        """As an administrator: invite a member, who sets their password through the link; the member's client."""
+        self.get("/members")
+        page = self.post("/members/invite", {"email": email, "role": "member"})
+        assert page.status_code == 200, page.text
+        member = Browser(self.server)
+        assert member.set_up(setup_token(page.text), password).status_code == 303
+        return member

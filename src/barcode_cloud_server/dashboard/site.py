@@ -14,6 +14,7 @@ from barcode_cloud_server.dashboard.accounts import Accounts
 from barcode_cloud_server.dashboard.application_pages import application_router
 from barcode_cloud_server.dashboard.guard import Forbidden, Guard, NotFound, SignInRequired
 from barcode_cloud_server.dashboard.pages import HERE, STATIC_URL, Pages
+from barcode_cloud_server.dashboard.usage_pages import BadPeriod, usage_router
 from barcode_cloud_server.identity.service import Identity
 from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.web.request_body import BodyLimit
@@ -25,6 +26,7 @@ def install_dashboard(app: FastAPI, db: Database, identity: Identity, origin: st
     pages = Pages(guard, origin)
     app.include_router(account_router(pages, identity.limiter))
     app.include_router(application_router(pages, identity.clients, db))
+    app.include_router(usage_router(pages, identity.clients, db))
     app.mount(STATIC_URL, StaticFiles(directory=HERE / "static"), name="dashboard-static")
     # The pages' forms are small; the API's bodies and /mcp have limits of their own.
     app.add_middleware(BodyLimit, limit=FORM_MAX_BYTES, applies=lambda path: not path.startswith(_OWN_LIMITS))
@@ -39,7 +41,11 @@ def install_dashboard(app: FastAPI, db: Database, identity: Identity, origin: st
     async def not_found(request: Request, exc: Exception) -> Response:
         return pages.render(request, "error.html", 404, title="Not found", message=_NOT_FOUND)
 
+    async def bad_period(request: Request, exc: Exception) -> Response:
+        return pages.render(request, "error.html", 400, title="No such period", message=BadPeriod.message)
+
     app.add_exception_handler(SignInRequired, sign_in_required)
+    app.add_exception_handler(BadPeriod, bad_period)
     app.add_exception_handler(Forbidden, forbidden)
     app.add_exception_handler(NotFound, not_found)
 

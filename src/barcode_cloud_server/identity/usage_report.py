@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 
 from barcode_cloud_server.identity.usage import GRANT, THROTTLED, period_bounds
 from barcode_cloud_server.storage.db import Database
-from barcode_cloud_server.storage.tables import UsageRow
+from barcode_cloud_server.storage.tables import UsageRow, as_utc
 
 STATUS_CLASSES = ("2xx", "4xx", "429", "5xx")
 
@@ -34,22 +35,110 @@ def since_days(days: int, now: datetime | None = None) -> datetime:
     return now.replace(minute=0, second=0, microsecond=0) - timedelta(days=days)
 
 
+@dataclass(frozen=True)
+class Count:
+    """Stored requests added up: per hour (``hour``) or over the whole window (None), per application
+    (``client_id``) or over every application asked for (None)."""
+
+    hour: datetime | None
+    client_id: str | None
+    operation: str
+    status_class: str
+    requests: int
+
+
+def counts(
+    db: Database, since: datetime, client_ids: Iterable[str] | None = None, *, per_client: bool, per_hour: bool
+) -> list[Count]:
+    """The stored counts since ``since`` (of ``client_ids``, or of every counted key) added up in the database:
+    what ``barcode-cloud usage``, the usage pages, their tables and CSV all show."""
+    group = [
+        *([UsageRow.client_id] if per_client else []),
+        *([UsageRow.hour] if per_hour else []),
+        UsageRow.operation,
+        UsageRow.status_class,
+    ]
+    query = select(*group, func.sum(UsageRow.count)).where(UsageRow.hour >= since).group_by(*group)
+    if client_ids is not None:
+        query = query.where(UsageRow.client_id.in_(list(client_ids)))
+    with db.session() as session:
+        rows = session.execute(query).all()
+    out = []
+    for row in rows:
+        values: tuple[Any, ...] = tuple(row)  # the grouped columns, then operation, status class and the sum
+        client_id = values[0] if per_client else None
+        hour = as_utc(values[int(per_client)]) if per_hour else None
+        out.append(Count(hour, client_id, values[-3], values[-2], int(values[-1])))
+    return out
+
+
 def by_operation(
     db: Database, since: datetime, client_ids: Iterable[str] | None = None
 ) -> dict[str, dict[str, OperationCounts]]:
     """Per client id, per operation: the requests since ``since``, and by status class."""
-    query = (
-        select(UsageRow.client_id, UsageRow.operation, UsageRow.status_class, func.sum(UsageRow.count))
-        .where(UsageRow.hour >= since)
-        .group_by(UsageRow.client_id, UsageRow.operation, UsageRow.status_class)
-    )
-    if client_ids is not None:
-        query = query.where(UsageRow.client_id.in_(list(client_ids)))
     out: dict[str, dict[str, OperationCounts]] = {}
-    with db.session() as session:
-        for client_id, operation, status_class, total in session.execute(query):
-            out.setdefault(client_id, {}).setdefault(operation, OperationCounts()).add(status_class, int(total))
+    for c in counts(db, since, client_ids, per_client=True, per_hour=False):
+        assert c.client_id is not None
+        out.setdefault(c.client_id, {}).setdefault(c.operation, OperationCounts()).add(c.status_class, c.requests)
     return out
+
+
+PERIODS = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Requests per hour or per UTC day from ``since`` to now, summed over the applications asked for: every
+    period, empty ones included (the first may have begun before ``since``: only what came after is in it)."""
+
+    period: str  # "hour" or "day"
+    since: datetime
+    starts: list[datetime]
+    by_operation: dict[str, list[int]]
+    by_status: dict[str, list[int]]
+    totals: list[int]
+    lines: list[Count]  # per period start, operation and status class: the CSV's rows
+
+    def as_chart_data(self) -> dict[str, object]:
+        """What the page's chart script draws: epoch seconds and one list of requests per series."""
+        return {
+            "period": self.period,
+            "x": [int(s.timestamp()) for s in self.starts],
+            "operations": self.by_operation,
+            "statuses": self.by_status,
+        }
+
+
+def period_start(moment: datetime, period: str) -> datetime:
+    start = moment.replace(minute=0, second=0, microsecond=0)
+    return start.replace(hour=0) if period == "day" else start
+
+
+def timeline(
+    db: Database, since: datetime, period: str, client_ids: Iterable[str] | None = None, now: datetime | None = None
+) -> Timeline:
+    """The requests since ``since`` per ``period`` ("hour" or "day") of ``client_ids`` (None: every counted key)."""
+    step = PERIODS[period]
+    first, last = period_start(since, period), period_start(now or datetime.now(UTC), period)
+    starts = [first + step * i for i in range(int((last - first) / step) + 1)]
+    index = {start: i for i, start in enumerate(starts)}
+    summed: dict[tuple[datetime, str, str], int] = {}
+    for c in counts(db, since, client_ids, per_client=False, per_hour=True):
+        assert c.hour is not None
+        key = (period_start(c.hour, period), c.operation, c.status_class)
+        summed[key] = summed.get(key, 0) + c.requests
+    by_op: dict[str, list[int]] = {}
+    by_status: dict[str, list[int]] = {s: [0] * len(starts) for s in STATUS_CLASSES}
+    totals = [0] * len(starts)
+    for (start, operation, status_class), n in summed.items():
+        i = index.get(start)
+        if i is None:
+            continue  # counted in an hour after ``now`` (another server's clock ahead of this one)
+        by_op.setdefault(operation, [0] * len(starts))[i] += n
+        by_status.setdefault(status_class, [0] * len(starts))[i] += n
+        totals[i] += n
+    lines = [Count(start, None, op, sc, n) for (start, op, sc), n in sorted(summed.items()) if start in index]
+    return Timeline(period, since, starts, dict(sorted(by_op.items())), by_status, totals, lines)
 
 
 def quota_usage(db: Database, client_ids: Iterable[str], now: datetime | None = None) -> dict[str, tuple[int, int]]:

@@ -1,0 +1,125 @@
+"""Usage pages: the last 24 hours by hour and the last 30 days by day, by operation and by status class, in total
+(an administrator's: every counted key; a member's: their applications) and per application, as charts, tables
+and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from barcode_cloud_server.dashboard.accounts import User
+from barcode_cloud_server.dashboard.application_pages import owned_application
+from barcode_cloud_server.dashboard.pages import Pages
+from barcode_cloud_server.identity.clients import ClientInfo, ClientStore
+from barcode_cloud_server.identity.usage_report import (
+    STATUS_CLASSES,
+    OperationCounts,
+    Timeline,
+    by_operation,
+    since_days,
+    timeline,
+)
+from barcode_cloud_server.storage.db import Database
+
+# The charts' windows, as ``barcode-cloud usage --days 1`` and ``--days 30`` count them.
+WINDOWS = {"hour": 1, "day": 30}
+
+
+@dataclass(frozen=True)
+class KeyUsage:
+    """One counted key of the total page: an application, or a key that is not one (deleted, or counted by
+    something else than an application, such as the playground), shown by the key itself."""
+
+    key: str
+    app: ClientInfo | None
+    requests: int
+    by_status: dict[str, int]
+
+    @property
+    def label(self) -> str:
+        return self.app.name if self.app else self.key
+
+
+def usage_router(pages: Pages, clients: ClientStore, db: Database) -> APIRouter:
+    guard = pages.guard
+    router = APIRouter(include_in_schema=False)
+
+    def scope(user: User) -> tuple[list[str] | None, dict[str, ClientInfo]]:
+        """The keys whose usage ``user`` sees (None: every counted key) and the applications among them."""
+        apps = clients.list() if user.is_admin else clients.list(owner_id=user.id)
+        return (None if user.is_admin else [a.id for a in apps]), {a.id: a for a in apps}
+
+    def timelines(keys: list[str] | None) -> dict[str, Timeline]:
+        return {period: timeline(db, since_days(days), period, keys) for period, days in WINDOWS.items()}
+
+    def one_timeline(keys: list[str] | None, period: str) -> Timeline:
+        if period not in WINDOWS:
+            raise BadPeriod()
+        return timeline(db, since_days(WINDOWS[period]), period, keys)
+
+    @router.get("/usage")
+    def total(request: Request) -> Response:
+        user = guard.require_user(request)
+        keys, apps = scope(user)
+        per_key = by_operation(db, since_days(WINDOWS["day"]), keys)
+        rows = sorted((_key_usage(key, apps.get(key), ops) for key, ops in per_key.items()), key=_busiest)
+        return pages.render(
+            request, "usage.html", app=None, timelines=timelines(keys), keys=rows, status_classes=STATUS_CLASSES
+        )
+
+    @router.get("/applications/{client_id}/usage")
+    def of_application(request: Request, client_id: str) -> Response:
+        info = owned_application(clients, guard.require_user(request), client_id)
+        return pages.render(
+            request, "usage.html", app=info, timelines=timelines([info.id]), keys=[], status_classes=STATUS_CLASSES
+        )
+
+    @router.get("/usage.csv")
+    def total_csv(request: Request, period: str = "day") -> Response:
+        keys, _ = scope(guard.require_user(request))
+        return csv_answer(request, one_timeline(keys, period), "usage-all")
+
+    @router.get("/applications/{client_id}/usage.csv")
+    def application_csv(request: Request, client_id: str, period: str = "day") -> Response:
+        info = owned_application(clients, guard.require_user(request), client_id)
+        return csv_answer(request, one_timeline([info.id], period), f"usage-{info.id}")
+
+    def csv_answer(request: Request, data: Timeline, name: str) -> Response:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([f"{data.period}_start_utc", "operation", "status_class", "requests"])
+        for line in data.lines:
+            assert line.hour is not None
+            start = line.hour.strftime("%Y-%m-%dT%H:%M:%SZ")
+            writer.writerow([start, line.operation, line.status_class, line.requests])
+        response = Response(
+            out.getvalue(),
+            media_type="text/csv; charset=utf-8",
+            headers={"content-disposition": f'attachment; filename="{name}-by-{data.period}.csv"'},
+        )
+        return guard.finish(request, response)
+
+    return router
+
+
+class BadPeriod(Exception):
+    """A CSV asked for a period other than those of the charts."""
+
+    message = f"period is one of: {', '.join(WINDOWS)} (the last 24 hours by hour, or the last 30 days by day)."
+
+
+def _key_usage(key: str, app: ClientInfo | None, operations: dict[str, OperationCounts]) -> KeyUsage:
+    by_status: dict[str, int] = {}
+    for counted in operations.values():
+        for status_class, n in counted.by_status.items():
+            by_status[status_class] = by_status.get(status_class, 0) + n
+    return KeyUsage(key, app, sum(c.requests for c in operations.values()), by_status)
+
+
+def _busiest(row: KeyUsage) -> tuple[int, str]:
+    return -row.requests, row.label
