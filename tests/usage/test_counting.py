@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from alembic import command
+from sqlalchemy import insert, select
 
 from barcode_cloud_server.identity import usage as usage_module
 from barcode_cloud_server.identity.clients import ClientStore
 from barcode_cloud_server.identity.recent_calls import KEEP, recent
 from barcode_cloud_server.identity.usage import Usage, period_bounds
 from barcode_cloud_server.identity.usage_report import by_operation, quota_usage, since_days
-from barcode_cloud_server.storage.db import Database
+from barcode_cloud_server.storage.db import Database, _alembic_config
+from barcode_cloud_server.storage.tables import DailyUsageRow, UsageRow, as_utc
 from tests.support.servers import postgres_database
 
 GENERATE = "/v4.0/barcode/generate/{barcodeType}"
@@ -145,3 +148,39 @@ async def test_calls_that_could_not_be_written_wait_for_the_next_flush_still_bou
     await usage.flush()
     ids = [c.request_id for c in recent(db, "app")]
     assert len(ids) == KEEP and "new" in ids and "old-0" not in ids and "old-1" in ids
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_migration_0006_adds_up_the_hourly_counts_per_day(backend: str, tmp_path: Path) -> None:
+    with ExitStack() as stack:
+        url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+        if backend == "postgres":
+            url = stack.enter_context(postgres_database()).replace("postgresql://", "postgresql+psycopg://", 1)
+        db = Database(url)
+        stack.callback(db.dispose)
+        with db.engine.begin() as conn:
+            config = _alembic_config()
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0005")
+            day = datetime(2026, 12, 5, tzinfo=UTC)
+            rows = [("a", day + timedelta(hours=h), "generate", "2xx", 3) for h in (0, 5, 23, 24)]
+            conn.execute(
+                insert(UsageRow),
+                [dict(zip(("client_id", "hour", "operation", "status_class", "count"), r, strict=True)) for r in rows],
+            )
+        db.migrate()
+        with db.session() as session:
+            stored = session.execute(select(DailyUsageRow.day, DailyUsageRow.count).order_by(DailyUsageRow.day)).all()
+        assert [(as_utc(d), n) for d, n in stored] == [(day, 9), (day + timedelta(days=1), 3)]
+
+
+async def test_a_deleted_applications_log_goes_with_it(db: Database) -> None:
+    clients = ClientStore(db)
+    app = clients.create("short-lived").client_id
+    usage = Usage(db, clock=lambda: NOW)
+    usage.record(app, GENERATE, 200, "logged", 0.001)
+    await usage.flush()
+    assert [c.request_id for c in recent(db, app)] == ["logged"]
+    clients.delete(app)
+    assert recent(db, app) == []
+    assert by_operation(db, datetime(2026, 12, 1, tzinfo=UTC))[app]["generate"].requests == 1

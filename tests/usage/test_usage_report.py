@@ -27,7 +27,8 @@ def db(tmp_path: Path) -> Database:
             ("b", HOUR, "token", "2xx"): 2,
             ("a", HOUR - 3, "scan", "5xx"): 1,
             ("a", HOUR - 24 * 2 - 1, "generate", "2xx"): 10,  # 2 days ago, 13:00
-            ("a", HOUR - 24 * 30 - 1, "generate", "2xx"): 100,  # just before the 30-day window
+            ("a", HOUR - 24 * 30 - 1, "generate", "2xx"): 100,  # just before the 30-day window, on its first day
+            ("a", HOUR - 24 * 30 + 1, "generate", "2xx"): 1000,  # on the window's first day, in it
             ("playground:7", HOUR - 20, "generate", "2xx"): 3,  # a counted key that is no application
         },
     )
@@ -52,7 +53,7 @@ def test_the_last_30_days_by_day_add_up_to_what_the_cli_prints(db: Database) -> 
         datetime(2026, 12, 6, tzinfo=UTC),
         31,
     )
-    assert days.totals[-1] == 7 and days.totals[-3] == 10 and sum(days.totals) == 17
+    assert days.totals[0] == 1000 and days.totals[-1] == 7 and days.totals[-3] == 10 and sum(days.totals) == 1017
     csv_sums: dict[tuple[str, str], int] = {}
     for line in days.lines:
         csv_sums[(line.operation, line.status_class)] = csv_sums.get((line.operation, line.status_class), 0) + (
@@ -60,4 +61,4 @@ def test_the_last_30_days_by_day_add_up_to_what_the_cli_prints(db: Database) -> 
         )
     cli = by_operation(db, since, ["a"])["a"]
     assert csv_sums == {(op, s): n for op, c in cli.items() for s, n in c.by_status.items()}
-    assert csv_sums == {("generate", "2xx"): 15, ("generate", "4xx"): 1, ("scan", "5xx"): 1}
+    assert csv_sums == {("generate", "2xx"): 1015, ("generate", "4xx"): 1, ("scan", "5xx"): 1}

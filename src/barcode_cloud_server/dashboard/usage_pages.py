@@ -94,8 +94,8 @@ def usage_router(pages: Pages, clients: ClientStore, db: Database) -> APIRouter:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow([f"{data.period}_start_utc", "operation", "status_class", "requests"])
         for line in data.lines:
-            assert line.hour is not None
-            start = line.hour.strftime("%Y-%m-%dT%H:%M:%SZ")
+            assert line.start is not None
+            start = line.start.strftime("%Y-%m-%dT%H:%M:%SZ")
             writer.writerow([start, line.operation, line.status_class, line.requests])
         response = Response(
             out.getvalue(),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from barcode_cloud_server.identity.usage import GRANT, THROTTLED, period_bounds
 from barcode_cloud_server.storage.db import Database
-from barcode_cloud_server.storage.tables import UsageRow, as_utc
+from barcode_cloud_server.storage.tables import DailyUsageRow, UsageRow, as_utc
 
 STATUS_CLASSES = ("2xx", "4xx", "429", "5xx")
 
@@ -35,12 +35,20 @@ def since_days(days: int, now: datetime | None = None) -> datetime:
     return now.replace(minute=0, second=0, microsecond=0) - timedelta(days=days)
 
 
+PERIODS = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
+
+
+def period_start(moment: datetime, period: str) -> datetime:
+    start = moment.replace(minute=0, second=0, microsecond=0)
+    return start.replace(hour=0) if period == "day" else start
+
+
 @dataclass(frozen=True)
 class Count:
-    """Stored requests added up: per hour (``hour``) or over the whole window (None), per application
+    """Stored requests added up: per hour or day (``start``) or over the whole window (None), per application
     (``client_id``) or over every application asked for (None)."""
 
-    hour: datetime | None
+    start: datetime | None
     client_id: str | None
     operation: str
     status_class: str
@@ -48,27 +56,56 @@ class Count:
 
 
 def counts(
-    db: Database, since: datetime, client_ids: Iterable[str] | None = None, *, per_client: bool, per_hour: bool
+    db: Database,
+    since: datetime,
+    client_ids: Iterable[str] | None = None,
+    *,
+    per_client: bool,
+    per: str | None = None,
 ) -> list[Count]:
-    """The stored counts since ``since`` (of ``client_ids``, or of every counted key) added up in the database:
-    what ``barcode-cloud usage``, the usage pages, their tables and CSV all show."""
+    """The stored counts since ``since`` (of ``client_ids``, or of every counted key), per "hour", per "day" or
+    (None) over the whole window: what ``barcode-cloud usage``, the usage pages, their tables and CSV all show.
+    Whole days add up the daily rows; the hours of a first day begun before ``since``, the hourly ones."""
+    if per == "hour":
+        return _added_up(db, UsageRow, since, None, client_ids, per_client, per_period=True)
+    first_day = period_start(since, "day")
+    whole_days = first_day if since == first_day else first_day + PERIODS["day"]
+    out = _added_up(db, DailyUsageRow, whole_days, None, client_ids, per_client, per_period=per == "day")
+    if since < whole_days:
+        head = _added_up(db, UsageRow, since, whole_days, client_ids, per_client, per_period=False)
+        out += [replace(c, start=first_day if per == "day" else None) for c in head]
+    return out
+
+
+def _added_up(
+    db: Database,
+    table: type[UsageRow] | type[DailyUsageRow],
+    since: datetime,
+    until: datetime | None,
+    client_ids: Iterable[str] | None,
+    per_client: bool,
+    per_period: bool,
+) -> list[Count]:
+    period = UsageRow.hour if table is UsageRow else DailyUsageRow.day
     group = [
-        *([UsageRow.client_id] if per_client else []),
-        *([UsageRow.hour] if per_hour else []),
-        UsageRow.operation,
-        UsageRow.status_class,
+        *([table.client_id] if per_client else []),
+        *([period] if per_period else []),
+        table.operation,
+        table.status_class,
     ]
-    query = select(*group, func.sum(UsageRow.count)).where(UsageRow.hour >= since).group_by(*group)
+    query = select(*group, func.sum(table.count)).where(period >= since).group_by(*group)
+    if until is not None:
+        query = query.where(period < until)
     if client_ids is not None:
-        query = query.where(UsageRow.client_id.in_(list(client_ids)))
+        query = query.where(table.client_id.in_(list(client_ids)))
     with db.session() as session:
         rows = session.execute(query).all()
     out = []
     for row in rows:
         values: tuple[Any, ...] = tuple(row)  # the grouped columns, then operation, status class and the sum
         client_id = values[0] if per_client else None
-        hour = as_utc(values[int(per_client)]) if per_hour else None
-        out.append(Count(hour, client_id, values[-3], values[-2], int(values[-1])))
+        start = as_utc(values[int(per_client)]) if per_period else None
+        out.append(Count(start, client_id, values[-3], values[-2], int(values[-1])))
     return out
 
 
@@ -77,13 +114,10 @@ def by_operation(
 ) -> dict[str, dict[str, OperationCounts]]:
     """Per client id, per operation: the requests since ``since``, and by status class."""
     out: dict[str, dict[str, OperationCounts]] = {}
-    for c in counts(db, since, client_ids, per_client=True, per_hour=False):
+    for c in counts(db, since, client_ids, per_client=True):
         assert c.client_id is not None
         out.setdefault(c.client_id, {}).setdefault(c.operation, OperationCounts()).add(c.status_class, c.requests)
     return out
-
-
-PERIODS = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
 
 
 @dataclass(frozen=True)
@@ -100,18 +134,14 @@ class Timeline:
     lines: list[Count]  # per period start, operation and status class: the CSV's rows
 
     def as_chart_data(self) -> dict[str, object]:
-        """What the page's chart script draws: epoch seconds and one list of requests per series."""
+        """What the page's chart script draws: epoch seconds and one list of requests per series, as [name, values]
+        pairs (a JavaScript object would put "429" before "2xx")."""
         return {
             "period": self.period,
             "x": [int(s.timestamp()) for s in self.starts],
-            "operations": self.by_operation,
-            "statuses": self.by_status,
+            "operations": list(self.by_operation.items()),
+            "statuses": list(self.by_status.items()),
         }
-
-
-def period_start(moment: datetime, period: str) -> datetime:
-    start = moment.replace(minute=0, second=0, microsecond=0)
-    return start.replace(hour=0) if period == "day" else start
 
 
 def timeline(
@@ -123,9 +153,9 @@ def timeline(
     starts = [first + step * i for i in range(int((last - first) / step) + 1)]
     index = {start: i for i, start in enumerate(starts)}
     summed: dict[tuple[datetime, str, str], int] = {}
-    for c in counts(db, since, client_ids, per_client=False, per_hour=True):
-        assert c.hour is not None
-        key = (period_start(c.hour, period), c.operation, c.status_class)
+    for c in counts(db, since, client_ids, per_client=False, per=period):
+        assert c.start is not None
+        key = (period_start(c.start, period), c.operation, c.status_class)
         summed[key] = summed.get(key, 0) + c.requests
     by_op: dict[str, list[int]] = {}
     by_status: dict[str, list[int]] = {s: [0] * len(starts) for s in STATUS_CLASSES}
@@ -145,13 +175,13 @@ def quota_usage(db: Database, client_ids: Iterable[str], now: datetime | None = 
     """Per client id: the requests that count toward its quotas today and this month (UTC)."""
     day, _, month, _ = period_bounds(now or datetime.now(UTC))
     ids = list(client_ids)
-    counted = (UsageRow.operation != GRANT) & (UsageRow.status_class != THROTTLED)
+    counted = (DailyUsageRow.operation != GRANT) & (DailyUsageRow.status_class != THROTTLED)
 
     def since(start: datetime) -> dict[str, int]:
         query = (
-            select(UsageRow.client_id, func.sum(UsageRow.count))
-            .where(UsageRow.hour >= start, UsageRow.client_id.in_(ids), counted)
-            .group_by(UsageRow.client_id)
+            select(DailyUsageRow.client_id, func.sum(DailyUsageRow.count))
+            .where(DailyUsageRow.day >= start, DailyUsageRow.client_id.in_(ids), counted)
+            .group_by(DailyUsageRow.client_id)
         )
         with db.session() as session:
             return {client_id: int(total) for client_id, total in session.execute(query)}

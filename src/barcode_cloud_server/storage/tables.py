@@ -110,9 +110,25 @@ class UsageRow(Base):
     those refused by a quota or a failure limit, which count toward no quota)."""
 
     __tablename__ = "usage_counts"
+    # Covering: the last hours of every application add up from the index alone.
+    __table_args__ = (Index("ix_usage_counts_hour_counts", "hour", "operation", "status_class", "count"),)
 
     client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    hour: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True, index=True)
+    hour: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    operation: Mapped[str] = mapped_column(String(40), primary_key=True)
+    status_class: Mapped[str] = mapped_column(String(3), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class DailyUsageRow(Base):
+    """The same counts per UTC day, written with the hourly ones: the 30 days of every application and the quotas
+    add up a day's row instead of its 24 hours'."""
+
+    __tablename__ = "usage_daily"
+    __table_args__ = (Index("ix_usage_daily_day_counts", "day", "operation", "status_class", "count"),)
+
+    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
     operation: Mapped[str] = mapped_column(String(40), primary_key=True)
     status_class: Mapped[str] = mapped_column(String(3), primary_key=True)
     count: Mapped[int] = mapped_column(Integer)

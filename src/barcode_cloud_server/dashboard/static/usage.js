@@ -8,8 +8,8 @@ const STATUS_COLORS = { "2xx": "#067647", "4xx": "#8a5a00", "429": "#c2410c", "5
 const HEIGHT = 220;
 
 function draw(figure, data) {
-  const groups = data[figure.dataset.by];
-  const names = Object.keys(groups);
+  const groups = data[figure.dataset.by];  // [name, requests per period] pairs
+  const names = groups.map(([name]) => name);
   const plot = figure.querySelector(".plot");
   const hourly = data.period === "hour";
   const stamp = uPlot.fmtDate(hourly ? "{YYYY}-{MM}-{DD} {HH}:00" : "{YYYY}-{MM}-{DD}");
@@ -32,7 +32,7 @@ function draw(figure, data) {
     ],
     series: [{ label: hourly ? "Hour (UTC)" : "Day (UTC)", value: (u, s) => (s == null ? "" : stamp(u.tzDate(s))) },
       ...series],
-  }, [data.x, ...names.map((name) => groups[name])], plot);
+  }, [data.x, ...groups.map(([, values]) => values)], plot);
   new ResizeObserver(() => chart.setSize({ width: plot.clientWidth, height: HEIGHT })).observe(plot);
 }
 
