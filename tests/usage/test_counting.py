@@ -15,7 +15,7 @@ from barcode_cloud_server.identity import usage as usage_module
 from barcode_cloud_server.identity.clients import ClientStore
 from barcode_cloud_server.identity.recent_calls import KEEP, recent
 from barcode_cloud_server.identity.usage import Usage, period_bounds
-from barcode_cloud_server.identity.usage_report import by_operation, quota_usage, since_days
+from barcode_cloud_server.identity.usage_report import by_operation, quota_usage, since_days, since_hours
 from barcode_cloud_server.storage.db import Database, _alembic_config
 from barcode_cloud_server.storage.tables import DailyUsageRow, UsageRow, as_utc
 from tests.support.servers import postgres_database
@@ -88,7 +88,9 @@ def test_periods_are_utc_days_and_calendar_months() -> None:
         1,
         datetime(2027, 1, 1, tzinfo=UTC),
     )
-    assert since_days(1, datetime(2026, 5, 2, 10, 30, tzinfo=UTC)) == datetime(2026, 5, 1, 10, tzinfo=UTC)
+    assert since_days(1, datetime(2026, 5, 2, 10, 30, tzinfo=UTC)) == datetime(2026, 5, 2, tzinfo=UTC)
+    assert since_days(30, datetime(2026, 5, 2, 10, 30, tzinfo=UTC)) == datetime(2026, 4, 3, tzinfo=UTC)
+    assert since_hours(24, datetime(2026, 5, 2, 10, 30, tzinfo=UTC)) == datetime(2026, 5, 1, 11, tzinfo=UTC)
 
 
 async def test_counts_that_could_not_be_written_wait_for_the_next_flush(

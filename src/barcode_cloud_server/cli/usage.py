@@ -16,12 +16,13 @@ DatabaseUrl = Annotated[str | None, setting_option("database_url")]
 
 def usage(
     client_id: Annotated[str | None, typer.Argument(help="One application (default: all).")] = None,
-    days: Annotated[int, typer.Option("--days", min=1, max=3660, help="The last N days.")] = 30,
+    days: Annotated[int, typer.Option("--days", min=1, max=3660, help="The last N UTC days, today included.")] = 30,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ) -> None:
-    """Requests per application and operation over the last N days, by status class (2xx, 4xx, 429, 5xx).
+    """Requests per application and operation over the last N UTC days (today included), by status class (2xx,
+    4xx, 429, 5xx).
 
     Servers add their counts to the database every few seconds, so the last seconds may not be in yet."""
     from rich.table import Table

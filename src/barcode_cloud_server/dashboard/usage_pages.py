@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from fastapi import APIRouter
 from starlette.requests import Request
@@ -22,12 +24,13 @@ from barcode_cloud_server.identity.usage_report import (
     Timeline,
     by_operation,
     since_days,
+    since_hours,
     timeline,
 )
 from barcode_cloud_server.storage.db import Database
 
-# The charts' windows, as ``barcode-cloud usage --days 1`` and ``--days 30`` count them.
-WINDOWS = {"hour": 1, "day": 30}
+# Each chart's window: the last 24 hours, and the last 30 UTC days (as ``barcode-cloud usage --days 30`` counts).
+WINDOWS: dict[str, Callable[[], datetime]] = {"hour": lambda: since_hours(24), "day": lambda: since_days(30)}
 
 
 @dataclass(frozen=True)
@@ -55,18 +58,18 @@ def usage_router(pages: Pages, clients: ClientStore, db: Database) -> APIRouter:
         return (None if user.is_admin else [a.id for a in apps]), {a.id: a for a in apps}
 
     def timelines(keys: list[str] | None) -> dict[str, Timeline]:
-        return {period: timeline(db, since_days(days), period, keys) for period, days in WINDOWS.items()}
+        return {period: timeline(db, since(), period, keys) for period, since in WINDOWS.items()}
 
     def one_timeline(keys: list[str] | None, period: str) -> Timeline:
         if period not in WINDOWS:
             raise BadPeriod()
-        return timeline(db, since_days(WINDOWS[period]), period, keys)
+        return timeline(db, WINDOWS[period](), period, keys)
 
     @router.get("/usage")
     def total(request: Request) -> Response:
         user = guard.require_user(request)
         keys, apps = scope(user)
-        per_key = by_operation(db, since_days(WINDOWS["day"]), keys)
+        per_key = by_operation(db, WINDOWS["day"](), keys)
         rows = sorted((_key_usage(key, apps.get(key), ops) for key, ops in per_key.items()), key=_busiest)
         return pages.render(
             request, "usage.html", app=None, timelines=timelines(keys), keys=rows, status_classes=STATUS_CLASSES
@@ -110,7 +113,7 @@ def usage_router(pages: Pages, clients: ClientStore, db: Database) -> APIRouter:
 class BadPeriod(Exception):
     """A CSV asked for a period other than those of the charts."""
 
-    message = f"period is one of: {', '.join(WINDOWS)} (the last 24 hours by hour, or the last 30 days by day)."
+    message = f"period is one of: {', '.join(WINDOWS)} (the last 24 hours by hour, or the last 30 UTC days by day)."
 
 
 def _key_usage(key: str, app: ClientInfo | None, operations: dict[str, OperationCounts]) -> KeyUsage:

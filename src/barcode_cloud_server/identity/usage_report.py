@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,18 +29,22 @@ class OperationCounts:
         return {"requests": self.requests, "by_status": dict(sorted(self.by_status.items()))}
 
 
-def since_days(days: int, now: datetime | None = None) -> datetime:
-    """The start of the hour ``days`` days before ``now``: the window of ``--days`` and the 30-day pages."""
-    now = now or datetime.now(UTC)
-    return now.replace(minute=0, second=0, microsecond=0) - timedelta(days=days)
-
-
 PERIODS = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
 
 
 def period_start(moment: datetime, period: str) -> datetime:
     start = moment.replace(minute=0, second=0, microsecond=0)
     return start.replace(hour=0) if period == "day" else start
+
+
+def since_days(days: int, now: datetime | None = None) -> datetime:
+    """The start of the last ``days`` UTC days, today included: the window of ``--days`` and the 30-day figures."""
+    return period_start(now or datetime.now(UTC), "day") - PERIODS["day"] * (days - 1)
+
+
+def since_hours(hours: int, now: datetime | None = None) -> datetime:
+    """The start of the last ``hours`` hours, this one included: the window of the hourly figures."""
+    return period_start(now or datetime.now(UTC), "hour") - PERIODS["hour"] * (hours - 1)
 
 
 @dataclass(frozen=True)
@@ -65,23 +69,18 @@ def counts(
 ) -> list[Count]:
     """The stored counts since ``since`` (of ``client_ids``, or of every counted key), per "hour", per "day" or
     (None) over the whole window: what ``barcode-cloud usage``, the usage pages, their tables and CSV all show.
-    Whole days add up the daily rows; the hours of a first day begun before ``since``, the hourly ones."""
+    Per hour they add up the hourly rows; else the daily ones, from a day's start."""
     if per == "hour":
-        return _added_up(db, UsageRow, since, None, client_ids, per_client, per_period=True)
-    first_day = period_start(since, "day")
-    whole_days = first_day if since == first_day else first_day + PERIODS["day"]
-    out = _added_up(db, DailyUsageRow, whole_days, None, client_ids, per_client, per_period=per == "day")
-    if since < whole_days:
-        head = _added_up(db, UsageRow, since, whole_days, client_ids, per_client, per_period=False)
-        out += [replace(c, start=first_day if per == "day" else None) for c in head]
-    return out
+        return _added_up(db, UsageRow, since, client_ids, per_client, per_period=True)
+    if since != period_start(since, "day"):
+        raise ValueError(f"daily counts start at 00:00 UTC, not {since}")
+    return _added_up(db, DailyUsageRow, since, client_ids, per_client, per_period=per == "day")
 
 
 def _added_up(
     db: Database,
     table: type[UsageRow] | type[DailyUsageRow],
     since: datetime,
-    until: datetime | None,
     client_ids: Iterable[str] | None,
     per_client: bool,
     per_period: bool,
@@ -94,8 +93,6 @@ def _added_up(
         table.status_class,
     ]
     query = select(*group, func.sum(table.count)).where(period >= since).group_by(*group)
-    if until is not None:
-        query = query.where(period < until)
     if client_ids is not None:
         query = query.where(table.client_id.in_(list(client_ids)))
     with db.session() as session:
@@ -123,7 +120,7 @@ def by_operation(
 @dataclass(frozen=True)
 class Timeline:
     """Requests per hour or per UTC day from ``since`` to now, summed over the applications asked for: every
-    period, empty ones included (the first may have begun before ``since``: only what came after is in it)."""
+    period, empty ones included."""
 
     period: str  # "hour" or "day"
     since: datetime

@@ -125,7 +125,12 @@ class DailyUsageRow(Base):
     add up a day's row instead of its 24 hours'."""
 
     __tablename__ = "usage_daily"
-    __table_args__ = (Index("ix_usage_daily_day_counts", "day", "operation", "status_class", "count"),)
+    # Covering: the days of every application added up in total (a range of days), and per application (read in
+    # the order it groups by, without a sort, which took twice as long over 200 applications' 30 days on SQLite).
+    __table_args__ = (
+        Index("ix_usage_daily_day_counts", "day", "operation", "status_class", "count"),
+        Index("ix_usage_daily_clients", "client_id", "operation", "status_class", "day", "count"),
+    )
 
     client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     day: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)

@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("count", sa.Integer, nullable=False),
     )
     op.create_index("ix_usage_daily_day_counts", "usage_daily", ["day", "operation", "status_class", "count"])
+    op.create_index("ix_usage_daily_clients", "usage_daily", ["client_id", "operation", "status_class", "day", "count"])
     op.drop_index("ix_usage_counts_hour", "usage_counts")
     op.create_index("ix_usage_counts_hour_counts", "usage_counts", ["hour", "operation", "status_class", "count"])
     _fill_daily(daily)
@@ -72,6 +73,7 @@ def _fill_daily(daily: sa.Table) -> None:
 def downgrade() -> None:
     op.drop_index("ix_usage_counts_hour_counts", "usage_counts")
     op.create_index("ix_usage_counts_hour", "usage_counts", ["hour"])
+    op.drop_index("ix_usage_daily_clients", "usage_daily")
     op.drop_index("ix_usage_daily_day_counts", "usage_daily")
     op.drop_table("usage_daily")
     op.drop_index("ix_recent_calls_client_at", "recent_calls")
