@@ -220,6 +220,7 @@ def test_a_member_sees_neither_another_members_usage_nor_log(
     expect(page.get_by_text("No requests in the last 30 days.")).to_be_visible()
     assert "warehouse-scanner" not in page.content() and ana.client_id not in page.content()
     assert no_horizontal_overflow(page)
+    shoot(page, "usage-phone")
     assert problems == []
     page.goto(f"/applications/{ana.client_id}/usage")  # the browser logs the 404 as a console error
     expect(page.get_by_role("heading", name="Not found")).to_be_visible()

@@ -36,10 +36,10 @@ class CallBuffer:
         self._calls: dict[str, deque[Call]] = {}
 
     def add(self, client_id: str, call: Call) -> None:
-        calls = self._calls.get(client_id)
-        if calls is None:
-            calls = self._calls[client_id] = deque(maxlen=KEEP)
-        calls.append(call)
+        try:
+            self._calls[client_id].append(call)
+        except KeyError:
+            self._calls[client_id] = deque((call,), maxlen=KEEP)
 
     def take(self) -> dict[str, deque[Call]]:
         taken, self._calls = self._calls, {}
