@@ -5,24 +5,21 @@ Saves screenshots of the main pages to docs/screenshots/."""
 from __future__ import annotations
 
 import re
-import shutil
 import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, expect
 
 from barcode_cloud import ApiClient, ApiException, Configuration, EncodeBarcodeType, GenerateApi
-from tests.support.chromium import CHROMIUM, chromium, needs_chromium, new_page, shoot
+from tests.support.chromium import chromium, needs_chromium, new_page, shoot
 from tests.support.dashboard_client import setup_token
 from tests.support.servers import LiveServer, running_server
 
 # A server adds its usage counts to the database every 5 seconds and reads quotas right after.
 FLUSH_WAIT = 6.5
 pytestmark = needs_chromium
-
-if shutil.which(CHROMIUM):
-    from playwright.sync_api import Browser, expect
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,19 +16,20 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, Page, expect
 
 from barcode_cloud import ApiClient, Configuration, EncodeBarcodeType, GenerateApi
+from barcode_cloud_server.dashboard.accounts import Accounts
+from barcode_cloud_server.identity import playground
 from barcode_cloud_server.identity.usage import write
 from barcode_cloud_server.settings import normalize_database_url
 from barcode_cloud_server.storage.db import Database
-from tests.support.chromium import CHROMIUM, chromium, needs_chromium, new_page, shoot
+from tests.support.chromium import chromium, needs_chromium, new_page, shoot
 from tests.support.dashboard_client import Browser as Client
-from tests.support.dashboard_client import setup_token
+from tests.support.dashboard_client import invited_member, setup_token
 from tests.support.servers import LiveServer, running_server
 
 pytestmark = needs_chromium
-if shutil.which(CHROMIUM):
-    from playwright.sync_api import Browser, Page, expect
 
 # A server adds its usage counts and calls to the database every 5 seconds.
 FLUSH_WAIT = 6.5
@@ -70,7 +70,7 @@ def members(server: LiveServer, admin: Client) -> dict[str, Member]:
     """Two members with an application each; the first one's application made the calls of ``calls``."""
     out = {}
     for who, app in (("ana", "warehouse-scanner"), ("ben", "billing-service")):
-        client = admin.invite(f"{who}@example.com", PASSWORD)
+        client = invited_member(admin, f"{who}@example.com", PASSWORD)
         client_id, secret = client.create_application(app)
         out[who] = Member(f"{who}@example.com", client, client_id, secret)
     calls(server, out["ana"])
@@ -229,16 +229,23 @@ def test_a_member_sees_neither_another_members_usage_nor_log(
 def test_the_total_shows_every_counted_key_to_an_administrator(
     browser: Browser, server: LiveServer, members: dict[str, Member]
 ) -> None:
-    # A key that is not an application (the playground counts a user's calls under a key of its own).
+    # Keys that are no application: ana's playground (named by its user) and one of a deleted application.
     db = Database(normalize_database_url(f"sqlite:///{server.data_dir / 'barcode-cloud.db'}"))
-    write(db, {("playground:ana", int(time.time()) // 3600, "generate", "2xx"): 4})
+    ana = next(user for user in Accounts(db).users() if user.email == "ana@example.com")
+    hour = int(time.time()) // 3600
+    write(
+        db, {(playground.usage_key(ana.id), hour, "generate-multipart", "2xx"): 4, ("gone-app", hour, "scan", "4xx"): 1}
+    )
+    # ana's own total holds her playground, not the deleted application's calls
+    assert csv_counts(members["ana"].client.get("/usage.csv").text) == EXPECTED | {"generate-multipart": {"2xx": 4}}
     problems: list[str] = []
     page = signed_in(browser, server, "admin@example.com", problems)
     page.goto("/usage")
-    expect(page.locator("#total-day")).to_have_text("12 requests")
+    expect(page.locator("#total-day")).to_have_text("13 requests")
     by_app = page.locator("#by-application tbody tr")
     expect(by_app.filter(has_text="warehouse-scanner")).to_contain_text("8")
-    expect(by_app.filter(has_text="playground:ana")).to_contain_text("not an application")
+    expect(by_app.filter(has_text="playground of ana@example.com")).to_contain_text("4")
+    expect(by_app.filter(has_text="gone-app")).to_contain_text("no application (deleted)")
     shoot(page, "usage")
     assert problems == []
 

@@ -1,5 +1,5 @@
-"""Playwright on Debian's Chromium for the dashboard's browser tests: the browser, a page that collects console
-errors (a CSP violation or a script error shows there), and screenshots."""
+"""Debian's Chromium driven by Playwright for the dashboard's browser tests: how it is launched, a page that
+records console errors, and where screenshots go."""
 
 from __future__ import annotations
 
@@ -9,14 +9,11 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.support.servers import LiveServer
-
-if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -32,7 +29,6 @@ ARGS = [
 # Screenshots of the main pages go where BARCODE_CLOUD_SCREENSHOTS says (docs/screenshots to refresh the
 # repository's); else to a temporary folder, so that a test run leaves the work tree as it was.
 SCREENSHOTS = Path(os.environ.get("BARCODE_CLOUD_SCREENSHOTS") or tempfile.mkdtemp(prefix="bc-screenshots-"))
-# For test modules: skip them where Debian's chromium is not installed.
 needs_chromium = pytest.mark.skipif(
     shutil.which(CHROMIUM) is None, reason="needs Debian's chromium (.ci/run installs it)"
 )
@@ -40,8 +36,6 @@ needs_chromium = pytest.mark.skipif(
 
 @contextmanager
 def chromium() -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:

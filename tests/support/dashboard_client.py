@@ -58,11 +58,16 @@ class Browser:
         assert client_id and secret
         return client_id.group(1), secret.group(1)
 
-    def invite(self, email: str, password: str) -> Browser:
-        """As an administrator: invite a member, who sets their password through the link; the member's client."""
+    def invite(self, email: str, role: str = "member") -> str:
+        """As an administrator: the one-time link of a new invitation for ``email``."""
         self.get("/members")
-        page = self.post("/members/invite", {"email": email, "role": "member"})
+        page = self.post("/members/invite", {"email": email, "role": role})
         assert page.status_code == 200, page.text
-        member = Browser(self.server)
-        assert member.set_up(setup_token(page.text), password).status_code == 303
-        return member
+        return setup_token(page.text)
+
+
+def invited_member(admin: Browser, email: str, password: str) -> Browser:
+    """A new member, invited by ``admin`` and signed in with ``password``."""
+    member = Browser(admin.server)
+    assert member.set_up(admin.invite(email), password).status_code == 303
+    return member

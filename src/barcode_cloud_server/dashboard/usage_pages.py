@@ -1,6 +1,6 @@
 """Usage pages: the last 24 hours by hour and the last 30 days by day, by operation and by status class, in total
-(an administrator's: every counted key; a member's: their applications) and per application, as charts, tables
-and CSV."""
+(an administrator's: every counted key; a member's: their applications and their playground) and per application,
+as charts, tables and CSV."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from starlette.responses import Response
 from barcode_cloud_server.dashboard.accounts import User
 from barcode_cloud_server.dashboard.application_pages import owned_application
 from barcode_cloud_server.dashboard.pages import Pages
+from barcode_cloud_server.identity import playground
 from barcode_cloud_server.identity.clients import ClientInfo, ClientStore
 from barcode_cloud_server.identity.usage_report import (
     STATUS_CLASSES,
@@ -35,17 +36,18 @@ WINDOWS: dict[str, Callable[[], datetime]] = {"hour": lambda: since_hours(24), "
 
 @dataclass(frozen=True)
 class KeyUsage:
-    """One counted key of the total page: an application, or a key that is not one (deleted, or counted by
-    something else than an application, such as the playground), shown by the key itself."""
+    """One counted key of the total page: an application, or a key that is none: a user's playground (named by
+    its user) or a deleted application (shown by the key itself)."""
 
     key: str
     app: ClientInfo | None
+    name: str | None
     requests: int
     by_status: dict[str, int]
 
     @property
     def label(self) -> str:
-        return self.app.name if self.app else self.key
+        return self.app.name if self.app else self.name or self.key
 
 
 def usage_router(pages: Pages, clients: ClientStore, db: Database) -> APIRouter:
@@ -53,9 +55,11 @@ def usage_router(pages: Pages, clients: ClientStore, db: Database) -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
     def scope(user: User) -> tuple[list[str] | None, dict[str, ClientInfo]]:
-        """The keys whose usage ``user`` sees (None: every counted key) and the applications among them."""
+        """The keys whose usage ``user`` sees (None: every counted key; a member: their applications and their
+        playground) and the applications among them."""
         apps = clients.list() if user.is_admin else clients.list(owner_id=user.id)
-        return (None if user.is_admin else [a.id for a in apps]), {a.id: a for a in apps}
+        keys = None if user.is_admin else [*(a.id for a in apps), playground.usage_key(user.id)]
+        return keys, {a.id: a for a in apps}
 
     def timelines(keys: list[str] | None) -> dict[str, Timeline]:
         return {period: timeline(db, since(), period, keys) for period, since in WINDOWS.items()}
@@ -70,7 +74,9 @@ def usage_router(pages: Pages, clients: ClientStore, db: Database) -> APIRouter:
         user = guard.require_user(request)
         keys, apps = scope(user)
         per_key = by_operation(db, WINDOWS["day"](), keys)
-        rows = sorted((_key_usage(key, apps.get(key), ops) for key, ops in per_key.items()), key=_busiest)
+        names = playground.names(db)
+        rows = [_key_usage(key, apps.get(key), names.get(key), ops) for key, ops in per_key.items()]
+        rows.sort(key=_busiest)
         return pages.render(
             request, "usage.html", app=None, timelines=timelines(keys), keys=rows, status_classes=STATUS_CLASSES
         )
@@ -116,12 +122,12 @@ class BadPeriod(Exception):
     message = f"period is one of: {', '.join(WINDOWS)} (the last 24 hours by hour, or the last 30 UTC days by day)."
 
 
-def _key_usage(key: str, app: ClientInfo | None, operations: dict[str, OperationCounts]) -> KeyUsage:
+def _key_usage(key: str, app: ClientInfo | None, name: str | None, operations: dict[str, OperationCounts]) -> KeyUsage:
     by_status: dict[str, int] = {}
     for counted in operations.values():
         for status_class, n in counted.by_status.items():
             by_status[status_class] = by_status.get(status_class, 0) + n
-    return KeyUsage(key, app, sum(c.requests for c in operations.values()), by_status)
+    return KeyUsage(key, app, name, sum(c.requests for c in operations.values()), by_status)
 
 
 def _busiest(row: KeyUsage) -> tuple[int, str]:

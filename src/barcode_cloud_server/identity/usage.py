@@ -27,7 +27,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from barcode_cloud_server.identity import recent_calls
+from barcode_cloud_server.identity import playground, recent_calls
 from barcode_cloud_server.identity.recent_calls import Call, CallBuffer
 from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.storage.tables import ClientRow, DailyUsageRow, UsageRow
@@ -47,6 +47,7 @@ OPERATIONS = {
     "/v4.0/barcode/scan": "scan",
     "/v4.0/barcode/scan-body": "scan-body",
     "/v4.0/barcode/scan-multipart": "scan-multipart",
+    **playground.OPERATIONS,
 }
 THROTTLED = "429"
 _CLASSES = {1: "1xx", 2: "2xx", 3: "3xx", 4: "4xx", 5: "5xx"}
