@@ -123,7 +123,6 @@ class Timeline:
     period, empty ones included."""
 
     period: str  # "hour" or "day"
-    since: datetime
     starts: list[datetime]
     by_operation: dict[str, list[int]]
     by_status: dict[str, list[int]]
@@ -149,23 +148,21 @@ def timeline(
     first, last = period_start(since, period), period_start(now or datetime.now(UTC), period)
     starts = [first + step * i for i in range(int((last - first) / step) + 1)]
     index = {start: i for i, start in enumerate(starts)}
-    summed: dict[tuple[datetime, str, str], int] = {}
-    for c in counts(db, since, client_ids, per_client=False, per=period):
-        assert c.start is not None
-        key = (period_start(c.start, period), c.operation, c.status_class)
-        summed[key] = summed.get(key, 0) + c.requests
     by_op: dict[str, list[int]] = {}
     by_status: dict[str, list[int]] = {s: [0] * len(starts) for s in STATUS_CLASSES}
     totals = [0] * len(starts)
-    for (start, operation, status_class), n in summed.items():
-        i = index.get(start)
+    lines = []
+    for c in counts(db, since, client_ids, per_client=False, per=period):
+        assert c.start is not None
+        i = index.get(c.start)
         if i is None:
             continue  # counted in an hour after ``now`` (another server's clock ahead of this one)
-        by_op.setdefault(operation, [0] * len(starts))[i] += n
-        by_status.setdefault(status_class, [0] * len(starts))[i] += n
-        totals[i] += n
-    lines = [Count(start, None, op, sc, n) for (start, op, sc), n in sorted(summed.items()) if start in index]
-    return Timeline(period, since, starts, dict(sorted(by_op.items())), by_status, totals, lines)
+        by_op.setdefault(c.operation, [0] * len(starts))[i] += c.requests
+        by_status.setdefault(c.status_class, [0] * len(starts))[i] += c.requests
+        totals[i] += c.requests
+        lines.append(c)
+    lines.sort(key=lambda c: (c.start, c.operation, c.status_class))
+    return Timeline(period, starts, dict(sorted(by_op.items())), by_status, totals, lines)
 
 
 def quota_usage(db: Database, client_ids: Iterable[str], now: datetime | None = None) -> dict[str, tuple[int, int]]:
