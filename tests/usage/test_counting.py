@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from barcode_cloud_server.identity.usage import Usage, period_bounds
 from barcode_cloud_server.identity.usage_report import by_operation, quota_usage, since_days, since_hours
 from barcode_cloud_server.storage.db import Database, _alembic_config
 from barcode_cloud_server.storage.tables import DailyUsageRow, UsageRow, as_utc
-from tests.support.servers import postgres_database
+from tests.support.servers import database_on
 
 GENERATE = "/v4.0/barcode/generate/{barcodeType}"
 NOW = datetime(2026, 12, 31, 23, 59, 30, tzinfo=UTC).timestamp()
@@ -26,14 +25,8 @@ NOW = datetime(2026, 12, 31, 23, 59, 30, tzinfo=UTC).timestamp()
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    with ExitStack() as stack:
-        url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-        if request.param == "postgres":
-            url = stack.enter_context(postgres_database()).replace("postgresql://", "postgresql+psycopg://", 1)
-        database = Database(url)
-        database.migrate()
+    with database_on(request.param, tmp_path) as database:
         yield database
-        database.dispose()
 
 
 async def test_two_processes_counts_add_up_by_operation_and_status_class(db: Database) -> None:
@@ -154,12 +147,7 @@ async def test_calls_that_could_not_be_written_wait_for_the_next_flush_still_bou
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_migration_0006_adds_up_the_hourly_counts_per_day(backend: str, tmp_path: Path) -> None:
-    with ExitStack() as stack:
-        url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-        if backend == "postgres":
-            url = stack.enter_context(postgres_database()).replace("postgresql://", "postgresql+psycopg://", 1)
-        db = Database(url)
-        stack.callback(db.dispose)
+    with database_on(backend, tmp_path, migrate=False) as db:
         with db.engine.begin() as conn:
             config = _alembic_config()
             config.attributes["connection"] = conn

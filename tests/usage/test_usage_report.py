@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,15 +11,20 @@ import pytest
 from barcode_cloud_server.identity.usage import write
 from barcode_cloud_server.identity.usage_report import by_operation, since_days, since_hours, timeline
 from barcode_cloud_server.storage.db import Database
+from tests.support.servers import database_on
 
 NOW = datetime(2026, 12, 6, 14, 20, tzinfo=UTC)
 HOUR = int(NOW.timestamp()) // 3600
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = Database(f"sqlite:///{tmp_path / 'db.sqlite'}")
-    database.migrate()
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    with database_on(request.param, tmp_path) as database:
+        fill(database)
+        yield database
+
+
+def fill(database: Database) -> None:
     write(
         database,
         {
@@ -32,7 +38,6 @@ def db(tmp_path: Path) -> Database:
             ("playground:7", HOUR - 20, "generate", "2xx"): 3,  # a counted key that is no application
         },
     )
-    return database
 
 
 def test_the_last_24_hours_has_every_hour_and_sums_over_the_keys_asked_for(db: Database) -> None:
