@@ -213,6 +213,9 @@ def test_a_member_sees_neither_another_members_usage_nor_log(
         assert answer.status_code == 404, path
         assert "usage-call-1" not in answer.text and ana.client_id not in answer.text
     assert csv_counts(ben.client.get("/usage.csv").text) == {}
+    for path in ("/usage", "/usage.csv", f"/applications/{ana.client_id}/usage.csv"):  # signed out
+        answer = httpx.get(server.base_url + path, timeout=10)
+        assert answer.status_code == 303 and answer.headers["location"].startswith("/sign-in?next="), path
     problems: list[str] = []
     page = signed_in(browser, server, ben.email, problems, width=390)
     page.goto("/usage")
