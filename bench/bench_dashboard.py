@@ -5,7 +5,7 @@ and two status classes for each; a full recent-calls log of 200 calls each), the
 page in total and of one application, and one application's page through the ASGI app in this process (no
 network: the time is the server's), each against /account, a page with the same session and layout but no
 figures, measured in the same run. Target: under 100 ms a page.
-Run: .venv/bin/python bench/bench_dashboard.py [--apps 200] [--days 30] [--rounds 20]
+Run: .venv/bin/python bench/bench_dashboard.py [--apps 200] [--days 30] [--rounds 20] [--data-dir DIR]
 """
 
 from __future__ import annotations
