@@ -128,8 +128,8 @@ class Settings(BaseSettings):
     max_connections: int = _field(1000, "Open connections per process before requests get 503.", ge=2)
     count_usage: bool = _field(
         True,
-        "Count every API request by application (the dashboard's usage pages, quotas); off only to measure what "
-        "counting costs (requests then count toward no quota).",
+        "Count every API request by application (the dashboard's usage pages, recent-calls log, quotas); off only to "
+        "measure what counting costs (requests then count toward no quota and are not logged).",
     )
     dashboard: bool = _field(True, "Serve the dashboard at / (accounts, applications); off for API-only servers.")
     self_signup: bool = _field(

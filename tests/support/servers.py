@@ -184,6 +184,25 @@ def postgres_database() -> Iterator[str]:
 
 
 @contextmanager
+def database_on(backend: str, data_dir: Path, *, migrate: bool = True) -> Iterator[Database]:
+    """A database of its own on "sqlite" (a file in ``data_dir``) or "postgres" (made and dropped here), with the
+    schema applied unless ``migrate`` is False."""
+    with postgres_database() if backend == "postgres" else _sqlite_file(data_dir) as url:
+        database = Database(normalize_database_url(url))
+        try:
+            if migrate:
+                database.migrate()
+            yield database
+        finally:
+            database.dispose()
+
+
+@contextmanager
+def _sqlite_file(data_dir: Path) -> Iterator[str]:
+    yield f"sqlite:///{data_dir / 'barcode-cloud.db'}"
+
+
+@contextmanager
 def server_on(
     backend: str, data_dir: Path, args: tuple[str, ...] = (), env: dict[str, str] | None = None
 ) -> Iterator[LiveServer]:

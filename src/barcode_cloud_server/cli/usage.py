@@ -18,12 +18,13 @@ def usage(
     client_id: Annotated[
         str | None, typer.Argument(help="One application, or a user's playground:ID (default: all).")
     ] = None,
-    days: Annotated[int, typer.Option("--days", min=1, max=3660, help="The last N days.")] = 30,
+    days: Annotated[int, typer.Option("--days", min=1, max=3660, help="The last N UTC days, today included.")] = 30,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ) -> None:
-    """Requests per application and operation over the last N days, by status class (2xx, 4xx, 429, 5xx).
+    """Requests per application and operation over the last N UTC days (today included), by status class (2xx,
+    4xx, 429, 5xx).
 
     Servers add their counts to the database every few seconds, so the last seconds may not be in yet."""
     from rich.table import Table

@@ -15,6 +15,7 @@ from barcode_cloud_server.dashboard.accounts import User
 from barcode_cloud_server.dashboard.guard import NotFound
 from barcode_cloud_server.dashboard.pages import Pages
 from barcode_cloud_server.identity.clients import ClientInfo, ClientStore, Credentials, UnknownScope
+from barcode_cloud_server.identity.recent_calls import KEEP, recent
 from barcode_cloud_server.identity.scopes import ALL_SCOPES
 from barcode_cloud_server.identity.usage_report import STATUS_CLASSES, by_operation, quota_usage, since_days
 from barcode_cloud_server.storage.db import Database
@@ -28,11 +29,7 @@ def application_router(pages: Pages, clients: ClientStore, db: Database) -> APIR
     router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_on_post(guard))])
 
     def owned(user: User, client_id: str) -> ClientInfo:
-        """The application when this user may see it; otherwise 404, as for one that does not exist."""
-        info = clients.get(client_id)
-        if info is None or not (user.is_admin or info.owner_id == user.id):
-            raise NotFound()
-        return info
+        return owned_application(clients, user, client_id)
 
     def listing(request: Request, user: User, status: int = 200, error: str | None = None) -> Response:
         apps = clients.list() if user.is_admin else clients.list(owner_id=user.id)
@@ -53,6 +50,8 @@ def application_router(pages: Pages, clients: ClientStore, db: Database) -> APIR
             app=info,
             row=AppRow(info, today, month),
             operations=sorted(counts.items()),
+            calls=recent(db, info.id),
+            keep=KEEP,
             status_classes=STATUS_CLASSES,
             overlaps=OVERLAPS,
             error=error,
@@ -128,6 +127,14 @@ def application_router(pages: Pages, clients: ClientStore, db: Database) -> APIR
         return pages.redirect(request, "/applications")
 
     return router
+
+
+def owned_application(clients: ClientStore, user: User, client_id: str) -> ClientInfo:
+    """The application when this user may see it; otherwise 404, as for one that does not exist."""
+    info = clients.get(client_id)
+    if info is None or not (user.is_admin or info.owner_id == user.id):
+        raise NotFound()
+    return info
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from barcode_cloud_server.dashboard.pages import HERE, STATIC_URL, Pages
 from barcode_cloud_server.dashboard.playground_pages import PlaygroundCalls, playground_router
 from barcode_cloud_server.dashboard.purge import Purger
 from barcode_cloud_server.dashboard.signup_pages import signup_router
+from barcode_cloud_server.dashboard.usage_pages import BadPeriod, usage_router
 from barcode_cloud_server.identity.keyseal import key_sealer
 from barcode_cloud_server.identity.service import Identity
 from barcode_cloud_server.settings import Settings
@@ -36,6 +37,7 @@ def install_dashboard(
     app.include_router(account_router(pages, identity.limiter))
     app.include_router(signup_router(pages, identity.limiter, settings.self_signup))
     app.include_router(application_router(pages, identity.clients, db))
+    app.include_router(usage_router(pages, identity.clients, db))
     app.include_router(playground_router(pages, playground))
     sealer = key_sealer(settings.key_encryption_key)
     app.include_router(key_router(pages, db, identity.keys, settings.token_lifetime, sealer))
@@ -53,7 +55,11 @@ def install_dashboard(
     async def not_found(request: Request, exc: Exception) -> Response:
         return pages.render(request, "error.html", 404, title="Not found", message=_NOT_FOUND)
 
+    async def bad_period(request: Request, exc: Exception) -> Response:
+        return pages.render(request, "error.html", 400, title="No such period", message=BadPeriod.message)
+
     app.add_exception_handler(SignInRequired, sign_in_required)
+    app.add_exception_handler(BadPeriod, bad_period)
     app.add_exception_handler(Forbidden, forbidden)
     app.add_exception_handler(NotFound, not_found)
     return Purger(accounts)

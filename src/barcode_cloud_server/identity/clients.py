@@ -22,7 +22,7 @@ from barcode_cloud_server.identity.client_secrets import (
 )
 from barcode_cloud_server.identity.scopes import ALL_SCOPES
 from barcode_cloud_server.storage.db import Database
-from barcode_cloud_server.storage.tables import ClientRow, ServerSecretRow, as_utc
+from barcode_cloud_server.storage.tables import ClientRow, RecentCallRow, ServerSecretRow, as_utc
 
 HASH_KEY_NAME = "client_secret_hmac_key"
 # last_used_at is written at most this often per client and process, so grants do not all write.
@@ -237,6 +237,8 @@ class ClientStore:
         # One statement: a read-then-delete raised StaleDataError when two deletions met.
         with self._db.session() as session:
             result = session.execute(delete(ClientRow).where(ClientRow.id == client_id))
+            # Its log goes with it (nobody can see it any more); its usage counts stay in the totals.
+            session.execute(delete(RecentCallRow).where(RecentCallRow.client_id == client_id))
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def authenticate(self, client_id: str, secret: str) -> ClientInfo | None:

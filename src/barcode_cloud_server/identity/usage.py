@@ -1,10 +1,11 @@
 """Usage counting and quotas, without a database write on the request path.
 
 Each request of an application is counted in this process's memory by (client id, hour, operation, status class);
-every ``FLUSH_SECONDS`` the counts are added to the database in one statement (an upsert, so that every process
-adds its own), and a process that stops flushes before it exits. After each flush the quotas are read again with
-what every process has counted so far; a quota check adds what this process counted since, so several processes
-may let through together up to a few seconds of requests past a quota.
+every ``FLUSH_SECONDS`` the counts are added to the database's hourly and daily counts in one transaction
+(upserts, so that every process adds its own), and a process that stops flushes before it exits. After each flush
+the quotas are read again with what every process has counted so far; a quota check adds what this process
+counted since, so several processes may let through together up to a few seconds of requests past a quota. The
+same flush writes the recent-calls log (``recent_calls``).
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import contextlib
 import logging
 import math
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import anyio
 import anyio.to_thread
@@ -24,9 +27,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from barcode_cloud_server.identity import playground
+from barcode_cloud_server.identity import playground, recent_calls
+from barcode_cloud_server.identity.recent_calls import Call, CallBuffer
 from barcode_cloud_server.storage.db import Database
-from barcode_cloud_server.storage.tables import ClientRow, UsageRow
+from barcode_cloud_server.storage.tables import ClientRow, DailyUsageRow, UsageRow
 
 FLUSH_SECONDS = 5.0
 GRANT = "token"  # the operation name of token grants
@@ -94,6 +98,7 @@ class Usage:
         self._db = db
         self._clock = clock
         self._pending: dict[Key, int] = {}
+        self._calls = CallBuffer()
         # Quota-counting requests per client: since the last swap, and swapped but not yet in the quotas read.
         self._since: dict[str, int] = {}
         self._in_flight: dict[str, int] = {}
@@ -103,14 +108,16 @@ class Usage:
 
     # The request path: memory only.
 
-    def record(self, client_id: str, route: str, status: int) -> None:
-        """Count one answered request (the request context calls this for every request)."""
+    def record(self, client_id: str, route: str, status: int, request_id: str, seconds: float) -> None:
+        """Count and log one answered request (the request context calls this for every request)."""
         operation = OPERATIONS.get(route)
         if operation is None:
             return
         status_class = THROTTLED if status == 429 else _CLASSES.get(status // 100, "5xx")
-        key = (client_id, int(self._clock()) // 3600, operation, status_class)
+        now = self._clock()
+        key = (client_id, int(now) // 3600, operation, status_class)
         self._pending[key] = self._pending.get(key, 0) + 1
+        self._calls.add(client_id, Call(now, operation, status, seconds * 1000, request_id))
         if client_id in self._quotas and counts_toward_quota(operation, status_class):
             self._since[client_id] = self._since.get(client_id, 0) + 1
 
@@ -132,28 +139,30 @@ class Usage:
     async def flush(self) -> None:
         async with self._flushing:
             batch, self._pending = self._pending, {}
+            calls = self._calls.take()
             for client_id, n in self._since.items():
                 self._in_flight[client_id] = self._in_flight.get(client_id, 0) + n
             self._since = {}
             try:
-                quotas = await anyio.to_thread.run_sync(self._write_and_read_quotas, batch)
+                quotas = await anyio.to_thread.run_sync(self._write_and_read_quotas, batch, calls)
             except Exception:
                 log.exception("usage counts not written; kept for the next flush")
                 for key, n in batch.items():
                     self._pending[key] = self._pending.get(key, 0) + n
+                self._calls.put_back(calls)
                 return
             self._quotas = quotas
             self._in_flight = {}
 
-    def _write_and_read_quotas(self, batch: dict[Key, int]) -> dict[str, QuotaState]:
+    def _write_and_read_quotas(self, batch: dict[Key, int], calls: dict[str, deque[Call]]) -> dict[str, QuotaState]:
         if batch:
-            write(self._db, batch)
+            write(self._db, batch, calls)
         return self.read_quotas()
 
     def read_quotas(self) -> dict[str, QuotaState]:
         """Every client with a quota: its quotas and what it has used in the current day and month."""
         day, day_ends, month, month_ends = period_bounds(datetime.fromtimestamp(self._clock(), UTC))
-        counted = (UsageRow.operation != GRANT) & (UsageRow.status_class != THROTTLED)
+        counted = (DailyUsageRow.operation != GRANT) & (DailyUsageRow.status_class != THROTTLED)
         with self._db.session() as session:
             limited = session.execute(
                 select(ClientRow.id, ClientRow.daily_quota, ClientRow.monthly_quota).where(
@@ -166,9 +175,9 @@ class Usage:
 
             def used_since(start: datetime) -> dict[str, int]:
                 rows = session.execute(
-                    select(UsageRow.client_id, func.sum(UsageRow.count))
-                    .where(UsageRow.client_id.in_(ids), UsageRow.hour >= start, counted)
-                    .group_by(UsageRow.client_id)
+                    select(DailyUsageRow.client_id, func.sum(DailyUsageRow.count))
+                    .where(DailyUsageRow.client_id.in_(ids), DailyUsageRow.day >= start, counted)
+                    .group_by(DailyUsageRow.client_id)
                 )
                 return {client_id: int(total) for client_id, total in rows}
 
@@ -206,23 +215,36 @@ class Usage:
             await self.flush()
 
 
-def write(db: Database, batch: dict[Key, int]) -> None:
-    """Add ``batch`` to the stored counts in one statement."""
+def write(db: Database, batch: dict[Key, int], calls: dict[str, deque[Call]] | None = None) -> None:
+    """Add ``batch`` to the stored hourly and daily counts (a statement each) and ``calls`` to the recent-calls
+    log, in one transaction."""
+    days: dict[Key, int] = {}
+    for (client_id, hour, operation, status_class), n in batch.items():
+        key = (client_id, hour // 24, operation, status_class)
+        days[key] = days.get(key, 0) + n
+    with db.session() as session:
+        session.execute(_upsert(db, UsageRow, batch, 3600))
+        session.execute(_upsert(db, DailyUsageRow, days, 86400))
+        if calls:
+            recent_calls.write(session, calls)
+
+
+def _upsert(db: Database, table: type[UsageRow] | type[DailyUsageRow], counts: dict[Key, int], seconds: int) -> Any:
+    period = "hour" if table is UsageRow else "day"
+    # In key order: two processes adding to the same rows lock them in the same order (no deadlock on PostgreSQL).
     rows = [
         {
             "client_id": client_id,
-            "hour": datetime.fromtimestamp(hour * 3600, UTC),
+            period: datetime.fromtimestamp(start * seconds, UTC),
             "operation": operation,
             "status_class": status_class,
             "count": n,
         }
-        for (client_id, hour, operation, status_class), n in batch.items()
+        for (client_id, start, operation, status_class), n in sorted(counts.items())
     ]
     insert = sqlite_insert if db.is_sqlite else postgres_insert
-    statement = insert(UsageRow).values(rows)
-    statement = statement.on_conflict_do_update(
-        index_elements=["client_id", "hour", "operation", "status_class"],
-        set_={"count": UsageRow.count + statement.excluded.count},
+    statement = insert(table).values(rows)
+    return statement.on_conflict_do_update(
+        index_elements=["client_id", period, "operation", "status_class"],
+        set_={"count": table.count + statement.excluded.count},
     )
-    with db.session() as session:
-        session.execute(statement)
