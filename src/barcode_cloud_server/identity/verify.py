@@ -80,7 +80,7 @@ async def authorize(identity: Identity, header: str, scope: str, state: dict[str
         state["client_id"] = claims.client_id
     if scope not in claims.scopes:
         raise InsufficientScope(scope)
-    refusal = identity.usage.refusal(claims.client_id)
+    refusal = await identity.usage.admit(claims.client_id, state)
     if refusal is not None:
         raise QuotaExceeded(refusal.message, refusal.retry_after)
     return claims

@@ -33,8 +33,8 @@ def _count(method: str, route: str, status: int, elapsed: float) -> None:
     children[1].observe(elapsed)
 
 
-# Told of every answered request of a known client: its id, route template and status (usage counting).
-Recorder = Callable[[str, str, int], None]
+# Told of every answered request of a known client: its id, route template, status and state (usage counting).
+Recorder = Callable[[str, str, int, dict[str, Any]], None]
 
 
 class RequestContextMiddleware:
@@ -73,7 +73,7 @@ class RequestContextMiddleware:
             _count(scope["method"], route, status, elapsed)
             client_id = scope["state"].get("client_id")
             if client_id is not None and self.record is not None:
-                self.record(client_id, route, status)
+                self.record(client_id, route, status, scope["state"])
             if route not in ("/healthz", "/metrics") and access_log.isEnabledFor(logging.INFO):
                 access_log.info(
                     "request",
