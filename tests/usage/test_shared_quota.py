@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import logging
 import secrets
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from barcode_cloud_server.identity import shared_quota
 from barcode_cloud_server.identity.clients import ClientStore
-from barcode_cloud_server.identity.shared_quota import SharedQuota
-from barcode_cloud_server.identity.usage import Usage
+from barcode_cloud_server.identity.shared_quota import SharedQuota, period_keys
+from barcode_cloud_server.identity.usage import Usage, period_bounds
 from barcode_cloud_server.storage.db import Database
 
 REDIS_URL = "redis://127.0.0.1:6379/15"  # the test Redis (README)
@@ -122,3 +124,32 @@ async def test_an_unreachable_redis_never_fails_a_request(db: Database) -> None:
     (usage,) = _processes(db, 1, url="redis://127.0.0.1:1/0")  # nothing listens on port 1
     assert [await _call(usage, app) for _ in range(3)] == [True, True, False]
     await usage.stop()
+
+
+async def test_counts_owed_from_before_redis_lost_its_data_are_not_added_twice(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(shared_quota, "RETRY_SECONDS", 0.0)
+    app = _limited(db, daily=6)
+    one, two = _processes(db, 2)
+    assert await _call(one, app)
+
+    async def unreachable(**_: object) -> int:
+        raise RedisConnectionError("Redis is down")
+
+    monkeypatch.setattr(one._shared, "_admit_script", unreachable)
+    assert [await _call(one, app) for _ in range(3)] == [True] * 3
+    monkeypatch.undo()
+    # Redis restarted empty meanwhile: a new epoch, no counters. The stored counts (4, once flushed) seed them.
+    redis.Redis.from_url(REDIS_URL).delete(*period_keys_of(app), "bc:quota:epoch")
+    await one.flush()
+    await two.flush()
+    assert [await _call(two, app), await _call(one, app)] == [True, True]
+    assert [await _call(two, app), await _call(one, app)] == [False, False]
+    await one.stop()
+    await two.stop()
+
+
+def period_keys_of(client_id: str) -> tuple[str, str]:
+    day, _, month, _ = period_bounds(datetime.now(UTC))
+    return period_keys(client_id, day.timestamp(), month.timestamp())

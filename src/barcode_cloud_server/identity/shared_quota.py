@@ -8,14 +8,16 @@ and its own since its last flush. Requests admitted but then refused with a 429 
 their count back at the next flush, as 429s count toward no quota.
 
 While Redis cannot be reached, :class:`SharedQuota` answers None and the caller checks its own counts; what it
-admitted meanwhile is added to the counters once Redis answers again (Redis is not asked again for a second
-after a failure, so that an outage costs no more than one timeout a second).
+admitted meanwhile is added to the counters once Redis answers again, unless Redis lost its data meanwhile (the
+counters then start again from the stored counts, which hold them once each process has flushed). Redis is not
+asked again for a second after a failure, so that an outage costs no more than one timeout a second.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import secrets
 import time
 from dataclasses import dataclass
 
@@ -24,13 +26,23 @@ from redis.exceptions import RedisError
 
 log = logging.getLogger("barcode_cloud.usage")
 RETRY_SECONDS = 1.0
+_EPOCH = "bc:quota:epoch"
 # Day and month counters outlive their period by this much (a process whose clock is a little behind).
 _EXPIRY_MARGIN = 3600
 
-# KEYS: day counter, month counter. ARGV: day seed, month seed, counts owed, day ttl, month ttl, daily and
-# monthly quota (0: none). Answers 0 when admitted, 1 past the daily quota, 2 past the monthly one.
+# KEYS: day counter, month counter, Redis's epoch (made at its first use: a Redis restarted without its data has
+# a new one). ARGV: day seed, month seed, counts owed, day ttl, month ttl, daily and monthly quota (0: none), a
+# new epoch, the epoch the counts owed were made under. Answers {0 when admitted, 1 past the daily quota, 2 past
+# the monthly one; the epoch}. Counts owed from before a restart are dropped: the counters start again from the
+# stored counts, which hold them.
 _ADMIT = """
-local owed = tonumber(ARGV[3])
+local epoch = redis.call('GET', KEYS[3])
+if not epoch then
+  epoch = ARGV[8]
+  redis.call('SET', KEYS[3], epoch)
+end
+local owed = 0
+if epoch == ARGV[9] then owed = tonumber(ARGV[3]) end
 local function take(key, seed, ttl)
   if redis.call('SET', key, seed, 'NX', 'EX', ttl) then
     return redis.call('INCR', key)
@@ -46,7 +58,7 @@ if refused > 0 then
   redis.call('DECR', KEYS[1])
   redis.call('DECR', KEYS[2])
 end
-return refused
+return {refused, epoch}
 """
 # KEYS: counters; ARGV: what to take off each. A counter gone (Redis restarted) is left alone: it starts again
 # from a seed, and a negative one made here would never be seeded.
@@ -86,23 +98,24 @@ class SharedQuota:
         self._give_back_script = self._redis.register_script(_GIVE_BACK)
         self._retry_at = 0.0
         self._down = False
+        self._epoch = b""  # Redis's, when it last answered
 
     async def admit(self, period: Period, owed: int, daily: int | None, monthly: int | None) -> int | None:
         """0 when the request may go on (its count taken), 1 or 2 past the daily or monthly quota, None when Redis
         could not be asked (the caller decides from its own counts)."""
         if time.monotonic() < self._retry_at:
             return None
-        keys = [period.day_key, period.month_key]
+        keys = [period.day_key, period.month_key, _EPOCH]
         args = [period.day_seed, period.month_seed, owed, period.day_ttl, period.month_ttl, daily or 0, monthly or 0]
         try:
-            answer = int(await self._admit_script(keys=keys, args=args))
+            refused, self._epoch = await self._admit_script(keys=keys, args=[*args, secrets.token_hex(8), self._epoch])
         except (RedisError, OSError) as exc:
             self._failed(exc)
             return None
         if self._down:
             log.warning("Redis is back: quotas are counted in it again")
             self._down = False
-        return answer
+        return int(refused)
 
     async def give_back(self, counts: dict[tuple[str, str], int]) -> bool:
         """Take counts off (day, month) counters; False when Redis could not be reached (try again later)."""
