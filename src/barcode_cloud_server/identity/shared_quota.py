@@ -26,6 +26,7 @@ from redis.exceptions import RedisError
 
 log = logging.getLogger("barcode_cloud.usage")
 RETRY_SECONDS = 1.0
+MAX_CONNECTIONS = 64  # per process
 _EPOCH = "bc:quota:epoch"
 # Day and month counters outlive their period by this much (a process whose clock is a little behind).
 _EXPIRY_MARGIN = 3600
@@ -92,8 +93,12 @@ def ttl(ends: float, now: float) -> int:
 
 class SharedQuota:
     def __init__(self, url: str) -> None:
-        # Short timeouts: a request of a client with a quota waits for Redis at most this long before it falls back.
-        self._redis = redis.asyncio.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        # Short timeouts: a request of a client with a quota waits for Redis (or for one of this process's
+        # connections to it, rather than failing when all are busy) at most this long before it falls back.
+        pool = redis.asyncio.BlockingConnectionPool.from_url(
+            url, max_connections=MAX_CONNECTIONS, timeout=0.5, socket_timeout=0.5, socket_connect_timeout=0.5
+        )
+        self._redis = redis.asyncio.Redis.from_pool(pool)
         self._admit_script = self._redis.register_script(_ADMIT)
         self._give_back_script = self._redis.register_script(_GIVE_BACK)
         self._retry_at = 0.0
