@@ -81,3 +81,29 @@ def test_settings_go_to_workers_through_the_environment_and_back(monkeypatch: py
         settings.debug_logger_names == ["PIL", "sqlalchemy.engine"]
         and Settings(debug_loggers="").debug_logger_names == []
     )
+
+
+def test_the_sdks_host_url_in_barcode_cloud_host_is_where_serve_listens(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The contract names BARCODE_CLOUD_HOST for both: the SDK's URL and serve's address; one value serves both.
+    from urllib.parse import urlsplit
+
+    from barcode_cloud import Configuration
+
+    monkeypatch.setenv("BARCODE_CLOUD_HOST", "http://127.0.0.1:9100/v4.0")
+    sdk = urlsplit(Configuration(access_token="t").host)
+    server = Settings.from_env()
+    assert (server.host, server.port) == (sdk.hostname, sdk.port) == ("127.0.0.1", 9100)
+    assert Settings.from_env(port=9200).port == 9200  # an option still wins
+    monkeypatch.setenv("BARCODE_CLOUD_PORT", "9300")
+    assert Settings.from_env().port == 9300  # and so does the port's own variable
+    monkeypatch.delenv("BARCODE_CLOUD_PORT")
+    monkeypatch.setenv("BARCODE_CLOUD_HOST", "https://[::1]/v4.0")
+    assert (Settings.from_env().host, Settings.from_env().port) == ("::1", 8080)  # no port in the URL: the default
+    monkeypatch.setenv("BARCODE_CLOUD_HOST", "::")
+    assert Settings.from_env().host == "::"  # an address stays as it is
+
+
+@pytest.mark.parametrize("value", ["ftp://files.example/", "http://:8080/", "http://127.0.0.1:99999/"])
+def test_a_host_url_serve_cannot_listen_on_is_refused_naming_the_field(value: str) -> None:
+    with pytest.raises(ValueError, match=r"(?s)host.*neither an address to listen on"):
+        Settings(host=value)

@@ -15,11 +15,15 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from barcode_cloud_server import __version__
-from barcode_cloud_server.api.errors import install_error_handlers
+from barcode_cloud_server.api import generate as generate_api
+from barcode_cloud_server.api import recognize as recognize_api
+from barcode_cloud_server.api.errors import ApiProblem, install_error_handlers, problem_response
 from barcode_cloud_server.api.generate import router as generate_router
+from barcode_cloud_server.api.generate_params import PARAMS
 from barcode_cloud_server.api.hotpath import GenerateHotPath
 from barcode_cloud_server.api.recognize import router as recognize_router
 from barcode_cloud_server.api.whoami import router as whoami_router
+from barcode_cloud_server.dashboard.playground_pages import PlaygroundCalls
 from barcode_cloud_server.dashboard.site import install_dashboard
 from barcode_cloud_server.identity.routes import router as identity_router
 from barcode_cloud_server.identity.scopes import GENERATE, RECOGNIZE
@@ -30,6 +34,7 @@ from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.storage.private import make_private_dir, sqlite_files, warn_if_shared
 from barcode_cloud_server.tools.mcp_http import PATH as MCP_PATH
 from barcode_cloud_server.tools.mcp_http import McpEndpoint
+from barcode_cloud_server.web.docs_page import install_docs
 from barcode_cloud_server.web.protocols import HeadLimits, set_head_limits
 from barcode_cloud_server.web.request_context import RequestContextMiddleware
 from barcode_cloud_server.web.trailing_slash import StripTrailingSlash
@@ -73,11 +78,15 @@ def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         identity.status.start(also=[identity.keys.reload])
         identity.usage.start()
+        if purger is not None:  # the dashboard's, made below with the app
+            purger.start()
         try:
             async with mcp.running():
                 yield
         finally:
             # After uvicorn has answered every request it accepted (SIGTERM included): their counts are in.
+            if purger is not None:
+                await purger.stop()
             await identity.usage.stop()
             await identity.status.stop()
             db.dispose()
@@ -87,7 +96,8 @@ def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
         version=__version__,
         summary="Barcode generation and recognition, wire-compatible with Aspose.BarCode Cloud v4",
         lifespan=lifespan,
-        # Only /docs: ReDoc's page would need fonts from Google and a looser policy (web.security_headers).
+        # /docs is web.docs_page's, its assets served from the package; no ReDoc page (one is enough).
+        docs_url=None,
         redoc_url=None,
         # FastAPI's OpenTelemetry layer checks its providers on every request; /metrics is ours.
         telemetry={"tracing": False, "metrics": False, "logs": False},
@@ -103,13 +113,13 @@ def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
         record=identity.usage.record if settings.count_usage else None,
     )
     install_error_handlers(app)
+    install_docs(app)
     app.include_router(generate_router)
     app.include_router(identity_router)
     app.include_router(whoami_router)
     app.include_router(recognize_router)
     app.router.routes.append(Route(MCP_PATH, mcp, methods=["GET", "POST", "DELETE"], include_in_schema=False))
-    if settings.dashboard:
-        install_dashboard(app, db, identity, settings.resolved_issuer)
+    purger = install_dashboard(app, db, identity, settings, _PLAYGROUND) if settings.dashboard else None
 
     app.openapi = lambda: _openapi_with_security(app)  # type: ignore[method-assign]
 
@@ -131,6 +141,15 @@ def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
         return Response(generate_latest(metrics_registry()), media_type=CONTENT_TYPE_LATEST)
 
     return app
+
+
+# The dashboard's playground runs the API's own answers (the dashboard does not import the API).
+_PLAYGROUND = PlaygroundCalls(
+    generate=generate_api.answer_form,
+    recognize=recognize_api.answer_form,
+    problem=lambda request, status, message: problem_response(request, ApiProblem(status, message)),
+    options=PARAMS,
+)
 
 
 def _openapi_with_security(app: FastAPI) -> dict[str, Any]:

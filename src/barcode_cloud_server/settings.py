@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import SplitResult, urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic.config import JsonDict
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,13 +27,30 @@ def _field(default: Any, description: str, *, shown: str | None = None, **constr
     return Field(default, description=description, json_schema_extra=extra, **constraints)
 
 
+def _listen_url(value: str) -> SplitResult | None:
+    """``value`` as an http(s) URL with a host and a valid port, or None."""
+    if "://" not in value:
+        return None
+    url = urlsplit(value)
+    try:
+        url.port  # noqa: B018 (raises ValueError for a port out of range)
+    except ValueError:
+        return None
+    return url if url.scheme in ("http", "https") and url.hostname else None
+
+
 class Settings(BaseSettings):
     """Everything a server process needs to know: what is given to the constructor, else the ``BARCODE_CLOUD_<NAME>``
     environment variable (an empty one counts as unset), else the field's default."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_ignore_empty=True, frozen=True)
 
-    host: str = _field("127.0.0.1", "Address to listen on.")
+    host: str = _field(
+        "127.0.0.1",
+        "Address to listen on. A URL (what the SDK reads from BARCODE_CLOUD_HOST, e.g. http://127.0.0.1:8080/v4.0) "
+        "means its host, and its port unless --port is given: one variable points the server and its clients at "
+        "the same place.",
+    )
     port: int = _field(8080, "Port to listen on.")
     data_dir: Path = _field(
         Path("./barcode-cloud-data"), "Folder for the SQLite database and local data.", shown="./barcode-cloud-data"
@@ -115,12 +133,41 @@ class Settings(BaseSettings):
         "counting costs (requests then count toward no quota).",
     )
     dashboard: bool = _field(True, "Serve the dashboard at / (accounts, applications); off for API-only servers.")
+    self_signup: bool = _field(
+        False,
+        "Let anyone who reaches the dashboard create a member account at /sign-up; off: accounts come from "
+        "administrators' invitations and `users create` only.",
+    )
 
     @field_validator("log_level", "log_format", mode="before")
     @classmethod
     def _lower_case(cls, value: object) -> object:
         # DEBUG or Json work too; anything else fails the Literal check with the values it takes.
         return value.lower() if isinstance(value, str) else value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _host_from_url(cls, data: Any) -> Any:
+        # The contract gives BARCODE_CLOUD_HOST to both the SDK (a URL) and serve (an address).
+        if not isinstance(data, dict) or not isinstance(data.get("host"), str):
+            return data
+        url = _listen_url(data["host"])
+        if url is None:
+            return data
+        given = {**data, "host": url.hostname}
+        if url.port is not None and given.get("port") is None:
+            given["port"] = url.port
+        return given
+
+    @field_validator("host")
+    @classmethod
+    def _an_address(cls, value: str) -> str:
+        if "://" in value:  # a URL _host_from_url could not use
+            raise ValueError(
+                f"{value!r} is neither an address to listen on (e.g. 127.0.0.1 or 0.0.0.0) nor an http(s) URL with a "
+                "host name and an optional port"
+            )
+        return value
 
     @field_validator("key_encryption_key")
     @classmethod

@@ -39,3 +39,14 @@ def test_generated_symbol_reads_back_by_type_and_by_scan(client: httpx.Client, n
     scanned = client.post("/barcode/scan-body", json={"fileBase64": body}).json()["barcodes"]
     want = [] if name in recognition.ASKED_ONLY else [(name, expected)]
     assert [(b["type"], b["barcodeValue"]) for b in scanned] == want
+
+
+def test_singapore_post_reads_back_as_rm4scc(client: httpx.Client) -> None:
+    # SingaporePost is generated with RM4SCC's bars and check, and the spec has no SingaporePost recognition type.
+    body = base64.b64encode(gen("SingaporePost", "SN34RD1A", rotation_angle=8).content).decode()
+    r = client.post("/barcode/recognize-body", json={"barcodeTypes": ["RM4SCC"], "fileBase64": body})
+    assert [(b["type"], b["barcodeValue"], b["checksum"]) for b in r.json()["barcodes"]] == [
+        ("RM4SCC", "SN34RD1A", "K")
+    ]
+    r = client.post("/barcode/recognize-body", json={"barcodeTypes": ["SingaporePost"], "fileBase64": body})
+    assert r.status_code == 400

@@ -4,41 +4,22 @@ Saves screenshots of the main pages to docs/screenshots/."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import tempfile
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, expect
 
 from barcode_cloud import ApiClient, ApiException, Configuration, EncodeBarcodeType, GenerateApi
+from tests.support.chromium import chromium, needs_chromium, new_page, shoot
 from tests.support.dashboard_client import setup_token
 from tests.support.servers import LiveServer, running_server
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # A server adds its usage counts to the database every 5 seconds and reads quotas right after.
 FLUSH_WAIT = 6.5
-# Screenshots of the main pages go where BARCODE_CLOUD_SCREENSHOTS says (docs/screenshots to refresh the
-# repository's); else to a temporary folder, so that a test run leaves the work tree as it was.
-SCREENSHOTS = Path(os.environ.get("BARCODE_CLOUD_SCREENSHOTS") or tempfile.mkdtemp(prefix="bc-screenshots-"))
-pytestmark = pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="needs Debian's chromium (.ci/run installs it)")
-
-if shutil.which(CHROMIUM):
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -49,24 +30,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-def new_page(browser: Browser, server: LiveServer, problems: list[str], width: int = 1280) -> Page:
-    page = browser.new_context(base_url=server.base_url, viewport={"width": width, "height": 860}).new_page()
-    page.set_default_timeout(10_000)
-    # A policy violation or a script error would show here: the pages must work under their own CSP.
-    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    return page
-
-
-def shoot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    with chromium() as launched:
+        yield launched
 
 
 def generate_qr(server: LiveServer, client_id: str, secret: str) -> bytes:

@@ -57,3 +57,17 @@ class Browser:
         secret = re.search(r'id="client-secret">([^<]+)<', page.text)
         assert client_id and secret
         return client_id.group(1), secret.group(1)
+
+    def invite(self, email: str, role: str = "member") -> str:
+        """As an administrator: the one-time link of a new invitation for ``email``."""
+        self.get("/members")
+        page = self.post("/members/invite", {"email": email, "role": role})
+        assert page.status_code == 200, page.text
+        return setup_token(page.text)
+
+
+def invited_member(admin: Browser, email: str, password: str) -> Browser:
+    """A new member, invited by ``admin`` and signed in with ``password``."""
+    member = Browser(admin.server)
+    assert member.set_up(admin.invite(email), password).status_code == 303
+    return member

@@ -138,7 +138,7 @@ def running_server(
         )
     server = LiveServer(f"http://127.0.0.1:{port}", data_dir, database_url, log_path, process, env)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60  # a loaded 2-core machine has taken over 30 s to import and start
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"server exited with {process.returncode}:\n{server.logs()}")

@@ -361,10 +361,11 @@ async def generate_multipart(
     request: Request,
     _claims: TokenClaims = Depends(require_scope(GENERATE)),  # noqa: B008
 ) -> Response:
-    return await _multipart(request)
+    return await answer_form(request)
 
 
-async def _multipart(request: Request) -> Response:
+async def answer_form(request: Request) -> Response:
+    """generate-multipart's answer to its form (also the dashboard playground's, which checks its caller itself)."""
     form = await read_form(request, MAX_BODY_BYTES, "send multipart/form-data")
     fields = {name: values[0] for name, values in form.fields.items()}
     for name, raw in form.files.items():  # clients may send any field as a file part

@@ -11,7 +11,7 @@ from enum import Enum
 from functools import cache
 from typing import Annotated, Any, get_args, get_origin
 
-from barcode_cloud.models import BarcodeImageParams, Code128Params, EncodeData, Pdf417Params, QrParams
+from barcode_cloud.models import BarcodeImageParams, Code128Params, EncodeData, GenerateParams, Pdf417Params, QrParams
 from barcode_cloud.models.base import WireModel
 
 
@@ -24,6 +24,8 @@ class Param:
     schema: Mapping[str, Any] = field(default_factory=dict)
     """Its OpenAPI schema."""
     description: str = ""
+    group: str = ""
+    """The GenerateParams field (wire name) whose model holds it: encodeData, barcodeImageParams, qrParams, ..."""
 
 
 # The query and form parameters are the fields of the body's models (EncodeData's dataType and GenerateParams'
@@ -102,7 +104,14 @@ def _param(model: type[WireModel], attr: str) -> Param:
         schema["format"] = _FORMATS[kind]
     if wire in _DEFAULTS:
         schema["default"] = _DEFAULTS[wire]
-    return Param(wire, attr, kind, allowed, schema, _DESCRIPTIONS[wire])
+    return Param(wire, attr, kind, allowed, schema, _DESCRIPTIONS[wire], _group(model))
+
+
+def _group(model: type[WireModel]) -> str:
+    for name, info in GenerateParams.model_fields.items():
+        if model is info.annotation or model in get_args(info.annotation):
+            return info.alias or name
+    raise TypeError(f"GenerateParams holds no {model.__name__}")
 
 
 PARAMS: tuple[Param, ...] = tuple(_param(model, attr) for model, attrs in _MODEL_FIELDS for attr in attrs)

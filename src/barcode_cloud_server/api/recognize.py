@@ -30,6 +30,7 @@ import base64
 import binascii
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from functools import partial
 from typing import Annotated, Any, TypeVar
 
@@ -116,11 +117,11 @@ class _Place:
             self.done_reading()
 
 
-async def _recognition_slot(request: Request, claims: Authorized) -> AsyncIterator[_Place]:
-    """The caller's place among the recognitions this process holds, taken before the image is read or fetched."""
+@asynccontextmanager
+async def recognition_place(request: Request, client: str) -> AsyncIterator[_Place]:
+    """``client``'s place among the recognitions this process holds, taken before the image is read or fetched."""
     global _reading
     threads = _decoding_threads().total_tokens
-    client = claims.client_id
     held = _by_client.get(client, 0)
     if held >= PER_CLIENT_PER_THREAD * threads:
         raise ApiProblem(
@@ -143,6 +144,11 @@ async def _recognition_slot(request: Request, claims: Authorized) -> AsyncIterat
             _by_client[client] = left
         else:
             del _by_client[client]
+
+
+async def _recognition_slot(request: Request, claims: Authorized) -> AsyncIterator[_Place]:
+    async with recognition_place(request, claims.client_id) as place:
+        yield place
 
 
 Slot = Annotated[_Place, Depends(_recognition_slot)]
@@ -448,11 +454,7 @@ async def recognize_body(request: Request, _claims: Authorized, slot: Slot) -> R
     _form_doc(with_type=True),
 )
 async def recognize_multipart(request: Request, _claims: Authorized, slot: Slot) -> Response:
-    data, fields = await slot.body(_multipart(request))
-    barcode_types = _barcode_types(fields)
-    mode = _enum_field(fields, "recognitionMode", RecognitionMode)
-    kind = _enum_field(fields, "recognitionImageKind", RecognitionImageKind)
-    return await _decode(request, data, barcode_types, mode, kind)
+    return await _answer_form(request, slot, every_type=False)
 
 
 @_operation(
@@ -490,5 +492,22 @@ async def scan_body(request: Request, _claims: Authorized, slot: Slot) -> Respon
     _form_doc(with_type=False),
 )
 async def scan_multipart(request: Request, _claims: Authorized, slot: Slot) -> Response:
-    data, _fields = await slot.body(_multipart(request))
-    return await _decode(request, data, None, None, None)
+    return await _answer_form(request, slot, every_type=True)
+
+
+async def _answer_form(request: Request, place: _Place, every_type: bool) -> Response:
+    """recognize-multipart's answer (scan-multipart's with ``every_type``) to its form."""
+    data, fields = await place.body(_multipart(request))
+    if every_type:
+        return await _decode(request, data, None, None, None)
+    barcode_types = _barcode_types(fields)
+    mode = _enum_field(fields, "recognitionMode", RecognitionMode)
+    kind = _enum_field(fields, "recognitionImageKind", RecognitionImageKind)
+    return await _decode(request, data, barcode_types, mode, kind)
+
+
+async def answer_form(request: Request, client: str, every_type: bool) -> Response:
+    """recognize-multipart's or scan-multipart's answer for a caller that is no token's client (the dashboard
+    playground, which checks its caller itself), under the same limits, ``client`` holding its places."""
+    async with recognition_place(request, client) as place:
+        return await _answer_form(request, place, every_type)

@@ -133,6 +133,7 @@ def serve(
     max_connections: Annotated[int | None, setting_option("max_connections")] = None,
     count_usage: Annotated[bool | None, setting_option("count_usage", "--count-usage/--no-count-usage")] = None,
     dashboard: Annotated[bool | None, setting_option("dashboard", "--dashboard/--no-dashboard")] = None,
+    self_signup: Annotated[bool | None, setting_option("self_signup", "--self-signup/--no-self-signup")] = None,
 ) -> None:
     """Run the service: identity, Barcode API v4, health and metrics.
 
@@ -170,6 +171,7 @@ def serve(
         max_connections=max_connections,
         count_usage=count_usage,
         dashboard=dashboard,
+        self_signup=self_signup,
     )
     configure_logging(settings.log_level, settings.access_log, settings.log_format, settings.debug_logger_names)
     db = _open_db(settings) if settings.migrate else _checked_db(settings)

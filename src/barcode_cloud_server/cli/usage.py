@@ -15,7 +15,9 @@ DatabaseUrl = Annotated[str | None, setting_option("database_url")]
 
 
 def usage(
-    client_id: Annotated[str | None, typer.Argument(help="One application (default: all).")] = None,
+    client_id: Annotated[
+        str | None, typer.Argument(help="One application, or a user's playground:ID (default: all).")
+    ] = None,
     days: Annotated[int, typer.Option("--days", min=1, max=3660, help="The last N days.")] = 30,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
@@ -27,17 +29,17 @@ def usage(
     from rich.table import Table
 
     from barcode_cloud_server.cli.main import _open_db, _settings, err, out
+    from barcode_cloud_server.identity import playground
     from barcode_cloud_server.identity.clients import ClientStore
     from barcode_cloud_server.identity.usage_report import STATUS_CLASSES, by_operation, since_days
 
     db = _open_db(_settings(data_dir, database_url))
-    clients = ClientStore(db)
-    if client_id is not None and clients.get(client_id) is None:
+    names = {info.id: info.name for info in ClientStore(db).list()} | playground.names(db)
+    if client_id is not None and client_id not in names:
         err.print(f"error: no client {client_id}", highlight=False)
         raise typer.Exit(1)
     since = since_days(days)
     counts = by_operation(db, since, None if client_id is None else [client_id])
-    names = {info.id: info.name for info in clients.list()}
     ids = [client_id] if client_id is not None else sorted(counts, key=lambda i: (names.get(i, ""), i))
     if as_json:
         applications = [

@@ -48,3 +48,24 @@ def users_create(
         raise typer.Exit(1) from None
     err.print(f"Created {user.role} {user.email}. Send them this link (works once, for 3 days):", highlight=False)
     out.print(setup_url(settings, token), highlight=False, soft_wrap=True)
+
+
+@users_app.command("purge")
+def users_purge(
+    data_dir: Annotated[Path | None, setting_option("data_dir")] = None,
+    database_url: Annotated[str | None, setting_option("database_url")] = None,
+) -> None:
+    """Delete expired sign-in sessions and expired or used account links now (every server also does it at start
+    and every 10 minutes)."""
+    from barcode_cloud_server.cli.main import _open_db, _settings, err
+    from barcode_cloud_server.dashboard.accounts import Accounts
+    from barcode_cloud_server.dashboard.purge import PURGE_BATCH
+
+    accounts = Accounts(_open_db(_settings(data_dir, database_url)))
+    sessions = links = 0
+    while True:  # batch after batch, each its own short transaction, as the servers do
+        purged = accounts.purge_expired(PURGE_BATCH)
+        sessions, links = sessions + purged.sessions, links + purged.links
+        if max(purged.sessions, purged.links) < PURGE_BATCH:
+            break
+    err.print(f"purged {sessions} expired sessions and {links} expired or used account links")

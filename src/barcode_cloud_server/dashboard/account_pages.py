@@ -28,10 +28,12 @@ def account_router(pages: Pages, limiter: FailureLimiter) -> APIRouter:
         return pages.redirect(request, "/applications" if guard.user(request) else "/sign-in")
 
     @router.get("/sign-in")
-    def sign_in_page(request: Request, next: str = "") -> Response:
+    def sign_in_page(request: Request, next: str = "", signed_up: str = "") -> Response:
         if guard.user(request):
             return pages.redirect(request, safe_next(next))
-        return pages.render(request, "sign_in.html", next=safe_next(next), email="", error=None)
+        return pages.render(
+            request, "sign_in.html", next=safe_next(next), email="", error=None, signed_up=bool(signed_up)
+        )
 
     @router.post("/sign-in")
     async def sign_in(
@@ -40,9 +42,7 @@ def account_router(pages: Pages, limiter: FailureLimiter) -> APIRouter:
         password: FormText = "",
         next: FormText = "",
     ) -> Response:
-        # The email stands for the client id in the token endpoint's limiter, in its own namespace.
-        who = "user:" + email.strip().lower()
-        address = request.client.host if request.client else "unknown"
+        who, address = limiter_key(request, email)
         wait = await anyio.to_thread.run_sync(limiter.retry_after, who, password, address)
         if wait is not None:
             error = f"Too many failed attempts. Try again in {wait} seconds."
@@ -128,15 +128,33 @@ def account_router(pages: Pages, limiter: FailureLimiter) -> APIRouter:
         guard.require_admin(request)
         return pages.render(request, "members.html", members=accounts.users(), invited=None, error=None)
 
+    def members_with(request: Request, member: User, token: str, resent: bool) -> Response:
+        invited = {"email": member.email, "link": f"{pages.origin}/setup?token={token}", "resent": resent}
+        return pages.render(request, "members.html", members=accounts.users(), invited=invited, error=None)
+
+    def members_error(request: Request, error: str) -> Response:
+        return pages.render(request, "members.html", 400, members=accounts.users(), invited=None, error=error)
+
     @router.post("/members/invite")
     def invite(request: Request, email: FormText = "", role: FormText = "member") -> Response:
         guard.require_admin(request)
         try:
             member, token = accounts.create_user(email, admin=role == "administrator")
         except AccountError as exc:
-            return pages.render(request, "members.html", 400, members=accounts.users(), invited=None, error=str(exc))
-        invited = {"email": member.email, "link": f"{pages.origin}/setup?token={token}"}
-        return pages.render(request, "members.html", members=accounts.users(), invited=invited, error=None)
+            return members_error(request, str(exc))
+        return members_with(request, member, token, resent=False)
+
+    # Before the route below, which would take "resend" for an action it does not know.
+    @router.post("/members/{member_id}/resend")
+    def resend_invitation(request: Request, member_id: int) -> Response:
+        guard.require_admin(request)
+        try:
+            member, token = accounts.reissue_link(member_id)
+        except LookupError:
+            raise NotFound() from None
+        except AccountError as exc:
+            return members_error(request, str(exc))
+        return members_with(request, member, token, resent=True)
 
     @router.post("/members/{member_id}/{action}")
     def change_member(request: Request, member_id: int, action: str) -> Response:
@@ -152,6 +170,13 @@ def account_router(pages: Pages, limiter: FailureLimiter) -> APIRouter:
         return pages.redirect(request, "/members")
 
     return router
+
+
+def limiter_key(request: Request, email: str) -> tuple[str, str]:
+    """Who a sign-in or sign-up attempt counts for in the token endpoint's failure limiter, and from where: the
+    email stands for the client id, in its own namespace."""
+    address = request.client.host if request.client else "unknown"
+    return "user:" + email.strip().lower(), address
 
 
 def csrf_on_post(guard: Guard) -> Callable[[Request], Awaitable[None]]:

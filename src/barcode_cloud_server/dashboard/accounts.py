@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -92,6 +93,20 @@ class Accounts:
         except IntegrityError:
             raise AccountError(f"There is already an account for {row.email}.") from None
 
+    def sign_up(self, email: str, password: str) -> None:
+        """A new member account with this password (self sign-up). An email that already has an account leaves it
+        as it is, silently: the password is hashed either way, so that both take the same time."""
+        check_password(password)
+        row = UserRow(
+            email=normalize_email(email),
+            password_hash=_hasher.hash(password),
+            is_admin=False,
+            enabled=True,
+            created_at=datetime.now(UTC),
+        )
+        with contextlib.suppress(IntegrityError), self._db.session() as session:
+            session.add(row)
+
     def has_admin(self) -> bool:
         with self._db.session() as session:
             count = session.scalar(
@@ -145,6 +160,19 @@ class Accounts:
             return None
         with self._db.session() as session:
             return self._new_link(session, None)
+
+    def reissue_link(self, user_id: int) -> tuple[User, str]:
+        """A new invitation link for an account that has not chosen a password yet; its earlier links stop working."""
+        with self._db.session() as session:
+            row = session.get(UserRow, user_id)
+            if row is None:
+                raise LookupError(user_id)
+            if row.password_hash is not None:
+                raise AccountError(f"{row.email} has already chosen a password: there is no invitation to resend.")
+            if not row.enabled:
+                raise AccountError(f"{row.email} is disabled: enable the account before resending its invitation.")
+            session.execute(delete(AccountLinkRow).where(AccountLinkRow.user_id == user_id))
+            return User.of(row), self._new_link(session, user_id)
 
     def _new_link(self, session: Session, user_id: int | None) -> str:
         token = secrets.token_urlsafe(32)
@@ -229,6 +257,29 @@ class Accounts:
     def end_all_sessions(self, user_id: int) -> None:
         with self._db.session() as session:
             session.execute(delete(UserSessionRow).where(UserSessionRow.user_id == user_id))
+
+    # Purging
+
+    def purge_expired(self, batch: int) -> Purged:
+        """Delete up to ``batch`` expired sessions and up to ``batch`` expired or used links: rows no request can
+        use any more, which would otherwise pile up (a session row per sign-in)."""
+        now = datetime.now(UTC)
+        stale_sessions = select(UserSessionRow.id_hash).where(UserSessionRow.expires_at <= now).limit(batch)
+        stale_links = (
+            select(AccountLinkRow.token_hash)
+            .where(or_(AccountLinkRow.expires_at <= now, AccountLinkRow.used_at.is_not(None)))
+            .limit(batch)
+        )
+        with self._db.session() as session:
+            sessions = session.execute(delete(UserSessionRow).where(UserSessionRow.id_hash.in_(stale_sessions)))
+            links = session.execute(delete(AccountLinkRow).where(AccountLinkRow.token_hash.in_(stale_links)))
+            return Purged(sessions.rowcount, links.rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Purged:
+    sessions: int
+    links: int
 
 
 def session_digest(session_id: str) -> bytes:

@@ -95,6 +95,18 @@ _MICRO_PDF417_ROW_HEIGHT = 4.0
 _QR_FAMILY = frozenset({"QRCODE", "MICROQR", "RMQR"})
 
 
+def option_groups(row: Symbology) -> frozenset[str]:
+    """The option groups of GenerateParams (wire names) besides the image's that change how ``row`` is drawn."""
+    groups = set()
+    if row.zint in _QR_FAMILY:
+        groups.add("qrParams")
+    if row.zint in _PDF417_FAMILY:
+        groups.add("pdf417Params")
+    if row.zint == "CODE128" and row.name == "Code128":  # the other Code 128 based types fix their subsets
+        groups.add("code128Params")
+    return frozenset(groups)
+
+
 def _decode_data(req: GenerateRequest) -> str | bytes:
     data_type = o.enum_value(req.data_type, o.DATA_TYPES, "dataType", "StringData")
     if req.data is None or req.data == "":

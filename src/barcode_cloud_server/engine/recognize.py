@@ -423,7 +423,7 @@ def _own_read(search: _Search, mode: Mode, clock: Clock) -> None:
     types = search.wanted.own if search.wanted.names is not None else recognition.TYPES - recognition.ASKED_ONLY
     if search.wanted.names is None and (mode is Mode.FAST or search.accepted):
         return
-    price = recognition.price(search.gray.shape) * SAFETY
+    price = recognition.price(search.gray.shape, types) * SAFETY
     if not types or not clock.affords(price):
         return
     # A busy page can hold more bar-like stretches than the price foresaw: the decoders stop at twice their price.

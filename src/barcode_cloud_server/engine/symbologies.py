@@ -198,7 +198,15 @@ ROWS: tuple[Symbology, ...] = (
         _NO_ZINT_GS1.format("MicroPDF417", "MicroPDF417"),
         zxing="MicroPDF417",
     ),
-    _row("CodablockF", "stacked", "CODABLOCKF", "Codablock F 2026", "Codablock-F.", prepare=dc.prepare_ascii),
+    _row(
+        "CodablockF",
+        "stacked",
+        "CODABLOCKF",
+        "Codablock F 2026",
+        "Codablock-F.",
+        prepare=dc.prepare_ascii,
+        own="codablock",
+    ),
     _not_generated(
         "GS1CodablockF",
         "stacked",
@@ -206,7 +214,7 @@ ROWS: tuple[Symbology, ...] = (
         _NO_ZINT_GS1.format("Codablock-F", "Codablock-F"),
         decode=False,
     ),
-    _row("Code16K", "stacked", "CODE16K", "Code16K 2026", "Code 16K.", prepare=dc.prepare_ascii),
+    _row("Code16K", "stacked", "CODE16K", "Code16K 2026", "Code 16K.", prepare=dc.prepare_ascii, own="code16k"),
     _row(
         "DatabarStacked",
         "stacked",
@@ -666,6 +674,7 @@ ROWS: tuple[Symbology, ...] = (
         "12345",
         "USPS POSTNET: digits (5, 9 or 11 are the USPS lengths; up to 38 accepted); check digit always added.",
         prepare=dc.prepare_postnet,
+        own="fourstate",
     ),
     _row(
         "Planet",
@@ -674,6 +683,7 @@ ROWS: tuple[Symbology, ...] = (
         "12345678901",
         "USPS PLANET: digits (11 or 13 are the USPS lengths; up to 38 accepted); check digit always added.",
         prepare=dc.prepare_planet,
+        own="fourstate",
     ),
     _row(
         "OneCode",
@@ -690,13 +700,15 @@ ROWS: tuple[Symbology, ...] = (
         "SN34RD1A",
         "Royal Mail 4-state customer code: A-Z 0-9; check character added.",
         prepare=dc.prepare_rm4scc,
+        own="fourstate",
     ),
     _row(
         "SingaporePost",
         "postal",
         "RM4SCC",
         "SN34RD1A",
-        "Singapore Post 4-state (the RM4SCC bar encoding with its check character).",
+        "Singapore Post 4-state (the RM4SCC bar encoding with its check character): reads back as RM4SCC, the "
+        "spec having no SingaporePost recognition type.",
         prepare=dc.prepare_rm4scc,
         decode=False,
     ),
@@ -707,6 +719,7 @@ ROWS: tuple[Symbology, ...] = (
         "2500GG30250",
         "Dutch KIX 4-state: A-Z 0-9, no check character.",
         prepare=dc.prepare_rm4scc,
+        own="fourstate",
     ),
     _row(
         "Mailmark",

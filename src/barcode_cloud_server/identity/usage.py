@@ -25,6 +25,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from barcode_cloud_server.identity import playground
 from barcode_cloud_server.identity.shared_quota import Period, SharedQuota, period_keys, ttl
 from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.storage.tables import ClientRow, UsageRow
@@ -44,6 +45,7 @@ OPERATIONS = {
     "/v4.0/barcode/scan": "scan",
     "/v4.0/barcode/scan-body": "scan-body",
     "/v4.0/barcode/scan-multipart": "scan-multipart",
+    **playground.OPERATIONS,
 }
 THROTTLED = "429"
 # In a request's state: the shared counters its count was taken from (given back if it ends in a 429).

@@ -2,9 +2,8 @@
 already rebuilds each response's header list for X-Request-Id) and by ``protocols`` to its own answers.
 
 API responses (JSON, XML, images, SVG included) load nothing and are framed nowhere: ``default-src 'none'``.
-The Swagger UI page at /docs (FastAPI's) loads its script and stylesheet from one CDN folder,
-``https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/``, and its favicon from fastapi.tiangolo.com, and runs one
-inline script; its policy allows exactly those (the inline scripts by hash), inline styles (Swagger UI sets
+The Swagger UI page at /docs (``docs_page``) loads its script, stylesheet and favicon from this origin and runs
+one inline script; its policy allows exactly those (the inline scripts by hash), inline styles (Swagger UI sets
 them), ``data:`` images (its icons) and requests to this origin (the spec, the token, "Try it out").
 A response that brings its own policy (the dashboard's pages) keeps it and gets the other headers.
 """
@@ -15,23 +14,17 @@ import base64
 import hashlib
 import re
 
-from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+from barcode_cloud_server.web.docs_page import DOCS_URL, OAUTH2_REDIRECT_URL, docs_html, oauth2_redirect_html
 
 Headers = tuple[tuple[bytes, bytes], ...]
 
-SWAGGER_CDN = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
-FAVICON = "https://fastapi.tiangolo.com/img/favicon.png"
-DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect"})
+DOCS_PATHS = frozenset({DOCS_URL, OAUTH2_REDIRECT_URL})
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
 def _script_hashes() -> str:
-    """CSP hashes of the inline scripts of FastAPI's two docs pages, as FastAPI renders them for this app
-    (default docs and OpenAPI paths, no root path)."""
-    pages = [
-        get_swagger_ui_html(openapi_url="/openapi.json", title="", oauth2_redirect_url="/docs/oauth2-redirect"),
-        get_swagger_ui_oauth2_redirect_html(),
-    ]
+    """CSP hashes of the inline scripts of the two docs pages (the same whatever the title)."""
+    pages = [docs_html(""), oauth2_redirect_html()]
     scripts = [script for page in pages for script in _INLINE_SCRIPT.findall(bytes(page.body).decode())]
     digests = (base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() for script in scripts)
     return " ".join(f"'sha256-{digest}'" for digest in digests)
@@ -40,9 +33,8 @@ def _script_hashes() -> str:
 _COMMON = ((b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"))
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 DOCS_CSP = (
-    f"default-src 'none'; script-src {SWAGGER_CDN} {_script_hashes()}; style-src {SWAGGER_CDN} 'unsafe-inline'; "
-    f"img-src 'self' data: {FAVICON}; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
-    "form-action 'none'"
+    f"default-src 'none'; script-src 'self' {_script_hashes()}; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 )
 API_HEADERS: Headers = (*_COMMON, (b"content-security-policy", API_CSP.encode("ascii")))
 # For a response that brings its own policy (the dashboard's pages).

@@ -1,21 +1,40 @@
 """The engine's own decoders, for the symbologies no open reader handles.
 
-Each symbology family is one module (``code11``, ``msi``, ``two_of_five``, ``pharmacode``, ``patch_code``)
-describing its symbol as a :class:`~.linear.Family`; ``scanlines`` turns a gray page into run widths along
-parallel lines at a set of angles, and ``linear`` finds the stretches between quiet zones, hands them to the
-families and keeps the values enough scanlines agree on. The symbology table names the family of each type
+Each symbology family is one module. The linear ones (``code11``, ``msi``, ``two_of_five``, ``pharmacode``,
+``patch_code``) describe their symbol as a :class:`~.linear.Family`: ``scanlines`` turns a gray page into run
+widths along parallel lines at a set of angles, and ``linear`` finds the stretches between quiet zones, hands them
+to the families and keeps the values enough scanlines agree on; one scan serves them all. The others (postal bar
+heights, stacked and matrix symbols) find their symbols their own way, each a :class:`~.found.Reader` in
+``READERS``: ``code16k`` and ``codablock`` (stacked rows of Code 128 characters, sharing ``stacked``);
+``fourstate`` samples rows of postal bars as strings of bar states, which the postal families decode (``postnet``:
+POSTNET and PLANET; ``rm4scc``: RM4SCC and Dutch KIX). The symbology table names the family of each type
 (``Symbology.own``); ``recognize`` calls :func:`find` for the types asked for, priced by :func:`price`.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
-from barcode_cloud_server.engine.recognition import code11, linear, msi, patch_code, pharmacode, scanlines, two_of_five
+from barcode_cloud_server.engine.recognition import (
+    codablock,
+    code11,
+    code16k,
+    fourstate,
+    linear,
+    msi,
+    patch_code,
+    pharmacode,
+    postnet,
+    rm4scc,
+    scanlines,
+    two_of_five,
+)
+from barcode_cloud_server.engine.recognition.found import Found, Reader
 from barcode_cloud_server.engine.recognition.scanlines import angles, sample_count, scan
+
+__all__ = ["ASKED_ONLY", "FAMILIES", "READERS", "TYPES", "Found", "Reader", "find", "find_inverted", "price"]
 
 FAMILIES: dict[str, linear.Family] = {
     "code11": code11.FAMILY,
@@ -24,9 +43,16 @@ FAMILIES: dict[str, linear.Family] = {
     "pharmacode": pharmacode.FAMILY,
     "patch_code": patch_code.FAMILY,
 }
-TYPES: frozenset[str] = frozenset(t for f in FAMILIES.values() for t in f.types)
+READERS: dict[str, Reader] = {
+    "code16k": code16k.READER,
+    "codablock": codablock.READER,
+    # The postal families share one sampling of the page: their decoders read the same rows of bars.
+    "fourstate": fourstate.reader({**postnet.DECODERS, **rm4scc.DECODERS}, asked_only=rm4scc.ASKED_ONLY),
+}
+LINEAR_TYPES: frozenset[str] = frozenset(t for f in FAMILIES.values() for t in f.types)
+TYPES: frozenset[str] = LINEAR_TYPES | frozenset(t for r in READERS.values() for t in r.types)
 # Types read only when asked for: with no start, stop or check, strokes of text and pictures make them too.
-ASKED_ONLY: frozenset[str] = frozenset({"Pharmacode", "PatchCode"})
+ASKED_ONLY: frozenset[str] = frozenset({"Pharmacode", "PatchCode"}).union(*(r.asked_only for r in READERS.values()))
 
 # Twelve angles leave at most 7.5 degrees between a symbol and the nearest scan direction, which a symbol whose
 # bars are an eighth of its length high still survives.
@@ -41,39 +67,40 @@ SAMPLE_NS = 500.0
 PAGE_NS = 30.0
 
 
-@dataclass(frozen=True)
-class Found:
-    """A symbol read by a decoder of this package, with its corners in the page's pixel coordinates."""
-
-    type: str
-    value: str
-    checksum: str | None
-    region: tuple[tuple[int, int], ...]
-
-
 def _spacing(shape: tuple[int, int]) -> float:
     samples = sample_count(shape, SCAN_ANGLES, SPACING)
     return SPACING * max(1.0, samples / MAX_SAMPLES)
 
 
-def price(shape: tuple[int, int]) -> float:
-    """What :func:`find` costs on a page of this shape, in seconds, before any safety factor."""
-    pixels = shape[0] * shape[1]
-    return (sample_count(shape, SCAN_ANGLES, _spacing(shape)) * SAMPLE_NS + pixels * PAGE_NS) * 1e-9
+def price(shape: tuple[int, int], types: frozenset[str]) -> float:
+    """What :func:`find` costs for ``types`` on a page of this shape, in seconds, before any safety factor."""
+    cost = sum(r.price(shape) for r in READERS.values() if types & r.types)
+    if types & LINEAR_TYPES:
+        pixels = shape[0] * shape[1]
+        cost += (sample_count(shape, SCAN_ANGLES, _spacing(shape)) * SAMPLE_NS + pixels * PAGE_NS) * 1e-9
+    return cost
 
 
 def find(gray: np.ndarray, types: frozenset[str], deadline: float = math.inf) -> list[Found]:
     """The symbols of ``types`` (spec names this package reads) in a gray page; reading stops at ``deadline``
     (``time.monotonic()``) with what was found so far.
 
-    Every family reads every stretch, whatever was asked for, so that the readings of one symbol can be weighed
-    against each other: a Standard 2 of 5 symbol is also a fine Pharmacode to a scanline that clips it, and only
-    the reading most scanlines share is kept.
+    Every linear family reads every stretch, whatever was asked for, so that the readings of one symbol can be
+    weighed against each other: a Standard 2 of 5 symbol is also a fine Pharmacode to a scanline that clips it,
+    and only the reading most scanlines share is kept.
     """
-    if not types & TYPES or min(gray.shape) < 8:
+    if min(gray.shape) < 8:
         return []
-    runs = scan(np.ascontiguousarray(gray, dtype=np.uint8), angles(SCAN_ANGLES), _spacing(gray.shape))
-    return _weigh(runs, gray.shape, types, deadline)
+    page = np.ascontiguousarray(gray, dtype=np.uint8)
+    found: list[Found] = []
+    # The readers first: each is priced alone, and the linear scan of a busy page can run past the deadline.
+    for reader in READERS.values():
+        if types & reader.types:
+            found += reader.find(page, types & reader.types, deadline)
+    if types & LINEAR_TYPES:
+        runs = scan(page, angles(SCAN_ANGLES), _spacing(gray.shape))
+        found += _weigh(runs, gray.shape, types, deadline)
+    return found
 
 
 def find_inverted(gray: np.ndarray, types: frozenset[str], deadline: float = math.inf) -> list[Found]:
