@@ -2,13 +2,16 @@
 front, a throwaway PostgreSQL and Redis): SDK clients (barcode_cloud, JWT mode, 10-second tokens) mixing token
 grants, generation and recognition through nginx for a bounded time, with at most one fault in the middle.
 
-    sudo .venv/bin/python bench/bench_cluster.py --hosts 3 --clients 64 --seconds 60 [--fault kill]
+    sudo .venv/bin/python bench/bench_cluster.py --hosts 3 --clients 64 --seconds 60 [--fault kill] [--quota N]
 
 Faults: kill (SIGKILL one host, restarted 5 s later), postgres (stopped 5 s), redis (stopped 5 s), netcut (one
 host's veth down 5 s), rolling (every host in turn: SIGTERM, start again). Before the fault, clients are created
 and secrets rotated through one host; after it, each must still be there and work. Reported: calls and
 failures per operation, throughput, p50/p99, the servers' and the shared services' CPU time per call (from
-/proc), how long a change took to reach every host, and the fault's recovery time. One JSON line on stdout.
+/proc), how long a change took to reach every host, the fault's recovery time, the machine's load average, and
+the successful calls the usage counts in the database miss (a host killed loses what it had not flushed). With
+``--quota N`` every load client gets a daily quota of N, so that every call takes its count from the quota
+counters in Redis. One JSON line on stdout.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import statistics
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -33,6 +37,8 @@ from tests.support.cluster import Cluster, running_cluster
 
 import barcode_cloud
 from barcode_cloud_server.identity.clients import ClientStore
+from barcode_cloud_server.identity.usage import FLUSH_SECONDS
+from barcode_cloud_server.identity.usage_report import by_operation
 from barcode_cloud_server.settings import normalize_database_url
 from barcode_cloud_server.storage.db import Database
 
@@ -100,7 +106,7 @@ async def _client(
                     await generate.generate("QR", f"bench {n} {calls}")
                 else:
                     found = await recognize.recognize_multipart("QR", png)
-                    if [b.barcode_value for b in found.barcodes] != ["bench"]:
+                    if [b.barcode_value for b in found.barcodes or []] != ["bench"]:
                         raise RuntimeError(f"recognized {found.barcodes}")
                 stats.latencies[op].append(time.perf_counter() - start)
             except Exception as exc:
@@ -206,6 +212,17 @@ def _made_before(cluster: Cluster) -> list[dict[str, str]]:
     return made
 
 
+def _uncounted(db: Database, clients: list[dict[str, str]], stats: Stats, since: datetime) -> dict[str, int]:
+    """Successful generations and recognitions the clients saw that the stored usage counts miss (each SDK call
+    that succeeded got exactly one 2xx; its retries answered otherwise)."""
+    counts = by_operation(db, since, [c["client_id"] for c in clients])
+    stored = {
+        op: sum(ops[name].by_status.get("2xx", 0) for ops in counts.values() if name in ops)
+        for op, name in (("generate", "generate"), ("recognize", "recognize-multipart"))
+    }
+    return {op: len(stats.latencies[op]) - n for op, n in stored.items()}
+
+
 def _lost(store: ClientStore, made: list[dict[str, str]]) -> int:
     """Clients made (or secrets rotated) before the fault that the database no longer knows."""
     return sum(store.authenticate(c["client_id"], c["client_secret"]) is None for c in made)
@@ -237,28 +254,38 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--fault", choices=("kill", "postgres", "redis", "netcut", "rolling"))
     parser.add_argument("--only", choices=OPERATIONS, help="one operation instead of the mix (for its cost alone)")
+    parser.add_argument("--quota", type=int, help="a daily quota on every load client (never reached)")
     args = parser.parse_args()
     weights = tuple(int(op == args.only) for op in OPERATIONS) if args.only else WEIGHTS
     seconds = min(args.seconds, MAX_SECONDS)
     with running_cluster(args.hosts, token_lifetime=10) as cluster:
-        store = ClientStore(Database(normalize_database_url(cluster.database_url)))
-        clients = [store.create(f"load-{i}").as_dict() for i in range(args.clients + 3)]
+        db = Database(normalize_database_url(cluster.database_url))
+        store = ClientStore(db)
+        clients = [store.create(f"load-{i}").as_dict() for i in range(args.clients + 4)]
         creds = [{"client_id": str(c["client_id"]), "client_secret": str(c["client_secret"])} for c in clients]
         propagation = [_propagation(cluster, creds[i]) for i in range(3)]
-        creds = creds[3:]
+        setup, creds = creds[3], creds[4:]  # setup fetches the image to recognize: its call is no load client's
+        if args.quota:
+            for c in creds:
+                store.set_quota(c["client_id"], args.quota, None)
+            time.sleep(FLUSH_SECONDS + 1)  # every host reads quotas when it flushes
         made = _made_before(cluster)
         token = httpx.post(
-            cluster.proxy_url + "/connect/token", data={"grant_type": "client_credentials", **creds[0]}
+            cluster.proxy_url + "/connect/token", data={"grant_type": "client_credentials", **setup}
         ).json()["access_token"]
         png = httpx.get(
             cluster.proxy_url + "/v4.0/barcode/generate/QR?data=bench", headers={"Authorization": f"Bearer {token}"}
         ).content
         pids = [h.process.pid for h in cluster.hosts if h.process]
+        since = datetime.now(UTC) - timedelta(hours=1)
+        load_before = os.getloadavg()[0]
         cpu_before = _cpu(cluster)
         wall = time.monotonic()
         stats, fault = asyncio.run(_load(cluster, creds, png, seconds, args.fault, weights))
         wall = time.monotonic() - wall
         cpu_after = _cpu(cluster)
+        load_after = os.getloadavg()[0]
+        time.sleep(FLUSH_SECONDS + 1)  # every host has added its counts
         calls = sum(len(v) for v in stats.latencies.values())
         result: dict[str, object] = {
             "hosts": args.hosts,
@@ -272,6 +299,9 @@ def main() -> None:
             "propagation_s": propagation,
             "propagation_median_s": statistics.median(propagation),
             "lost_after": _lost(store, made),
+            "usage_uncounted": _uncounted(db, creds, stats, since),
+            "quota": args.quota,
+            "load_average": [round(load_before, 1), round(load_after, 1)],
             "server_pids_changed": [h.process.pid for h in cluster.hosts if h.process] != pids,
         }
         if result["failed"]:

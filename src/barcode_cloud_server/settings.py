@@ -59,7 +59,8 @@ class Settings(BaseSettings):
         None, "Database URL, e.g. postgresql://user:pass@db/barcode.", shown="SQLite in the data dir"
     )
     redis_url: str | None = _field(
-        None, "Redis URL for failure limits shared by every process (kept in process memory without it)."
+        None,
+        "Redis URL for failure limits and quota counters shared by every process (kept in process memory without it).",
     )
     token_lifetime: int = _field(3600, "Access token lifetime, seconds (at most 86400).", ge=1, le=86400)
     workers: int = _field(1, "Server processes.", ge=1)

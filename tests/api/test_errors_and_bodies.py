@@ -116,6 +116,33 @@ def test_xml_body_errors_name_fields_as_the_wire_does(live_server: LiveServer) -
 
 
 @pytest.mark.parametrize(
+    ("inner", "names"),
+    [
+        ("<EncodeData><DataType></DataType><Data>1</Data></EncodeData>", ["encodeData.dataType", "'StringData'"]),
+        ("<EncodeData><DataType/><Data>1</Data></EncodeData>", ["encodeData.dataType", "'Base64Bytes'"]),
+        (
+            "<EncodeData><Data>1</Data></EncodeData><BarcodeImageParams><ImageHeight/></BarcodeImageParams>",
+            [
+                "barcodeImageParams.imageHeight",
+                "number",
+            ],
+        ),
+        ("<EncodeData><Data></Data></EncodeData>", ["encodeData.data", "at least 1 character"]),
+    ],
+)
+def test_an_empty_xml_element_is_an_empty_value_not_an_absent_one(
+    live_server: LiveServer, inner: str, names: list[str]
+) -> None:
+    # As .NET's XmlSerializer reads it: <DataType></DataType> is the value "", which no enum holds, not the default.
+    xml = f"<GenerateParams><BarcodeType>QR</BarcodeType>{inner}</GenerateParams>".encode()
+    headers = {"Content-Type": "application/xml", "Authorization": f"Bearer {live_server.token()}"}
+    response = httpx.post(live_server.api_url + "/barcode/generate-body", content=xml, headers=headers, timeout=10)
+    assert response.status_code == 400, response.text
+    message = response.json()["error"]["message"]
+    assert all(name in message for name in names), message
+
+
+@pytest.mark.parametrize(
     ("model", "encoding"),
     [
         (GenerateParams, "UTF-7"),

@@ -6,7 +6,8 @@ wire name with the first letter upper-cased (``barcodeValue`` -> ``BarcodeValue`
 ``pdf417ECIEncoding`` -> ``Pdf417ECIEncoding``); arrays are
 wrapped: ``<Barcodes><BarcodeResponse>...</BarcodeResponse></Barcodes>``, ``<Region><Point><X>1</X>...``,
 ``<BarcodeTypes><DecodeBarcodeType>QR</DecodeBarcodeType></BarcodeTypes>``. ``None`` values are left out;
-booleans are ``true``/``false``. Reading matches element names case-insensitively and ignores unknown ones.
+booleans are ``true``/``false``. Reading matches element names case-insensitively and ignores unknown ones; an
+empty element (``<DataType></DataType>``) holds the empty text, which fails validation wherever that is not a value.
 
 A text XML 1.0 cannot carry as it is (control characters other than tab and line feed, U+FFFE, U+FFFF; a
 carriage return, which parsers turn into a line feed; leading or trailing whitespace, which readers strip) is
@@ -162,7 +163,8 @@ def from_element(cls: type[BaseModel], elem: Element) -> dict[str, Any]:
                 data[name] = [from_element(model, item) for item in child]
             else:
                 data[name] = [_get_text(item) for item in child]
-        elif child.text is not None:
+        else:
+            # An empty element is the empty value, checked like any other (XmlSerializer reads it so): not absent.
             data[name] = _get_text(child)
     return data
 

@@ -8,6 +8,7 @@ from barcode_cloud_server.identity.clients import ClientStore
 from barcode_cloud_server.identity.keys import KeyRing, ensure_signing_key
 from barcode_cloud_server.identity.keyseal import key_sealer
 from barcode_cloud_server.identity.ratelimit import FailureLimiter
+from barcode_cloud_server.identity.shared_quota import SharedQuota
 from barcode_cloud_server.identity.status import ClientStatus
 from barcode_cloud_server.identity.tokens import TokenService
 from barcode_cloud_server.identity.usage import Usage
@@ -35,6 +36,6 @@ class Identity:
         status.reload()
         tokens = TokenService(keys, settings.resolved_issuer, settings.audience, settings.token_lifetime)
         limiter = FailureLimiter(settings.redis_url, secret_key=clients.derived_key("failure limiter"))
-        usage = Usage(db)
+        usage = Usage(db, shared=SharedQuota(settings.redis_url) if settings.redis_url else None)
         usage.load()
         return cls(clients, keys, tokens, status, limiter, usage)

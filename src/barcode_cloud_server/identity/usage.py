@@ -4,8 +4,9 @@ Each request of an application is counted in this process's memory by (client id
 every ``FLUSH_SECONDS`` the counts are added to the database's hourly and daily counts in one transaction
 (upserts, so that every process adds its own), and a process that stops flushes before it exits. After each flush
 the quotas are read again with what every process has counted so far; a quota check adds what this process
-counted since, so several processes may let through together up to a few seconds of requests past a quota. The
-same flush writes the recent-calls log (``recent_calls``).
+counted since, so several processes may let through together up to a few seconds of requests past a quota. With
+Redis (``--redis-url``), requests of applications with a quota are checked against counters every process shares
+instead (identity.shared_quota). The same flush writes the recent-calls log (``recent_calls``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import logging
 import math
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -29,6 +30,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from barcode_cloud_server.identity import playground, recent_calls
 from barcode_cloud_server.identity.recent_calls import Call, CallBuffer
+from barcode_cloud_server.identity.shared_quota import Period, SharedQuota, period_keys, ttl
 from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.storage.tables import ClientRow, DailyUsageRow, UsageRow
 
@@ -50,6 +52,8 @@ OPERATIONS = {
     **playground.OPERATIONS,
 }
 THROTTLED = "429"
+# In a request's state: the shared counters its count was taken from (given back if it ends in a 429).
+RESERVED = "quota_reserved"
 _CLASSES = {1: "1xx", 2: "2xx", 3: "3xx", 4: "4xx", 5: "5xx"}
 log = logging.getLogger("barcode_cloud.usage")
 
@@ -94,9 +98,14 @@ def counts_toward_quota(operation: str, status_class: str) -> bool:
 
 
 class Usage:
-    def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, db: Database, clock: Callable[[], float] = time.time, shared: SharedQuota | None = None) -> None:
         self._db = db
         self._clock = clock
+        self._shared = shared
+        # Requests admitted while Redis could not be asked (added to its counters when it answers), and counts
+        # taken from its counters by requests that ended in a 429 (given back at the next flush).
+        self._owed: dict[str, int] = {}
+        self._to_give_back: dict[tuple[str, str], int] = {}
         self._pending: dict[Key, int] = {}
         self._calls = CallBuffer()
         # Quota-counting requests per client: since the last swap, and swapped but not yet in the quotas read.
@@ -108,12 +117,23 @@ class Usage:
 
     # The request path: memory only.
 
-    def record(self, client_id: str, route: str, status: int, request_id: str, seconds: float) -> None:
-        """Count and log one answered request (the request context calls this for every request)."""
+    def record(
+        self,
+        client_id: str,
+        route: str,
+        status: int,
+        request_id: str,
+        seconds: float,
+        state: MutableMapping[str, object] | None = None,
+    ) -> None:
+        """Count and log one answered request (the request context calls this for every request, with its state)."""
         operation = OPERATIONS.get(route)
         if operation is None:
             return
         status_class = THROTTLED if status == 429 else _CLASSES.get(status // 100, "5xx")
+        reserved = state.get(RESERVED) if state is not None else None
+        if status_class == THROTTLED and isinstance(reserved, tuple):
+            self._to_give_back[reserved] = self._to_give_back.get(reserved, 0) + 1
         now = self._clock()
         key = (client_id, int(now) // 3600, operation, status_class)
         self._pending[key] = self._pending.get(key, 0) + 1
@@ -134,6 +154,40 @@ class Usage:
             return QuotaRefusal("daily", state.daily, math.ceil(state.day_ends - now))
         return None
 
+    async def admit(self, client_id: str, state: MutableMapping[str, object] | None) -> QuotaRefusal | None:
+        """Why this request may not go on, or None when it may. A request with a ``state`` (one usage counting
+        will record) takes its count from the shared counters when there are some; others are checked against
+        this process's counts alone."""
+        quota = self._quotas.get(client_id)
+        if quota is None or self._shared is None or state is None:
+            return self.refusal(client_id)
+        now = self._clock()
+        day, day_ends, month, month_ends = period_bounds(datetime.fromtimestamp(now, UTC))
+        recent = self._since.get(client_id, 0) + self._in_flight.get(client_id, 0)
+        # The stored counts seed a counter only while they are of its period (they are read every few seconds).
+        day_key, month_key = period_keys(client_id, day.timestamp(), month.timestamp())
+        period = Period(
+            day_key,
+            month_key,
+            (quota.used_today if now < quota.day_ends else 0) + recent,
+            (quota.used_this_month if now < quota.month_ends else 0) + recent,
+            ttl(day_ends.timestamp(), now),
+            ttl(month_ends.timestamp(), now),
+        )
+        owed = self._owed.pop(client_id, 0)
+        answer = await self._shared.admit(period, owed, quota.daily, quota.monthly)
+        if answer is None:
+            refusal = self.refusal(client_id)
+            self._owed[client_id] = self._owed.get(client_id, 0) + owed + (refusal is None)
+            return refusal
+        if answer == 0:
+            state[RESERVED] = (day_key, month_key)
+            return None
+        if answer == 1 and quota.daily is not None:
+            return QuotaRefusal("daily", quota.daily, math.ceil(day_ends.timestamp() - now))
+        assert quota.monthly is not None
+        return QuotaRefusal("monthly", quota.monthly, math.ceil(month_ends.timestamp() - now))
+
     # Flushing.
 
     async def flush(self) -> None:
@@ -153,6 +207,11 @@ class Usage:
                 return
             self._quotas = quotas
             self._in_flight = {}
+            if self._shared is not None:
+                given, self._to_give_back = self._to_give_back, {}
+                if not await self._shared.give_back(given):
+                    for keys, n in given.items():
+                        self._to_give_back[keys] = self._to_give_back.get(keys, 0) + n
 
     def _write_and_read_quotas(self, batch: dict[Key, int], calls: dict[str, deque[Call]]) -> dict[str, QuotaState]:
         if batch:
@@ -208,6 +267,8 @@ class Usage:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         await self.flush()
+        if self._shared is not None:
+            await self._shared.close()
 
     async def _flush_forever(self) -> None:
         while True:

@@ -63,7 +63,8 @@ def _invalid_token(reason: str) -> InvalidAccessToken:
 async def authorize(identity: Identity, header: str, scope: str, state: dict[str, Any] | None = None) -> TokenClaims:
     """The claims of the bearer token in ``header`` (an Authorization header's value), or :class:`AccessRefused`.
     The client id of a valid token goes into the request's ``state`` (the access log and usage counting read it)
-    even when the request is refused for its scope or quota."""
+    even when the request is refused for its scope or quota; a request with a ``state`` takes its count from the
+    shared quota counters (``Usage.admit``)."""
     kind, _, token = header.partition(" ")
     token = token.strip()
     if kind.lower() != "bearer" or not token:
@@ -80,7 +81,7 @@ async def authorize(identity: Identity, header: str, scope: str, state: dict[str
         state["client_id"] = claims.client_id
     if scope not in claims.scopes:
         raise InsufficientScope(scope)
-    refusal = identity.usage.refusal(claims.client_id)
+    refusal = await identity.usage.admit(claims.client_id, state)
     if refusal is not None:
         raise QuotaExceeded(refusal.message, refusal.retry_after)
     return claims

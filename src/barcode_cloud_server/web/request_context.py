@@ -33,9 +33,9 @@ def _count(method: str, route: str, status: int, elapsed: float) -> None:
     children[1].observe(elapsed)
 
 
-# Told of every answered request of a known client: its id, route template, status, request id and seconds taken
-# (usage counting and the recent-calls log).
-Recorder = Callable[[str, str, int, str, float], None]
+# Told of every answered request of a known client: its id, route template, status, request id, seconds taken and
+# state (usage counting, quotas and the recent-calls log).
+Recorder = Callable[[str, str, int, str, float, dict[str, Any]], None]
 
 
 class RequestContextMiddleware:
@@ -74,7 +74,7 @@ class RequestContextMiddleware:
             _count(scope["method"], route, status, elapsed)
             client_id = scope["state"].get("client_id")
             if client_id is not None and self.record is not None:
-                self.record(client_id, route, status, request_id, elapsed)
+                self.record(client_id, route, status, request_id, elapsed, scope["state"])
             if route not in ("/healthz", "/metrics") and access_log.isEnabledFor(logging.INFO):
                 access_log.info(
                     "request",
