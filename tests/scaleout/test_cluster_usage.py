@@ -11,13 +11,12 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 
 from barcode_cloud_server.identity.usage import FLUSH_SECONDS
-from barcode_cloud_server.identity.usage_report import by_operation
+from barcode_cloud_server.identity.usage_report import by_operation, since_days
 from barcode_cloud_server.settings import normalize_database_url
 from barcode_cloud_server.storage.db import Database
 from tests.support.cluster import Cluster
@@ -41,8 +40,8 @@ def _status_class(status: int) -> str:
 def _stored(cluster: Cluster, client_id: str) -> dict[str, dict[str, Any]]:
     db = Database(normalize_database_url(cluster.database_url))
     try:
-        since = datetime.now(UTC) - timedelta(days=1)
-        return {op: c.as_dict() for op, c in by_operation(db, since, [client_id]).get(client_id, {}).items()}
+        # Yesterday and today (UTC): a run that crosses midnight is still all there.
+        return {op: c.as_dict() for op, c in by_operation(db, since_days(2), [client_id]).get(client_id, {}).items()}
     finally:
         db.dispose()
 

@@ -80,3 +80,22 @@ def test_a_cleared_quota_lets_requests_through_again(start_server: Callable[...,
     assert "daily: none" in server.cli("clients", "quota", creds.client_id, "--daily", "0").stdout
     time.sleep(FLUSH_WAIT)
     assert generate(server, token).status_code == 200
+
+
+def test_a_refused_grant_of_a_client_the_server_has_not_seen_yet_is_counted(
+    start_server: Callable[..., LiveServer],
+) -> None:
+    # Made by the CLI after the server read its client list: the refusal comes before the server knows of it.
+    server = start_server()
+    creds = server.create_client("new")
+    form = {"grant_type": "client_credentials", "client_id": creds.client_id, "client_secret": "wrong"}
+    assert httpx.post(server.token_url, data=form).status_code == 401
+    made_up = httpx.post(server.token_url, data={**form, "client_id": "f" * 32})
+    assert made_up.status_code == 401
+    server.process.terminate()
+    server.process.wait(timeout=20)
+    (app,) = usage_json(server)["applications"]  # the made-up id is not counted
+    assert (app["client_id"], app["operations"]) == (
+        creds.client_id,
+        {"token": {"requests": 1, "by_status": {"4xx": 1}}},
+    )

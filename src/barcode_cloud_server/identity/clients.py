@@ -263,6 +263,13 @@ class ClientStore:
         self._touch(client_id)
         return info
 
+    def exists(self, client_id: str) -> bool:
+        """Whether a client (enabled or not) has this id."""
+        if not _PLAUSIBLE_ID.fullmatch(client_id):
+            return False
+        with self._db.session() as session:
+            return session.get(ClientRow, client_id) is not None
+
     def _touch(self, client_id: str) -> None:
         now = time.monotonic()
         with self._touch_lock:

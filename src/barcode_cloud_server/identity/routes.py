@@ -125,9 +125,18 @@ async def token(request: Request) -> JSONResponse:
         # RFC 6749 names this error for the authorization endpoint; it says the same here.
         return oauth_error(503, "temporarily_unavailable", "the database cannot be reached; retry", RETRY_AFTER)
     # Counted as the client's grant when it succeeded or the client exists: ids anyone makes up are not counted.
-    if answer.status_code == 200 or identity.status.known(client_id):
+    # A client made since this process last read the client list is asked of the database (a refusal of a new
+    # client's first requests, on a host that has not seen it yet, is counted like any other).
+    if answer.status_code == 200 or identity.status.known(client_id) or await _exists(identity, client_id):
         request.state.client_id = client_id
     return answer
+
+
+async def _exists(identity: Identity, client_id: str) -> bool:
+    try:
+        return await anyio.to_thread.run_sync(identity.clients.exists, client_id)
+    except DATABASE_UNAVAILABLE:  # a throttled answer needs no database: it is not counted then, not a 500
+        return False
 
 
 def _grant(identity: Identity, client_id: str, secret: str, address: str, scope: str | None) -> JSONResponse:
