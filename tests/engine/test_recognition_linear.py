@@ -3,19 +3,19 @@ examples, and zint's symbols read back through recognize, degraded as photos deg
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
 import pytest
 import zint
-from PIL import Image, ImageFilter
+from PIL import Image
 
 from barcode_cloud_server.engine import recognition, symbologies, zintenc
 from barcode_cloud_server.engine.errors import InvalidOption
 from barcode_cloud_server.engine.recognition import code11, msi, pharmacode
 from barcode_cloud_server.engine.recognize import Mode, recognize_array, recognize_bytes
 from tests.support.generate import gen, open_image
+from tests.support.photo import spoil
 
 CORPUS = Path("/work/shared/corpus/zxing-cpp-samples")
 
@@ -110,24 +110,11 @@ def _gray(content: bytes) -> np.ndarray:
 
 def _degrade(gray: np.ndarray, how: str) -> np.ndarray:
     image = Image.fromarray(gray)
-    rng = np.random.default_rng(7)
     if how == "rotated":
         image = image.rotate(11, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
     elif how == "small":  # 1.5 px modules
         image = image.resize((round(image.width * 0.75), round(image.height * 0.75)), Image.Resampling.BILINEAR)
-    elif how == "blurred":
-        image = image.filter(ImageFilter.GaussianBlur(1.0))
-    elif how == "noisy":
-        noisy = np.asarray(image, dtype=np.float32) + rng.normal(0, 25, gray.shape)
-        image = Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))
-    elif how == "jpeg":
-        buffer = io.BytesIO()
-        image.save(buffer, format="JPEG", quality=40)
-        image = Image.open(io.BytesIO(buffer.getvalue())).convert("L")
-    elif how == "dim":  # low contrast, light falling off across the image
-        ramp = np.linspace(0.6, 1.0, gray.shape[1], dtype=np.float32)[None, :]
-        image = Image.fromarray((80 + np.asarray(image, dtype=np.float32) * 0.35 * ramp).astype(np.uint8))
-    return np.asarray(image)
+    return np.asarray(spoil(image, how, np.random.default_rng(7)))
 
 
 @pytest.mark.parametrize(("kind", "data", "value", "check"), SAMPLES, ids=[s[0] for s in SAMPLES])

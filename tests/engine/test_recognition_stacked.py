@@ -5,7 +5,6 @@ for the types and scanning, and no report of anything else."""
 
 from __future__ import annotations
 
-import io
 import itertools
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from barcode_cloud_server.engine import recognition
 from barcode_cloud_server.engine.recognition import codablock, code16k, stacked
 from barcode_cloud_server.engine.recognize import Mode, recognize_array
 from tests.support.generate import gen, open_image
+from tests.support.photo import spoil
 from tests.support.samples import Sample, render
 from tests.support.stacked import (
     CODABLOCK_FIGURE_1,
@@ -180,24 +180,13 @@ def _degrade(gray: np.ndarray, how: str) -> np.ndarray:
         image = image.rotate(float(rng.uniform(-180, 180)), Image.Resampling.BILINEAR, expand=True, fillcolor=255)
     elif how == "small":  # 1.5 px modules
         image = image.resize((round(image.width * 0.75), round(image.height * 0.75)), Image.Resampling.BILINEAR)
-    elif how == "blurred":
-        image = image.filter(ImageFilter.GaussianBlur(1.0))
-    elif how == "noisy":
-        noisy = np.asarray(image, dtype=np.float32) + rng.normal(0, 25, gray.shape)
-        image = Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))
-    elif how == "jpeg":
-        buffer = io.BytesIO()
-        image.save(buffer, format="JPEG", quality=35)
-        image = Image.open(io.BytesIO(buffer.getvalue())).convert("L")
-    elif how == "dim":  # low contrast, light falling off across the image
-        ramp = np.linspace(0.55, 1.0, gray.shape[1], dtype=np.float32)[None, :]
-        image = Image.fromarray((70 + gray.astype(np.float32) * 0.35 * ramp).astype(np.uint8))
     elif how == "inverted":
         image = Image.fromarray(255 - gray)
     elif how == "perspective":  # the right edge a fifth further away than the left
         w, h = image.size
         quad = (0, 0, 0, h, w, h * 1.1, w, -h * 0.1)
         image = image.transform(image.size, Image.Transform.QUAD, quad, Image.Resampling.BILINEAR, fillcolor=255)
+    image = spoil(image, how, rng, jpeg_quality=35, dim_floor=70, dim_low=0.55)
     return np.ascontiguousarray(np.asarray(image))
 
 

@@ -3,10 +3,10 @@ postal tests degrade an image."""
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image
+
+from tests.support.photo import spoil
 
 # Bar heights in modules, as the four-state specifications draw them: the tracker in the middle, ascenders and
 # descenders reaching out of it (Royal Mail: full 8, ascender/descender 5, tracker 2).
@@ -65,18 +65,7 @@ def degrade(gray: np.ndarray, how: str, angle: float = 0.0) -> np.ndarray:
         image = image.rotate(turn, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
     if how == "perspective":
         image = perspective(image, 0.8)
-    elif how == "blurred":
-        image = image.filter(ImageFilter.GaussianBlur(1.0))
-    elif how == "noisy":
-        noisy = np.asarray(image, dtype=np.float32) + rng.normal(0, 25, (image.height, image.width))
-        image = Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))
-    elif how == "jpeg":
-        buffer = io.BytesIO()
-        image.save(buffer, format="JPEG", quality=40)
-        image = Image.open(io.BytesIO(buffer.getvalue())).convert("L")
-    elif how == "dim":  # low contrast, light falling off across the image
-        ramp = np.linspace(0.6, 1.0, image.width, dtype=np.float32)[None, :]
-        image = Image.fromarray((80 + np.asarray(image, dtype=np.float32) * 0.35 * ramp).astype(np.uint8))
+    image = spoil(image, how, rng)
     return np.ascontiguousarray(np.asarray(image))
 
 
