@@ -23,8 +23,9 @@ from tests.support.api_requests import ACCEPTS, SEED, make_cases
 from tests.support.servers import in_process_app
 
 CASES = 400
-# An error body's dateTime is the second it was made: the one part two answers may differ in.
-_DATE_TIME = re.compile(rb'("dateTime":\s*"|<dateTime>)[^"<]*')
+# An error body's dateTime is the second it was made: the one part two answers may differ in (an XML body
+# names the element DateTime).
+_DATE_TIME = re.compile(rb'("dateTime":\s*"|<DateTime>)[^"<]*')
 
 
 Stacks = tuple[Any, Any, list[dict[str, str]]]
