@@ -221,6 +221,11 @@ def test_a_member_sees_neither_another_members_usage_nor_log(
     page.goto("/usage")
     expect(page.locator("#total-day")).to_have_text("0 requests")
     expect(page.get_by_text("No requests in the last 30 days.")).to_be_visible()
+    # No empty axes: each period says it has nothing instead of drawing a chart or a table of zeros.
+    expect(page.get_by_text("Nothing counted in the last 24 hours.")).to_be_visible()
+    expect(page.get_by_text("Nothing counted in the last 30 days.")).to_be_visible()
+    expect(page.locator(".chart")).to_have_count(0)
+    expect(page.locator("#table-day")).to_have_count(0)
     assert "warehouse-scanner" not in page.content() and ana.client_id not in page.content()
     assert no_horizontal_overflow(page)
     shoot(page, "usage-phone")
