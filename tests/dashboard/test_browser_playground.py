@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -197,4 +198,21 @@ def test_the_playground_at_phone_width(browser: Browser, server: LiveServer) -> 
     shoot(page, "playground-phone")
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    assert problems == []
+
+
+def test_the_playground_lists_its_own_recent_calls(browser: Browser, server: LiveServer) -> None:
+    """After the calls of the tests above, the page shows them (the usage flush writes them within seconds): the
+    playground's generations and scans with their statuses, the unreadable upload's 400 among them."""
+    problems: list[str] = []
+    page = signed_in(browser, server, problems)
+    log = page.locator("#recent-calls tbody tr")
+    deadline = time.monotonic() + 20
+    while log.count() == 0 and time.monotonic() < deadline:
+        time.sleep(1)
+        page.reload()
+    expect(log.filter(has_text="generate-multipart").first).to_contain_text("200")
+    expect(log.filter(has_text="scan-multipart").first).to_be_visible()
+    expect(log.filter(has_text="recognize-multipart").first).to_be_visible()
+    expect(log.filter(has_text="400").first).to_be_visible()
     assert problems == []

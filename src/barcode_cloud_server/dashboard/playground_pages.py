@@ -29,6 +29,8 @@ from barcode_cloud_server.dashboard.pages import Pages
 from barcode_cloud_server.engine.generate import option_groups
 from barcode_cloud_server.engine.symbologies import ROWS, Symbology
 from barcode_cloud_server.identity import playground
+from barcode_cloud_server.identity.recent_calls import KEEP, recent
+from barcode_cloud_server.storage.db import Database
 
 
 class GenerateOption(Protocol):
@@ -136,7 +138,7 @@ def type_choices() -> tuple[TypeChoice, ...]:
     return tuple(TypeChoice(row, " ".join(sorted(option_groups(row))), members[row.name]) for row in ROWS if row.encode)
 
 
-def playground_router(pages: Pages, calls: PlaygroundCalls) -> APIRouter:
+def playground_router(pages: Pages, calls: PlaygroundCalls, db: Database) -> APIRouter:
     guard = pages.guard
     router = APIRouter(include_in_schema=False)
     groups = option_groups_of(calls.options)
@@ -162,7 +164,7 @@ def playground_router(pages: Pages, calls: PlaygroundCalls) -> APIRouter:
 
     @router.get("/playground")
     def page(request: Request) -> Response:
-        guard.require_user(request)
+        user = guard.require_user(request)
         settings = request.app.state.settings
         return pages.render(
             request,
@@ -175,6 +177,8 @@ def playground_router(pages: Pages, calls: PlaygroundCalls) -> APIRouter:
             max_upload_bytes=settings.max_upload_bytes,
             max_image_pixels=settings.max_image_pixels,
             api_host=pages.origin + "/v4.0",
+            calls=recent(db, playground.usage_key(user.id)),
+            keep=KEEP,
         )
 
     @router.post(playground.GENERATE_PATH)

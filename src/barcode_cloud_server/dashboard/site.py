@@ -38,7 +38,7 @@ def install_dashboard(
     app.include_router(signup_router(pages, identity.limiter, settings.self_signup))
     app.include_router(application_router(pages, identity.clients, db))
     app.include_router(usage_router(pages, identity.clients, db))
-    app.include_router(playground_router(pages, playground))
+    app.include_router(playground_router(pages, playground, db))
     sealer = key_sealer(settings.key_encryption_key)
     app.include_router(key_router(pages, db, identity.keys, settings.token_lifetime, sealer))
     app.mount(STATIC_URL, StaticFiles(directory=HERE / "static"), name="dashboard-static")
