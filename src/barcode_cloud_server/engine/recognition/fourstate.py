@@ -23,13 +23,17 @@ row is then levelled (turned until the tops of its ascending bars and the bottom
 level), and a bar's state is where its two ends (from its moments) lie against the midpoints between the row's
 outermost and innermost ends. A row whose bars are all alike is no candidate. Pages over ``MAX_PIXELS`` are sampled
 shrunk by a whole factor; the largest groups are sampled first, and the deadline is heeded after the first few.
+
+Thin bars that blur, noise and compression run together into blobs are no components of their own:
+:func:`merged_candidates` reads such rows from profiles (:mod:`.bar_profile`), and the reader asks it only away
+from the rows it has already read.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +42,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
+from barcode_cloud_server.engine.recognition import bar_profile
 from barcode_cloud_server.engine.recognition.found import Found, Reader
 from barcode_cloud_server.engine.recognition.scanlines import BLOCK, threshold_map
 
@@ -65,6 +70,9 @@ RIDGE_STEP = 2
 # bench/FIGURES.md).
 PAGE_NS = 350.0
 PAGE_SECONDS = 0.01
+# And what the pass for bars that run together adds (:mod:`.bar_profile`: its smoothing, and its few rows).
+MERGED_NS = 100.0
+MERGED_SECONDS = 0.03
 # Larger pages are shrunk by a whole factor to at most this many pixels before they are sampled (their bars must
 # then be at least twice that factor wide): the price of a page stays within a Normal scan's budget.
 MAX_PIXELS = 4_000_000
@@ -98,7 +106,7 @@ def _factor(shape: tuple[int, int]) -> int:
 def price(shape: tuple[int, int]) -> float:
     """What :func:`candidates` costs on a page of this shape, seconds."""
     k = _factor(shape)
-    return PAGE_SECONDS + (shape[0] // k) * (shape[1] // k) * PAGE_NS * 1e-9
+    return PAGE_SECONDS + MERGED_SECONDS + (shape[0] // k) * (shape[1] // k) * (PAGE_NS + MERGED_NS) * 1e-9
 
 
 @dataclass(frozen=True)
@@ -331,15 +339,24 @@ def _upper(ends: np.ndarray, height: float, *, low: bool) -> np.ndarray:
     return out
 
 
+def _shrunk(page: np.ndarray) -> tuple[np.ndarray, int]:
+    """The page as it is sampled, and by how much it was shrunk: each block of k by k pixels becomes its mean."""
+    k = _factor(page.shape)
+    if k > 1:
+        h, w = page.shape[0] // k, page.shape[1] // k
+        page = page[: h * k, : w * k].reshape(h, k, w, k).mean(axis=(1, 3)).astype(np.uint8)
+    return page, k
+
+
+def _scaled(rows: list[Candidate], k: int) -> list[Candidate]:
+    return rows if k == 1 else [Candidate(c.states, tuple((x * k, y * k) for x, y in c.region)) for c in rows]
+
+
 def candidates(page: np.ndarray, deadline: float = math.inf) -> list[Candidate]:
     """Every row of evenly spaced bars in a gray page; sampling stops at ``deadline`` (``time.monotonic()``)
     with the rows found so far."""
     found: list[Candidate] = []
-    shrink = _factor(page.shape)
-    if shrink > 1:  # each block of shrink by shrink pixels becomes one, its mean
-        k = shrink
-        h, w = page.shape[0] // k, page.shape[1] // k
-        page = page[: h * k, : w * k].reshape(h, k, w, k).mean(axis=(1, 3)).astype(np.uint8)
+    page, shrink = _shrunk(page)
     if min(page.shape) < 8:
         return found
     comps = _components(_dark(page))
@@ -352,9 +369,32 @@ def candidates(page: np.ndarray, deadline: float = math.inf) -> list[Candidate]:
         if rank >= ALWAYS_GROUPS and time.monotonic() > deadline:
             break
         found += _rows(comps, members)
-    if shrink > 1:
-        found = [Candidate(c.states, tuple((x * shrink, y * shrink) for x, y in c.region)) for c in found]
-    return found
+    return _scaled(found, shrink)
+
+
+def merged_candidates(
+    page: np.ndarray, known: Sequence[tuple[tuple[int, int], ...]] = (), deadline: float = math.inf
+) -> list[Candidate]:
+    """Rows of bars too thin and spoilt to stand apart (:mod:`.bar_profile`), away from the ``known`` regions
+    (rows already read)."""
+    small, shrink = _shrunk(page)
+    if min(small.shape) < 8:
+        return []
+    boxes = [
+        (
+            min(x for x, _ in r) / shrink,
+            max(x for x, _ in r) / shrink,
+            min(y for _, y in r) / shrink,
+            max(y for _, y in r) / shrink,
+        )
+        for r in known
+    ]
+
+    def skip(x: float, y: float) -> bool:
+        return any(x0 <= x <= x1 and y0 <= y <= y1 for x0, x1, y0, y1 in boxes)
+
+    rows = [Candidate(states, region) for states, region in bar_profile.rows(small, skip, deadline)]
+    return _scaled(rows, shrink)
 
 
 def _same(a: Found, b: Found) -> bool:
@@ -369,17 +409,23 @@ def _same(a: Found, b: Found) -> bool:
 def reader(decoders: Mapping[str, Decode], asked_only: frozenset[str] = frozenset()) -> Reader:
     """A :class:`~.found.Reader` of the postal types ``decoders`` reads: ``{spec type: decode}``."""
 
-    def find(page: np.ndarray, types: frozenset[str], deadline: float) -> list[Found]:
-        out: list[Found] = []
-        for row in candidates(page, deadline):
+    def read(rows: list[Candidate], types: frozenset[str], out: list[Found]) -> None:
+        for row in rows:
             for name in sorted(types & decoders.keys()):
                 for states in (row.states, flipped(row.states)):
-                    read = decoders[name](states)
-                    if read is not None:
-                        found = Found(name, read[0], read[1], row.region)
+                    got = decoders[name](states)
+                    if got is not None:
+                        found = Found(name, got[0], got[1], row.region)
                         if not any(_same(found, other) for other in out):
                             out.append(found)
                         break
+
+    def find(page: np.ndarray, types: frozenset[str], deadline: float) -> list[Found]:
+        out: list[Found] = []
+        read(candidates(page, deadline), types, out)
+        # Rows whose bars run together are looked for only where nothing was read.
+        if time.monotonic() < deadline:
+            read(merged_candidates(page, [f.region for f in out], deadline), types, out)
         return out
 
     return Reader(frozenset(decoders), find, price, asked_only)
