@@ -61,6 +61,8 @@ TALL = 10.0
 ELONGATED = 2.2
 # Bars follow each other at the row's pitch within this share of it.
 PITCH_SLACK = 0.35
+# ... the pitch being the median of this many gaps about a gap.
+PITCH_SPAN = 9
 # The ends of a row's bars lie at two levels (an ascender and not) only when these differ by this share of the
 # row's height; otherwise all bars reach the one level.
 LEVELS = 0.15
@@ -250,13 +252,14 @@ def _rows(c: _Components, members: np.ndarray) -> list[Candidate]:
 
 
 def _even_runs(u: np.ndarray) -> list[np.ndarray]:
-    """Index runs of at least ``MIN_BARS`` positions that follow each other at one pitch."""
+    """Index runs of at least ``MIN_BARS`` positions that follow each other at a pitch that changes slowly."""
     if len(u) < MIN_BARS:
         return []
     gaps = np.diff(u)
-    pitch = float(np.median(gaps))
-    if pitch <= 0:
+    if float(np.median(gaps)) <= 0:
         return []
+    # The pitch of the bars about each gap: seen at an angle, a row's far end is narrower than its near one.
+    pitch = ndimage.median_filter(gaps, size=PITCH_SPAN, mode="nearest")
     regular = np.abs(gaps - pitch) <= PITCH_SLACK * pitch
     runs: list[np.ndarray] = []
     start = 0
