@@ -133,10 +133,7 @@ def test_two_state_rows_spoilt_every_way() -> None:
     assert _either(TWO_STATE, _merged(gray))
 
 
-def test_the_merged_pass_leaves_rows_already_read_and_scales_large_pages() -> None:
-    gray = degrade(draw(ROWS[2]), SPOILT)
-    (row,) = [c for c in fourstate.merged_candidates(gray) if _either(ROWS[2], [c.states])]
-    assert fourstate.merged_candidates(gray, [row.region]) == []
+def test_the_merged_pass_scales_large_pages_back() -> None:
     page = np.full((2500, 2000), 255, np.uint8)
     big = np.repeat(np.repeat(draw(ROWS[2]), 2, axis=0), 2, axis=1)  # shrunk by two, as drawn
     page[1000 : 1000 + big.shape[0], 100 : 100 + big.shape[1]] = big

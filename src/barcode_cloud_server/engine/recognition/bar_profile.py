@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,20 +56,17 @@ class _Blob:
     height: float
 
 
-def rows(
-    page: np.ndarray, skip: Callable[[float, float], bool] = lambda x, y: False, deadline: float = math.inf
-) -> list[tuple[str, Region]]:
-    """Rows of thin bars the smoothed page shows, where ``skip`` (of a row's centre) allows: states over ``FADT``
-    in reading order and corners. Sampling stops at ``deadline`` (``time.monotonic()``)."""
+def rows(page: np.ndarray, deadline: float = math.inf) -> list[tuple[str, Region]]:
+    """Rows of thin bars the smoothed page shows: states over ``FADT`` in reading order and corners. Sampling
+    stops at ``deadline`` (``time.monotonic()``)."""
     gray = page.astype(np.float32)
     out: list[tuple[str, Region]] = []
     for blob in _blobs(gray)[:MAX_ROWS]:
         if time.monotonic() > deadline:
             break
-        if not skip(*blob.centre):
-            row = _row(gray, blob)
-            if row is not None:
-                out.append(row)
+        row = _row(gray, blob)
+        if row is not None:
+            out.append(row)
     return out
 
 

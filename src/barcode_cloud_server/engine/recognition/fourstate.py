@@ -25,15 +25,15 @@ outermost and innermost ends. A row whose bars are all alike is no candidate. Pa
 shrunk by a whole factor; the largest groups are sampled first, and the deadline is heeded after the first few.
 
 Thin bars that blur, noise and compression run together into blobs are no components of their own:
-:func:`merged_candidates` reads such rows from profiles (:mod:`.bar_profile`), and the reader asks it only away
-from the rows it has already read.
+:func:`merged_candidates` reads such rows from profiles (:mod:`.bar_profile`), and the reader asks it when the
+components gave nothing.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -375,28 +375,12 @@ def candidates(page: np.ndarray, deadline: float = math.inf) -> list[Candidate]:
     return _scaled(found, shrink)
 
 
-def merged_candidates(
-    page: np.ndarray, known: Sequence[tuple[tuple[int, int], ...]] = (), deadline: float = math.inf
-) -> list[Candidate]:
-    """Rows of bars too thin and spoilt to stand apart (:mod:`.bar_profile`), away from the ``known`` regions
-    (rows already read)."""
+def merged_candidates(page: np.ndarray, deadline: float = math.inf) -> list[Candidate]:
+    """Rows of bars too thin and spoilt to stand apart (:mod:`.bar_profile`); sampling stops at ``deadline``."""
     small, shrink = _shrunk(page)
     if min(small.shape) < 8:
         return []
-    boxes = [
-        (
-            min(x for x, _ in r) / shrink,
-            max(x for x, _ in r) / shrink,
-            min(y for _, y in r) / shrink,
-            max(y for _, y in r) / shrink,
-        )
-        for r in known
-    ]
-
-    def skip(x: float, y: float) -> bool:
-        return any(x0 <= x <= x1 and y0 <= y <= y1 for x0, x1, y0, y1 in boxes)
-
-    rows = [Candidate(states, region) for states, region in bar_profile.rows(small, skip, deadline)]
+    rows = [Candidate(states, region) for states, region in bar_profile.rows(small, deadline)]
     return _scaled(rows, shrink)
 
 
@@ -426,9 +410,10 @@ def reader(decoders: Mapping[str, Decode], asked_only: frozenset[str] = frozense
     def find(page: np.ndarray, types: frozenset[str], deadline: float) -> list[Found]:
         out: list[Found] = []
         read(candidates(page, deadline), types, out)
-        # Rows whose bars run together are looked for only where nothing was read.
-        if time.monotonic() < deadline:
-            read(merged_candidates(page, [f.region for f in out], deadline), types, out)
+        # Rows whose bars run together are looked for only on pages where nothing was read: their sampling costs
+        # more than the components' (their text lines are sampled too), and most symbols need none of it.
+        if not out and time.monotonic() < deadline:
+            read(merged_candidates(page, deadline), types, out)
         return out
 
     return Reader(frozenset(decoders), find, price, asked_only)
