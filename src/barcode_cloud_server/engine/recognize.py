@@ -71,6 +71,8 @@ _ADD_ON_HOSTS = frozenset({"EAN13", "EAN8", "UPCA", "UPCE", "ISBN"})  # zxing-cp
 # the ones that read tilted add-ons (taller scanlines when upscaled, levelled when turned), not the whole plan.
 _ADD_ON_PASSES = frozenset({"histogram", "up2-histogram", "up2-sharpened", "up1.5", "deskewed", "turned-15"})
 _ZBAR_WANTS = ("EAN13", "EAN8", "UPCA", "UPCE", "ISBN", "EANUPC", "QRCode")
+# The least time the engine's own decoders get once they start, seconds (see _own_read).
+OWN_FLOOR = 0.05
 
 
 @dataclass(frozen=True)
@@ -550,11 +552,13 @@ def _own_read(search: _Search, mode: Mode, clock: Clock) -> None:
     price = recognition.price(search.gray.shape, types) * SAFETY
     if not types or not clock.affords(price):
         return
-    # A busy page can hold more bar-like stretches than the price foresaw: the decoders stop at twice their price.
-    found = recognition.find(search.gray, types, min(clock.deadline, time.monotonic() + 2 * price))
+    # A busy page can hold more bar-like stretches than the price foresaw: the decoders stop at twice their price,
+    # and never sooner than OWN_FLOOR (a small page's price is below what its search takes on shared cores).
+    allowed = max(2 * price, OWN_FLOOR)
+    found = recognition.find(search.gray, types, min(clock.deadline, time.monotonic() + allowed))
     # Light bars on a dark ground only for a type asked for: a scan leaves the time to the other passes.
     if not found and not scan and clock.affords(price):
-        found = recognition.find_inverted(search.gray, types, min(clock.deadline, time.monotonic() + 2 * price))
+        found = recognition.find_inverted(search.gray, types, min(clock.deadline, time.monotonic() + allowed))
     for read in found:
         if read.type in _STACKS_OF_CODE128:
             inside = [d for d in rows if _within(d.region, read.region)]
