@@ -26,8 +26,9 @@ Region = tuple[tuple[int, int], ...]
 JOIN_SIGMA = 2.0
 # A row's blob: at least this long against its height and this many pixels long.
 MIN_ASPECT, MIN_LENGTH = 2.0, 24.0
-# The most pixels a blob may cover (larger ones are pictures, not rows of thin bars).
-MAX_AREA = 60_000
+# The most pixels a blob may cover (larger ones are pictures, not rows of thin bars: 80 bars of 8 px pitch, 40 px
+# tall, cover 25,600).
+MAX_AREA = 30_000
 # Angles tried about the blob's own, degrees: this far either way, in coarse steps and then fine ones.
 TURN, COARSE_STEP, FINE_STEP = 3.0, 1.0, 0.25
 # The profile across the row needs no more than every other column along it.
@@ -43,7 +44,7 @@ BAND = 0.12
 # A bar reaches into a band when its darkness there is at least this share of its darkness in the shared band.
 REACHES = 0.5
 # Blobs sampled at most (the most elongated), and how much of its box a blob must fill.
-MAX_ROWS, SOLID = 8, 0.6
+MAX_ROWS, SOLID = 5, 0.6
 # A strip whose ink and ground differ by less than this (gray levels) shows no bars.
 MIN_CONTRAST = 16
 
@@ -113,6 +114,10 @@ def _row(gray: np.ndarray, blob: _Blob) -> tuple[str, Region] | None:
     cx, cy = blob.centre
     # The blob may stop short of the row's ends (a tracker alone joins its neighbours less) and its centre with it.
     half_u, half_v = 0.6 * blob.length + 2 * MAX_PITCH, blob.height + 4
+    # Most elongated blobs of a photo are no rows of bars, and a degree or two off its frame a row still shows its
+    # bars: one look in the blob's own frame first, the search only for what passes.
+    if _states(_darkness(_strip(gray, (cx, cy), blob.angle, half_u, half_v))) is None:
+        return None
     # Coarse steps, then fine ones about the best: the profile across the row is sharpest when the frame is the
     # row's own (a blob's axis leans toward its ascenders or descenders).
     best = (-1.0, blob.angle)

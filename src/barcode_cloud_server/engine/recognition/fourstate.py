@@ -73,8 +73,8 @@ RIDGE_STEP = 2
 PAGE_NS = 350.0
 PAGE_SECONDS = 0.01
 # And what the pass for bars that run together adds (:mod:`.bar_profile`: its smoothing, and its few rows).
-MERGED_NS = 100.0
-MERGED_SECONDS = 0.03
+MERGED_NS = 300.0
+MERGED_SECONDS = 0.02
 # Larger pages are shrunk by a whole factor to at most this many pixels before they are sampled (their bars must
 # then be at least twice that factor wide): the price of a page stays within a Normal scan's budget.
 MAX_PIXELS = 4_000_000
