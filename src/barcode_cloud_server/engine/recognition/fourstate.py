@@ -256,11 +256,13 @@ def _even_runs(u: np.ndarray) -> list[np.ndarray]:
     if len(u) < MIN_BARS:
         return []
     gaps = np.diff(u)
-    if float(np.median(gaps)) <= 0:
+    pitch = float(np.median(gaps))
+    if pitch <= 0:
         return []
-    # The pitch of the bars about each gap: seen at an angle, a row's far end is narrower than its near one.
-    pitch = ndimage.median_filter(gaps, size=PITCH_SPAN, mode="nearest")
-    regular = np.abs(gaps - pitch) <= PITCH_SLACK * pitch
+    # At the row's pitch, or at the pitch of the bars about the gap: seen at an angle, a row's far end is narrower
+    # than its near one.
+    local = ndimage.median_filter(gaps, size=PITCH_SPAN, mode="nearest")
+    regular = (np.abs(gaps - pitch) <= PITCH_SLACK * pitch) | (np.abs(gaps - local) <= PITCH_SLACK * local)
     runs: list[np.ndarray] = []
     start = 0
     for k in [*np.flatnonzero(~regular).tolist(), len(gaps)]:
