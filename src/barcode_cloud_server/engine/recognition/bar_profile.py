@@ -1,8 +1,9 @@
 """Rows of thin postal bars read from profiles, for pages where the bars run together (blur, noise and JPEG at a
 couple of pixels per bar): the bars are no longer blobs of their own, but the row still is one.
 
-The page is smoothed at the scale of a bar's pitch, so that the row becomes one dark, elongated blob; the blob is
-resampled into a strip in its own frame (the angle refined to the one whose profile across the row is sharpest),
+The page is smoothed at the scale of a bar's pitch, so that the row becomes one dark, elongated blob; the most
+elongated few blobs whose own frame shows a row of bars are resampled into a strip in their frame (the angle refined
+to the one whose profile across the row is sharpest),
 the bars are found as the peaks of the profile along the row's shared band (a grid of one pitch, each point
 snapped to its peak), and each bar's state is how dark it is in the bands above and below that shared one against
 its darkness in it. Averaging along the bars and across them is what beats the noise; the decoders' checks judge
