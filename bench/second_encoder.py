@@ -33,12 +33,30 @@ class Entry(NamedTuple):
 
 
 ENTRIES: list[Entry] = [
-    Entry("postnet", "postnet", "55555", {}, "Postnet", "555550"),
-    Entry("planet", "planet", "01234567890", {}, "Planet", "012345678900"),
+    Entry("postnet", "postnet", "55555", {}, "Postnet", "555555"),
+    Entry("planet", "planet", "01234567890", {}, "Planet", "012345678905"),
     Entry("rm4scc", "royalmail", "LE28HS9Z", {}, "RM4SCC", "LE28HS9Z"),
     Entry("kix", "kix", "1231FZ13XHS", {}, "DutchKIX", "1231FZ13XHS"),
     Entry("auspost", "auspost", "5956439111ABA 9", {}, "AustraliaPost", "5956439111ABA 9"),
     Entry("onecode", "onecode", "0123456709498765432101234567891", {}, "OneCode", "0123456709498765432101234567891"),
+    Entry("postnet_zip4", "postnet", "555551237", {}, "Postnet", "5555512372"),
+    Entry("rm4scc_sn34", "royalmail", "SN34RD1A", {}, "RM4SCC", "SN34RD1A"),
+    Entry("auspost_11", "auspost", "1196184209", {}, "AustraliaPost", "1196184209"),
+    Entry("auspost_87", "auspost", "8712345678", {}, "AustraliaPost", "8712345678"),
+    Entry(
+        "auspost_59_numeric",
+        "auspost",
+        "595643911112345678",
+        {"custinfoenc": "numeric"},
+        "AustraliaPost",
+        "595643911112345678",
+    ),
+    Entry("auspost_62_chars", "auspost", "6212345678ABC def#1", {}, "AustraliaPost", "6212345678ABC def#1"),
+    Entry("onecode_routing0", "onecode", "00040123456789012345", {}, "OneCode", "00040123456789012345"),
+    Entry("onecode_routing5", "onecode", "0123456709498765432101234", {}, "OneCode", "0123456709498765432101234"),
+    Entry(
+        "onecode_routing9", "onecode", "01234567094987654321012345678", {}, "OneCode", "01234567094987654321012345678"
+    ),
     Entry("code16k", "code16k", "Code16K 2026", {}, "Code16K", "Code16K 2026"),
     Entry("code16k_digits", "code16k", "12345678901234567890", {}, "Code16K", "12345678901234567890"),
     Entry("codablockf", "codablockf", "CodablockF 2026 second encoder", {}, "CodablockF", "CodablockF 2026 second encoder"),

@@ -1,5 +1,6 @@
 """The four-state sampler: bar rows drawn from their states (not by zint) come back as those states, at any
-rotation and degraded; pages without such rows give none."""
+rotation and degraded, thin bars spoilt every way at once by the pass for bars that run together; pages without
+such rows give none."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import math
 import numpy as np
 import pytest
 
+from barcode_cloud_server.engine import recognition
 from barcode_cloud_server.engine.recognition import fourstate
-from tests.support.postal import CONDITIONS, degrade, draw
+from tests.support.postal import CONDITIONS, SPOILT, degrade, draw
 
 RNG = np.random.default_rng(5)
 ROWS = ["".join(RNG.choice(list("FADT"), size=n)) for n in (10, 37, 65, 79)]
@@ -113,3 +115,36 @@ def test_large_pages_are_sampled_shrunk_and_priced_so() -> None:
     xs = [x for x, _ in found.region]
     assert min(xs) == pytest.approx(100 + 80, abs=4)  # in the page's pixels, not the shrunk copy's
     assert fourstate.price((2500, 2000)) == fourstate.price((2500 // 2, 2000 // 2))
+
+
+def _merged(gray: np.ndarray) -> list[str]:
+    return [c.states for c in fourstate.merged_candidates(gray)]
+
+
+@pytest.mark.parametrize("states", ROWS, ids=[str(len(r)) for r in ROWS])
+@pytest.mark.parametrize("angle", [0, 41, 160])
+def test_thin_bars_spoilt_every_way_read_by_the_merged_pass(states: str, angle: float) -> None:
+    gray = degrade(draw(states), SPOILT, angle)
+    assert _either(states, _merged(gray))
+
+
+def test_two_state_rows_spoilt_every_way() -> None:
+    gray = degrade(draw(TWO_STATE, heights=(10, 4, 4)), SPOILT)
+    assert _either(TWO_STATE, _merged(gray))
+
+
+def test_the_merged_pass_scales_large_pages_back() -> None:
+    page = np.full((2500, 2000), 255, np.uint8)
+    big = np.repeat(np.repeat(draw(ROWS[2]), 2, axis=0), 2, axis=1)  # shrunk by two, as drawn
+    page[1000 : 1000 + big.shape[0], 100 : 100 + big.shape[1]] = big
+    (found,) = fourstate.merged_candidates(page)
+    assert found.states == ROWS[2]
+    assert min(x for x, _ in found.region) == pytest.approx(100 + 40, abs=6)
+
+
+def test_pages_without_rows_give_no_postal_read() -> None:
+    read = recognition.READERS["fourstate"]
+    noise = RNG.normal(128, 60, (400, 600))
+    pages = [RNG.integers(0, 256, (300, 400), dtype=np.uint8), np.clip(noise, 0, 255).astype(np.uint8)]
+    for page in pages:
+        assert read.find(page, read.types, math.inf) == []

@@ -13,6 +13,7 @@ from PIL import Image
 from barcode_cloud_server.engine import recognition, symbologies, zintenc
 from barcode_cloud_server.engine.errors import InvalidOption
 from barcode_cloud_server.engine.recognition import code11, msi, pharmacode
+from barcode_cloud_server.engine.recognition.linear import Read
 from barcode_cloud_server.engine.recognize import Mode, recognize_array, recognize_bytes
 from tests.support.generate import gen, open_image
 from tests.support.photo import spoil
@@ -135,6 +136,26 @@ def test_turned_a_quarter_and_scanned(kind: str, data: str, value: str, check: s
     else:
         assert scanned == [(kind, value)]
     assert recognize_bytes(content, None, Mode.FAST) == []  # Fast scans stay zxing-cpp's
+
+
+def _elements(gray: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """The bars and spaces across the middle of an upright symbol, and its quiet zones."""
+    dark = gray[gray.shape[0] // 3] < 128
+    edges = np.flatnonzero(np.diff(dark.astype(np.int8))) + 1
+    widths = np.diff(np.concatenate([[0], edges, [len(dark)]])).astype(np.float32)
+    return widths[1:-1], float(widths[0]), float(widths[-1])
+
+
+@pytest.mark.parametrize(("kind", "data", "value", "check"), SAMPLES[:3], ids=[s[1] for s in SAMPLES[:3]])
+def test_one_way_families_are_read_backwards_by_the_scan(kind: str, data: str, value: str, check: str | None) -> None:
+    # Code 11 and MSI read a stretch from its start only; their family has the scan read it reversed too.
+    family = {"Code11": code11.FAMILY, "MSI": msi.FAMILY}[kind]
+    elements, lead, trail = _elements(_gray(gen(kind, data).content))
+    assert family.read(elements, lead, trail) == Read(kind, value, check)
+    assert family.read(elements[::-1], trail, lead) is None
+    assert family.backwards and not family.directional
+    turned = np.ascontiguousarray(np.rot90(_gray(gen(kind, data).content), 2))
+    assert [(f.type, f.value) for f in recognition.find(turned, frozenset({kind}))] == [(kind, value)]
 
 
 def test_other_symbologies_are_not_misread() -> None:

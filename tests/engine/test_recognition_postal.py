@@ -15,7 +15,7 @@ from barcode_cloud_server.engine.recognition import fourstate, postnet, rm4scc
 from barcode_cloud_server.engine.recognize import Mode, recognize_array, recognize_bytes
 from tests.support.generate import gen, open_image
 from tests.support.paths import SHARED
-from tests.support.postal import CONDITIONS, degrade, draw, postnet_states, rm4scc_char, rm4scc_states
+from tests.support.postal import CONDITIONS, SPOILT, degrade, draw, postnet_states, rm4scc_char, rm4scc_states
 
 CORPUS = SHARED / "corpus" / "zxing-cpp-samples"
 POSTAL = frozenset({"Postnet", "Planet", "RM4SCC", "DutchKIX"})
@@ -84,7 +84,7 @@ def test_kix_prefers_the_reading_shaped_like_an_address() -> None:
 
 
 @pytest.mark.parametrize(("kind", "data", "value", "check"), SAMPLES, ids=[s[1] for s in SAMPLES])
-@pytest.mark.parametrize("how", CONDITIONS)
+@pytest.mark.parametrize("how", [*CONDITIONS, SPOILT])
 def test_zint_symbols_read_back_degraded(kind: str, data: str, value: str, check: str | None, how: str) -> None:
     gray = degrade(_gray(gen(kind, data).content), how)
     found = recognition.find(gray, frozenset({kind}))

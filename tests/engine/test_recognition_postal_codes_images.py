@@ -14,7 +14,7 @@ from PIL import Image
 from barcode_cloud_server.engine import recognition, symbologies
 from barcode_cloud_server.engine.recognize import Mode, recognize_array
 from tests.support.generate import gen, open_image
-from tests.support.postal import CONDITIONS, degrade, draw
+from tests.support.postal import CONDITIONS, SPOILT, degrade, draw
 from tests.support.postal_bars import WORKED_EXAMPLES
 
 CORPUS = Path("/work/shared/corpus/zxing-cpp-samples")
@@ -43,7 +43,7 @@ def _canonical(kind: str, data: str) -> str:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("how", [*CONDITIONS, "inverted"])
+@pytest.mark.parametrize("how", [*CONDITIONS, SPOILT, "inverted"])
 def test_the_engines_symbol_reads_back_degraded(kind: str, how: str) -> None:
     sample = symbologies.BY_NAME[kind].sample
     gray = _gray(kind, sample)  # zint's bars at the generator's default size: 2 px wide

@@ -11,10 +11,18 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from barcode_cloud_server.engine import recognition
 from barcode_cloud_server.engine import recognize_passes as rp
 from barcode_cloud_server.engine.errors import InvalidOption
 from barcode_cloud_server.engine.images import load_image_bytes
-from barcode_cloud_server.engine.recognize import BUDGET_SECONDS, ImageKind, Mode, recognize_array, recognize_bytes
+from barcode_cloud_server.engine.recognize import (
+    BUDGET_SECONDS,
+    OWN_FLOOR,
+    ImageKind,
+    Mode,
+    recognize_array,
+    recognize_bytes,
+)
 from barcode_cloud_server.engine.recognize_budget import PRIOR_READ_NS, SAFETY, Clock
 from tests.support.samples import SAMPLES, Sample, render
 
@@ -237,3 +245,19 @@ def test_long_thin_strips_are_neither_an_error_nor_a_hang() -> None:
         t0 = time.monotonic()
         assert recognize_array(rng.integers(0, 256, shape, dtype=np.uint8), None, Mode.FAST) == []
         assert time.monotonic() - t0 < BUDGET_SECONDS[Mode.FAST] + 1.5, shape
+
+
+def test_own_decoders_get_at_least_the_floor_on_a_small_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A small page's price is below what its search takes on shared cores: the floor keeps it from being cut off.
+    allowed: list[float] = []
+
+    def find(gray: np.ndarray, types: frozenset[str], deadline: float = 0.0) -> list[recognition.Found]:
+        allowed.append(deadline - time.monotonic())
+        return []
+
+    monkeypatch.setattr(recognition, "find", find)
+    monkeypatch.setattr(recognition, "find_inverted", find)
+    page = np.full((60, 80), 255, np.uint8)
+    assert 2 * recognition.price(page.shape, frozenset({"Code11"})) * SAFETY < OWN_FLOOR
+    assert recognize_array(page, ["Code11"], Mode.NORMAL) == []
+    assert len(allowed) == 2 and all(OWN_FLOOR - 0.01 <= a <= OWN_FLOOR for a in allowed)

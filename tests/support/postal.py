@@ -36,6 +36,8 @@ def draw(
 
 
 CONDITIONS = ("clean", "rotated", "steep", "upside-down", "perspective", "blurred", "noisy", "jpeg", "dim")
+# Turned, blurred, noisy and compressed at once: thin bars run together (read by a pass of their own).
+SPOILT = "spoilt"
 
 
 def perspective(image: Image.Image, far: float) -> Image.Image:
@@ -57,15 +59,17 @@ def perspective(image: Image.Image, far: float) -> Image.Image:
 
 
 def degrade(gray: np.ndarray, how: str, angle: float = 0.0) -> np.ndarray:
-    """``gray`` as one of :data:`CONDITIONS` has it (seeded), turned by ``angle`` degrees first."""
+    """``gray`` as one of :data:`CONDITIONS` or :data:`SPOILT` has it (seeded), turned by ``angle`` degrees
+    first."""
     image = Image.fromarray(np.pad(gray, 12, constant_values=255))
     rng = np.random.default_rng(11)
-    turn = {"rotated": 13.0, "steep": 71.0, "upside-down": 183.0}.get(how, 0.0) + angle
+    turn = {"rotated": 13.0, "steep": 71.0, "upside-down": 183.0, SPOILT: 23.0}.get(how, 0.0) + angle
     if turn:
         image = image.rotate(turn, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
     if how == "perspective":
         image = perspective(image, 0.8)
-    image = spoil(image, how, rng)
+    for step in ("blurred", "noisy", "jpeg") if how == SPOILT else (how,):
+        image = spoil(image, step, rng)
     return np.ascontiguousarray(np.asarray(image))
 
 

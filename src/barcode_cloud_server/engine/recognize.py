@@ -31,6 +31,7 @@ from barcode_cloud_server.engine import recognize_passes as rp
 from barcode_cloud_server.engine.datacheck import add_on_check, upce_to_upca
 from barcode_cloud_server.engine.images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, iter_pages
 from barcode_cloud_server.engine.pdf417_macro import read_segment
+from barcode_cloud_server.engine.recognize_add_on import beyond as add_on_beyond
 from barcode_cloud_server.engine.recognize_add_on import split as split_add_on
 from barcode_cloud_server.engine.recognize_add_on import tall_enough as add_on_tall_enough
 from barcode_cloud_server.engine.recognize_budget import SAFETY, Clock
@@ -71,6 +72,8 @@ _ADD_ON_HOSTS = frozenset({"EAN13", "EAN8", "UPCA", "UPCE", "ISBN"})  # zxing-cp
 # the ones that read tilted add-ons (taller scanlines when upscaled, levelled when turned), not the whole plan.
 _ADD_ON_PASSES = frozenset({"histogram", "up2-histogram", "up2-sharpened", "up1.5", "deskewed", "turned-15"})
 _ZBAR_WANTS = ("EAN13", "EAN8", "UPCA", "UPCE", "ISBN", "EANUPC", "QRCode")
+# The least time the engine's own decoders get once they start, seconds (see _own_read).
+OWN_FLOOR = 0.05
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,7 @@ class _Search:
         )
         # A main symbol read both alone and with its add-on (scanlines above and through the add-on) is one symbol.
         alone = {(b.format.name, b.text) for b in barcodes if b.valid and b.symbology_identifier != "]E3"}
+        combined = [(b.format.name, b.text) for b in barcodes if b.valid and b.symbology_identifier == "]E3"]
         add_ons: list[Detection] = []
         for b in barcodes:
             fmt, family = b.format.name, b.symbology.name
@@ -212,6 +216,16 @@ class _Search:
             if add_on and self.wanted.wants_supplement:
                 region = _region(add_on_points, variant.to_original, self.width, self.height)
                 add_ons.append(self._supplement(add_on, region, main_text))
+            elif (
+                self.wanted.wants_supplement
+                and fmt in _ADD_ON_HOSTS
+                and not any(f == fmt and t.startswith(main_text) for f, t in combined)
+            ):
+                # zxing-cpp looks for an add-on up to 10 modules from its symbol; GS1 allows 12.
+                far = add_on_beyond(variant.gray, points, fmt)
+                if far is not None:
+                    region = _region(far[1], variant.to_original, self.width, self.height)
+                    add_ons.append(self._supplement(far[0], region, main_text))
         yield from add_ons  # after every main symbol of the read, whichever of its reads came first
 
     def _supplement(self, add_on: str, region: tuple[tuple[int, int], ...], host: str) -> Detection:
@@ -550,11 +564,13 @@ def _own_read(search: _Search, mode: Mode, clock: Clock) -> None:
     price = recognition.price(search.gray.shape, types) * SAFETY
     if not types or not clock.affords(price):
         return
-    # A busy page can hold more bar-like stretches than the price foresaw: the decoders stop at twice their price.
-    found = recognition.find(search.gray, types, min(clock.deadline, time.monotonic() + 2 * price))
+    # A busy page can hold more bar-like stretches than the price foresaw: the decoders stop at twice their price,
+    # and never sooner than OWN_FLOOR (a small page's price is below what its search takes on shared cores).
+    allowed = max(2 * price, OWN_FLOOR)
+    found = recognition.find(search.gray, types, min(clock.deadline, time.monotonic() + allowed))
     # Light bars on a dark ground only for a type asked for: a scan leaves the time to the other passes.
     if not found and not scan and clock.affords(price):
-        found = recognition.find_inverted(search.gray, types, min(clock.deadline, time.monotonic() + 2 * price))
+        found = recognition.find_inverted(search.gray, types, min(clock.deadline, time.monotonic() + allowed))
     for read in found:
         if read.type in _STACKS_OF_CODE128:
             inside = [d for d in rows if _within(d.region, read.region)]

@@ -23,6 +23,10 @@ row is then levelled (turned until the tops of its ascending bars and the bottom
 level), and a bar's state is where its two ends (from its moments) lie against the midpoints between the row's
 outermost and innermost ends. A row whose bars are all alike is no candidate. Pages over ``MAX_PIXELS`` are sampled
 shrunk by a whole factor; the largest groups are sampled first, and the deadline is heeded after the first few.
+
+Thin bars that blur, noise and compression run together into blobs are no components of their own:
+:func:`merged_candidates` reads such rows from profiles (:mod:`.bar_profile`), and the reader asks it when the
+components gave nothing.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
+from barcode_cloud_server.engine.recognition import bar_profile
 from barcode_cloud_server.engine.recognition.found import Found, Reader
 from barcode_cloud_server.engine.recognition.scanlines import BLOCK, threshold_map
 
@@ -56,6 +61,8 @@ TALL = 10.0
 ELONGATED = 2.2
 # Bars follow each other at the row's pitch within this share of it.
 PITCH_SLACK = 0.35
+# ... the pitch being the median of this many gaps about a gap.
+PITCH_SPAN = 9
 # The ends of a row's bars lie at two levels (an ascender and not) only when these differ by this share of the
 # row's height; otherwise all bars reach the one level.
 LEVELS = 0.15
@@ -65,6 +72,9 @@ RIDGE_STEP = 2
 # bench/FIGURES.md).
 PAGE_NS = 350.0
 PAGE_SECONDS = 0.01
+# And what the pass for bars that run together adds (:mod:`.bar_profile`: its smoothing, and its few rows).
+MERGED_NS = 300.0
+MERGED_SECONDS = 0.02
 # Larger pages are shrunk by a whole factor to at most this many pixels before they are sampled (their bars must
 # then be at least twice that factor wide): the price of a page stays within a Normal scan's budget.
 MAX_PIXELS = 4_000_000
@@ -98,7 +108,7 @@ def _factor(shape: tuple[int, int]) -> int:
 def price(shape: tuple[int, int]) -> float:
     """What :func:`candidates` costs on a page of this shape, seconds."""
     k = _factor(shape)
-    return PAGE_SECONDS + (shape[0] // k) * (shape[1] // k) * PAGE_NS * 1e-9
+    return PAGE_SECONDS + MERGED_SECONDS + (shape[0] // k) * (shape[1] // k) * (PAGE_NS + MERGED_NS) * 1e-9
 
 
 @dataclass(frozen=True)
@@ -242,14 +252,17 @@ def _rows(c: _Components, members: np.ndarray) -> list[Candidate]:
 
 
 def _even_runs(u: np.ndarray) -> list[np.ndarray]:
-    """Index runs of at least ``MIN_BARS`` positions that follow each other at one pitch."""
+    """Index runs of at least ``MIN_BARS`` positions that follow each other at a pitch that changes slowly."""
     if len(u) < MIN_BARS:
         return []
     gaps = np.diff(u)
     pitch = float(np.median(gaps))
     if pitch <= 0:
         return []
-    regular = np.abs(gaps - pitch) <= PITCH_SLACK * pitch
+    # At the row's pitch, or at the pitch of the bars about the gap: seen at an angle, a row's far end is narrower
+    # than its near one.
+    local = ndimage.median_filter(gaps, size=PITCH_SPAN, mode="nearest")
+    regular = (np.abs(gaps - pitch) <= PITCH_SLACK * pitch) | (np.abs(gaps - local) <= PITCH_SLACK * local)
     runs: list[np.ndarray] = []
     start = 0
     for k in [*np.flatnonzero(~regular).tolist(), len(gaps)]:
@@ -331,15 +344,24 @@ def _upper(ends: np.ndarray, height: float, *, low: bool) -> np.ndarray:
     return out
 
 
+def _shrunk(page: np.ndarray) -> tuple[np.ndarray, int]:
+    """The page as it is sampled, and by how much it was shrunk: each block of k by k pixels becomes its mean."""
+    k = _factor(page.shape)
+    if k > 1:
+        h, w = page.shape[0] // k, page.shape[1] // k
+        page = page[: h * k, : w * k].reshape(h, k, w, k).mean(axis=(1, 3)).astype(np.uint8)
+    return page, k
+
+
+def _scaled(rows: list[Candidate], k: int) -> list[Candidate]:
+    return rows if k == 1 else [Candidate(c.states, tuple((x * k, y * k) for x, y in c.region)) for c in rows]
+
+
 def candidates(page: np.ndarray, deadline: float = math.inf) -> list[Candidate]:
     """Every row of evenly spaced bars in a gray page; sampling stops at ``deadline`` (``time.monotonic()``)
     with the rows found so far."""
     found: list[Candidate] = []
-    shrink = _factor(page.shape)
-    if shrink > 1:  # each block of shrink by shrink pixels becomes one, its mean
-        k = shrink
-        h, w = page.shape[0] // k, page.shape[1] // k
-        page = page[: h * k, : w * k].reshape(h, k, w, k).mean(axis=(1, 3)).astype(np.uint8)
+    page, shrink = _shrunk(page)
     if min(page.shape) < 8:
         return found
     comps = _components(_dark(page))
@@ -352,9 +374,16 @@ def candidates(page: np.ndarray, deadline: float = math.inf) -> list[Candidate]:
         if rank >= ALWAYS_GROUPS and time.monotonic() > deadline:
             break
         found += _rows(comps, members)
-    if shrink > 1:
-        found = [Candidate(c.states, tuple((x * shrink, y * shrink) for x, y in c.region)) for c in found]
-    return found
+    return _scaled(found, shrink)
+
+
+def merged_candidates(page: np.ndarray, deadline: float = math.inf) -> list[Candidate]:
+    """Rows of bars too thin and spoilt to stand apart (:mod:`.bar_profile`); sampling stops at ``deadline``."""
+    small, shrink = _shrunk(page)
+    if min(small.shape) < 8:
+        return []
+    rows = [Candidate(states, region) for states, region in bar_profile.rows(small, deadline)]
+    return _scaled(rows, shrink)
 
 
 def _same(a: Found, b: Found) -> bool:
@@ -369,17 +398,24 @@ def _same(a: Found, b: Found) -> bool:
 def reader(decoders: Mapping[str, Decode], asked_only: frozenset[str] = frozenset()) -> Reader:
     """A :class:`~.found.Reader` of the postal types ``decoders`` reads: ``{spec type: decode}``."""
 
-    def find(page: np.ndarray, types: frozenset[str], deadline: float) -> list[Found]:
-        out: list[Found] = []
-        for row in candidates(page, deadline):
+    def read(rows: list[Candidate], types: frozenset[str], out: list[Found]) -> None:
+        for row in rows:
             for name in sorted(types & decoders.keys()):
                 for states in (row.states, flipped(row.states)):
-                    read = decoders[name](states)
-                    if read is not None:
-                        found = Found(name, read[0], read[1], row.region)
+                    got = decoders[name](states)
+                    if got is not None:
+                        found = Found(name, got[0], got[1], row.region)
                         if not any(_same(found, other) for other in out):
                             out.append(found)
                         break
+
+    def find(page: np.ndarray, types: frozenset[str], deadline: float) -> list[Found]:
+        out: list[Found] = []
+        read(candidates(page, deadline), types, out)
+        # Rows whose bars run together are looked for only on pages where nothing was read: their sampling costs
+        # more than the components' (their text lines are sampled too), and most symbols need none of it.
+        if not out and time.monotonic() < deadline:
+            read(merged_candidates(page, deadline), types, out)
         return out
 
     return Reader(frozenset(decoders), find, price, asked_only)

@@ -56,6 +56,9 @@ class Family:
     read: Callable[[np.ndarray, float, float], Read | None]
     votes: Mapping[str, int]  # scanlines that must agree before a type's value is reported
     directional: bool = False  # read in scan direction only (the symbol reads otherwise backwards)
+    # A stretch that does not read is read again reversed (``read`` then sees the symbol from its start): for
+    # families whose ``read`` knows one direction only; not with ``directional``.
+    backwards: bool = False
     quiet: Quiet = field(default_factory=lambda: Quiet())
 
 
@@ -171,7 +174,10 @@ def vote(runs: Runs, families: Iterable[Family], deadline: float) -> list[Voted]
             angle, line, t = runs.locate(float(runs.starts[a]))
             if family.directional and angle in upward:
                 continue
-            read = family.read(runs.widths[a : b + 1], float(runs.widths[a - 1]), float(runs.widths[b + 1]))
+            elements, lead, trail = runs.widths[a : b + 1], float(runs.widths[a - 1]), float(runs.widths[b + 1])
+            read = family.read(elements, lead, trail)
+            if read is None and family.backwards:
+                read = family.read(elements[::-1], trail, lead)
             if read is None:
                 continue
             key = (read.type, read.value)

@@ -43,10 +43,6 @@ def _fits(counts: np.ndarray) -> np.ndarray:
 
 
 def _read(elements: np.ndarray, lead: float, trail: float) -> Read | None:
-    return _read_one(elements, lead, trail) or _read_one(elements[::-1], trail, lead)
-
-
-def _read_one(elements: np.ndarray, lead: float, trail: float) -> Read | None:
     bars, spaces = elements[0::2], elements[1::2]
     wide_bars, wide_spaces = two_widths(bars, 1.5, 3.5), two_widths(spaces, 1.5, 3.5)
     if wide_bars is None or wide_spaces is None:
@@ -72,4 +68,4 @@ def _read_one(elements: np.ndarray, lead: float, trail: float) -> Read | None:
     return Read("MSI", digits, split[1])
 
 
-FAMILY = Family(types=("MSI",), fits=_fits, read=_read, votes={"MSI": 2})
+FAMILY = Family(types=("MSI",), fits=_fits, read=_read, votes={"MSI": 2}, backwards=True)
