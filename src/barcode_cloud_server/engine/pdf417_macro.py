@@ -39,11 +39,17 @@ class Segment:
 def read_segment(gray: np.ndarray, corners: Sequence[Point]) -> Segment | None:
     """The Macro PDF417 control block of the symbol within ``corners`` (top left, top right, bottom right, bottom
     left, in the symbol's orientation), or None when it cannot be read exactly or the symbol has none."""
-    codewords = _codewords(_upright(gray, corners))
+    codewords = data_codewords(gray, corners)
     return None if codewords is None else _control_block(codewords)
 
 
-def _upright(gray: np.ndarray, corners: Sequence[Point]) -> np.ndarray:
+def data_codewords(gray: np.ndarray, corners: Sequence[Point]) -> list[int] | None:
+    """The data codewords (symbol length descriptor first) of the PDF417 symbol within ``corners`` (as for
+    :func:`read_segment`), or None when its error correction codewords are not exactly right."""
+    return _codewords(upright(gray, corners))
+
+
+def upright(gray: np.ndarray, corners: Sequence[Point]) -> np.ndarray:
     """The quadrilateral sampled onto a rectangle (bilinear in both the map and the pixels)."""
     tl, tr, br, bl = (np.asarray(p, dtype=np.float64) for p in corners)
     width = int(max(np.hypot(*(tr - tl)), np.hypot(*(br - bl))) * _OVERSAMPLE) + 2
@@ -95,9 +101,9 @@ def _units(runs: list[int]) -> tuple[int, ...]:
     return tuple(round(r * 17 / total) for r in runs)
 
 
-def _codewords(upright: np.ndarray) -> list[int] | None:
+def _codewords(sampled: np.ndarray) -> list[int] | None:
     values = codeword_values()
-    lines = [cw for cw in (_line(row, values) for row in upright) if len(cw) >= 3]
+    lines = [cw for cw in (_line(row, values) for row in sampled) if len(cw) >= 3]
     if not lines:
         return None
     shape: Counter[tuple[str, int]] = Counter()

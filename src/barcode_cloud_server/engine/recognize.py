@@ -27,6 +27,7 @@ import zxingcpp
 from PIL import Image
 
 from barcode_cloud_server.engine import recognition
+from barcode_cloud_server.engine import recognize_composite as composite
 from barcode_cloud_server.engine import recognize_passes as rp
 from barcode_cloud_server.engine.datacheck import add_on_check, upce_to_upca
 from barcode_cloud_server.engine.images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, iter_pages
@@ -159,8 +160,15 @@ class _Search:
         # A main symbol read both alone and with its add-on (scanlines above and through the add-on) is one symbol.
         alone = {(b.format.name, b.text) for b in barcodes if b.valid and b.symbology_identifier != "]E3"}
         add_ons: list[Detection] = []
-        for b in barcodes:
+        paired: set[int] = set()
+        if self.wanted.composites:
+            for det, parts in self._composites(variant, barcodes):
+                paired |= parts
+                yield det
+        for index, b in enumerate(barcodes):
             fmt, family = b.format.name, b.symbology.name
+            if index in paired:
+                continue  # a part of a composite symbol reported above
             if not b.valid:
                 # Found but not decoded: for a 2D symbol, the passes that reshape the image may still read it.
                 if fmt not in _LINEAR:
@@ -213,6 +221,44 @@ class _Search:
                 region = _region(add_on_points, variant.to_original, self.width, self.height)
                 add_ons.append(self._supplement(add_on, region, main_text))
         yield from add_ons  # after every main symbol of the read, whichever of its reads came first
+
+    def _composites(
+        self, variant: rp.Variant, barcodes: Sequence[zxingcpp.Barcode]
+    ) -> Iterator[tuple[Detection, set[int]]]:
+        """The GS1 composite symbols among a read's symbols, each with the indexes of the reads it is made of."""
+        others = [(b.format.name, _points(b.position)) for b in barcodes]
+        for index, b in enumerate(barcodes):
+            if not b.valid:
+                continue
+            linear = composite.linear_element_string(b.format.name, bytes(b.bytes), b.symbology_identifier)
+            if linear is None:
+                continue
+            points = _points(b.position)
+            found = composite.read(variant.gray, b.format.name, points, others)
+            if found is None:
+                continue
+            value = composite.join(linear, found.value)
+            yield (
+                Detection(
+                    type=composite.TYPE,
+                    value=value,
+                    region=_region(
+                        composite.corners(found.corners, points), variant.to_original, self.width, self.height
+                    ),
+                    checksum=None,
+                    zxing_format=str(b.format),
+                    text=value,
+                    raw=value.encode("ascii"),
+                    meta={
+                        "symbologyIdentifier": b.symbology_identifier,
+                        "contentType": "GS1",
+                        "readerInit": "false",
+                        "compositeComponent": found.kind,
+                    },
+                    page=self.page,
+                ),
+                {index} if found.pdf417 is None else {index, found.pdf417},
+            )
 
     def _supplement(self, add_on: str, region: tuple[tuple[int, int], ...], host: str) -> Detection:
         """The add-on of an EAN/UPC symbol as a result of its own (the spec's Supplement type)."""
@@ -539,7 +585,7 @@ def _own_read(search: _Search, mode: Mode, clock: Clock) -> None:
     A scan that found Code 128 symbols still looks for the stacks such rows make: zxing-cpp reads each row of a
     Codablock F as a Code 128 of its own, and the rows a stack accounts for give way to it."""
     scan = search.wanted.names is None
-    types = search.wanted.own if not scan else recognition.TYPES - recognition.ASKED_ONLY
+    types = search.wanted.own & recognition.TYPES if not scan else recognition.TYPES - recognition.ASKED_ONLY
     if scan and mode is Mode.FAST:
         return
     rows = [d for d in search.accepted if _format_key(d.zxing_format) == "Code128"]
