@@ -1,0 +1,200 @@
+"""GS1 composite symbols (ISO/IEC 24723): the component's data encodation against the specification's rules, the
+specification's figures drawn from their module rows, zint's composites of every linear symbol with CC-A, CC-B
+and CC-C, BWIPP's, turned and spoiled as photos spoil them; a damaged component gives no composite, and a request
+for the linear type alone reads it as before."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from barcode_cloud_server.engine.recognition import composite, composite_data
+from barcode_cloud_server.engine.recognize import Mode, recognize_array
+from tests.support.composite import LINEAR, Composite, draw, from_rows
+from tests.support.photo import spoil
+
+TYPE = ["GS1CompositeBar"]
+SECOND = Path(__file__).resolve().parents[1] / "data" / "second_encoder"
+
+
+def _pairs(text: str) -> str:
+    """Digits in the general-purpose numeric encodation: 7 bits a pair, 8 + 11 x first + second."""
+    return "".join(format(8 + 11 * int(text[i]) + int(text[i + 1]), "07b") for i in range(0, len(text), 2))
+
+
+def test_general_purpose_numeric_and_padding() -> None:
+    # Encodation method "0", (21)12345678 in numeric pairs, then the numeric-to-alphanumeric latch and "00100"s.
+    bits = "0" + _pairs("2112345678") + "0000" + "00100" * 3
+    assert composite_data.decode(bits) == "(21)12345678"
+    # An odd digit count ends in four bits (the digit plus one) when four to six bits are left.
+    assert composite_data.decode("0" + _pairs("21123456") + format(7 + 1, "04b")) == "(21)1234567"
+
+
+def test_date_and_lot_encodation() -> None:
+    # Method "10": (17) 31 December 2026 as YY x 384 + (MM - 1) x 32 + DD in 16 bits, "1" for AI 17, then the lot
+    # (AI 10 implied) in alphanumeric characters: 6 bits each, A = 32.
+    date = format(26 * 384 + 11 * 32 + 31, "016b")
+    lot = "0000" + "".join(format(32 + ord(c) - ord("A"), "06b") for c in "ABC")
+    assert composite_data.decode("10" + date + "1" + lot) == "(17)261231(10)ABC"
+    # "11" for no date: the lot number alone.
+    assert composite_data.decode("10" + "11" + _pairs("42") + "0000") == "(10)42"
+    # A date followed by another element: FNC1 (an alphanumeric 01111 after the latch) instead of a lot number.
+    fnc1 = "0000" + "01111"
+    assert composite_data.decode("10" + date + "0" + fnc1 + _pairs("2112")) == "(11)261231(21)12"
+
+
+def test_iso646_characters_and_latches() -> None:
+    # Alphanumeric latch, ISO/IEC 646 latch 00100, 'a' (7 bits: 90 + 0), '-' (8 bits: 242), digit '9' (5 bits).
+    body = _pairs("99") + "0000" + "00100" + format(90, "07b") + format(242, "08b") + format(5 + 9, "05b")
+    assert composite_data.decode("0" + body) == "(99)a-9"
+    assert composite_data.decode("11" + body) is None  # AI 90 compaction: not read here
+
+
+def test_base928_and_byte_compaction() -> None:
+    # CC-A: 59 bits in 6 base-928 codewords, most significant first.
+    value = (1 << 58) | 12345
+    codewords = [value // 928**k % 928 for k in range(5, -1, -1)]
+    bits = composite_data.base928_bits(codewords)
+    assert bits is not None and int(bits, 2) == value and len(bits) == 59
+    assert composite_data.base928_bits(codewords[:5]) is None  # no CC-A size has 5 data codewords
+    # CC-B/CC-C: 920, then 901 with single bytes at the end, or 924 with six bytes in five base-900 codewords.
+    assert composite_data.byte_bits([920, 901, 0x41, 900, 900]) == "01000001"
+    six = int.from_bytes(b"ABCDEF", "big")
+    assert composite_data.byte_bits([920, 924, *[six // 900**k % 900 for k in range(4, -1, -1)]]) == "".join(
+        format(b, "08b") for b in b"ABCDEF"
+    )
+    assert composite_data.byte_bits([901, 0x41]) is None  # no linkage codeword: not a composite component
+
+
+def test_element_strings() -> None:
+    gs = composite_data.GS
+    assert composite_data.element_string("0109501101530003" + "10ABC" + gs + "3103000123") == (
+        "(01)09501101530003(10)ABC(3103)000123"
+    )
+    assert composite_data.element_string("21") is None  # an AI with no data
+
+
+# ISO/IEC 24723:2010 Figure 5, an EAN-13 composite symbol with CC-A ((99)1234-abcd), and Figure 3, a UPC-E symbol
+# with a two-column CC-A ((15)021231): their module rows, the component's rows first.
+FIGURE_5 = (
+    "110110111011100110111011110100010100000010001001110100111011010110000001100110010000100011011000101",
+    "110110110011100010011101100111110001000101101001100100100001101011111101101011100010000011001000101",
+    "110110100010001011101111110110011100100011101001100110100000011101011001011110001001000011101000101",
+    "000100000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000010",
+    "001000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001",
+    "000100000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000010",
+    "000101011110100110010011011010000100111010110001010101010000100010010010001110100111001010000101010",
+)
+FIGURE_3 = (
+    "1101100110111010011111010001100111100010110011110101001",
+    "1101101110110010010000110001101000011011100011100101001",
+    "1101101100111101001000000101000101111000010011101101001",
+    "1101101000111011110100011101001110011011100011101001001",
+    "1101001000111000010110111101001110001110010011101001101",
+    "0001000000000000000000000000000000000000000000000000010",
+    "0010000000000000000000000000000000000000000000000000001",
+    "0001000000000000000000000000000000000000000000000000010",
+    "0001010110011001001100110010011011011110101001110101010",
+)
+
+
+@pytest.mark.parametrize(
+    ("rows", "components", "value"),
+    [
+        (FIGURE_5, 3, "(01)03312345678903|(99)1234-abcd"),
+        (FIGURE_3, 5, "(01)00012000001239|(15)021231"),
+    ],
+)
+def test_the_specifications_figures(rows: tuple[str, ...], components: int, value: str) -> None:
+    heights = [2] * components + [1] * (len(rows) - components - 1) + [50]
+    gray = from_rows(rows, heights)
+    found = recognize_array(gray, TYPE)
+    assert [(d.type, d.value) for d in found] == [("GS1CompositeBar", value)]
+    assert found[0].meta["compositeComponent"] == "CC-A"
+
+
+# CC-C composes with GS1-128 only.
+ZINT = [(*linear, cc) for linear in LINEAR for cc in (1, 2)] + [("GS1_128_CC", "[01]09501101530003", 3)]
+
+
+@pytest.mark.parametrize(("symbology", "primary", "cc"), ZINT)
+def test_zint_composites_read_back(symbology: str, primary: str, cc: int) -> None:
+    sample = Composite(symbology, primary, "[21]A12345678", cc)
+    found = recognize_array(draw(sample), TYPE)
+    assert [d.value for d in found] == [sample.value]
+    assert found[0].meta["compositeComponent"] == ("CC-A", "CC-B", "CC-C")[cc - 1]
+
+
+def test_long_data_in_every_compaction_mode() -> None:
+    sample = Composite("GS1_128_CC", "[01]09501101530003", "[17]261231[10]ABC123[99]Composite 2026-a/b", 2)
+    assert [d.value for d in recognize_array(draw(sample), TYPE)] == [sample.value]
+
+
+def _second_encoder() -> list[tuple[str, str]]:
+    manifest = json.loads((SECOND / "manifest.json").read_text())
+    return sorted((name, e["value"]) for name, e in manifest.items() if e["type"] == "GS1CompositeBar")
+
+
+@pytest.mark.parametrize(("name", "value"), _second_encoder())
+def test_bwipp_composites(name: str, value: str) -> None:
+    image = Image.open(SECOND / f"{name}.png").convert("L")
+    gray = np.pad(
+        np.asarray(image.resize((image.width * 2, image.height * 2), Image.Resampling.NEAREST)), 20, constant_values=255
+    )
+    assert [d.value for d in recognize_array(gray, TYPE)] == [value]
+
+
+SPOILED = [
+    Composite("EANX_CC", "331234567890", "[99]1234-abcd", 1),
+    Composite("GS1_128_CC", "[01]03212345678906", "[21]A1B2C3D4E5F6G7H8", 3),
+    Composite("DBAR_OMN_CC", "0950110153000", "[11]990102[21]X-42", 2),
+    Composite("UPCE_CC", "0121230", "[15]021231", 1),
+]
+
+
+@pytest.mark.parametrize("how", ["turned", "blurred", "noisy", "jpeg", "dim"])
+def test_spoiled_composites(how: str) -> None:
+    rng = np.random.default_rng(24723)
+    read = 0
+    for sample in SPOILED:
+        image = Image.fromarray(draw(sample, module=3))
+        if how == "turned":
+            image = image.rotate(
+                float(rng.choice([90, 180, 270])) + float(rng.uniform(-4, 4)), expand=True, fillcolor=255
+            )
+        gray = np.asarray(spoil(image, how, rng))
+        values = [d.value for d in recognize_array(gray, TYPE)]
+        assert values in ([], [sample.value])  # never anything else
+        read += values == [sample.value]
+    assert read >= MIN_SPOILED[how]
+
+
+MIN_SPOILED = {"turned": 4, "blurred": 4, "noisy": 4, "jpeg": 4, "dim": 4}
+
+
+def test_a_damaged_component_gives_no_composite() -> None:
+    sample = Composite("EANX_CC", "331234567890", "[99]1234-abcd", 1)
+    gray = draw(sample).copy()
+    # The component's rows are the top 3 x 2 modules below the 12-module margin: scratch across all of them.
+    top = 12 * 2
+    gray[top : top + 12, 40:120] = 255
+    assert recognize_array(gray, TYPE, Mode.FAST) == []
+    assert [d.value for d in recognize_array(gray, ["EAN13"])] == ["3312345678903"]
+
+
+def test_the_linear_symbol_alone_when_only_it_is_asked_for() -> None:
+    sample = Composite("EANX_CC", "331234567890", "[99]1234-abcd", 1)
+    gray = draw(sample)
+    assert [(d.type, d.value) for d in recognize_array(gray, ["EAN13"])] == [("EAN13", "3312345678903")]
+    both = recognize_array(gray, ["EAN13", "GS1CompositeBar"])
+    assert [(d.type, d.value) for d in both] == [("GS1CompositeBar", sample.value)]
+
+
+def test_no_composite_without_a_component() -> None:
+    plain = np.pad(draw(Composite("EANX_CC", "331234567890", "[99]1234-abcd", 1))[60:], 10, constant_values=255)
+    assert recognize_array(plain, TYPE, Mode.FAST) == []
+    assert composite.read_above(np.full((100, 200), 255, np.uint8), [(20, 60), (180, 60), (180, 90), (20, 90)]) is None
