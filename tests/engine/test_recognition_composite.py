@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from barcode_cloud_server.engine.recognition import composite, composite_data
+from barcode_cloud_server.engine.pdf417 import error_correction
+from barcode_cloud_server.engine.recognition import composite, composite_data, gf929
 from barcode_cloud_server.engine.recognize import Mode, recognize_array
 from tests.support.composite import LINEAR, Composite, draw, from_rows
 from tests.support.photo import spoil
@@ -198,3 +199,19 @@ def test_no_composite_without_a_component() -> None:
     plain = np.pad(draw(Composite("EANX_CC", "331234567890", "[99]1234-abcd", 1))[60:], 10, constant_values=255)
     assert recognize_array(plain, TYPE, Mode.FAST) == []
     assert composite.read_above(np.full((100, 200), 255, np.uint8), [(20, 60), (180, 60), (180, 90), (20, 90)]) is None
+
+
+def test_reed_solomon_over_gf929_corrects_up_to_its_capacity() -> None:
+    rng = np.random.default_rng(929)
+    for k in (4, 8, 12):
+        data = [int(v) for v in rng.integers(0, 929, 10)]
+        word = data + error_correction(data, k)
+        for errors in range(k // 2 + 2):
+            spoilt = list(word)
+            for p in rng.choice(len(word), errors, replace=False):
+                spoilt[p] = (spoilt[p] + int(rng.integers(1, 929))) % 929
+            fixed = gf929.correct(spoilt, k, spare=2)
+            if errors <= (k - 2) // 2:
+                assert fixed == (word, errors)
+            else:
+                assert fixed is None or fixed[0] != spoilt  # refused, or (rarely) some other codeword

@@ -6,8 +6,9 @@ form has no left pattern. CC-C is a PDF417 symbol. The region above the linear s
 gives "above") is sampled upright, each line is matched against the row layouts (group widths in modules, the
 stop bar and the light either side), its codewords looked up in the clusters; consecutive lines of one cluster
 make a row, each codeword the one most of its lines read. A component counts only when its row count and columns
-are a size of the specification with the first row's cluster it prescribes, and its Reed-Solomon error
-correction codewords (the PDF417 code over GF(929)) are exactly right; ``composite_data`` then decodes its data.
+are a size of the specification with the first row's cluster it prescribes, and its Reed-Solomon code (PDF417's,
+over GF(929): ``gf929``) corrects what is wrong, two check codewords to spare; ``composite_data`` then decodes its
+data. A CC-C is read by ``pdf417_macro`` (no correction: its codewords must be exactly right).
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
-from barcode_cloud_server.engine.pdf417 import codeword_values, error_correction
+from barcode_cloud_server.engine.pdf417 import codeword_values
 from barcode_cloud_server.engine.pdf417_macro import data_codewords
-from barcode_cloud_server.engine.recognition import composite_data
+from barcode_cloud_server.engine.recognition import composite_data, gf929
 
 Point = tuple[float, float]
 
@@ -73,6 +74,7 @@ _WINDOW = 24.0  # pixels either way along a line over which dark and light are t
 _CONTRAST = 24.0  # the least difference of dark and light there, in gray levels
 _SAME_BARS = 0.6  # the least normalised correlation of the two profiles
 _PROFILE_GAP = 6.0  # the least distance in pixels between the two profiles that measure a linear symbol's tilt
+_SPARE = 2  # error correction codewords kept for detection: a component with k corrects (k - 2) // 2 errors
 
 
 @dataclass(frozen=True)
@@ -370,9 +372,10 @@ def _component(rows: list[list[_Line]]) -> tuple[str, str] | None:
         if size is None or size[1] != rows[0][0].cluster:
             continue
         k = size[0]
-        data = codewords[: len(codewords) - k]
-        if error_correction(data, k) != codewords[len(codewords) - k :]:
+        corrected = gf929.correct(codewords, k, _SPARE)
+        if corrected is None:
             continue
+        data = corrected[0][: len(codewords) - k]
         bits = composite_data.base928_bits(data) if kind == "CC-A" else composite_data.byte_bits(data)
         value = None if bits is None else composite_data.decode(bits)
         if value is not None:
