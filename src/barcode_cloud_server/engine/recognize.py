@@ -71,6 +71,9 @@ _ADD_ON_HOSTS = frozenset({"EAN13", "EAN8", "UPCA", "UPCE", "ISBN"})  # zxing-cp
 # The passes that go on looking for the add-on of an EAN/UPC symbol already found (Supplement asked for by name):
 # the ones that read tilted add-ons (taller scanlines when upscaled, levelled when turned), not the whole plan.
 _ADD_ON_PASSES = frozenset({"histogram", "up2-histogram", "up2-sharpened", "up1.5", "deskewed", "turned-15"})
+# Passes whose read of a linear symbol is searched for a composite component above it: the symbol's first reads
+# (each costs a sampling of the region above; the later passes' images rarely differ enough to be worth it).
+_COMPOSITE_TRIES = 3
 _ZBAR_WANTS = ("EAN13", "EAN8", "UPCA", "UPCE", "ISBN", "EANUPC", "QRCode")
 
 
@@ -133,6 +136,8 @@ class _Search:
         self.pending: dict[tuple[str, str], _Candidate] = {}
         # A read located a 2D symbol (finder patterns and all) that failed its checks; None: not probed yet.
         self.damaged_2d: bool | None = None
+        # How often each linear symbol (format, text) was searched for a composite component above it.
+        self.composite_tries: dict[tuple[str, str], int] = {}
 
     # -- readers ----------------------------------------------------------------------------------------------------
     def zxing(
@@ -233,6 +238,10 @@ class _Search:
             linear = composite.linear_element_string(b.format.name, bytes(b.bytes), b.symbology_identifier)
             if linear is None:
                 continue
+            key = (b.format.name, b.text)
+            if self.composite_tries.get(key, 0) >= _COMPOSITE_TRIES:
+                continue
+            self.composite_tries[key] = self.composite_tries.get(key, 0) + 1
             points = _points(b.position)
             found = composite.read(variant.gray, b.format.name, points, others)
             if found is None:
