@@ -52,7 +52,6 @@ def test_iso646_characters_and_latches() -> None:
     # Alphanumeric latch, ISO/IEC 646 latch 00100, 'a' (7 bits: 90 + 0), '-' (8 bits: 242), digit '9' (5 bits).
     body = _pairs("99") + "0000" + "00100" + format(90, "07b") + format(242, "08b") + format(5 + 9, "05b")
     assert composite_data.decode("0" + body) == "(99)a-9"
-    assert composite_data.decode("11" + body) is None  # AI 90 compaction: not read here
 
 
 def test_base928_and_byte_compaction() -> None:
@@ -154,6 +153,19 @@ def test_zint_composites_read_back(symbology: str, primary: str, cc: int) -> Non
 def test_long_data_in_every_compaction_mode() -> None:
     sample = Composite("GS1_128_CC", "[01]09501101530003", "[17]261231[10]ABC123[99]Composite 2026-a/b", 2)
     assert [d.value for d in recognize_array(draw(sample), TYPE)] == [sample.value]
+
+
+AI90 = ["[90]12B2C3[21]ABC12", "[90]3A99[8004]1234567", "[90]999X12345ABCDEFGH", "[90]42Z-abc", "[90]1ZZ9[21]abc"]
+
+
+@pytest.mark.parametrize("component", AI90)
+@pytest.mark.parametrize("cc", [1, 2])
+def test_ai90_encodation(component: str, cc: int) -> None:
+    # Encodation method "11" in each of its modes; [90]1ZZ9[21]abc in CC-B is four columns of six rows, a size
+    # CC-A has too, whose codewords are also a valid CC-A's: it must read as the CC-B it is.
+    sample = Composite("EANX_CC", "331234567890", component, cc)
+    found = recognize_array(draw(sample), TYPE)
+    assert [(d.value, d.meta["compositeComponent"]) for d in found] == [(sample.value, ("CC-A", "CC-B")[cc - 1])]
 
 
 def _second_encoder() -> list[tuple[str, str]]:

@@ -17,11 +17,12 @@ import itertools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 from scipy import ndimage
 
-from barcode_cloud_server.engine.pdf417 import codeword_values
+from barcode_cloud_server.engine.pdf417 import patterns
 from barcode_cloud_server.engine.pdf417_macro import data_codewords
 from barcode_cloud_server.engine.recognition import composite_data, gf929
 
@@ -70,7 +71,7 @@ _OVERSAMPLE = 2.0
 # height), the next ones this far each, in lengths of the linear symbol.
 _FIRST_BAND = 0.8
 _BAND = 0.3
-_WINDOW = 24.0  # pixels either way along a line over which dark and light are told apart
+_WINDOW = 40.0  # the stretch of a line, in pixels, over which dark and light are told apart (blur needs it wide)
 _CONTRAST = 24.0  # the least difference of dark and light there, in gray levels
 _SAME_BARS = 0.6  # the least normalised correlation of the two profiles
 _PROFILE_GAP = 6.0  # the least distance in pixels between the two profiles that measure a linear symbol's tilt
@@ -233,19 +234,17 @@ def _read_lines(band: np.ndarray, t_top: float, step: float) -> list[_Line]:
     """The rows read on each line of a band (the ``t`` of each line: ``t_top`` less its index)."""
     if band.size == 0:
         return []
-    smooth = ndimage.uniform_filter1d(band, 3, axis=1)
     window = max(3, round(_WINDOW / step))
-    low = ndimage.minimum_filter1d(smooth, window, axis=1)
-    high = ndimage.maximum_filter1d(smooth, window, axis=1)
-    dark = (smooth < (low + high) / 2) & (high - low > _CONTRAST)
-    values = codeword_values()
+    low = ndimage.minimum_filter1d(band, window, axis=1)
+    high = ndimage.maximum_filter1d(band, window, axis=1)
+    dark = (band < (low + high) / 2) & (high - low > _CONTRAST)
     out: list[_Line] = []
     for k, row in enumerate(dark):
-        out += _read_line(row, t_top - k, values)
+        out += _read_line(row, t_top - k)
     return out
 
 
-def _read_line(dark: np.ndarray, t: float, values: list[dict[int, int]]) -> list[_Line]:
+def _read_line(dark: np.ndarray, t: float) -> list[_Line]:
     bounds = np.concatenate(([0], np.flatnonzero(dark[1:] != dark[:-1]) + 1, [len(dark)]))
     widths = np.diff(bounds).astype(np.float64)
     first_dark = bool(dark[0])
@@ -276,40 +275,43 @@ def _read_line(dark: np.ndarray, t: float, values: list[dict[int, int]]) -> list
         ok &= (after >= n) | (widths[np.minimum(after, n - 1)] >= 0.8 * module)
         for j in np.flatnonzero(ok).tolist():
             i = int(starts[j])
-            read = _codewords(widths, i, spans, values)
+            read = _codewords(widths, i, spans)
             if read is not None:
                 out.append(_Line(layout, t, float(cum[i]), float(cum[i + e + 1]), float(module[j]), *read))
     return out
 
 
-def _units(runs: np.ndarray, modules: int) -> list[int]:
-    return [round(float(r) * modules / float(runs.sum())) for r in runs]
+@cache
+def _by_edges() -> dict[tuple[int, ...], tuple[int, int]]:
+    """(cluster, value) of every PDF417 codeword by its six edge-to-similar-edge widths (a bar and the space after
+    it, a space and the bar after it, ...), in modules: unique over the three clusters, and unchanged when ink
+    spreads or blur narrows the spaces (ISO/IEC 15438's reference decode measures them so)."""
+    table = patterns()
+    out: dict[tuple[int, ...], tuple[int, int]] = {}
+    for cluster in range(3):
+        for value in range(929):
+            bits = format(int(table[cluster, value]), "017b")
+            widths = [len(run) for run in bits.replace("01", "0 1").replace("10", "1 0").split()]
+            out[tuple(widths[i] + widths[i + 1] for i in range(6))] = (cluster, value)
+    return out
 
 
-def _codewords(
-    widths: np.ndarray, start: int, spans: list[tuple[int, int, int]], values: list[dict[int, int]]
-) -> tuple[int, tuple[int, ...]] | None:
-    """The cluster and codewords of one row read, when every group parses and the codewords share a cluster."""
+def _codewords(widths: np.ndarray, start: int, spans: list[tuple[int, int, int]]) -> tuple[int, tuple[int, ...]] | None:
+    """The cluster and codewords of one row read, when every codeword is one and they share a cluster."""
+    table = _by_edges()
     clusters: set[int] = set()
     out: list[int] = []
     for a, b, modules in spans:
-        units = _units(widths[start + a : start + b], modules)
-        if sum(units) != modules or min(units) < 1:
-            return None
-        if modules == 10:
-            if max(units) > 5:
-                return None
-            continue
-        if max(units) > 6:
-            return None
-        pattern = 0
-        for k, unit in enumerate(units):
-            pattern = (pattern << unit) | (((1 << unit) - 1) if k % 2 == 0 else 0)
-        found = [c for c in range(3) if pattern in values[c]]
-        if len(found) != 1:
+        if modules != 17:
+            continue  # a row address pattern: its width was checked
+        runs = widths[start + a : start + b]
+        scale = 17 / float(runs.sum())
+        edges = tuple(round(float(runs[i] + runs[i + 1]) * scale) for i in range(6))
+        found = table.get(edges)
+        if found is None:
             return None
         clusters.add(found[0])
-        out.append(values[found[0]][pattern])
+        out.append(found[1])
     if len(clusters) != 1:
         return None
     return clusters.pop(), tuple(out)
@@ -317,7 +319,7 @@ def _codewords(
 
 def _symbols(lines: list[_Line]) -> list[list[list[_Line]]]:
     """Candidate symbols: lines of one layout starting at one place, cut into rows (runs of one cluster), top
-    down; the largest first."""
+    down; the most codewords first."""
     out: list[list[list[_Line]]] = []
     for layout in _LAYOUTS:
         mine = sorted((line for line in lines if line.layout == layout), key=lambda line: line.x0)
@@ -332,12 +334,13 @@ def _symbols(lines: list[_Line]) -> list[list[list[_Line]]]:
                 rows = _rows(sorted(group, key=lambda line: -line.y))
                 if rows:
                     out.append(rows)
-    out.sort(key=lambda rows: -sum(len(r) for r in rows))
+    # The widest layout first: a four-column row holds two- and three-column layouts too.
+    out.sort(key=lambda rows: (-rows[0][0].layout.count("C") * len(rows), -sum(len(r) for r in rows)))
     return out
 
 
 def _rows(lines: list[_Line]) -> list[list[_Line]]:
-    """Lines cut into rows where the cluster changes; a row of a line or two amid tall rows (a line read across
+    """Lines cut into rows where the cluster changes; a row of few lines amid taller rows (a line read across
     two rows) is dropped; rows must follow each other's clusters (0, 3, 6, 0, ... down the symbol)."""
     blocks: list[list[_Line]] = []
     for line in lines:
@@ -348,7 +351,7 @@ def _rows(lines: list[_Line]) -> list[list[_Line]]:
     tall = sorted(len(b) for b in blocks)[len(blocks) // 2]
     kept: list[list[_Line]] = []
     for block in blocks:
-        if len(block) < max(2, 0.3 * tall):
+        if len(block) < 0.3 * tall:
             continue
         if kept and kept[-1][-1].cluster == block[0].cluster:
             kept[-1].extend(block)
@@ -367,8 +370,10 @@ def _component(rows: list[list[_Line]]) -> tuple[str, str] | None:
     for row in rows:
         for k in range(cols):
             codewords.append(Counter(line.values[k] for line in row).most_common(1)[0][0])
-    for kind in _LAYOUTS[layout]:
-        size = (_CC_A if kind == "CC-A" else _CC_B).get((cols, len(rows)))
+    sizes = [(kind, (_CC_A if kind == "CC-A" else _CC_B).get((cols, len(rows)))) for kind in _LAYOUTS[layout]]
+    # Four columns of six rows are a CC-A and a CC-B size whose first rows share a cluster: a CC-B's codewords are
+    # also a CC-A's (its code's generator divides by CC-A's), not the other way round, so the larger code first.
+    for kind, size in sorted(sizes, key=lambda pair: -(pair[1] or (0, 0))[0]):
         if size is None or size[1] != rows[0][0].cluster:
             continue
         k = size[0]

@@ -4,8 +4,9 @@ GS1 element string.
 CC-A packs the bit string straight into base-928 codewords, 69 bits in 7 codewords (a shorter last group of b
 bits in b // 10 + 1 codewords); CC-B and CC-C carry it as bytes in PDF417 byte compaction after the linkage
 codeword 920. The bit string opens with the encodation method: "0" general purpose, "10" a production or
-expiry date and a lot number compacted, "11" an AI 90 field compacted (not read here: such a component gives no
-result). The rest is the general-purpose compaction that GS1 DataBar Expanded shares: numeric pairs in 7 bits,
+expiry date and a lot number compacted, "11" an AI 90 field compacted (its leading number and letter, then its
+other characters in a 5-bit upper-case alphabet or in the general field; AI 21 or 8004 after it may lose its AI
+digits). The rest is the general-purpose compaction that GS1 DataBar Expanded shares: numeric pairs in 7 bits,
 alphanumeric characters in 5 or 6 bits, ISO/IEC 646 characters in 5, 7 or 8 bits, latches between them, FNC1 as
 the separator after a variable-length element, and padding (numeric latch then "00100"s) to the symbol's size.
 """
@@ -79,7 +80,7 @@ def decode(bits: str) -> str | None:
     elif bits.startswith("10"):
         raw = _date_and_lot(bits)
     else:
-        return None  # "11": AI 90 compaction
+        raw = _ai90(bits)
     return None if raw is None else element_string(raw)
 
 
@@ -102,11 +103,65 @@ def _date_and_lot(bits: str) -> str | None:
     return date + rest if rest.startswith(GS) or not rest else date + "10" + rest
 
 
-def _general(bits: str, pos: int) -> str | None:
+_TABLE_3 = "BDHIJKLNPQRSTVWZ"  # the letters an AI 90 field's first letter takes in 4 bits after a number below 31
+_AI90_CROPPED = {"0": "", "10": "21", "11": "8004"}
+
+
+def _ai90(bits: str) -> str | None:
+    """Encodation method "11": the AI 90 data's mode ("11" upper-case letters and digits in 5 or 6 bits, "10"
+    numeric, "0" alphanumeric, both then in the general field), which AI follows it with its digits left out ("0"
+    none, "10" 21, "11" 8004), its leading number and letter, then the rest."""
+    pos = 2
+    mode = next((m for m in ("11", "10", "0") if bits.startswith(m, pos)), None)
+    if mode is None:
+        return None
+    pos += len(mode)
+    cropped = next((c for c in ("10", "11", "0") if bits.startswith(c, pos)), None)
+    if cropped is None:
+        return None
+    pos += len(cropped)
+    if len(bits) < pos + 9:
+        return None
+    number = int(bits[pos : pos + 5], 2)
+    if number < 31:
+        letter, pos = _TABLE_3[int(bits[pos + 5 : pos + 9], 2)], pos + 9
+    else:
+        if len(bits) < pos + 20:
+            return None
+        number, code = int(bits[pos + 5 : pos + 15], 2), int(bits[pos + 15 : pos + 20], 2)
+        if code > 25 or number > 999:
+            return None
+        letter, pos = chr(ord("A") + code), pos + 20
+    head = "90" + (str(number) if number else "") + letter
+    if mode == "11":  # upper-case letters (5 bits, A = 0), digits (6 bits, '0' = 52), FNC1 (11111) ends the field
+        while pos + 5 <= len(bits):
+            five = int(bits[pos : pos + 5], 2)
+            if five == 31:
+                head, pos = head + GS, pos + 5
+                break
+            if five < 26:
+                head, pos = head + chr(ord("A") + five), pos + 5
+                continue
+            if pos + 6 > len(bits) or not 52 <= int(bits[pos : pos + 6], 2) <= 61:
+                return None
+            head, pos = head + str(int(bits[pos : pos + 6], 2) - 52), pos + 6
+        rest = _general(bits, pos)
+        if rest is None:
+            return None
+        if not head.endswith(GS):
+            return head + rest
+        return head + _AI90_CROPPED[cropped] + rest if rest else head.rstrip(GS)
+    rest = _general(bits, pos, "alphanumeric" if mode == "0" else "numeric")
+    if rest is None:
+        return None
+    field, gs, others = rest.partition(GS)
+    return head + field + (gs + _AI90_CROPPED[cropped] + others if gs else "")
+
+
+def _general(bits: str, pos: int, mode: str = "numeric") -> str | None:
     """General-purpose compaction from ``pos`` (numeric mode first) to the end; FNC1s as GS, trailing ones
     dropped."""
     out: list[str] = []
-    mode = "numeric"
     n = len(bits)
     while pos < n:
         left = n - pos
