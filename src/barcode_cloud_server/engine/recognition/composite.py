@@ -14,6 +14,7 @@ data. A CC-C is read by ``pdf417_macro`` (no correction: its codewords must be e
 from __future__ import annotations
 
 import itertools
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -75,6 +76,9 @@ _WINDOW = 40.0  # the stretch of a line, in pixels, over which dark and light ar
 _CONTRAST = 24.0  # the least difference of dark and light there, in gray levels
 _SAME_BARS = 0.6  # the least normalised correlation of the two profiles
 _PROFILE_GAP = 6.0  # the least distance in pixels between the two profiles that measure a linear symbol's tilt
+# Turns (degrees) tried when a symbol's tilt cannot be measured: a four-column row drifts a row's height over its
+# width past about a degree, so they are that close, up to the tilt a reader still reads a symbol at.
+_TURNS = (0.0, *(sign * k * 1.5 for k in range(1, 13) for sign in (1, -1)))
 _SPARE = 2  # error correction codewords kept for detection: a component with k corrects (k - 2) // 2 errors
 
 
@@ -103,16 +107,21 @@ def read_above(gray: np.ndarray, linear: Sequence[Point], either_way: bool = Fal
 
     The region above is sampled in bands, upwards: reading stops at the first band with no row read once rows
     were read (the component ended), or when the first band, as tall as the bars may be, holds none."""
-    found = _read_above(gray, _Frame(gray, linear))
-    if found is None and either_way:
-        tl, tr, br, bl = linear
-        found = _read_above(gray, _Frame(gray, (br, bl, tl, tr)))
-    return found
+    tl, tr, br, bl = linear
+    for corners in [linear, (br, bl, tl, tr)] if either_way else [linear]:
+        frame = _Frame(gray, corners)
+        # Unmeasured (a stacked symbol's rows cross the profiles), the tilt is looked for: the reader's direction
+        # first, then turns either way.
+        for turn in (0.0,) if frame.measured else _TURNS:
+            found = _read_above(gray, frame if not turn else _Frame(gray, corners, turn))
+            if found is not None:
+                return found
+    return None
 
 
 def _read_above(gray: np.ndarray, frame: _Frame) -> Component | None:
     lines: list[_Line] = []
-    t = frame.t[1]  # the bars the reader read are no component
+    t = 0.0  # from the middle of the read up: a tilted read's corners reach past the bars
     first = frame.t[1] + _FIRST_BAND * frame.length
     while t < frame.t[2]:
         top = min(frame.t[2], first if not lines else t + _BAND * frame.length)
@@ -150,15 +159,17 @@ class _Frame:
     from its centre); the region sampled reaches ``_SIDE`` of its length beyond either end and ``_ABOVE`` above.
 
     A reader's corners of a tilted linear symbol follow its scanlines, not its bars: the direction across the
-    bars is measured in the image (the structure tensor of the gradients over the symbol), the reading direction
-    only says which way round."""
+    bars is measured in the image (``_across_bars``), the reading direction only says which way round; when it
+    cannot be measured, the reading direction turned by ``turn`` degrees (counterclockwise) stands in."""
 
-    def __init__(self, gray: np.ndarray, linear: Sequence[Point]) -> None:
+    def __init__(self, gray: np.ndarray, linear: Sequence[Point], turn: float = 0.0) -> None:
         tl, tr, br, bl = (np.asarray(p, dtype=np.float64) for p in linear)
         along = (tr - tl) + (br - bl)
-        across = _across_bars(gray, (tl, tr, br, bl))
+        across = None if turn else _across_bars(gray, (tl, tr, br, bl))
+        self.measured = across is not None
         if across is None:
-            across = along
+            c, s_ = math.cos(math.radians(turn)), math.sin(math.radians(turn))
+            across = np.array([c * along[0] + s_ * along[1], -s_ * along[0] + c * along[1]])
         if float(across @ along) < 0:
             across = -across
         self.u = across / max(float(np.hypot(*across)), 1e-9)
@@ -190,8 +201,9 @@ class _Frame:
 
 def _across_bars(gray: np.ndarray, corners: Sequence[np.ndarray]) -> np.ndarray | None:
     """The direction across the bars (along the reading direction), from how far the bars shift between two
-    profiles along the reader's scanlines, one near the top of its read and one near the bottom; None when the
-    read is too short to tell."""
+    profiles across them, one near the top of the read and one near the bottom; None when the read is too short
+    to tell or the profiles do not cross the same bars. Short profiles along the reader's scanlines first (a long
+    one leaves a steeply tilted symbol), then long ones across the bars so found."""
     tl, tr, br, bl = corners
     scan = (tr - tl) + (br - bl)
     length = float(np.hypot(*scan)) / 2
@@ -201,8 +213,19 @@ def _across_bars(gray: np.ndarray, corners: Sequence[np.ndarray]) -> np.ndarray 
     n = np.array([-d[1], d[0]])  # down the bars as the reader saw them
     centre = (tl + tr + br + bl) / 4
     half = max(abs(float((bl - tl) @ n)), abs(float((br - tr) @ n)), 2 * _PROFILE_GAP) / 2
-    half = max(half, _PROFILE_GAP)
-    s = np.arange(-0.6 * length, 0.6 * length, 0.5)
+    rough = _shifted(gray, centre, d, half, min(0.6 * length, 6 * half))
+    if rough is None:
+        return None
+    fine = _shifted(gray, centre, rough, half, 0.6 * length)
+    across = rough if fine is None else fine
+    return across if float(across @ d) >= 0 else -across
+
+
+def _shifted(gray: np.ndarray, centre: np.ndarray, d: np.ndarray, half: float, reach: float) -> np.ndarray | None:
+    """The direction across the bars from two profiles along ``d`` (``reach`` either side of ``centre``), ``half``
+    either side of it, by the shift that best aligns them."""
+    n = np.array([-d[1], d[0]])
+    s = np.arange(-reach, reach, 0.5)
     profiles = []
     for t in (-half, half):
         x = centre[0] + s * d[0] + t * n[0]
@@ -212,8 +235,7 @@ def _across_bars(gray: np.ndarray, corners: Sequence[np.ndarray]) -> np.ndarray 
     energy = float(np.sqrt((profiles[0] ** 2).sum() * (profiles[1] ** 2).sum()))
     corr = np.correlate(profiles[1], profiles[0], mode="full") / max(energy, 1e-9)
     lags = np.arange(-len(s) + 1, len(s))
-    reach = 2 * half * 2  # shifts up to 45 degrees of tilt, in half pixels
-    corr = np.where(np.abs(lags) <= reach, corr, -np.inf)
+    corr = np.where(np.abs(lags) <= 4 * half, corr, -np.inf)  # up to 45 degrees off, in half pixels
     k = int(np.argmax(corr))
     if corr[k] < _SAME_BARS:
         return None  # the two profiles do not cross the same bars (a stacked symbol's rows)
@@ -223,11 +245,8 @@ def _across_bars(gray: np.ndarray, corners: Sequence[np.ndarray]) -> np.ndarray 
         if a - 2 * b + c < 0:
             shift += 0.5 * (a - c) / (a - 2 * b + c)
     bars = n * 2 * half + d * shift * 0.5  # from the top profile to the bottom one, along a bar
-    return (
-        np.array([bars[1], -bars[0]])
-        if float(np.array([bars[1], -bars[0]]) @ d) >= 0
-        else np.array([-bars[1], bars[0]])
-    )
+    across = np.array([bars[1], -bars[0]])
+    return across / float(np.hypot(*across))
 
 
 def _read_lines(band: np.ndarray, t_top: float, step: float) -> list[_Line]:
