@@ -210,6 +210,22 @@ def test_spoiled_composites(how: str) -> None:
 MIN_SPOILED = {"turned": 4, "blurred": 4, "noisy": 4, "jpeg": 4, "dim": 4}
 
 
+@pytest.mark.parametrize(
+    "sample",
+    [
+        Composite("EANX_CC", "331234567890", "[21]A12345678", 2),
+        Composite("DBAR_EXP_CC", "[01]09501101530003[3103]000123", "[17]220115[21]HV", 2),
+        Composite("DBAR_STK_CC", "0950110153000", "[21]A12345678", 1),
+    ],
+)
+@pytest.mark.parametrize("angle", [-11.5, 7.0])
+def test_tilted_composites(sample: Composite, angle: float) -> None:
+    # A tilted linear symbol's reader corners follow its scanlines: the tilt is measured from its bars (or, for a
+    # stacked symbol, looked for), and a four-column row drifts out of its row past a degree off.
+    image = Image.fromarray(draw(sample)).rotate(angle, Image.Resampling.BILINEAR, expand=True, fillcolor=255)
+    assert [d.value for d in recognize_array(np.asarray(image), TYPE)] == [sample.value]
+
+
 def test_a_damaged_component_gives_no_composite() -> None:
     sample = Composite("EANX_CC", "331234567890", "[99]1234-abcd", 1)
     gray = draw(sample).copy()
