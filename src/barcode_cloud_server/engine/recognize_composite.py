@@ -24,6 +24,7 @@ TYPE = "GS1CompositeBar"
 _EAN_UPC = frozenset({"EAN13", "EAN8", "UPCA", "UPCE", "ISBN"})
 _DATABAR = frozenset({"DataBar", "DataBarOmni", "DataBarStk", "DataBarStkOmni", "DataBarLtd", "DataBarExp"})
 _STACKED_EXPANDED = "DataBarExpStk"  # its even rows read backwards: the reading direction may point either way
+_STACKED = frozenset({"DataBarStk", "DataBarStkOmni", _STACKED_EXPANDED})
 _PDF417 = "PDF417"
 
 
@@ -67,7 +68,7 @@ def read(
                 found = composite.read_pdf417(gray, corners)
                 if found is not None:
                     return Composite(found.value, found.kind, found.corners, index)
-    found = composite.read_above(gray, points, either_way=fmt == _STACKED_EXPANDED)
+    found = composite.read_above(gray, points, either_way=fmt == _STACKED_EXPANDED, stacked=fmt in _STACKED)
     return None if found is None else Composite(found.value, found.kind, found.corners, None)
 
 

@@ -100,19 +100,25 @@ class _Line:
     values: tuple[int, ...]
 
 
-def read_above(gray: np.ndarray, linear: Sequence[Point], either_way: bool = False) -> Component | None:
+def read_above(
+    gray: np.ndarray, linear: Sequence[Point], either_way: bool = False, stacked: bool = False
+) -> Component | None:
     """The CC-A or CC-B component above the linear symbol whose corners are ``linear`` (top left, top right,
     bottom right, bottom left as a reader gives them: the first two along the reading direction), or None.
     ``either_way``: the reading direction may be backwards (the reversed rows of DataBar Expanded Stacked).
+    ``stacked``: a symbol of rows, whose tilt is looked for when it cannot be measured (other symbols whose tilt
+    cannot be measured are read along the reader's direction only).
 
     The region above is sampled in bands, upwards: reading stops at the first band with no row read once rows
     were read (the component ended), or when the first band, as tall as the bars may be, holds none."""
     tl, tr, br, bl = linear
-    for corners in [linear, (br, bl, tl, tr)] if either_way else [linear]:
-        frame = _Frame(gray, corners)
-        # Unmeasured (a stacked symbol's rows cross the profiles), the tilt is looked for: the reader's direction
-        # first, then turns either way.
-        for turn in (0.0,) if frame.measured else _TURNS:
+    ways = [(corners, _Frame(gray, corners)) for corners in ([linear, (br, bl, tl, tr)] if either_way else [linear])]
+    # Unmeasured (a stacked symbol's rows cross the profiles), the tilt is looked for: the reader's direction first
+    # (either way round), then turns either way.
+    for turn in _TURNS if stacked else (0.0,):
+        for corners, frame in ways:
+            if turn and frame.measured:
+                continue
             found = _read_above(gray, frame if not turn else _Frame(gray, corners, turn))
             if found is not None:
                 return found
