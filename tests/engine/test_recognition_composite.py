@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from barcode_cloud_server.engine.pdf417 import error_correction
+from barcode_cloud_server.engine.pdf417 import error_correction, patterns
 from barcode_cloud_server.engine.recognition import composite, composite_data, gf929
 from barcode_cloud_server.engine.recognize import Mode, recognize_array
 from tests.support.composite import LINEAR, Composite, draw, from_rows
@@ -140,6 +140,28 @@ def test_the_specifications_figures(rows: tuple[str, ...], components: int, valu
 
 # CC-C composes with GS1-128 only.
 ZINT = [(*linear, cc) for linear in LINEAR for cc in (1, 2)] + [("GS1_128_CC", "[01]09501101530003", 3)]
+
+
+@pytest.mark.parametrize(
+    ("rows", "row", "start", "cluster", "value"),
+    [
+        (FIGURE_5, 0, 10, 0, "(01)03312345678903|(99)1234-abcd"),  # CC-A: after the left row address pattern
+        (FIGURE_12, 2, 34, 2, "(00)030123456789012340|(02)13012345678909(37)24(10)1234567ABCDEFG"),  # CC-C: after
+        # the start pattern and the left row indicator
+    ],
+)
+def test_a_misprinted_codeword_is_corrected(
+    rows: tuple[str, ...], row: int, start: int, cluster: int, value: str
+) -> None:
+    # Another codeword of the row's cluster printed in place of one: the Reed-Solomon code puts it right.
+    printed = rows[row][start : start + 17]
+    other = next(p for v in range(929) if (p := format(int(patterns()[cluster, v]), "017b")) != printed)
+    assert int(printed, 2) in {int(p) for p in patterns()[cluster]}  # it was a codeword of that cluster
+    misprinted = list(rows)
+    misprinted[row] = rows[row][:start] + other + rows[row][start + 17 :]
+    components = 3 if rows is FIGURE_5 else 5
+    heights = [3] * components + [1] * (len(rows) - components - 1) + [50]
+    assert [d.value for d in recognize_array(from_rows(misprinted, heights), TYPE)] == [value]
 
 
 @pytest.mark.parametrize(("symbology", "primary", "cc"), ZINT)

@@ -39,14 +39,14 @@ class Segment:
 def read_segment(gray: np.ndarray, corners: Sequence[Point]) -> Segment | None:
     """The Macro PDF417 control block of the symbol within ``corners`` (top left, top right, bottom right, bottom
     left, in the symbol's orientation), or None when it cannot be read exactly or the symbol has none."""
-    codewords = data_codewords(gray, corners)
+    codewords = _codewords(upright(gray, corners))
     return None if codewords is None else _control_block(codewords)
 
 
-def data_codewords(gray: np.ndarray, corners: Sequence[Point]) -> list[int] | None:
-    """The data codewords (symbol length descriptor first) of the PDF417 symbol within ``corners`` (as for
-    :func:`read_segment`), or None when its error correction codewords are not exactly right."""
-    return _codewords(upright(gray, corners))
+def voted_codewords(gray: np.ndarray, corners: Sequence[Point]) -> tuple[list[int], int] | None:
+    """Every codeword of the PDF417 symbol within ``corners`` (as for :func:`read_segment`), each row the one
+    most of its lines read, and its number of error correction codewords; not checked (a caller may correct)."""
+    return _voted(upright(gray, corners))
 
 
 def upright(gray: np.ndarray, corners: Sequence[Point]) -> np.ndarray:
@@ -102,6 +102,17 @@ def _units(runs: list[int]) -> tuple[int, ...]:
 
 
 def _codewords(sampled: np.ndarray) -> list[int] | None:
+    voted = _voted(sampled)
+    if voted is None:
+        return None
+    codewords, k = voted
+    n = codewords[0]
+    if n + k != len(codewords) or error_correction(codewords[:n], k) != codewords[n:]:
+        return None
+    return codewords[:n]
+
+
+def _voted(sampled: np.ndarray) -> tuple[list[int], int] | None:
     values = codeword_values()
     lines = [cw for cw in (_line(row, values) for row in sampled) if len(cw) >= 3]
     if not lines:
@@ -131,11 +142,7 @@ def _codewords(sampled: np.ndarray) -> list[int] | None:
     if len(votes) != rows:
         return None
     codewords = [v for r in range(rows) for v in votes[r].most_common(1)[0][0]]
-    k = 2 ** (level + 1)
-    n = codewords[0]
-    if n + k != len(codewords) or error_correction(codewords[:n], k) != codewords[n:]:
-        return None
-    return codewords[:n]
+    return codewords, 2 ** (level + 1)
 
 
 def _numeric(codewords: Sequence[int]) -> int:

@@ -8,7 +8,7 @@ stop bar and the light either side), its codewords looked up in the clusters; co
 make a row, each codeword the one most of its lines read. A component counts only when its row count and columns
 are a size of the specification with the first row's cluster it prescribes, and its Reed-Solomon code (PDF417's,
 over GF(929): ``gf929``) corrects what is wrong, two check codewords to spare; ``composite_data`` then decodes its
-data. A CC-C is read by ``pdf417_macro`` (no correction: its codewords must be exactly right).
+data. A CC-C's codewords are read by ``pdf417_macro`` (in the corners zxing-cpp found it in) and corrected alike.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import numpy as np
 from scipy import ndimage
 
 from barcode_cloud_server.engine.pdf417 import patterns
-from barcode_cloud_server.engine.pdf417_macro import data_codewords
+from barcode_cloud_server.engine.pdf417_macro import voted_codewords
 from barcode_cloud_server.engine.recognition import composite_data, gf929
 
 Point = tuple[float, float]
@@ -149,10 +149,16 @@ def _read_above(gray: np.ndarray, frame: _Frame) -> Component | None:
 
 def read_pdf417(gray: np.ndarray, corners: Sequence[Point]) -> Component | None:
     """A CC-C component: the PDF417 symbol within ``corners``, when it opens with the linkage codeword 920."""
-    codewords = data_codewords(gray, corners)
-    if codewords is None:
+    voted = voted_codewords(gray, corners)
+    if voted is None:
         return None
-    bits = composite_data.byte_bits(codewords[1:])
+    corrected = gf929.correct(voted[0], voted[1], _SPARE)
+    if corrected is None:
+        return None
+    codewords = corrected[0]
+    if codewords[0] + voted[1] != len(codewords):  # the symbol length descriptor
+        return None
+    bits = composite_data.byte_bits(codewords[1 : codewords[0]])
     value = None if bits is None else composite_data.decode(bits)
     if value is None:
         return None
