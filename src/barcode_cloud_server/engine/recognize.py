@@ -71,8 +71,8 @@ _ADD_ON_HOSTS = frozenset({"EAN13", "EAN8", "UPCA", "UPCE", "ISBN"})  # zxing-cp
 # The passes that go on looking for the add-on of an EAN/UPC symbol already found (Supplement asked for by name):
 # the ones that read tilted add-ons (taller scanlines when upscaled, levelled when turned), not the whole plan.
 _ADD_ON_PASSES = frozenset({"histogram", "up2-histogram", "up2-sharpened", "up1.5", "deskewed", "turned-15"})
-# Passes whose read of a linear symbol is searched for a composite component above it: the symbol's first reads
-# (each costs a sampling of the region above; the later passes' images rarely differ enough to be worth it).
+# How many reads of one linear symbol (its first ones) are searched for a composite component above it: each costs
+# a sampling of the region above, and a perspective photo read by pass after pass spent its whole budget on them.
 _COMPOSITE_TRIES = 3
 _ZBAR_WANTS = ("EAN13", "EAN8", "UPCA", "UPCE", "ISBN", "EANUPC", "QRCode")
 
