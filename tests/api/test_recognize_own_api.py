@@ -10,7 +10,9 @@ import pytest
 
 from barcode_cloud_server.engine import recognition, symbologies
 from barcode_cloud_server.engine.recognition import code11
+from tests.support.composite import Composite, draw
 from tests.support.generate import gen
+from tests.support.samples import png
 from tests.support.servers import LiveServer
 
 OWN = sorted(row.name for row in symbologies.ROWS if row.own and row.encode)
@@ -50,3 +52,11 @@ def test_singapore_post_reads_back_as_rm4scc(client: httpx.Client) -> None:
     ]
     r = client.post("/barcode/recognize-body", json={"barcodeTypes": ["SingaporePost"], "fileBase64": body})
     assert r.status_code == 400
+
+
+def test_a_gs1_composite_reads_back_as_one_result(client: httpx.Client) -> None:
+    sample = Composite("DBAR_OMN_CC", "0950110153000", "[17]261231[10]LOT-42", 1)
+    body = base64.b64encode(png(draw(sample))).decode()
+    r = client.post("/barcode/recognize-body", json={"barcodeTypes": ["GS1CompositeBar"], "fileBase64": body})
+    assert r.status_code == 200, r.text
+    assert [(b["type"], b["barcodeValue"]) for b in r.json()["barcodes"]] == [("GS1CompositeBar", sample.value)]

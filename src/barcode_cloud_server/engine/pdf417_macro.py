@@ -39,11 +39,17 @@ class Segment:
 def read_segment(gray: np.ndarray, corners: Sequence[Point]) -> Segment | None:
     """The Macro PDF417 control block of the symbol within ``corners`` (top left, top right, bottom right, bottom
     left, in the symbol's orientation), or None when it cannot be read exactly or the symbol has none."""
-    codewords = _codewords(_upright(gray, corners))
+    codewords = _codewords(upright(gray, corners))
     return None if codewords is None else _control_block(codewords)
 
 
-def _upright(gray: np.ndarray, corners: Sequence[Point]) -> np.ndarray:
+def voted_codewords(gray: np.ndarray, corners: Sequence[Point]) -> tuple[list[int], int] | None:
+    """Every codeword of the PDF417 symbol within ``corners`` (as for :func:`read_segment`), each row the one
+    most of its lines read, and its number of error correction codewords; not checked (a caller may correct)."""
+    return _voted(upright(gray, corners))
+
+
+def upright(gray: np.ndarray, corners: Sequence[Point]) -> np.ndarray:
     """The quadrilateral sampled onto a rectangle (bilinear in both the map and the pixels)."""
     tl, tr, br, bl = (np.asarray(p, dtype=np.float64) for p in corners)
     width = int(max(np.hypot(*(tr - tl)), np.hypot(*(br - bl))) * _OVERSAMPLE) + 2
@@ -95,9 +101,20 @@ def _units(runs: list[int]) -> tuple[int, ...]:
     return tuple(round(r * 17 / total) for r in runs)
 
 
-def _codewords(upright: np.ndarray) -> list[int] | None:
+def _codewords(sampled: np.ndarray) -> list[int] | None:
+    voted = _voted(sampled)
+    if voted is None:
+        return None
+    codewords, k = voted
+    n = codewords[0]
+    if n + k != len(codewords) or error_correction(codewords[:n], k) != codewords[n:]:
+        return None
+    return codewords[:n]
+
+
+def _voted(sampled: np.ndarray) -> tuple[list[int], int] | None:
     values = codeword_values()
-    lines = [cw for cw in (_line(row, values) for row in upright) if len(cw) >= 3]
+    lines = [cw for cw in (_line(row, values) for row in sampled) if len(cw) >= 3]
     if not lines:
         return None
     shape: Counter[tuple[str, int]] = Counter()
@@ -125,11 +142,7 @@ def _codewords(upright: np.ndarray) -> list[int] | None:
     if len(votes) != rows:
         return None
     codewords = [v for r in range(rows) for v in votes[r].most_common(1)[0][0]]
-    k = 2 ** (level + 1)
-    n = codewords[0]
-    if n + k != len(codewords) or error_correction(codewords[:n], k) != codewords[n:]:
-        return None
-    return codewords[:n]
+    return codewords, 2 ** (level + 1)
 
 
 def _numeric(codewords: Sequence[int]) -> int:

@@ -27,6 +27,7 @@ import zxingcpp
 from PIL import Image
 
 from barcode_cloud_server.engine import recognition
+from barcode_cloud_server.engine import recognize_composite as composite
 from barcode_cloud_server.engine import recognize_passes as rp
 from barcode_cloud_server.engine.datacheck import add_on_check, upce_to_upca
 from barcode_cloud_server.engine.images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, iter_pages
@@ -71,6 +72,9 @@ _ADD_ON_HOSTS = frozenset({"EAN13", "EAN8", "UPCA", "UPCE", "ISBN"})  # zxing-cp
 # The passes that go on looking for the add-on of an EAN/UPC symbol already found (Supplement asked for by name):
 # the ones that read tilted add-ons (taller scanlines when upscaled, levelled when turned), not the whole plan.
 _ADD_ON_PASSES = frozenset({"histogram", "up2-histogram", "up2-sharpened", "up1.5", "deskewed", "turned-15"})
+# How many reads of one linear symbol (its first ones) are searched for a composite component above it: each costs
+# a sampling of the region above, and a perspective photo read by pass after pass spent its whole budget on them.
+_COMPOSITE_TRIES = 3
 _ZBAR_WANTS = ("EAN13", "EAN8", "UPCA", "UPCE", "ISBN", "EANUPC", "QRCode")
 # The least time the engine's own decoders get once they start, seconds (see _own_read).
 OWN_FLOOR = 0.05
@@ -135,6 +139,8 @@ class _Search:
         self.pending: dict[tuple[str, str], _Candidate] = {}
         # A read located a 2D symbol (finder patterns and all) that failed its checks; None: not probed yet.
         self.damaged_2d: bool | None = None
+        # How often each linear symbol (format, text) was searched for a composite component above it.
+        self.composite_tries: dict[tuple[str, str], int] = {}
 
     # -- readers ----------------------------------------------------------------------------------------------------
     def zxing(
@@ -163,8 +169,15 @@ class _Search:
         alone = {(b.format.name, b.text) for b in barcodes if b.valid and b.symbology_identifier != "]E3"}
         combined = [(b.format.name, b.text) for b in barcodes if b.valid and b.symbology_identifier == "]E3"]
         add_ons: list[Detection] = []
-        for b in barcodes:
+        paired: set[int] = set()
+        if self.wanted.composites:
+            for det, parts in self._composites(variant, barcodes):
+                paired |= parts
+                yield det
+        for index, b in enumerate(barcodes):
             fmt, family = b.format.name, b.symbology.name
+            if index in paired:
+                continue  # a part of a composite symbol reported above
             if not b.valid:
                 # Found but not decoded: for a 2D symbol, the passes that reshape the image may still read it.
                 if fmt not in _LINEAR:
@@ -227,6 +240,48 @@ class _Search:
                     region = _region(far[1], variant.to_original, self.width, self.height)
                     add_ons.append(self._supplement(far[0], region, main_text))
         yield from add_ons  # after every main symbol of the read, whichever of its reads came first
+
+    def _composites(
+        self, variant: rp.Variant, barcodes: Sequence[zxingcpp.Barcode]
+    ) -> Iterator[tuple[Detection, set[int]]]:
+        """The GS1 composite symbols among a read's symbols, each with the indexes of the reads it is made of."""
+        others = [(b.format.name, _points(b.position)) for b in barcodes]
+        for index, b in enumerate(barcodes):
+            if not b.valid:
+                continue
+            linear = composite.linear_element_string(b.format.name, bytes(b.bytes), b.symbology_identifier)
+            if linear is None:
+                continue
+            key = (b.format.name, b.text)
+            if self.composite_tries.get(key, 0) >= _COMPOSITE_TRIES:
+                continue
+            self.composite_tries[key] = self.composite_tries.get(key, 0) + 1
+            points = _points(b.position)
+            found = composite.read(variant.gray, b.format.name, points, others)
+            if found is None:
+                continue
+            value = composite.join(linear, found.value)
+            yield (
+                Detection(
+                    type=composite.TYPE,
+                    value=value,
+                    region=_region(
+                        composite.corners(found.corners, points), variant.to_original, self.width, self.height
+                    ),
+                    checksum=None,
+                    zxing_format=str(b.format),
+                    text=value,
+                    raw=value.encode("ascii"),
+                    meta={
+                        "symbologyIdentifier": b.symbology_identifier,
+                        "contentType": "GS1",
+                        "readerInit": "false",
+                        "compositeComponent": found.kind,
+                    },
+                    page=self.page,
+                ),
+                {index} if found.pdf417 is None else {index, found.pdf417},
+            )
 
     def _supplement(self, add_on: str, region: tuple[tuple[int, int], ...], host: str) -> Detection:
         """The add-on of an EAN/UPC symbol as a result of its own (the spec's Supplement type)."""
@@ -553,7 +608,7 @@ def _own_read(search: _Search, mode: Mode, clock: Clock) -> None:
     A scan that found Code 128 symbols still looks for the stacks such rows make: zxing-cpp reads each row of a
     Codablock F as a Code 128 of its own, and the rows a stack accounts for give way to it."""
     scan = search.wanted.names is None
-    types = search.wanted.own if not scan else recognition.TYPES - recognition.ASKED_ONLY
+    types = search.wanted.own & recognition.TYPES if not scan else recognition.TYPES - recognition.ASKED_ONLY
     if scan and mode is Mode.FAST:
         return
     rows = [d for d in search.accepted if _format_key(d.zxing_format) == "Code128"]

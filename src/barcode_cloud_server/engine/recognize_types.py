@@ -115,6 +115,7 @@ class Wanted:
     own: frozenset[str] = frozenset()  # types asked for that the engine's own decoders read (``Symbology.own``)
     zxing: bool = True  # False: only own-decoded types were asked for, zxing-cpp has nothing to look for
     coupons: bool = False  # UPCA asked for: the GS1 part of a UPC-A coupon comes with it (see ``_wanted_row``)
+    composites: bool = False  # GS1CompositeBar asked for: its hosts' formats are read (``recognize_composite``)
 
     @property
     def wants_supplement(self) -> bool:
@@ -143,6 +144,9 @@ def resolve(types: Sequence[str] | None) -> Wanted:
         names.add(t)
     zx = sorted({r.zxing for n in names if (r := symbologies.get(n)) is not None and r.zxing})
     own = frozenset(n for n in names if (r := symbologies.get(n)) is not None and r.own)
+    composites = COMPOSITE in names
+    if composites:  # the linear symbols that host a composite component, and CC-C's PDF417
+        zx = sorted({*zx, *_COMPOSITE_FORMATS})
     if not zx and not own:
         raise InvalidOption(
             "None of the requested barcode types can be recognized by this service: " + ", ".join(sorted(names))
@@ -152,7 +156,25 @@ def resolve(types: Sequence[str] | None) -> Wanted:
     coupons = "UPCA" in names
     if coupons:
         zx = sorted({*zx, *_COUPON_FORMATS})
-    return Wanted(zxingcpp.barcode_formats_from_str(",".join(zx)), frozenset(names), own, coupons=coupons)
+    formats = zxingcpp.barcode_formats_from_str(",".join(zx))
+    return Wanted(formats, frozenset(names), own, coupons=coupons, composites=composites)
+
+
+COMPOSITE = "GS1CompositeBar"
+_COMPOSITE_FORMATS = (
+    "EAN13",
+    "EAN8",
+    "UPCA",
+    "UPCE",
+    "Code128",
+    "DataBarOmni",
+    "DataBarStk",
+    "DataBarStkOmni",
+    "DataBarLtd",
+    "DataBarExp",
+    "DataBarExpStk",
+    "PDF417",
+)
 
 
 # The two symbols of a UPC-A coupon (the spec's UpcaGs1Code128Coupon and UpcaGs1DatabarCoupon: encode types only)

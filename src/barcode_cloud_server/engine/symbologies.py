@@ -252,8 +252,9 @@ ROWS: tuple[Symbology, ...] = (
         "linear",
         "GS1_128_CC",
         "(01)09501101530003|(17)250101",
-        "Recognition only in the spec: a GS1 linear symbol with a 2D composite component.",
+        "Recognition only in the spec: a GS1 linear symbol with a 2D composite component (CC-A, CC-B or CC-C).",
         encode=False,
+        own="composite",
     ),
     # --- linear ------------------------------------------------------------------------------------------------------
     _row(

@@ -10,7 +10,9 @@ of postal bars as strings of bar states, which the postal families decode (``pos
 ``rm4scc``: RM4SCC and Dutch KIX; ``australia_post``: Australia Post; ``intelligent_mail``: USPS Intelligent Mail,
 the spec's OneCode; ``mailmark``: Royal Mail Mailmark; Australia Post and Mailmark correct errors with
 ``reed_solomon``). The symbology table names the family of each type (``Symbology.own``); ``recognize`` calls
-:func:`find` for the types asked for, priced by :func:`price`.
+:func:`find` for the types asked for, priced by :func:`price`. ``composite`` (with ``composite_data``) is of
+another kind, in ``PAIRED``: it reads the 2D component of a GS1 composite above a linear symbol zxing-cpp found,
+and ``recognize_composite`` pairs the two.
 """
 
 from __future__ import annotations
@@ -39,7 +41,18 @@ from barcode_cloud_server.engine.recognition import (
 from barcode_cloud_server.engine.recognition.found import Found, Reader
 from barcode_cloud_server.engine.recognition.scanlines import angles, sample_count, scan
 
-__all__ = ["ASKED_ONLY", "FAMILIES", "READERS", "TYPES", "Found", "Reader", "find", "find_inverted", "price"]
+__all__ = [
+    "ASKED_ONLY",
+    "FAMILIES",
+    "PAIRED",
+    "READERS",
+    "TYPES",
+    "Found",
+    "Reader",
+    "find",
+    "find_inverted",
+    "price",
+]
 
 FAMILIES: dict[str, linear.Family] = {
     "code11": code11.FAMILY,
@@ -63,6 +76,8 @@ READERS: dict[str, Reader] = {
         asked_only=rm4scc.ASKED_ONLY,
     ),
 }
+# Families that read a part of a symbol beside one zxing-cpp found, and their types (not searched for by ``find``).
+PAIRED: dict[str, frozenset[str]] = {"composite": frozenset({"GS1CompositeBar"})}
 LINEAR_TYPES: frozenset[str] = frozenset(t for f in FAMILIES.values() for t in f.types)
 TYPES: frozenset[str] = LINEAR_TYPES | frozenset(t for r in READERS.values() for t in r.types)
 # Types read only when asked for: with no start, stop or check, strokes of text and pictures make them too.

@@ -1,0 +1,419 @@
+"""The 2D component of a GS1 composite symbol (ISO/IEC 24723), read above its linear component.
+
+CC-A and CC-B are MicroPDF417-like: 2 to 4 data columns of PDF417 codewords (17 modules, clusters 0, 3 and 6
+cycling down the rows) between row address patterns (10 modules) and a one-module stop bar; CC-A's three-column
+form has no left pattern. CC-C is a PDF417 symbol. The region above the linear symbol (its reading direction
+gives "above") is sampled upright, each line is matched against the row layouts (group widths in modules, the
+stop bar and the light either side), its codewords looked up in the clusters; consecutive lines of one cluster
+make a row, each codeword the one most of its lines read. A component counts only when its row count and columns
+are a size of the specification with the first row's cluster it prescribes, and its Reed-Solomon code (PDF417's,
+over GF(929): ``gf929``) corrects what is wrong, two check codewords to spare; ``composite_data`` then decodes its
+data. A CC-C's codewords are read by ``pdf417_macro`` (in the corners zxing-cpp found it in) and corrected alike.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+from scipy import ndimage
+
+from barcode_cloud_server.engine.pdf417 import patterns
+from barcode_cloud_server.engine.pdf417_macro import voted_codewords
+from barcode_cloud_server.engine.recognition import composite_data, gf929
+
+Point = tuple[float, float]
+
+
+def _sizes(
+    cols: int, rows: Sequence[int], ec: Sequence[int], first: Sequence[int]
+) -> dict[tuple[int, int], tuple[int, int]]:
+    return {(cols, r): (k, c) for r, k, c in zip(rows, ec, first, strict=True)}
+
+
+# Sizes: (columns, rows) -> (error correction codewords, cluster of the first row: 0, 1, 2 for clusters 0, 3, 6),
+# ISO/IEC 24723 Tables 9-11 (CC-A) and ISO/IEC 24728 (MicroPDF417, CC-B's 2- to 4-column sizes).
+_CC_A = {
+    **_sizes(2, (5, 6, 7, 8, 9, 10, 12), (4, 4, 5, 5, 6, 6, 7), (2, 0, 1, 1, 1, 0, 1)),
+    **_sizes(3, (4, 5, 6, 7, 8), (4, 5, 6, 7, 7), (1, 0, 1, 2, 2)),
+    **_sizes(4, (3, 4, 5, 6, 7), (4, 5, 6, 7, 8), (0, 0, 0, 0, 1)),
+}
+_CC_B = {
+    **_sizes(2, (8, 11, 14, 17, 20, 23, 26), (8, 9, 9, 10, 11, 13, 15), (0, 0, 1, 2, 0, 2, 2)),
+    **_sizes(
+        3,
+        (6, 8, 10, 12, 15, 20, 26, 32, 38, 44),
+        (12, 14, 16, 18, 21, 26, 32, 38, 44, 50),
+        (0, 0, 2, 0, 0, 0, 0, 2, 2, 0),
+    ),
+    **_sizes(
+        4,
+        (4, 6, 8, 10, 12, 15, 20, 26, 32, 38, 44),
+        (8, 12, 14, 16, 18, 21, 26, 32, 38, 44, 50),
+        (1, 0, 0, 2, 0, 0, 0, 0, 2, 2, 0),
+    ),
+}
+# Row layouts: R a row address pattern (6 elements, 10 modules), C a codeword (8 elements, 17 modules); a stop
+# bar of one module ends every row. The kinds each layout can be.
+_LAYOUTS = {"RCCR": ("CC-A", "CC-B"), "CRCCR": ("CC-A",), "RCRCCR": ("CC-B",), "RCCRCCR": ("CC-A", "CC-B")}
+_GROUP = {"R": (6, 10), "C": (8, 17)}
+_TOLERANCE = 0.2  # a group's width may be this share off its modules times the line's module
+# How far the sampled region reaches beyond the linear symbol, in lengths of the linear symbol: to each side (a
+# component may be wider than its linear symbol) and above (CC-B's tallest sizes).
+_SIDE = 0.35
+_ABOVE = 1.8
+_OVERSAMPLE = 2.0
+# The first band reaches this far above the linear symbol's read (a reader may read the bars low down: up to their
+# height), the next ones this far each, in lengths of the linear symbol.
+_FIRST_BAND = 0.8
+_BAND = 0.3
+_WINDOW = 40.0  # the stretch of a line, in pixels, over which dark and light are told apart (blur needs it wide)
+_CONTRAST = 24.0  # the least difference of dark and light there, in gray levels
+_SAME_BARS = 0.6  # the least normalised correlation of the two profiles
+_PROFILE_GAP = 6.0  # the least distance in pixels between the two profiles that measure a linear symbol's tilt
+# Turns (degrees) tried when a symbol's tilt cannot be measured: a four-column row drifts a row's height over its
+# width past about a degree, so they are that close, up to the tilt a reader still reads a symbol at.
+_TURNS = (0.0, *(sign * k * 1.5 for k in range(1, 13) for sign in (1, -1)))
+_SPARE = 2  # error correction codewords kept for detection: a component with k corrects (k - 2) // 2 errors
+
+
+@dataclass(frozen=True)
+class Component:
+    kind: str  # "CC-A", "CC-B" or "CC-C"
+    value: str  # the GS1 element string it carries
+    corners: tuple[Point, Point, Point, Point]  # in the page, top left, top right, bottom right, bottom left
+
+
+@dataclass(frozen=True)
+class _Line:
+    layout: str
+    y: float  # the line's t (up from the linear symbol's centre, pixels)
+    x0: float  # where the row starts and ends along the line, in samples
+    x1: float
+    module: float
+    cluster: int
+    values: tuple[int, ...]
+
+
+def read_above(
+    gray: np.ndarray, linear: Sequence[Point], either_way: bool = False, stacked: bool = False
+) -> Component | None:
+    """The CC-A or CC-B component above the linear symbol whose corners are ``linear`` (top left, top right,
+    bottom right, bottom left as a reader gives them: the first two along the reading direction), or None.
+    ``either_way``: the reading direction may be backwards (the reversed rows of DataBar Expanded Stacked).
+    ``stacked``: a symbol of rows, whose tilt is looked for when it cannot be measured (other symbols whose tilt
+    cannot be measured are read along the reader's direction only).
+
+    The region above is sampled in bands, upwards: reading stops at the first band with no row read once rows
+    were read (the component ended), or when the first band, as tall as the bars may be, holds none."""
+    tl, tr, br, bl = linear
+    ways = [(corners, _Frame(gray, corners)) for corners in ([linear, (br, bl, tl, tr)] if either_way else [linear])]
+    # Unmeasured (a stacked symbol's rows cross the profiles), the tilt is looked for: the reader's direction first
+    # (either way round), then turns either way.
+    for turn in _TURNS if stacked else (0.0,):
+        for corners, frame in ways:
+            if turn and frame.measured:
+                continue
+            found = _read_above(gray, frame if not turn else _Frame(gray, corners, turn))
+            if found is not None:
+                return found
+    return None
+
+
+def _read_above(gray: np.ndarray, frame: _Frame) -> Component | None:
+    lines: list[_Line] = []
+    t = 0.0  # from the middle of the read up: a tilted read's corners reach past the bars
+    first = frame.t[1] + _FIRST_BAND * frame.length
+    while t < frame.t[2]:
+        top = min(frame.t[2], first if not lines else t + _BAND * frame.length)
+        found = _read_lines(frame.sample(gray, t, top), top, frame.step)
+        lines += found
+        t = top
+        if (lines and not found) or not lines:
+            break
+    for rows in _symbols(lines):
+        read = _component(rows)
+        if read is not None:
+            s0 = frame.s[0] + min(line.x0 for row in rows for line in row) * frame.step
+            s1 = frame.s[0] + max(line.x1 for row in rows for line in row) * frame.step
+            t1, t0 = rows[0][0].y, rows[-1][-1].y
+            box = (frame.at(s0, t1), frame.at(s1, t1), frame.at(s1, t0), frame.at(s0, t0))
+            return Component(read[0], read[1], box)
+    return None
+
+
+def read_pdf417(gray: np.ndarray, corners: Sequence[Point]) -> Component | None:
+    """A CC-C component: the PDF417 symbol within ``corners``, when it opens with the linkage codeword 920."""
+    voted = voted_codewords(gray, corners)
+    if voted is None:
+        return None
+    corrected = gf929.correct(voted[0], voted[1], _SPARE)
+    if corrected is None:
+        return None
+    codewords = corrected[0]
+    if codewords[0] + voted[1] != len(codewords):  # the symbol length descriptor
+        return None
+    bits = composite_data.byte_bits(codewords[1 : codewords[0]])
+    value = None if bits is None else composite_data.decode(bits)
+    if value is None:
+        return None
+    tl, tr, br, bl = corners
+    return Component("CC-C", value, (tl, tr, br, bl))
+
+
+class _Frame:
+    """The linear symbol's own axes: ``s`` along its reading direction, ``t`` up from its bars (both in pixels,
+    from its centre); the region sampled reaches ``_SIDE`` of its length beyond either end and ``_ABOVE`` above.
+
+    A reader's corners of a tilted linear symbol follow its scanlines, not its bars: the direction across the
+    bars is measured in the image (``_across_bars``), the reading direction only says which way round; when it
+    cannot be measured, the reading direction turned by ``turn`` degrees (counterclockwise) stands in."""
+
+    def __init__(self, gray: np.ndarray, linear: Sequence[Point], turn: float = 0.0) -> None:
+        tl, tr, br, bl = (np.asarray(p, dtype=np.float64) for p in linear)
+        along = (tr - tl) + (br - bl)
+        across = None if turn else _across_bars(gray, (tl, tr, br, bl))
+        self.measured = across is not None
+        if across is None:
+            c, s_ = math.cos(math.radians(turn)), math.sin(math.radians(turn))
+            across = np.array([c * along[0] + s_ * along[1], -s_ * along[0] + c * along[1]])
+        if float(across @ along) < 0:
+            across = -across
+        self.u = across / max(float(np.hypot(*across)), 1e-9)
+        self.up = np.array([self.u[1], -self.u[0]])
+        self.origin = (tl + tr + br + bl) / 4
+        pts = [p - self.origin for p in (tl, tr, br, bl)]
+        s = [float(p @ self.u) for p in pts]
+        t = [float(p @ self.up) for p in pts]
+        self.length = max(s) - min(s)
+        self.s = (min(s) - _SIDE * self.length, max(s) + _SIDE * self.length)
+        self.t = (min(t), max(t), max(t) + _ABOVE * self.length)
+        self.step = 1 / _OVERSAMPLE  # pixels between samples along a line
+
+    def at(self, s: float, t: float) -> Point:
+        p = self.origin + s * self.u + t * self.up
+        return (float(p[0]), float(p[1]))
+
+    def sample(self, gray: np.ndarray, t0: float, t1: float) -> np.ndarray:
+        """Lines one pixel apart from ``t1`` down to ``t0``, samples ``step`` apart along each (bilinear)."""
+        s = np.arange(self.s[0], self.s[1], self.step)
+        t = np.arange(t1, t0, -1.0)
+        x = self.origin[0] + s[None, :] * self.u[0] + t[:, None] * self.up[0]
+        y = self.origin[1] + s[None, :] * self.u[1] + t[:, None] * self.up[1]
+        out: np.ndarray = ndimage.map_coordinates(
+            np.asarray(gray, dtype=np.float32), [y, x], order=1, mode="nearest", output=np.float32
+        )
+        return out
+
+
+def _across_bars(gray: np.ndarray, corners: Sequence[np.ndarray]) -> np.ndarray | None:
+    """The direction across the bars (along the reading direction), from how far the bars shift between two
+    profiles across them, one near the top of the read and one near the bottom; None when the read is too short
+    to tell or the profiles do not cross the same bars. Short profiles along the reader's scanlines first (a long
+    one leaves a steeply tilted symbol), then long ones across the bars so found."""
+    tl, tr, br, bl = corners
+    scan = (tr - tl) + (br - bl)
+    length = float(np.hypot(*scan)) / 2
+    if length < 16:
+        return None
+    d = scan / (2 * length)
+    n = np.array([-d[1], d[0]])  # down the bars as the reader saw them
+    centre = (tl + tr + br + bl) / 4
+    half = max(abs(float((bl - tl) @ n)), abs(float((br - tr) @ n)), 2 * _PROFILE_GAP) / 2
+    rough = _shifted(gray, centre, d, half, min(0.6 * length, 6 * half))
+    if rough is None:
+        return None
+    fine = _shifted(gray, centre, rough, half, 0.6 * length)
+    across = rough if fine is None else fine
+    return across if float(across @ d) >= 0 else -across
+
+
+def _shifted(gray: np.ndarray, centre: np.ndarray, d: np.ndarray, half: float, reach: float) -> np.ndarray | None:
+    """The direction across the bars from two profiles along ``d`` (``reach`` either side of ``centre``), ``half``
+    either side of it, by the shift that best aligns them."""
+    n = np.array([-d[1], d[0]])
+    s = np.arange(-reach, reach, 0.5)
+    profiles = []
+    for t in (-half, half):
+        x = centre[0] + s * d[0] + t * n[0]
+        y = centre[1] + s * d[1] + t * n[1]
+        line = ndimage.map_coordinates(np.asarray(gray, dtype=np.float32), [y, x], order=1, mode="nearest")
+        profiles.append(line - line.mean())
+    energy = float(np.sqrt((profiles[0] ** 2).sum() * (profiles[1] ** 2).sum()))
+    corr = np.correlate(profiles[1], profiles[0], mode="full") / max(energy, 1e-9)
+    lags = np.arange(-len(s) + 1, len(s))
+    corr = np.where(np.abs(lags) <= 4 * half, corr, -np.inf)  # up to 45 degrees off, in half pixels
+    k = int(np.argmax(corr))
+    if corr[k] < _SAME_BARS:
+        return None  # the two profiles do not cross the same bars (a stacked symbol's rows)
+    shift = float(lags[k])
+    if 0 < k < len(corr) - 1 and np.isfinite(corr[k - 1]) and np.isfinite(corr[k + 1]):
+        a, b, c = float(corr[k - 1]), float(corr[k]), float(corr[k + 1])
+        if a - 2 * b + c < 0:
+            shift += 0.5 * (a - c) / (a - 2 * b + c)
+    bars = n * 2 * half + d * shift * 0.5  # from the top profile to the bottom one, along a bar
+    across = np.array([bars[1], -bars[0]])
+    return across / float(np.hypot(*across))
+
+
+def _read_lines(band: np.ndarray, t_top: float, step: float) -> list[_Line]:
+    """The rows read on each line of a band (the ``t`` of each line: ``t_top`` less its index)."""
+    if band.size == 0:
+        return []
+    window = max(3, round(_WINDOW / step))
+    low = ndimage.minimum_filter1d(band, window, axis=1)
+    high = ndimage.maximum_filter1d(band, window, axis=1)
+    dark = (band < (low + high) / 2) & (high - low > _CONTRAST)
+    out: list[_Line] = []
+    for k, row in enumerate(dark):
+        out += _read_line(row, t_top - k)
+    return out
+
+
+def _read_line(dark: np.ndarray, t: float) -> list[_Line]:
+    bounds = np.concatenate(([0], np.flatnonzero(dark[1:] != dark[:-1]) + 1, [len(dark)]))
+    widths = np.diff(bounds).astype(np.float64)
+    first_dark = bool(dark[0])
+    n = len(widths)
+    if n < 30:
+        return []
+    cum = np.concatenate(([0.0], np.cumsum(widths)))
+    out: list[_Line] = []
+    for layout in _LAYOUTS:
+        spans: list[tuple[int, int, int]] = []  # element range and modules of each group
+        e = m = 0
+        for g in layout:
+            count, modules = _GROUP[g]
+            spans.append((e, e + count, modules))
+            e, m = e + count, m + modules
+        starts = np.arange(0 if first_dark else 1, n - e - 1, 2)
+        if len(starts) == 0:
+            continue
+        module = (cum[starts + e] - cum[starts]) / m
+        ok = module >= 1.5
+        for a, b, modules in spans:
+            ratio = (cum[starts + b] - cum[starts + a]) / (module * modules)
+            ok &= np.abs(ratio - 1) <= _TOLERANCE
+        stop = widths[starts + e]
+        ok &= (stop >= 0.4 * module) & (stop <= 2.2 * module)
+        ok &= (starts == 0) | (widths[np.maximum(starts - 1, 0)] >= 0.8 * module)
+        after = starts + e + 1
+        ok &= (after >= n) | (widths[np.minimum(after, n - 1)] >= 0.8 * module)
+        for j in np.flatnonzero(ok).tolist():
+            i = int(starts[j])
+            read = _codewords(widths, i, spans)
+            if read is not None:
+                out.append(_Line(layout, t, float(cum[i]), float(cum[i + e + 1]), float(module[j]), *read))
+    return out
+
+
+@cache
+def _by_edges() -> dict[tuple[int, ...], tuple[int, int]]:
+    """(cluster, value) of every PDF417 codeword by its six edge-to-similar-edge widths (a bar and the space after
+    it, a space and the bar after it, ...), in modules: unique over the three clusters, and unchanged when ink
+    spreads or blur narrows the spaces (ISO/IEC 15438's reference decode measures them so)."""
+    table = patterns()
+    out: dict[tuple[int, ...], tuple[int, int]] = {}
+    for cluster in range(3):
+        for value in range(929):
+            bits = format(int(table[cluster, value]), "017b")
+            widths = [len(run) for run in bits.replace("01", "0 1").replace("10", "1 0").split()]
+            out[tuple(widths[i] + widths[i + 1] for i in range(6))] = (cluster, value)
+    return out
+
+
+def _codewords(widths: np.ndarray, start: int, spans: list[tuple[int, int, int]]) -> tuple[int, tuple[int, ...]] | None:
+    """The cluster and codewords of one row read, when every codeword is one and they share a cluster."""
+    table = _by_edges()
+    clusters: set[int] = set()
+    out: list[int] = []
+    for a, b, modules in spans:
+        if modules != 17:
+            continue  # a row address pattern: its width was checked
+        runs = widths[start + a : start + b]
+        scale = 17 / float(runs.sum())
+        edges = tuple(round(float(runs[i] + runs[i + 1]) * scale) for i in range(6))
+        found = table.get(edges)
+        if found is None:
+            return None
+        clusters.add(found[0])
+        out.append(found[1])
+    if len(clusters) != 1:
+        return None
+    return clusters.pop(), tuple(out)
+
+
+def _symbols(lines: list[_Line]) -> list[list[list[_Line]]]:
+    """Candidate symbols: lines of one layout starting at one place, cut into rows (runs of one cluster), top
+    down; the most codewords first."""
+    out: list[list[list[_Line]]] = []
+    for layout in _LAYOUTS:
+        mine = sorted((line for line in lines if line.layout == layout), key=lambda line: line.x0)
+        groups: list[list[_Line]] = []
+        for line in mine:
+            if groups and line.x0 - groups[-1][-1].x0 <= 3 * line.module:
+                groups[-1].append(line)
+            else:
+                groups.append([line])
+        for group in groups:
+            if len(group) >= 3:
+                rows = _rows(sorted(group, key=lambda line: -line.y))
+                if rows:
+                    out.append(rows)
+    # The widest layout first: a four-column row holds two- and three-column layouts too.
+    out.sort(key=lambda rows: (-rows[0][0].layout.count("C") * len(rows), -sum(len(r) for r in rows)))
+    return out
+
+
+def _rows(lines: list[_Line]) -> list[list[_Line]]:
+    """Lines cut into rows where the cluster changes; a row of few lines amid taller rows (a line read across
+    two rows) is dropped; rows must follow each other's clusters (0, 3, 6, 0, ... down the symbol)."""
+    blocks: list[list[_Line]] = []
+    for line in lines:
+        if blocks and blocks[-1][-1].cluster == line.cluster:
+            blocks[-1].append(line)
+        else:
+            blocks.append([line])
+    tall = sorted(len(b) for b in blocks)[len(blocks) // 2]
+    kept: list[list[_Line]] = []
+    for block in blocks:
+        if len(block) < 0.3 * tall:
+            continue
+        if kept and kept[-1][-1].cluster == block[0].cluster:
+            kept[-1].extend(block)
+        else:
+            kept.append(block)
+    for above, below in itertools.pairwise(kept):
+        if (below[0].cluster - above[0].cluster) % 3 != 1:
+            return []
+    return kept
+
+
+def _component(rows: list[list[_Line]]) -> tuple[str, str] | None:
+    layout = rows[0][0].layout
+    cols = layout.count("C")
+    codewords: list[int] = []
+    for row in rows:
+        for k in range(cols):
+            codewords.append(Counter(line.values[k] for line in row).most_common(1)[0][0])
+    sizes = [(kind, (_CC_A if kind == "CC-A" else _CC_B).get((cols, len(rows)))) for kind in _LAYOUTS[layout]]
+    # Four columns of six rows are a CC-A and a CC-B size whose first rows share a cluster: a CC-B's codewords are
+    # also a CC-A's (its code's generator divides by CC-A's), not the other way round, so the larger code first.
+    for kind, size in sorted(sizes, key=lambda pair: -(pair[1] or (0, 0))[0]):
+        if size is None or size[1] != rows[0][0].cluster:
+            continue
+        k = size[0]
+        corrected = gf929.correct(codewords, k, _SPARE)
+        if corrected is None:
+            continue
+        data = corrected[0][: len(codewords) - k]
+        bits = composite_data.base928_bits(data) if kind == "CC-A" else composite_data.byte_bits(data)
+        value = None if bits is None else composite_data.decode(bits)
+        if value is not None:
+            return kind, value
+    return None
