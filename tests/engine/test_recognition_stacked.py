@@ -14,7 +14,7 @@ import zint
 from PIL import Image, ImageFilter
 
 from barcode_cloud_server.engine import recognition
-from barcode_cloud_server.engine.recognition import codablock, code16k, stacked
+from barcode_cloud_server.engine.recognition import codablock, code16k, scanlines, stacked
 from barcode_cloud_server.engine.recognize import Mode, recognize_array
 from tests.support.generate import gen, open_image
 from tests.support.photo import spoil
@@ -240,6 +240,26 @@ def test_two_symbols_on_one_page() -> None:
     page[120 : 120 + right.shape[0], 300 : 300 + right.shape[1]] = right
     found = sorted((f.type, f.value) for f in recognition.find(page, frozenset(TYPES)))
     assert found == [("CodablockF", "right block"), ("Code16K", "left 16K")]
+
+
+def test_both_families_read_one_scan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A request for both types scans the page once; the price of both is less than twice one family's."""
+    scans: list[tuple[int, int]] = []
+    scan_page = stacked.scan_page
+
+    def counted(page: np.ndarray) -> scanlines.Runs | None:
+        scans.append(page.shape)
+        return scan_page(page)
+
+    monkeypatch.setattr(stacked, "scan_page", counted)
+    left = np.asarray(open_image(gen("Code16K", "left 16K").content).convert("L"))
+    right = np.asarray(open_image(gen("CodablockF", "right block").content).convert("L"))
+    page = np.full((300, 700), 255, np.uint8)
+    page[40 : 40 + left.shape[0], 30 : 30 + left.shape[1]] = left
+    page[120 : 120 + right.shape[0], 300 : 300 + right.shape[1]] = right
+    assert len(recognition.find(page, frozenset(TYPES))) == 2
+    assert scans == [page.shape]
+    assert recognition.price((2000, 3000), frozenset(TYPES)) < 1.5 * stacked.page_price((2000, 3000), 1)
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the zxing-cpp sample corpus is not on this machine")

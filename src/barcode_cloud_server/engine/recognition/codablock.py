@@ -12,13 +12,11 @@ Code 128 symbol: rows are reported only in twos and more, and only when their in
 
 from __future__ import annotations
 
-import math
 import time
 
 import numpy as np
 
 from barcode_cloud_server.engine.recognition import stacked
-from barcode_cloud_server.engine.recognition.found import Found, Reader
 from barcode_cloud_server.engine.recognition.scanlines import Runs
 
 TYPE = "CodablockF"
@@ -169,22 +167,17 @@ def _row(
     )
 
 
-def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) -> list[Found]:
-    runs = stacked.scan_page(page)
-    if runs is None or time.monotonic() > deadline:
-        return []
-    out: list[Found] = []
-    for stack in stacked.symbols(_rows(runs, deadline), lambda a, b: len(a.codewords) == len(b.codewords)):
-        first = stack.rows.get(0)
-        if first is None:
-            continue
-        count = (indicator(first[1], _SETS[first[0]]) or 0) + 2
-        for rows in stacked.with_alternatives(stack, count):
-            read = decode([rows[k] for k in range(count)])
-            if read is not None:
-                out.append(Found(TYPE, read, None, stack.region))
-                break
-    return stacked.distinct(out)
+def read(stack: stacked.Stack) -> str | None:
+    """The data of a symbol's rows (row 0's indicator says how many), or None when K1 and K2 do not hold."""
+    first = stack.rows.get(0)
+    if first is None:
+        return None
+    count = (indicator(first[1], _SETS[first[0]]) or 0) + 2
+    for rows in stacked.with_alternatives(stack, count):
+        value = decode([rows[k] for k in range(count)])
+        if value is not None:
+            return value
+    return None
 
 
-READER = Reader(frozenset({TYPE}), find, stacked.price)
+FAMILY = stacked.Family(TYPE, _rows, lambda a, b: len(a.codewords) == len(b.codewords), read)

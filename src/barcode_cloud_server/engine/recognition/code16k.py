@@ -12,13 +12,9 @@ mod 107 over the n characters before them. Data uses Code 128's code sets; 103 p
 
 from __future__ import annotations
 
-import math
-import time
-
 import numpy as np
 
 from barcode_cloud_server.engine.recognition import stacked
-from barcode_cloud_server.engine.recognition.found import Found, Reader
 from barcode_cloud_server.engine.recognition.scanlines import Runs
 
 TYPE = "Code16K"
@@ -100,7 +96,7 @@ def decode(values: list[int]) -> str | None:
     return "".join(out)
 
 
-def _rows(runs: Runs) -> list[stacked.Row]:
+def _rows(runs: Runs, deadline: float) -> list[stacked.Row]:
     found: list[stacked.Row] = []
     for way in stacked.both_ways(runs):
         w = way.widths
@@ -141,22 +137,17 @@ def _rows(runs: Runs) -> list[stacked.Row]:
     return found
 
 
-def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) -> list[Found]:
-    runs = stacked.scan_page(page)
-    if runs is None or time.monotonic() > deadline:
-        return []
-    out: list[Found] = []
-    for stack in stacked.symbols(_rows(runs), lambda a, b: True):
-        first = stack.rows.get(0)
-        if first is None:
-            continue
-        count = first[0] // 7 + 2
-        for rows in stacked.with_alternatives(stack, count):
-            read = decode([v for k in range(count) for v in rows[k]])
-            if read is not None:
-                out.append(Found(TYPE, read, None, stack.region))
-                break
-    return stacked.distinct(out)
+def read(stack: stacked.Stack) -> str | None:
+    """The data of a symbol's rows (row 0's mode character says how many), or None when C1 and C2 do not hold."""
+    first = stack.rows.get(0)
+    if first is None:
+        return None
+    count = first[0] // 7 + 2
+    for rows in stacked.with_alternatives(stack, count):
+        value = decode([v for k in range(count) for v in rows[k]])
+        if value is not None:
+            return value
+    return None
 
 
-READER = Reader(frozenset({TYPE}), find, stacked.price)
+FAMILY = stacked.Family(TYPE, _rows, lambda a, b: True, read)

@@ -10,17 +10,23 @@ A family finds its rows in the runs (in both directions: a symbol turned half a 
 :class:`Row` with its row number and codewords; :func:`symbols` gathers the rows that lie on one symbol (the same
 direction and length, starts on one edge, neighbours a row apart) and keeps each row's most frequent reading.
 Characters are the 107 Code 128 patterns (Code 16K uses the same table, EN 12323 Table 1).
+
+Each family is a :class:`Family` (its row finding, which rows can share a symbol, how a symbol's rows read);
+:func:`reader` makes one :class:`~.found.Reader` of them all, so that a page's orientations are found and its
+lines scanned once, whichever of the families were asked for.
 """
 
 from __future__ import annotations
 
+import math
+import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from barcode_cloud_server.engine.recognition.found import Found
+from barcode_cloud_server.engine.recognition.found import Found, Reader
 from barcode_cloud_server.engine.recognition.scanlines import Runs, sample_count, scan
 
 # Bar, space, bar, space, bar, space modules of the Code 128 symbol characters 0-106 (ISO/IEC 15417 Table 1).
@@ -51,12 +57,13 @@ MAX_SAMPLES = 3_000_000
 BLOCK = 16
 # A block counts toward the orientation histogram when its gradients agree this well (0: any direction, 1: one).
 COHERENCE = 0.45
-# What a search costs on the reference machine: per pixel (gradients, threshold map) and per sample of the scan
-# with the family's row finding, nanoseconds, and what any page costs, seconds (bench/FIGURES.md). The last is a
-# floor above the CPU time of a small page: recognize stops a reader at twice its price, and on shared cores a
-# small symbol's search was cut off before its rows were decoded.
+# What a search costs on the reference machine: per pixel (gradients, threshold map), per sample of the scan
+# and per sample for each family's row finding, nanoseconds, and what any page costs, seconds (bench/FIGURES.md).
+# The last is a floor above the CPU time of a small page: recognize stops a reader at twice its price, and on
+# shared cores a small symbol's search was cut off before its rows were decoded.
 PAGE_NS = 40.0
-SAMPLE_NS = 200.0
+SAMPLE_NS = 180.0
+FAMILY_SAMPLE_NS = 15.0
 BASE_SECONDS = 0.05
 
 
@@ -227,10 +234,43 @@ def scan_page(page: np.ndarray) -> Runs | None:
     return scan(page, tuple(found), spacing(page.shape)) if found else None
 
 
-def price(shape: tuple[int, int]) -> float:
-    """What one family's search of a page of this shape costs, in seconds."""
+@dataclass(frozen=True)
+class Family:
+    """A stacked symbology: ``rows(runs, deadline)`` finds its rows in the runs, ``same(a, b)`` says whether two
+    rows can belong to one symbol, ``read(stack)`` is the data of a symbol's rows when its checks hold, or None."""
+
+    type: str
+    rows: Callable[[Runs, float], list[Row]]
+    same: Callable[[Row, Row], bool]
+    read: Callable[[Stack], str | None]
+
+
+def reader(families: Sequence[Family]) -> Reader:
+    """One :class:`~.found.Reader` of the families: one scan of the page, each family asked for reads its runs."""
+
+    def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) -> list[Found]:
+        asked = [f for f in families if f.type in types]
+        runs = scan_page(page) if asked else None
+        out: list[Found] = []
+        for family in asked:
+            if runs is None or time.monotonic() > deadline:
+                break
+            for stack in symbols(family.rows(runs, deadline), family.same):
+                value = family.read(stack)
+                if value is not None:
+                    out.append(Found(family.type, value, None, stack.region))
+        return distinct(out)
+
+    def price(shape: tuple[int, int]) -> float:
+        return page_price(shape, len(families))
+
+    return Reader(frozenset(f.type for f in families), find, price)
+
+
+def page_price(shape: tuple[int, int], families: int) -> float:
+    """What a search of a page of this shape for ``families`` families costs, in seconds."""
     samples = sample_count(shape, PEAKS, spacing(shape))
-    return BASE_SECONDS + (shape[0] * shape[1] * PAGE_NS + samples * SAMPLE_NS) * 1e-9
+    return BASE_SECONDS + (shape[0] * shape[1] * PAGE_NS + samples * (SAMPLE_NS + families * FAMILY_SAMPLE_NS)) * 1e-9
 
 
 # Rows of one symbol: read in directions this close (cosine), starting within this many modules of each other
