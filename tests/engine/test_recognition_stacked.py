@@ -6,6 +6,7 @@ for the types and scanning, and no report of anything else."""
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 
 import numpy as np
@@ -58,6 +59,9 @@ CODE16K_STREAMS = [
     ([1, 65, 66, 100, 98, 95, 103, 103, 6, 71], "ab\x9f"),
     ([1, 65, 66, 101, 101, 95, 95, 103, 72, 93], "ab\x9f\x1f"),
     ([1, 100, 73, 100, 73, 100, 73, 103, 105, 106], "ééé"),
+    # BWIPP's: 105 and 106 in code set B put the next two or three characters in code set C.
+    ([8, 65, 66, 67, 68, 105, 12, 34, 69, 70, 71, 72, 103, 90, 5], "abcd1234efgh"),
+    ([15, 65, 66, 67, 68, 69, 70, 106, 12, 34, 56, 71, 72, 73, 74, 103, 103, 103, 43, 61], "abcdef123456ghij"),
 ]
 
 
@@ -209,6 +213,36 @@ def test_reads_back_degraded(kind: str, data: str, how: str) -> None:
     # The readers themselves, without recognize's deadline (on a loaded machine it decides, not the reader).
     search = recognition.find_inverted if how == "inverted" else recognition.find
     assert [(f.type, f.value, f.checksum) for f in search(gray, frozenset({kind}))] == [(kind, data, None)]
+
+
+SECOND_ENCODER = Path(__file__).resolve().parents[1] / "data" / "second_encoder"
+BWIPP = ["code16k", "code16k_digits", "code16k_mixed", "code16k_long", "codablockf", "codablockf_digits"]
+
+
+@pytest.mark.parametrize("name", [*BWIPP, "codablockf_long"])
+@pytest.mark.parametrize(("module", "angle"), [(2, 0), (3, 0), (2.5, 33), (2, 197)])
+def test_reads_the_second_encoders_symbols(name: str, module: float, angle: float) -> None:
+    """BWIPP's symbols (one pixel a module, drawn without quiet zones), scaled and turned."""
+    kind, value, gray = _second_encoder(name, module)
+    assert [(f.type, f.value) for f in recognition.find(_turned(gray, angle), frozenset(TYPES))] == [(kind, value)]
+
+
+@pytest.mark.parametrize("name", BWIPP)
+@pytest.mark.parametrize("how", ["blurred", "noisy", "jpeg", "dim"])
+def test_reads_the_second_encoders_symbols_spoiled(name: str, how: str) -> None:
+    kind, value, gray = _second_encoder(name, 2)
+    image = spoil(Image.fromarray(_turned(gray, -21)), how, np.random.default_rng(3))
+    found = recognition.find(np.ascontiguousarray(np.asarray(image)), frozenset(TYPES))
+    assert [(f.type, f.value) for f in found] == [(kind, value)]
+
+
+def _second_encoder(name: str, module: float) -> tuple[str, str, np.ndarray]:
+    """The type, value and image (``module`` pixels a module, ten modules of white around) of a BWIPP symbol."""
+    entry = json.loads((SECOND_ENCODER / "manifest.json").read_text())[name]
+    image = Image.open(SECOND_ENCODER / f"{name}.png").convert("L")
+    size = (round(image.width * module), round(image.height * module))
+    gray = np.asarray(image.resize(size, Image.Resampling.BILINEAR if module % 1 else Image.Resampling.NEAREST))
+    return entry["type"], entry["value"], np.pad(gray, round(10 * module), constant_values=255)
 
 
 @pytest.mark.parametrize(("kind", "data"), SAMPLES[::3])

@@ -7,7 +7,8 @@ bar): 70 modules. The start pattern's value is the row number modulo 8, the stop
 more (modulo 8) for rows 8-15 (EN 12323 Tables 3-5). The first character is the mode character, 7 x (rows - 2) +
 mode (Table 2: code set A, B or C, B or C with an implied FNC1 first (GS1), C after one or two characters of B);
 the last two are the check characters C1 = sum((i + 2) x v_i) mod 107 and C2 = (sum((i + 1) x v_i) + (n + 1) x C1)
-mod 107 over the n characters before them. Data uses Code 128's code sets; 103 pads the last row.
+mod 107 over the n characters before them. Data uses Code 128's code sets; 103 pads the last row. In code sets A
+and B, 105 and 106 put the next two or three characters in code set C (BWIPP writes them for short digit runs).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ QUIET = 6.0  # modules of leading quiet zone required (the specification asks fo
 _PATTERN_DISTANCE = 1.6
 
 FNC1, PAD = 102, 103
+_SHIFT_C = {105: 2, 106: 3}
 _GS = "\x1d"
 
 
@@ -58,9 +60,16 @@ def decode(values: list[int]) -> str | None:
     out: list[str] = []
     shift = fnc4 = False
     data = values[1:-2]
+    pairs = 0  # characters left in code set C after 105 or 106
     for k, v in enumerate(data):
         if v == PAD:
-            return "".join(out) if all(p == PAD for p in data[k:]) else None
+            return "".join(out) if all(p == PAD for p in data[k:]) and not pairs else None
+        if pairs:
+            if v >= 100:
+                return None
+            out.append(f"{v:02d}")
+            pairs -= 1
+            continue
         current = "B" if shifted_b else code
         if shift:
             current = "B" if current == "A" else "A"
@@ -91,9 +100,11 @@ def decode(values: list[int]) -> str | None:
             code, shifted_b = "B" if v == 100 else "A", 0
         elif v == FNC1:
             out.append(_GS if k else "")
+        elif v in _SHIFT_C and not (shift or fnc4):
+            pairs = _SHIFT_C[v]
         elif v not in (96, 97):  # FNC3 and FNC2 carry no data
             return None
-    return "".join(out)
+    return "".join(out) if not pairs else None
 
 
 def _rows(runs: Runs, deadline: float) -> list[stacked.Row]:
