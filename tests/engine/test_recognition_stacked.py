@@ -19,6 +19,7 @@ from barcode_cloud_server.engine.recognition import codablock, code16k, scanline
 from barcode_cloud_server.engine.recognize import Mode, recognize_array
 from tests.support.generate import gen, open_image
 from tests.support.photo import spoil
+from tests.support.postal import perspective
 from tests.support.samples import Sample, render
 from tests.support.stacked import (
     CODABLOCK_FIGURE_1,
@@ -243,6 +244,17 @@ def _second_encoder(name: str, module: float) -> tuple[str, str, np.ndarray]:
     size = (round(image.width * module), round(image.height * module))
     gray = np.asarray(image.resize(size, Image.Resampling.BILINEAR if module % 1 else Image.Resampling.NEAREST))
     return entry["type"], entry["value"], np.pad(gray, round(10 * module), constant_values=255)
+
+
+@pytest.mark.parametrize(("kind", "data"), SAMPLES)
+@pytest.mark.parametrize(("far", "angle"), [(0.6, 0), (0.6, 180), (0.65, 10)])
+def test_seen_at_an_angle(kind: str, data: str, far: float, angle: float) -> None:
+    """Keystone: the far edge 0.6 of the near one's height (its modules a third of the near ones), so that no
+    scanline reads the outer rows whole; rows are followed from their starts (and stops) instead."""
+    gray = np.asarray(open_image(gen(kind, data).content).convert("L"))
+    image = perspective(Image.fromarray(np.pad(_turned(gray, angle), 10, constant_values=255)), far)
+    found = recognition.find(np.ascontiguousarray(np.asarray(image)), frozenset({kind}))
+    assert [(f.type, f.value) for f in found] == [(kind, data)]
 
 
 @pytest.mark.parametrize(("kind", "data"), SAMPLES[::3])

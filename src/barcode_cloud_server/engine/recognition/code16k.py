@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from barcode_cloud_server.engine.recognition import stacked
+from barcode_cloud_server.engine.recognition import row_ends, stacked
 from barcode_cloud_server.engine.recognition.scanlines import Runs
 
 TYPE = "Code16K"
@@ -25,6 +25,8 @@ MODULES = 70
 QUIET = 6.0  # modules of leading quiet zone required (the specification asks for 10)
 # Start and stop patterns are read against the row's module size: this far (sum over four elements) at most.
 _PATTERN_DISTANCE = 1.6
+# The characters beside a start or stop have modules this close to the pattern's (a fraction).
+_EVEN = 0.3
 
 FNC1, PAD = 102, 103
 _SHIFT_C = {105: 2, 106: 3}
@@ -117,21 +119,26 @@ def _rows(runs: Runs, deadline: float) -> list[stacked.Row]:
         cum, zeros = stacked.cumulative(w)
         b = np.arange(1, n - ELEMENTS, 2)
         x = (cum[b + ELEMENTS] - cum[b]) / MODULES
-        ok = (x > 0.5) & (w[b - 1] >= QUIET * x) & (zeros[b + ELEMENTS] == zeros[b])
-        b, x = b[ok], x[ok]
+        # Start and stop are measured against their own module size: seen at an angle, a row's modules shrink
+        # from its near end to its far end.
+        near = (cum[b + 5] - cum[b]) / 8
+        ok = (x > 0.5) & (w[b - 1] >= QUIET * near) & (zeros[b + ELEMENTS] == zeros[b])
+        b, x, near = b[ok], x[ok], near[ok]
         if len(b) == 0:
             continue
-        start, d_start = stacked.pattern_distance(w[b[:, None] + np.arange(4)], x, _STARTS)
-        one = w[b + 4] / x
+        start, d_start = stacked.pattern_distance(w[b[:, None] + np.arange(4)], near, _STARTS)
+        one = w[b + 4] / near
         ok = (d_start <= _PATTERN_DISTANCE) & (one >= 0.3) & (one <= 2.0)
-        b, x, start = b[ok], x[ok], start[ok]
+        b, x, near, start = b[ok], x[ok], near[ok], start[ok]
         if len(b) == 0:
             continue
-        stop, d_stop = stacked.pattern_distance(w[b[:, None] + np.arange(35, 39)], x, _STARTS)
+        far = (cum[b + ELEMENTS] - cum[b + 35]) / 7
+        stop, d_stop = stacked.pattern_distance(w[b[:, None] + np.arange(35, 39)], far, _STARTS)
         chars = w[b[:, None] + 5 + np.arange(30)].reshape(-1, 6)
         values, read = stacked.characters(chars)
         values, whole = values.reshape(-1, 5), np.asarray(read.reshape(-1, 5).all(axis=1))
-        for i in np.flatnonzero(whole & (d_stop <= _PATTERN_DISTANCE)):
+        even = (far <= stacked.MAX_FORESHORTENING * near) & (near <= stacked.MAX_FORESHORTENING * far)
+        for i in np.flatnonzero(whole & (d_stop <= _PATTERN_DISTANCE) & even):
             number = row_number(int(start[i]), int(stop[i]))
             if number is None:
                 continue
@@ -148,6 +155,33 @@ def _rows(runs: Runs, deadline: float) -> list[stacked.Row]:
     return found
 
 
+def _ends(runs: Runs, around: row_ends.Near) -> tuple[list[row_ends.End], list[row_ends.End]]:
+    """Starts (after a quiet zone, with the one-module bar and a character after them) that scanlines crossed
+    around rows already read, keyed by the pattern's value; no stops (every row is 70 modules long)."""
+    starts: list[row_ends.End] = []
+    geometry = row_ends.Geometry(runs)
+    for way in stacked.both_ways(runs):
+        w = way.widths
+        n = len(w)
+        if n <= 13:
+            continue
+        cum, zeros = stacked.cumulative(w)
+        b = np.arange(1, n - 11, 2)
+        near = (cum[b + 5] - cum[b]) / 8
+        ok = (near > 0.5) & (w[b - 1] >= QUIET * near) & (zeros[b + 11] == zeros[b])
+        b, near = b[ok], near[ok]
+        start, d_start = stacked.pattern_distance(w[b[:, None] + np.arange(4)], near, _STARTS)
+        one = w[b + 4] / near
+        after = (cum[b + 11] - cum[b + 5]) / 11 / near
+        ok = np.flatnonzero((d_start <= _PATTERN_DISTANCE) & (one >= 0.3) & (one <= 2.0) & (abs(after - 1) < _EVEN))
+        points, forward = geometry.points(way.edges(runs, b[ok], leading=True))
+        inside = around.holds(points)
+        ok, points, forward = ok[inside], points[inside], forward[inside]
+        _, read = stacked.characters(w[b[ok, None] + 5 + np.arange(6)])
+        starts += row_ends.found(points[read], forward[read], way.backward, near[ok][read], start[ok][read])
+    return starts, []
+
+
 def read(stack: stacked.Stack) -> str | None:
     """The data of a symbol's rows (row 0's mode character says how many), or None when C1 and C2 do not hold."""
     first = stack.rows.get(0)
@@ -161,4 +195,4 @@ def read(stack: stacked.Stack) -> str | None:
     return None
 
 
-FAMILY = stacked.Family(TYPE, _rows, lambda a, b: True, read)
+FAMILY = stacked.Family(TYPE, _rows, _ends, (MODULES, MODULES), lambda a, b: True, read)

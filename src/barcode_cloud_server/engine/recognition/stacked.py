@@ -26,8 +26,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from barcode_cloud_server.engine.recognition import row_ends
 from barcode_cloud_server.engine.recognition.found import Found, Reader
-from barcode_cloud_server.engine.recognition.scanlines import Runs, sample_count, scan
+from barcode_cloud_server.engine.recognition.scanlines import Runs, sample_count, scan, scan_segments
 
 # Bar, space, bar, space, bar, space modules of the Code 128 symbol characters 0-106 (ISO/IEC 15417 Table 1).
 _PATTERN_TEXT = (
@@ -49,6 +50,9 @@ _PAIRS = _TABLE[:, :-1] + _TABLE[:, 1:]
 # elements and five pairs) and clearly closer than the next one.
 MAX_DISTANCE = 3.2
 MIN_MARGIN = 0.9
+
+# A row's modules at one end at most this many times those at the other (a symbol seen at an angle).
+MAX_FORESHORTENING = 3.0
 
 # Scan angles: at most this many orientation peaks (a page's symbols may lie at several angles).
 PEAKS = 4
@@ -122,6 +126,12 @@ class Oriented:
 
     def index(self, j: int) -> int:
         return self.size - 1 - j + (1 - self.size % 2) if self.backward else j
+
+    def edges(self, runs: Runs, elements: np.ndarray, leading: bool) -> np.ndarray:
+        """Flat positions of the leading or trailing edges (in reading order) of ``elements``."""
+        i = self.size - 1 - elements + (1 - self.size % 2) if self.backward else elements
+        out: np.ndarray = runs.starts[i] + (runs.widths[i] if leading == self.backward else 0.0)
+        return out
 
     def edge(self, runs: Runs, j: int, leading: bool) -> tuple[float, float]:
         """Page coordinates of element ``j``'s leading (in reading order) or trailing edge."""
@@ -236,26 +246,42 @@ def scan_page(page: np.ndarray) -> Runs | None:
 
 @dataclass(frozen=True)
 class Family:
-    """A stacked symbology: ``rows(runs, deadline)`` finds its rows in the runs, ``same(a, b)`` says whether two
-    rows can belong to one symbol, ``read(stack)`` is the data of a symbol's rows when its checks hold, or None."""
+    """A stacked symbology: ``rows(runs, deadline)`` finds its rows in the runs, ``ends(runs)`` the starts and
+    stops of rows that scanlines crossed (whole rows or not), ``length`` the least and most modules from a row's
+    start to its stop, ``same(a, b)`` says whether two rows can belong to one symbol, ``read(stack)`` is the data of
+    a symbol's rows when its checks hold, or None."""
 
     type: str
     rows: Callable[[Runs, float], list[Row]]
+    ends: Callable[[Runs, row_ends.Near], tuple[list[row_ends.End], list[row_ends.End]]]
+    length: tuple[int, int]
     same: Callable[[Row, Row], bool]
     read: Callable[[Stack], str | None]
 
 
 def reader(families: Sequence[Family]) -> Reader:
-    """One :class:`~.found.Reader` of the families: one scan of the page, each family asked for reads its runs."""
+    """One :class:`~.found.Reader` of the families: one scan of the page, each family asked for reads its runs;
+    then one scan along the lines from the starts to the stops the families saw, each family reading it again."""
 
     def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) -> list[Found]:
         asked = [f for f in families if f.type in types]
         runs = scan_page(page) if asked else None
+        if runs is None or time.monotonic() > deadline:
+            return []
+        rows = {f.type: f.rows(runs, deadline) for f in asked}
+        segments = [
+            row_ends.lines(*f.ends(runs, _around(rows[f.type])), f.length, _starts(rows[f.type]))
+            for f in asked
+            if rows[f.type]
+        ]
+        followed = np.concatenate([np.zeros((0, 4)), *segments])[: row_ends.MAX_LINES]
+        if len(followed) and time.monotonic() < deadline:
+            along = scan_segments(page, followed)
+            for f in asked:
+                rows[f.type] += f.rows(along, deadline)
         out: list[Found] = []
         for family in asked:
-            if runs is None or time.monotonic() > deadline:
-                break
-            for stack in symbols(family.rows(runs, deadline), family.same):
+            for stack in symbols(rows[family.type], family.same):
                 value = family.read(stack)
                 if value is not None:
                     out.append(Found(family.type, value, None, stack.region))
@@ -265,6 +291,22 @@ def reader(families: Sequence[Family]) -> Reader:
         return page_price(shape, len(families))
 
     return Reader(frozenset(f.type for f in families), find, price)
+
+
+def _around(rows: list[Row]) -> row_ends.Near:
+    """Where the other rows of the symbols of ``rows`` may be: within a few row lengths of their ends (a Code 16K
+    symbol of 16 rows is about three rows long)."""
+    rows = rows[:_MAX_ANCHORS]
+    anchors = np.array([p for r in rows for p in (r.start, r.end)], dtype=np.float64).reshape(-1, 2)
+    reach = 3.0 * max((math.dist(r.start, r.end) for r in rows), default=0.0)
+    return row_ends.Near(anchors, reach)
+
+
+_MAX_ANCHORS = 200
+
+
+def _starts(rows: list[Row]) -> np.ndarray:
+    return np.array([r.start for r in rows[:_MAX_ROWS]], dtype=np.float64).reshape(-1, 2)
 
 
 def page_price(shape: tuple[int, int], families: int) -> float:
