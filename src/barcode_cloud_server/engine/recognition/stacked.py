@@ -47,9 +47,10 @@ _TABLE = np.array([[int(c) for c in p] for p in PATTERNS], dtype=np.float32)
 _PAIRS = _TABLE[:, :-1] + _TABLE[:, 1:]
 
 # A character is read when its nearest pattern is this close (sum of absolute differences in modules over the six
-# elements and five pairs) and clearly closer than the next one.
-MAX_DISTANCE = 3.2
-MIN_MARGIN = 0.9
+# elements and five pairs) and clearly closer than the next one. Wide enough for a blur of 0.6 module, which shifts
+# every edge beside a one-module element; a wrong character is left to the row checks and check characters.
+MAX_DISTANCE = 4.5
+MIN_MARGIN = 0.6
 
 # A row's modules at one end at most this many times those at the other (a symbol seen at an angle).
 MAX_FORESHORTENING = 3.0
