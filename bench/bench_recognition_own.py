@@ -122,6 +122,10 @@ def _blurred(g: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def _blurred_more(g: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    return np.asarray(Image.fromarray(g).filter(ImageFilter.GaussianBlur(1.2)))
+
+
+def _blurred_most(g: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.asarray(Image.fromarray(g).filter(ImageFilter.GaussianBlur(1.5)))
 
 
@@ -155,7 +159,8 @@ CONDITIONS: dict[str, Callable[[np.ndarray, np.random.Generator], np.ndarray]] =
     "keystone 0.6": _keystone,
     "1.5px": _small,
     "blur": _blurred,
-    "blur 1.5px": _blurred_more,
+    "blur 1.2px": _blurred_more,
+    "blur 1.5px": _blurred_most,
     "noise": _noisy,
     "jpeg": _jpeg,
     "dim": _dim,
