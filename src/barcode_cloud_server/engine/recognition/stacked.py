@@ -271,9 +271,9 @@ def reader(families: Sequence[Family]) -> Reader:
             return []
         rows = {f.type: f.rows(runs, deadline) for f in asked}
         segments = [
-            row_ends.lines(*f.ends(runs, _around(rows[f.type])), f.length, _starts(rows[f.type]))
+            row_ends.lines(*f.ends(runs, _around(confirmed)), f.length, _starts(rows[f.type]))
             for f in asked
-            if rows[f.type]
+            if (confirmed := _confirmed(rows[f.type]))
         ]
         followed = np.concatenate([np.zeros((0, 4)), *segments])[: row_ends.MAX_LINES]
         if len(followed) and time.monotonic() < deadline:
@@ -292,6 +292,13 @@ def reader(families: Sequence[Family]) -> Reader:
         return page_price(shape, len(families))
 
     return Reader(frozenset(f.type for f in families), find, price)
+
+
+def _confirmed(rows: list[Row]) -> list[Row]:
+    """The rows that two scanlines or more read alike: a symbol's rows are several scanlines high, while the
+    strokes of a busy photo that pass for a row rarely do so twice."""
+    counts = Counter((r.number, r.codewords) for r in rows)
+    return [r for r in rows if counts[r.number, r.codewords] >= 2]
 
 
 def _around(rows: list[Row]) -> row_ends.Near:
