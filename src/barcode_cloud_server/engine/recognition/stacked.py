@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import ndimage
 
 from barcode_cloud_server.engine.recognition import row_ends
 from barcode_cloud_server.engine.recognition.found import Found, Reader
@@ -67,7 +68,7 @@ COHERENCE = 0.45
 # The last is a floor above the CPU time of a small page: recognize stops a reader at twice its price, and on
 # shared cores a small symbol's search was cut off before its rows were decoded.
 PAGE_NS = 40.0
-SAMPLE_NS = 180.0
+SAMPLE_NS = 250.0
 FAMILY_SAMPLE_NS = 15.0
 BASE_SECONDS = 0.05
 
@@ -181,21 +182,11 @@ class Stack:
 
 def orientations(page: np.ndarray) -> list[float]:
     """The scan angles (degrees, in (-90, 90]) of the page's strongest edge orientations."""
-    h, w = page.shape
-    bh, bw = (h - 2) // BLOCK, (w - 2) // BLOCK
-    if bh <= 0 or bw <= 0:
+    blocks = _blocks(page)
+    if blocks is None:
         return []
-    # Block sums of the structure tensor, a strip of block rows at a time (the gradients of a whole 40 MP page
-    # would take gigabytes).
-    strip = max(1, _STRIP_PIXELS // (bw * BLOCK * BLOCK))
-    parts = [_tensor(page[r * BLOCK : min(bh, r + strip) * BLOCK + 2, : bw * BLOCK + 2]) for r in range(0, bh, strip)]
-    a, b, e = (np.concatenate([p[k] for p in parts]) for k in range(3))
-    strength = np.hypot(a, b)
-    keep = (strength >= COHERENCE * e) & (e > BLOCK * BLOCK * _MIN_GRADIENT**2)
-    if not keep.any():
-        return []
-    phi = np.degrees(0.5 * np.arctan2(b[keep], a[keep]))
-    hist = np.bincount(np.round(phi).astype(np.int64) % 180, weights=strength[keep], minlength=180)
+    keep, phi, strength = blocks
+    hist = np.bincount(np.round(phi[keep]).astype(np.int64) % 180, weights=strength[keep], minlength=180)
     smooth = hist + 0.5 * (np.roll(hist, 1) + np.roll(hist, -1))
     peaks = [k for k in range(180) if smooth[k] >= smooth[k - 1] and smooth[k] > smooth[(k + 1) % 180]]
     peaks.sort(key=lambda k: -smooth[k])
@@ -210,6 +201,57 @@ def orientations(page: np.ndarray) -> list[float]:
         out.append(90.0 if angle == -90.0 else angle)
     return out
 
+
+def _blocks(page: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Per block of the page: whether its gradients agree on one orientation, that orientation (degrees) and
+    how strongly; None when no block has one."""
+    h, w = page.shape
+    bh, bw = (h - 2) // BLOCK, (w - 2) // BLOCK
+    if bh <= 0 or bw <= 0:
+        return None
+    # Block sums of the structure tensor, a strip of block rows at a time (the gradients of a whole 40 MP page
+    # would take gigabytes).
+    strip = max(1, _STRIP_PIXELS // (bw * BLOCK * BLOCK))
+    parts = [_tensor(page[r * BLOCK : min(bh, r + strip) * BLOCK + 2, : bw * BLOCK + 2]) for r in range(0, bh, strip)]
+    a, b, e = (np.concatenate([p[k] for p in parts]) for k in range(3))
+    strength = np.hypot(a, b)
+    keep = (strength >= COHERENCE * e) & (e > BLOCK * BLOCK * _MIN_GRADIENT**2)
+    if not keep.any():
+        return None
+    return keep, np.degrees(0.5 * np.arctan2(b, a)), strength
+
+
+def _bar_region(page: np.ndarray) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The rows and columns (start, end) around the largest patch of blocks that share the page's strongest
+    orientation (within a few degrees), or None when it is too small to hold a symbol."""
+    blocks = _blocks(page)
+    if blocks is None:
+        return None
+    keep, phi, strength = blocks
+    hist = np.bincount(np.round(phi[keep]).astype(np.int64) % 180, weights=strength[keep], minlength=180)
+    peak = float(np.argmax(hist))
+    along = keep & (np.abs((phi - peak + 90) % 180 - 90) <= _REGION_ANGLE)
+    labels, count = ndimage.label(along, structure=np.ones((3, 3)))
+    if count == 0:
+        return None
+    sizes = np.bincount(labels.ravel())[1:]
+    if sizes.max() < _REGION_BLOCKS:
+        return None
+    rows, cols = np.nonzero(labels == int(np.argmax(sizes)) + 1)
+    h, w = page.shape
+    y0, y1 = max(0, (int(rows.min()) - 2) * BLOCK), min(h, (int(rows.max()) + 3) * BLOCK + 2)
+    x0, x1 = max(0, (int(cols.min()) - 2) * BLOCK), min(w, (int(cols.max()) + 3) * BLOCK + 2)
+    return ((y0, y1), (x0, x1)) if (y1 - y0) * (x1 - x0) <= _REGION_PIXELS else None
+
+
+# A blurred symbol's region: blocks within this many degrees of the strongest orientation, at least this many.
+_REGION_ANGLE = 12.0
+_REGION_BLOCKS = 6
+# A symbol this large (pixels) has modules too wide for a blur to erase them: its region is not sharpened.
+_REGION_PIXELS = 600_000
+# Unsharp masking of that region: the page plus this many times its difference from itself blurred by this much.
+SHARPEN = 4.0
+SHARPEN_SIGMA = 1.0
 
 _STRIP_PIXELS = 1 << 21
 # Scharr's derivatives are 32 times the grey step; a block's mean gradient below this many grey levels is flat.
@@ -262,36 +304,51 @@ class Family:
 
 def reader(families: Sequence[Family]) -> Reader:
     """One :class:`~.found.Reader` of the families: one scan of the page, each family asked for reads its runs;
-    then one scan along the lines from the starts to the stops the families saw, each family reading it again."""
+    then one scan along the lines from the starts to the stops the families saw, each family reading it again.
+    When that reads nothing, the most bar-like region of the page is sharpened and read the same way (a blur of
+    three quarters of a module leaves a run of one-module elements a few grey levels of contrast)."""
 
     def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) -> list[Found]:
         asked = [f for f in families if f.type in types]
-        runs = scan_page(page) if asked else None
-        if runs is None or time.monotonic() > deadline:
-            return []
-        rows = {f.type: f.rows(runs, deadline) for f in asked}
-        segments = [
-            row_ends.lines(*f.ends(runs, _around(confirmed)), f.length, _starts(rows[f.type]))
-            for f in asked
-            if (confirmed := _confirmed(rows[f.type]))
-        ]
-        followed = np.concatenate([np.zeros((0, 4)), *segments])[: row_ends.MAX_LINES]
-        if len(followed) and time.monotonic() < deadline:
-            along = scan_segments(page, followed)
-            for f in asked:
-                rows[f.type] += f.rows(along, deadline)
-        out: list[Found] = []
-        for family in asked:
-            for stack in symbols(rows[family.type], family.same):
-                value = family.read(stack)
-                if value is not None:
-                    out.append(Found(family.type, value, None, stack.region))
-        return distinct(out)
+        out = _read(page, asked, deadline) if asked else []
+        region = _bar_region(page) if asked and not out and time.monotonic() < deadline else None
+        if region is not None:
+            (y0, y1), (x0, x1) = region
+            crop = page[y0:y1, x0:x1].astype(np.float32)
+            sharp = np.clip(crop + SHARPEN * (crop - ndimage.gaussian_filter(crop, SHARPEN_SIGMA)), 0, 255)
+            for f in _read(np.ascontiguousarray(sharp.astype(np.uint8)), asked, deadline):
+                corners = tuple((x + x0, y + y0) for x, y in f.region)
+                out.append(Found(f.type, f.value, f.checksum, corners))
+        return out
 
     def price(shape: tuple[int, int]) -> float:
         return page_price(shape, len(families))
 
     return Reader(frozenset(f.type for f in families), find, price)
+
+
+def _read(page: np.ndarray, asked: list[Family], deadline: float) -> list[Found]:
+    runs = scan_page(page)
+    if runs is None or time.monotonic() > deadline:
+        return []
+    rows = {f.type: f.rows(runs, deadline) for f in asked}
+    segments = [
+        row_ends.lines(*f.ends(runs, _around(confirmed)), f.length, _starts(rows[f.type]))
+        for f in asked
+        if (confirmed := _confirmed(rows[f.type]))
+    ]
+    followed = np.concatenate([np.zeros((0, 4)), *segments])[: row_ends.MAX_LINES]
+    if len(followed) and time.monotonic() < deadline:
+        along = scan_segments(page, followed)
+        for f in asked:
+            rows[f.type] += f.rows(along, deadline)
+    out: list[Found] = []
+    for family in asked:
+        for stack in symbols(rows[family.type], family.same):
+            value = family.read(stack)
+            if value is not None:
+                out.append(Found(family.type, value, None, stack.region))
+    return distinct(out)
 
 
 def _confirmed(rows: list[Row]) -> list[Row]:
