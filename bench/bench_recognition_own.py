@@ -1,10 +1,11 @@
 """The engine's own decoders (engine.recognition) on generated symbols, clean and degraded: read rate and time
 per type and condition, beside zxing-cpp and ZBar on the same images.
 
-Symbols come from the service's generator (zint) with seeded random data; each condition degrades the clean
-image the way photos do (turned, seen at an angle, 1.5 px modules, blur, noise, JPEG, dim and uneven light,
-inverted). A read counts when recognize, asked for the type in Normal mode, returns exactly the expected value and
-nothing else; anything else it returns is a misread. Run:
+Symbols come from the service's generator (zint) with seeded random data; each condition degrades the clean image
+the way photos do (turned; seen at an angle, the far edge 0.8 or 0.6 of the near one, or 0.7 and turned 10-25
+degrees; 1.5 px modules; a blur of 1, 1.2 or 1.5 px; noise; JPEG; dim and uneven light; inverted). A read counts
+when recognize, asked for the type in Normal mode, returns exactly the expected value and nothing else; anything
+else it returns is a misread. Run:
 ``python bench/bench_recognition_own.py [--per-type N] [--types A,B] [--conditions clean,blur]``.
 """
 
@@ -117,6 +118,12 @@ def _keystone(g: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.asarray(perspective(Image.fromarray(np.pad(g, 10, constant_values=255)), 0.6))
 
 
+def _keystone_turned(g: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    angle = float(rng.uniform(10, 25)) * float(rng.choice([-1, 1]))
+    turned = Image.fromarray(g).rotate(angle, Image.Resampling.BILINEAR, expand=True, fillcolor=255)
+    return np.asarray(perspective(Image.fromarray(np.pad(np.asarray(turned), 10, constant_values=255)), 0.7))
+
+
 def _blurred(g: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.asarray(Image.fromarray(g).filter(ImageFilter.GaussianBlur(1.0)))
 
@@ -157,6 +164,7 @@ CONDITIONS: dict[str, Callable[[np.ndarray, np.random.Generator], np.ndarray]] =
     "rotated": _rotated,
     "perspective": _perspective,
     "keystone 0.6": _keystone,
+    "turned+keystone 0.7": _keystone_turned,
     "1.5px": _small,
     "blur": _blurred,
     "blur 1.2px": _blurred_more,
