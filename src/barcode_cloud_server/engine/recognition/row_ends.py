@@ -7,7 +7,9 @@ straight line in perspective: each family reports the :class:`End` of every star
 ends of one row end are gathered into one (the same key, the same direction, within a row's height), and every
 start is joined to the stops ahead of it in about its reading direction at a row's length in modules. The lines
 through those pairs, from a quiet zone before the start to one past the stop, are scanned once more; a pair that
-joins two different rows reads as no row at all.
+joins two different rows reads as no row at all. Rows of one length (Code 16K's 70 modules) need no stop: lines
+fan out from each start over the tilt a keystone gives. Ends are looked for only around rows a scan already read
+(:class:`Near`), and only starts of rows not read yet are followed.
 """
 
 from __future__ import annotations
