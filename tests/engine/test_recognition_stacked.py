@@ -237,6 +237,16 @@ def test_reads_the_second_encoders_symbols_spoiled(name: str, how: str) -> None:
     assert [(f.type, f.value) for f in found] == [(kind, value)]
 
 
+@pytest.mark.parametrize("name", [*BWIPP, "codablockf_long"])
+@pytest.mark.parametrize("how", ["keystone", "blur of 0.75 module"])
+def test_reads_the_second_encoders_symbols_at_an_angle_and_blurred(name: str, how: str) -> None:
+    kind, value, gray = _second_encoder(name, 2)
+    image = Image.fromarray(gray)
+    image = perspective(image, 0.65) if how == "keystone" else image.filter(ImageFilter.GaussianBlur(1.5))
+    found = recognition.find(np.ascontiguousarray(np.asarray(image)), frozenset(TYPES))
+    assert [(f.type, f.value) for f in found] == [(kind, value)]
+
+
 def _second_encoder(name: str, module: float) -> tuple[str, str, np.ndarray]:
     """The type, value and image (``module`` pixels a module, ten modules of white around) of a BWIPP symbol."""
     entry = json.loads((SECOND_ENCODER / "manifest.json").read_text())[name]
@@ -307,9 +317,9 @@ def test_both_families_read_one_scan(monkeypatch: pytest.MonkeyPatch) -> None:
     scans: list[tuple[int, int]] = []
     scan_page = stacked.scan_page
 
-    def counted(page: np.ndarray, fan: tuple[float, ...]) -> scanlines.Runs | None:
+    def counted(page: np.ndarray, found: list[float], fan: tuple[float, ...]) -> scanlines.Runs | None:
         scans.append(page.shape)
-        return scan_page(page, fan)
+        return scan_page(page, found, fan)
 
     monkeypatch.setattr(stacked, "scan_page", counted)
     left = np.asarray(open_image(gen("Code16K", "left 16K").content).convert("L"))

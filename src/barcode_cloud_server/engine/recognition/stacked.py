@@ -182,7 +182,10 @@ class Stack:
 
 def orientations(page: np.ndarray) -> list[float]:
     """The scan angles (degrees, in (-90, 90]) of the page's strongest edge orientations."""
-    blocks = _blocks(page)
+    return _peaks(_blocks(page))
+
+
+def _peaks(blocks: _Blocks | None) -> list[float]:
     if blocks is None:
         return []
     keep, phi, strength = blocks
@@ -202,7 +205,10 @@ def orientations(page: np.ndarray) -> list[float]:
     return out
 
 
-def _blocks(page: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+_Blocks = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _blocks(page: np.ndarray) -> _Blocks | None:
     """Per block of the page: whether its gradients agree on one orientation, that orientation (degrees) and
     how strongly; None when no block has one."""
     h, w = page.shape
@@ -221,10 +227,9 @@ def _blocks(page: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | Non
     return keep, np.degrees(0.5 * np.arctan2(b, a)), strength
 
 
-def _bar_region(page: np.ndarray) -> tuple[tuple[int, int], tuple[int, int]] | None:
-    """The rows and columns (start, end) around the largest patch of blocks that share the page's strongest
-    orientation (within a few degrees), or None when it is too small to hold a symbol."""
-    blocks = _blocks(page)
+def _bar_region(shape: tuple[int, int], blocks: _Blocks | None) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The rows and columns (start, end) of a page of this shape around the largest patch of its ``blocks`` that
+    share its strongest orientation (within a few degrees), or None when it is too small to hold a symbol."""
     if blocks is None:
         return None
     keep, phi, strength = blocks
@@ -238,15 +243,17 @@ def _bar_region(page: np.ndarray) -> tuple[tuple[int, int], tuple[int, int]] | N
     if sizes.max() < _REGION_BLOCKS:
         return None
     rows, cols = np.nonzero(labels == int(np.argmax(sizes)) + 1)
-    h, w = page.shape
-    y0, y1 = max(0, (int(rows.min()) - 2) * BLOCK), min(h, (int(rows.max()) + 3) * BLOCK + 2)
-    x0, x1 = max(0, (int(cols.min()) - 2) * BLOCK), min(w, (int(cols.max()) + 3) * BLOCK + 2)
+    h, w = shape
+    y0, y1 = max(0, (int(rows.min()) - _PAD) * BLOCK), min(h, (int(rows.max()) + _PAD + 1) * BLOCK + 2)
+    x0, x1 = max(0, (int(cols.min()) - _PAD) * BLOCK), min(w, (int(cols.max()) + _PAD + 1) * BLOCK + 2)
     return ((y0, y1), (x0, x1)) if (y1 - y0) * (x1 - x0) <= _REGION_PIXELS else None
 
 
 # A blurred symbol's region: blocks within this many degrees of the strongest orientation, at least this many.
 _REGION_ANGLE = 12.0
 _REGION_BLOCKS = 6
+# Blocks around it taken too: a symbol's ends (start and stop beside their quiet zones) are not all bars.
+_PAD = 4
 # A symbol this large (pixels) has modules too wide for a blur to erase them: its region is not sharpened.
 _REGION_PIXELS = 400_000
 # Scan angles beside the region's strongest orientation: seen at an angle and turned, a symbol's rows are no
@@ -284,10 +291,9 @@ def spacing(shape: tuple[int, int]) -> float:
     return SPACING * max(1.0, sample_count(shape, PEAKS, SPACING) / MAX_SAMPLES)
 
 
-def scan_page(page: np.ndarray, fan: tuple[float, ...] = (0.0,)) -> Runs | None:
-    """The runs of the page along its edge orientations (with a ``fan``: its strongest one turned by each angle
-    of it, alone), or None when it has none."""
-    found = orientations(page)
+def scan_page(page: np.ndarray, found: list[float], fan: tuple[float, ...] = (0.0,)) -> Runs | None:
+    """The runs of the page along its edge orientations ``found`` (with a ``fan``: the strongest one turned by each
+    angle of it, alone), or None when it has none."""
     if not found:
         return None
     angles = tuple(found[0] + a for a in fan) if len(fan) > 1 else tuple(found)
@@ -317,13 +323,15 @@ def reader(families: Sequence[Family]) -> Reader:
 
     def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) -> list[Found]:
         asked = [f for f in families if f.type in types]
-        out = _read(page, asked, deadline) if asked else []
-        region = _bar_region(page) if asked and not out and time.monotonic() < deadline else None
+        blocks = _blocks(page) if asked else None
+        out = _read(page, asked, deadline, _peaks(blocks)) if asked else []
+        region = _bar_region(page.shape, blocks) if asked and not out and time.monotonic() < deadline else None
         if region is not None:
             (y0, y1), (x0, x1) = region
             crop = page[y0:y1, x0:x1].astype(np.float32)
             sharp = np.clip(crop + SHARPEN * (crop - ndimage.gaussian_filter(crop, SHARPEN_SIGMA)), 0, 255)
-            for f in _read(np.ascontiguousarray(sharp.astype(np.uint8)), asked, deadline, _FAN):
+            sharpened = np.ascontiguousarray(sharp.astype(np.uint8))
+            for f in _read(sharpened, asked, deadline, orientations(sharpened), _FAN):
                 corners = tuple((x + x0, y + y0) for x, y in f.region)
                 out.append(Found(f.type, f.value, f.checksum, corners))
         return out
@@ -334,8 +342,10 @@ def reader(families: Sequence[Family]) -> Reader:
     return Reader(frozenset(f.type for f in families), find, price)
 
 
-def _read(page: np.ndarray, asked: list[Family], deadline: float, fan: tuple[float, ...] = (0.0,)) -> list[Found]:
-    runs = scan_page(page, fan)
+def _read(
+    page: np.ndarray, asked: list[Family], deadline: float, found: list[float], fan: tuple[float, ...] = (0.0,)
+) -> list[Found]:
+    runs = scan_page(page, found, fan)
     if runs is None or time.monotonic() > deadline:
         return []
     rows = {f.type: f.rows(runs, deadline) for f in asked}
