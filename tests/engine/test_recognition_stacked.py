@@ -6,6 +6,7 @@ for the types and scanning, and no report of anything else."""
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 
 import numpy as np
@@ -14,10 +15,11 @@ import zint
 from PIL import Image, ImageFilter
 
 from barcode_cloud_server.engine import recognition
-from barcode_cloud_server.engine.recognition import codablock, code16k, stacked
+from barcode_cloud_server.engine.recognition import codablock, code16k, scanlines, stacked
 from barcode_cloud_server.engine.recognize import Mode, recognize_array
 from tests.support.generate import gen, open_image
 from tests.support.photo import spoil
+from tests.support.postal import perspective
 from tests.support.samples import Sample, render
 from tests.support.stacked import (
     CODABLOCK_FIGURE_1,
@@ -58,6 +60,9 @@ CODE16K_STREAMS = [
     ([1, 65, 66, 100, 98, 95, 103, 103, 6, 71], "ab\x9f"),
     ([1, 65, 66, 101, 101, 95, 95, 103, 72, 93], "ab\x9f\x1f"),
     ([1, 100, 73, 100, 73, 100, 73, 103, 105, 106], "ééé"),
+    # BWIPP's: 105 and 106 in code set B put the next two or three characters in code set C.
+    ([8, 65, 66, 67, 68, 105, 12, 34, 69, 70, 71, 72, 103, 90, 5], "abcd1234efgh"),
+    ([15, 65, 66, 67, 68, 69, 70, 106, 12, 34, 56, 71, 72, 73, 74, 103, 103, 103, 43, 61], "abcdef123456ghij"),
 ]
 
 
@@ -211,6 +216,71 @@ def test_reads_back_degraded(kind: str, data: str, how: str) -> None:
     assert [(f.type, f.value, f.checksum) for f in search(gray, frozenset({kind}))] == [(kind, data, None)]
 
 
+SECOND_ENCODER = Path(__file__).resolve().parents[1] / "data" / "second_encoder"
+BWIPP = ["code16k", "code16k_digits", "code16k_mixed", "code16k_long", "codablockf", "codablockf_digits"]
+
+
+@pytest.mark.parametrize("name", [*BWIPP, "codablockf_long"])
+@pytest.mark.parametrize(("module", "angle"), [(2, 0), (3, 0), (2.5, 33), (2, 197)])
+def test_reads_the_second_encoders_symbols(name: str, module: float, angle: float) -> None:
+    """BWIPP's symbols (one pixel a module, drawn without quiet zones), scaled and turned."""
+    kind, value, gray = _second_encoder(name, module)
+    assert [(f.type, f.value) for f in recognition.find(_turned(gray, angle), frozenset(TYPES))] == [(kind, value)]
+
+
+@pytest.mark.parametrize("name", BWIPP)
+@pytest.mark.parametrize("how", ["blurred", "noisy", "jpeg", "dim"])
+def test_reads_the_second_encoders_symbols_spoiled(name: str, how: str) -> None:
+    kind, value, gray = _second_encoder(name, 2)
+    image = spoil(Image.fromarray(_turned(gray, -21)), how, np.random.default_rng(3))
+    found = recognition.find(np.ascontiguousarray(np.asarray(image)), frozenset(TYPES))
+    assert [(f.type, f.value) for f in found] == [(kind, value)]
+
+
+@pytest.mark.parametrize("name", [*BWIPP, "codablockf_long"])
+@pytest.mark.parametrize("how", ["keystone", "blur of 0.75 module"])
+def test_reads_the_second_encoders_symbols_at_an_angle_and_blurred(name: str, how: str) -> None:
+    kind, value, gray = _second_encoder(name, 2)
+    image = Image.fromarray(gray)
+    image = perspective(image, 0.65) if how == "keystone" else image.filter(ImageFilter.GaussianBlur(1.5))
+    found = recognition.find(np.ascontiguousarray(np.asarray(image)), frozenset(TYPES))
+    assert [(f.type, f.value) for f in found] == [(kind, value)]
+
+
+def _second_encoder(name: str, module: float) -> tuple[str, str, np.ndarray]:
+    """The type, value and image (``module`` pixels a module, ten modules of white around) of a BWIPP symbol."""
+    entry = json.loads((SECOND_ENCODER / "manifest.json").read_text())[name]
+    image = Image.open(SECOND_ENCODER / f"{name}.png").convert("L")
+    size = (round(image.width * module), round(image.height * module))
+    gray = np.asarray(image.resize(size, Image.Resampling.BILINEAR if module % 1 else Image.Resampling.NEAREST))
+    return entry["type"], entry["value"], np.pad(gray, round(10 * module), constant_values=255)
+
+
+@pytest.mark.parametrize(("kind", "data"), SAMPLES)
+@pytest.mark.parametrize(("far", "angle"), [(0.6, 0), (0.6, 180), (0.65, 20)])
+def test_seen_at_an_angle(kind: str, data: str, far: float, angle: float) -> None:
+    """Keystone: the far edge 0.6 of the near one's height (its modules a third of the near ones), so that no
+    scanline reads the outer rows whole; rows are followed from their starts (and stops) instead. Turned as well,
+    the rows are no longer square to the bars, and only scan angles beside the bars' orientation read one."""
+    gray = np.asarray(open_image(gen(kind, data).content).convert("L"))
+    image = perspective(Image.fromarray(np.pad(_turned(gray, angle), 10, constant_values=255)), far)
+    found = recognition.find(np.ascontiguousarray(np.asarray(image)), frozenset({kind}))
+    assert [(f.type, f.value) for f in found] == [(kind, data)]
+
+
+@pytest.mark.parametrize(("kind", "data"), SAMPLES)
+@pytest.mark.parametrize("blur", [1.2, 1.5])
+def test_blurred(kind: str, data: str, blur: float) -> None:
+    """A Gaussian blur of 0.6 and 0.75 module (1.2 and 1.5 px on 2 px modules): one-module elements lose most of
+    their contrast (at 0.75 a run of them keeps a few grey levels, and only the sharpened region reads) and the
+    rest shift, so characters are read by their nearest pattern with a wider margin (row checks and the symbol's
+    check characters still hold every reading)."""
+    gray = np.asarray(open_image(gen(kind, data).content).convert("L"))
+    image = Image.fromarray(np.pad(gray, 10, constant_values=255)).filter(ImageFilter.GaussianBlur(blur))
+    found = recognition.find(np.ascontiguousarray(np.asarray(image)), frozenset({kind}))
+    assert [(f.type, f.value) for f in found] == [(kind, data)]
+
+
 @pytest.mark.parametrize(("kind", "data"), SAMPLES[::3])
 def test_recognize_asked_for_and_scanning(kind: str, data: str) -> None:
     gray = _degrade(np.asarray(open_image(gen(kind, data).content).convert("L")), "turned")
@@ -240,6 +310,26 @@ def test_two_symbols_on_one_page() -> None:
     page[120 : 120 + right.shape[0], 300 : 300 + right.shape[1]] = right
     found = sorted((f.type, f.value) for f in recognition.find(page, frozenset(TYPES)))
     assert found == [("CodablockF", "right block"), ("Code16K", "left 16K")]
+
+
+def test_both_families_read_one_scan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A request for both types scans the page once; the price of both is less than twice one family's."""
+    scans: list[tuple[int, int]] = []
+    scan_page = stacked.scan_page
+
+    def counted(page: np.ndarray, found: list[float], fan: tuple[float, ...]) -> scanlines.Runs | None:
+        scans.append(page.shape)
+        return scan_page(page, found, fan)
+
+    monkeypatch.setattr(stacked, "scan_page", counted)
+    left = np.asarray(open_image(gen("Code16K", "left 16K").content).convert("L"))
+    right = np.asarray(open_image(gen("CodablockF", "right block").content).convert("L"))
+    page = np.full((300, 700), 255, np.uint8)
+    page[40 : 40 + left.shape[0], 30 : 30 + left.shape[1]] = left
+    page[120 : 120 + right.shape[0], 300 : 300 + right.shape[1]] = right
+    assert len(recognition.find(page, frozenset(TYPES))) == 2
+    assert scans == [page.shape]
+    assert recognition.price((2000, 3000), frozenset(TYPES)) < 1.5 * stacked.page_price((2000, 3000), 1)
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the zxing-cpp sample corpus is not on this machine")

@@ -209,7 +209,7 @@ ROWS: tuple[Symbology, ...] = (
         "Codablock F 2026",
         "Codablock-F.",
         prepare=dc.prepare_ascii,
-        own="codablock",
+        own="stacked",
     ),
     _not_generated(
         "GS1CodablockF",
@@ -218,7 +218,7 @@ ROWS: tuple[Symbology, ...] = (
         _NO_ZINT_GS1.format("Codablock-F", "Codablock-F"),
         decode=False,
     ),
-    _row("Code16K", "stacked", "CODE16K", "Code16K 2026", "Code 16K.", prepare=dc.prepare_ascii, own="code16k"),
+    _row("Code16K", "stacked", "CODE16K", "Code16K 2026", "Code 16K.", prepare=dc.prepare_ascii, own="stacked"),
     _row(
         "DatabarStacked",
         "stacked",

@@ -12,13 +12,11 @@ Code 128 symbol: rows are reported only in twos and more, and only when their in
 
 from __future__ import annotations
 
-import math
 import time
 
 import numpy as np
 
-from barcode_cloud_server.engine.recognition import stacked
-from barcode_cloud_server.engine.recognition.found import Found, Reader
+from barcode_cloud_server.engine.recognition import row_ends, stacked
 from barcode_cloud_server.engine.recognition.scanlines import Runs
 
 TYPE = "CodablockF"
@@ -128,13 +126,16 @@ def _rows(runs: Runs, deadline: float) -> list[stacked.Row]:
             active, p = active[inside], p[inside]
             if len(active) == 0:
                 break
-            module = (cum[p] - cum[b[active]]) / (11 * k)
+            mean = (cum[p] - cum[b[active]]) / (11 * k)
             clean = zeros[p + 7] == zeros[b[active]]
+            # The stop against its own module size (seen at an angle, modules shrink along the row).
+            module = (cum[p + 7] - cum[p]) / 13
             _, d_stop = stacked.pattern_distance(w[p[:, None] + np.arange(7)], module, _STOP)
+            even = (module <= stacked.MAX_FORESHORTENING * mean) & (mean <= stacked.MAX_FORESHORTENING * module)
             # Six characters before the stop at least: start, selector, indicator, two data columns (the last
             # row's hold K1 and K2), check.
-            stop = clean & (d_stop <= _STOP_DISTANCE) & (w[p + 7] >= QUIET * module) & (k >= 6)
-            for i, q, x in zip(active[stop], p[stop], module[stop], strict=True):
+            stop = clean & even & (d_stop <= _STOP_DISTANCE) & (w[p + 7] >= QUIET * module) & (k >= 6)
+            for i, q, x in zip(active[stop], p[stop], mean[stop], strict=True):
                 row = _row(codes[i, :k], way, runs, (int(b[i]), int(q) + 6), float(x))
                 if row is not None:
                     found.append(row)
@@ -169,22 +170,62 @@ def _row(
     )
 
 
-def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) -> list[Found]:
-    runs = stacked.scan_page(page)
-    if runs is None or time.monotonic() > deadline:
-        return []
-    out: list[Found] = []
-    for stack in stacked.symbols(_rows(runs, deadline), lambda a, b: len(a.codewords) == len(b.codewords)):
-        first = stack.rows.get(0)
-        if first is None:
+def _ends(runs: Runs, around: row_ends.Near) -> tuple[list[row_ends.End], list[row_ends.End]]:
+    """Starts (Start A after a quiet zone, then a code set selector and a row indicator, which key it) and stops
+    (before a quiet zone, after a character, which keys it) that scanlines crossed around rows already read."""
+    starts: list[row_ends.End] = []
+    stops: list[row_ends.End] = []
+    geometry = row_ends.Geometry(runs)
+    for way in stacked.both_ways(runs):
+        w = way.widths
+        n = len(w)
+        if n <= 20:
             continue
-        count = (indicator(first[1], _SETS[first[0]]) or 0) + 2
-        for rows in stacked.with_alternatives(stack, count):
-            read = decode([rows[k] for k in range(count)])
-            if read is not None:
-                out.append(Found(TYPE, read, None, stack.region))
-                break
-    return stacked.distinct(out)
+        cum, zeros = stacked.cumulative(w)
+        b = np.arange(1, n - 19, 2)
+        x = (cum[b + 6] - cum[b]) / 11
+        ok = (x > 0.5) & (w[b - 1] >= QUIET * x) & (zeros[b + 18] == zeros[b])
+        b, x = b[ok], x[ok]
+        _, d_start = stacked.pattern_distance(w[b[:, None] + np.arange(6)], x, _START)
+        b, x = b[d_start <= _START_DISTANCE], x[d_start <= _START_DISTANCE]
+        points, forward = geometry.points(way.edges(runs, b, leading=True))
+        inside = around.holds(points)
+        b, x, points, forward = b[inside], x[inside], points[inside], forward[inside]
+        values, read = stacked.characters(w[b[:, None] + np.arange(18)].reshape(-1, 6))
+        values, whole = values.reshape(-1, 3), np.asarray(read.reshape(-1, 3).all(axis=1))
+        ok = whole & (values[:, 0] == START_A) & np.isin(values[:, 1], list(_SETS))
+        keys = values[ok, 1] * 107 + values[ok, 2]
+        starts += row_ends.found(points[ok], forward[ok], way.backward, x[ok], keys)
+        p = np.arange(7, n - 8, 2)
+        module = (cum[p + 7] - cum[p]) / 13
+        ok = (module > 0.5) & (w[p + 7] >= QUIET * module) & (zeros[p + 7] == zeros[p - 6])
+        p, module = p[ok], module[ok]
+        _, d_stop = stacked.pattern_distance(w[p[:, None] + np.arange(7)], module, _STOP)
+        before = (cum[p] - cum[p - 6]) / 11 / module
+        ok = (d_stop <= _STOP_DISTANCE) & (abs(before - 1) < 0.3)
+        p, module = p[ok], module[ok]
+        points, forward = geometry.points(way.edges(runs, p + 6, leading=False))
+        inside = around.holds(points)
+        p, module, points, forward = p[inside], module[inside], points[inside], forward[inside]
+        value, read = stacked.characters(w[p[:, None] - 6 + np.arange(6)])
+        stops += row_ends.found(points[read], forward[read], way.backward, module[read], value[read])
+    return starts, stops
 
 
-READER = Reader(frozenset({TYPE}), find, stacked.price)
+def read(stack: stacked.Stack) -> str | None:
+    """The data of a symbol's rows (row 0's indicator says how many), or None when K1 and K2 do not hold."""
+    first = stack.rows.get(0)
+    if first is None:
+        return None
+    count = (indicator(first[1], _SETS[first[0]]) or 0) + 2
+    for rows in stacked.with_alternatives(stack, count):
+        value = decode([rows[k] for k in range(count)])
+        if value is not None:
+            return value
+    return None
+
+
+# Start A to the stop: six characters and the stop at least, 66 and the stop at most.
+FAMILY = stacked.Family(
+    TYPE, _rows, _ends, (6 * 11 + 13, 66 * 11 + 13), lambda a, b: len(a.codewords) == len(b.codewords), read
+)

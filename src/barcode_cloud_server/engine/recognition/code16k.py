@@ -7,18 +7,15 @@ bar): 70 modules. The start pattern's value is the row number modulo 8, the stop
 more (modulo 8) for rows 8-15 (EN 12323 Tables 3-5). The first character is the mode character, 7 x (rows - 2) +
 mode (Table 2: code set A, B or C, B or C with an implied FNC1 first (GS1), C after one or two characters of B);
 the last two are the check characters C1 = sum((i + 2) x v_i) mod 107 and C2 = (sum((i + 1) x v_i) + (n + 1) x C1)
-mod 107 over the n characters before them. Data uses Code 128's code sets; 103 pads the last row.
+mod 107 over the n characters before them. Data uses Code 128's code sets; 103 pads the last row. In code sets A
+and B, 105 and 106 put the next two or three characters in code set C (BWIPP writes them for short digit runs).
 """
 
 from __future__ import annotations
 
-import math
-import time
-
 import numpy as np
 
-from barcode_cloud_server.engine.recognition import stacked
-from barcode_cloud_server.engine.recognition.found import Found, Reader
+from barcode_cloud_server.engine.recognition import row_ends, stacked
 from barcode_cloud_server.engine.recognition.scanlines import Runs
 
 TYPE = "Code16K"
@@ -28,8 +25,11 @@ MODULES = 70
 QUIET = 6.0  # modules of leading quiet zone required (the specification asks for 10)
 # Start and stop patterns are read against the row's module size: this far (sum over four elements) at most.
 _PATTERN_DISTANCE = 1.6
+# The characters beside a start or stop have modules this close to the pattern's (a fraction).
+_EVEN = 0.3
 
 FNC1, PAD = 102, 103
+_SHIFT_C = {105: 2, 106: 3}
 _GS = "\x1d"
 
 
@@ -62,9 +62,16 @@ def decode(values: list[int]) -> str | None:
     out: list[str] = []
     shift = fnc4 = False
     data = values[1:-2]
+    pairs = 0  # characters left in code set C after 105 or 106
     for k, v in enumerate(data):
         if v == PAD:
-            return "".join(out) if all(p == PAD for p in data[k:]) else None
+            return "".join(out) if all(p == PAD for p in data[k:]) and not pairs else None
+        if pairs:
+            if v >= 100:
+                return None
+            out.append(f"{v:02d}")
+            pairs -= 1
+            continue
         current = "B" if shifted_b else code
         if shift:
             current = "B" if current == "A" else "A"
@@ -95,12 +102,14 @@ def decode(values: list[int]) -> str | None:
             code, shifted_b = "B" if v == 100 else "A", 0
         elif v == FNC1:
             out.append(_GS if k else "")
+        elif v in _SHIFT_C and not (shift or fnc4):
+            pairs = _SHIFT_C[v]
         elif v not in (96, 97):  # FNC3 and FNC2 carry no data
             return None
-    return "".join(out)
+    return "".join(out) if not pairs else None
 
 
-def _rows(runs: Runs) -> list[stacked.Row]:
+def _rows(runs: Runs, deadline: float) -> list[stacked.Row]:
     found: list[stacked.Row] = []
     for way in stacked.both_ways(runs):
         w = way.widths
@@ -110,21 +119,26 @@ def _rows(runs: Runs) -> list[stacked.Row]:
         cum, zeros = stacked.cumulative(w)
         b = np.arange(1, n - ELEMENTS, 2)
         x = (cum[b + ELEMENTS] - cum[b]) / MODULES
-        ok = (x > 0.5) & (w[b - 1] >= QUIET * x) & (zeros[b + ELEMENTS] == zeros[b])
-        b, x = b[ok], x[ok]
+        # Start and stop are measured against their own module size: seen at an angle, a row's modules shrink
+        # from its near end to its far end.
+        near = (cum[b + 5] - cum[b]) / 8
+        ok = (x > 0.5) & (w[b - 1] >= QUIET * near) & (zeros[b + ELEMENTS] == zeros[b])
+        b, x, near = b[ok], x[ok], near[ok]
         if len(b) == 0:
             continue
-        start, d_start = stacked.pattern_distance(w[b[:, None] + np.arange(4)], x, _STARTS)
-        one = w[b + 4] / x
+        start, d_start = stacked.pattern_distance(w[b[:, None] + np.arange(4)], near, _STARTS)
+        one = w[b + 4] / near
         ok = (d_start <= _PATTERN_DISTANCE) & (one >= 0.3) & (one <= 2.0)
-        b, x, start = b[ok], x[ok], start[ok]
+        b, x, near, start = b[ok], x[ok], near[ok], start[ok]
         if len(b) == 0:
             continue
-        stop, d_stop = stacked.pattern_distance(w[b[:, None] + np.arange(35, 39)], x, _STARTS)
+        far = (cum[b + ELEMENTS] - cum[b + 35]) / 7
+        stop, d_stop = stacked.pattern_distance(w[b[:, None] + np.arange(35, 39)], far, _STARTS)
         chars = w[b[:, None] + 5 + np.arange(30)].reshape(-1, 6)
         values, read = stacked.characters(chars)
         values, whole = values.reshape(-1, 5), np.asarray(read.reshape(-1, 5).all(axis=1))
-        for i in np.flatnonzero(whole & (d_stop <= _PATTERN_DISTANCE)):
+        even = (far <= stacked.MAX_FORESHORTENING * near) & (near <= stacked.MAX_FORESHORTENING * far)
+        for i in np.flatnonzero(whole & (d_stop <= _PATTERN_DISTANCE) & even):
             number = row_number(int(start[i]), int(stop[i]))
             if number is None:
                 continue
@@ -141,22 +155,44 @@ def _rows(runs: Runs) -> list[stacked.Row]:
     return found
 
 
-def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) -> list[Found]:
-    runs = stacked.scan_page(page)
-    if runs is None or time.monotonic() > deadline:
-        return []
-    out: list[Found] = []
-    for stack in stacked.symbols(_rows(runs), lambda a, b: True):
-        first = stack.rows.get(0)
-        if first is None:
+def _ends(runs: Runs, around: row_ends.Near) -> tuple[list[row_ends.End], list[row_ends.End]]:
+    """Starts (after a quiet zone, with the one-module bar and a character after them) that scanlines crossed
+    around rows already read, keyed by the pattern's value; no stops (every row is 70 modules long)."""
+    starts: list[row_ends.End] = []
+    geometry = row_ends.Geometry(runs)
+    for way in stacked.both_ways(runs):
+        w = way.widths
+        n = len(w)
+        if n <= 13:
             continue
-        count = first[0] // 7 + 2
-        for rows in stacked.with_alternatives(stack, count):
-            read = decode([v for k in range(count) for v in rows[k]])
-            if read is not None:
-                out.append(Found(TYPE, read, None, stack.region))
-                break
-    return stacked.distinct(out)
+        cum, zeros = stacked.cumulative(w)
+        b = np.arange(1, n - 11, 2)
+        near = (cum[b + 5] - cum[b]) / 8
+        ok = (near > 0.5) & (w[b - 1] >= QUIET * near) & (zeros[b + 11] == zeros[b])
+        b, near = b[ok], near[ok]
+        start, d_start = stacked.pattern_distance(w[b[:, None] + np.arange(4)], near, _STARTS)
+        one = w[b + 4] / near
+        after = (cum[b + 11] - cum[b + 5]) / 11 / near
+        ok = np.flatnonzero((d_start <= _PATTERN_DISTANCE) & (one >= 0.3) & (one <= 2.0) & (abs(after - 1) < _EVEN))
+        points, forward = geometry.points(way.edges(runs, b[ok], leading=True))
+        inside = around.holds(points)
+        ok, points, forward = ok[inside], points[inside], forward[inside]
+        _, read = stacked.characters(w[b[ok, None] + 5 + np.arange(6)])
+        starts += row_ends.found(points[read], forward[read], way.backward, near[ok][read], start[ok][read])
+    return starts, []
 
 
-READER = Reader(frozenset({TYPE}), find, stacked.price)
+def read(stack: stacked.Stack) -> str | None:
+    """The data of a symbol's rows (row 0's mode character says how many), or None when C1 and C2 do not hold."""
+    first = stack.rows.get(0)
+    if first is None:
+        return None
+    count = first[0] // 7 + 2
+    for rows in stacked.with_alternatives(stack, count):
+        value = decode([v for k in range(count) for v in rows[k]])
+        if value is not None:
+            return value
+    return None
+
+
+FAMILY = stacked.Family(TYPE, _rows, _ends, (MODULES, MODULES), lambda a, b: True, read)

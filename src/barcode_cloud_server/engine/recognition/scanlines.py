@@ -175,6 +175,41 @@ def scan(gray: np.ndarray, scan_angles: tuple[float, ...], spacing: float) -> Ru
     return Runs(widths, starts, np.concatenate(bases), np.concatenate(firsts), tuple(groups))
 
 
+def scan_segments(gray: np.ndarray, segments: np.ndarray) -> Runs:
+    """The runs along line segments (rows of x0, y0, x1, y1), each sampled a pixel at a time from its first end
+    like :func:`scan`'s lines, each its own group of one line."""
+    h, w = gray.shape
+    x0, y0, x1, y1 = (segments[:, k].astype(np.float64) for k in range(4))
+    length = np.hypot(x1 - x0, y1 - y0)
+    keep = length >= 8
+    x0, y0, x1, y1, length = x0[keep], y0[keep], x1[keep], y1[keep], length[keep]
+    if len(length) == 0:
+        empty = np.zeros(1, dtype=np.float32)
+        return Runs(empty, np.zeros(1), np.zeros(1, dtype=np.int64), empty, ())
+    dx, dy = (x1 - x0) / length, (y1 - y0) / length
+    counts = length.astype(np.int64) + 1
+    line_of = np.repeat(np.arange(len(counts)), counts)
+    bases = np.concatenate([[0], np.cumsum(counts + 1)[:-1]])
+    t = (np.arange(len(line_of)) - np.repeat(bases - np.arange(len(counts)), counts)).astype(np.float32)
+    nx, ny = (-dy[line_of]).astype(np.float32), dx[line_of].astype(np.float32)
+    xs = x0[line_of].astype(np.float32) + t * dx[line_of].astype(np.float32)
+    ys = y0[line_of].astype(np.float32) + t * dy[line_of].astype(np.float32)
+    flat_gray = gray.ravel()
+    profile = _bilinear(flat_gray, w, h, xs, ys)
+    profile += _bilinear(flat_gray, w, h, xs - nx, ys - ny)
+    profile += _bilinear(flat_gray, w, h, xs + nx, ys + ny)
+    profile /= 3
+    profile -= _nearest_block(threshold_map(gray), xs, ys)
+    with_blanks = np.full(len(profile) + len(counts), np.nan, dtype=np.float32)
+    with_blanks[np.arange(len(profile)) + line_of] = profile
+    widths, starts = _runs(with_blanks)
+    groups = tuple(
+        Scan(k, 1, (float(x0[k]), float(y0[k])), (float(dx[k]), float(dy[k])), (float(-dy[k]), float(dx[k])), (0.0,))
+        for k in range(len(counts))
+    )
+    return Runs(widths, starts, bases.astype(np.int64), np.zeros(len(counts), dtype=np.float32), groups)
+
+
 def _inside(
     offsets: np.ndarray, cx: float, cy: float, dx: float, dy: float, nx: float, ny: float, w: int, h: int
 ) -> tuple[np.ndarray, np.ndarray]:

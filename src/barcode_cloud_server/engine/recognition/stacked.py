@@ -10,18 +10,26 @@ A family finds its rows in the runs (in both directions: a symbol turned half a 
 :class:`Row` with its row number and codewords; :func:`symbols` gathers the rows that lie on one symbol (the same
 direction and length, starts on one edge, neighbours a row apart) and keeps each row's most frequent reading.
 Characters are the 107 Code 128 patterns (Code 16K uses the same table, EN 12323 Table 1).
+
+Each family is a :class:`Family` (its row finding, which rows can share a symbol, how a symbol's rows read);
+:func:`reader` makes one :class:`~.found.Reader` of them all, so that a page's orientations are found and its
+lines scanned once, whichever of the families were asked for.
 """
 
 from __future__ import annotations
 
+import math
+import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import ndimage
 
-from barcode_cloud_server.engine.recognition.found import Found
-from barcode_cloud_server.engine.recognition.scanlines import Runs, sample_count, scan
+from barcode_cloud_server.engine.recognition import row_ends
+from barcode_cloud_server.engine.recognition.found import Found, Reader
+from barcode_cloud_server.engine.recognition.scanlines import Runs, sample_count, scan, scan_segments
 
 # Bar, space, bar, space, bar, space modules of the Code 128 symbol characters 0-106 (ISO/IEC 15417 Table 1).
 _PATTERN_TEXT = (
@@ -40,9 +48,13 @@ _TABLE = np.array([[int(c) for c in p] for p in PATTERNS], dtype=np.float32)
 _PAIRS = _TABLE[:, :-1] + _TABLE[:, 1:]
 
 # A character is read when its nearest pattern is this close (sum of absolute differences in modules over the six
-# elements and five pairs) and clearly closer than the next one.
-MAX_DISTANCE = 3.2
-MIN_MARGIN = 0.9
+# elements and five pairs) and clearly closer than the next one. Wide enough for a blur of 0.6 module, which shifts
+# every edge beside a one-module element; a wrong character is left to the row checks and check characters.
+MAX_DISTANCE = 4.5
+MIN_MARGIN = 0.6
+
+# A row's modules at one end at most this many times those at the other (a symbol seen at an angle).
+MAX_FORESHORTENING = 3.0
 
 # Scan angles: at most this many orientation peaks (a page's symbols may lie at several angles).
 PEAKS = 4
@@ -51,12 +63,13 @@ MAX_SAMPLES = 3_000_000
 BLOCK = 16
 # A block counts toward the orientation histogram when its gradients agree this well (0: any direction, 1: one).
 COHERENCE = 0.45
-# What a search costs on the reference machine: per pixel (gradients, threshold map) and per sample of the scan
-# with the family's row finding, nanoseconds, and what any page costs, seconds (bench/FIGURES.md). The last is a
-# floor above the CPU time of a small page: recognize stops a reader at twice its price, and on shared cores a
-# small symbol's search was cut off before its rows were decoded.
+# What a search costs on the reference machine: per pixel (gradients, threshold map), per sample of the scan
+# and per sample for each family's row finding, nanoseconds, and what any page costs, seconds (bench/FIGURES.md).
+# The last is a floor above the CPU time of a small page: recognize stops a reader at twice its price, and on
+# shared cores a small symbol's search was cut off before its rows were decoded.
 PAGE_NS = 40.0
 SAMPLE_NS = 200.0
+FAMILY_SAMPLE_NS = 15.0
 BASE_SECONDS = 0.05
 
 
@@ -116,6 +129,12 @@ class Oriented:
     def index(self, j: int) -> int:
         return self.size - 1 - j + (1 - self.size % 2) if self.backward else j
 
+    def edges(self, runs: Runs, elements: np.ndarray, leading: bool) -> np.ndarray:
+        """Flat positions of the leading or trailing edges (in reading order) of ``elements``."""
+        i = self.size - 1 - elements + (1 - self.size % 2) if self.backward else elements
+        out: np.ndarray = runs.starts[i] + (runs.widths[i] if leading == self.backward else 0.0)
+        return out
+
     def edge(self, runs: Runs, j: int, leading: bool) -> tuple[float, float]:
         """Page coordinates of element ``j``'s leading (in reading order) or trailing edge."""
         i = self.index(j)
@@ -163,21 +182,14 @@ class Stack:
 
 def orientations(page: np.ndarray) -> list[float]:
     """The scan angles (degrees, in (-90, 90]) of the page's strongest edge orientations."""
-    h, w = page.shape
-    bh, bw = (h - 2) // BLOCK, (w - 2) // BLOCK
-    if bh <= 0 or bw <= 0:
+    return _peaks(_blocks(page))
+
+
+def _peaks(blocks: _Blocks | None) -> list[float]:
+    if blocks is None:
         return []
-    # Block sums of the structure tensor, a strip of block rows at a time (the gradients of a whole 40 MP page
-    # would take gigabytes).
-    strip = max(1, _STRIP_PIXELS // (bw * BLOCK * BLOCK))
-    parts = [_tensor(page[r * BLOCK : min(bh, r + strip) * BLOCK + 2, : bw * BLOCK + 2]) for r in range(0, bh, strip)]
-    a, b, e = (np.concatenate([p[k] for p in parts]) for k in range(3))
-    strength = np.hypot(a, b)
-    keep = (strength >= COHERENCE * e) & (e > BLOCK * BLOCK * _MIN_GRADIENT**2)
-    if not keep.any():
-        return []
-    phi = np.degrees(0.5 * np.arctan2(b[keep], a[keep]))
-    hist = np.bincount(np.round(phi).astype(np.int64) % 180, weights=strength[keep], minlength=180)
+    keep, phi, strength = blocks
+    hist = np.bincount(np.round(phi[keep]).astype(np.int64) % 180, weights=strength[keep], minlength=180)
     smooth = hist + 0.5 * (np.roll(hist, 1) + np.roll(hist, -1))
     peaks = [k for k in range(180) if smooth[k] >= smooth[k - 1] and smooth[k] > smooth[(k + 1) % 180]]
     peaks.sort(key=lambda k: -smooth[k])
@@ -192,6 +204,64 @@ def orientations(page: np.ndarray) -> list[float]:
         out.append(90.0 if angle == -90.0 else angle)
     return out
 
+
+_Blocks = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _blocks(page: np.ndarray) -> _Blocks | None:
+    """Per block of the page: whether its gradients agree on one orientation, that orientation (degrees) and
+    how strongly; None when no block has one."""
+    h, w = page.shape
+    bh, bw = (h - 2) // BLOCK, (w - 2) // BLOCK
+    if bh <= 0 or bw <= 0:
+        return None
+    # Block sums of the structure tensor, a strip of block rows at a time (the gradients of a whole 40 MP page
+    # would take gigabytes).
+    strip = max(1, _STRIP_PIXELS // (bw * BLOCK * BLOCK))
+    parts = [_tensor(page[r * BLOCK : min(bh, r + strip) * BLOCK + 2, : bw * BLOCK + 2]) for r in range(0, bh, strip)]
+    a, b, e = (np.concatenate([p[k] for p in parts]) for k in range(3))
+    strength = np.hypot(a, b)
+    keep = (strength >= COHERENCE * e) & (e > BLOCK * BLOCK * _MIN_GRADIENT**2)
+    if not keep.any():
+        return None
+    return keep, np.degrees(0.5 * np.arctan2(b, a)), strength
+
+
+def _bar_region(shape: tuple[int, int], blocks: _Blocks | None) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The rows and columns (start, end) of a page of this shape around the largest patch of its ``blocks`` that
+    share its strongest orientation (within a few degrees), or None when it is too small to hold a symbol."""
+    if blocks is None:
+        return None
+    keep, phi, strength = blocks
+    hist = np.bincount(np.round(phi[keep]).astype(np.int64) % 180, weights=strength[keep], minlength=180)
+    peak = float(np.argmax(hist))
+    along = keep & (np.abs((phi - peak + 90) % 180 - 90) <= _REGION_ANGLE)
+    labels, count = ndimage.label(along, structure=np.ones((3, 3)))
+    if count == 0:
+        return None
+    sizes = np.bincount(labels.ravel())[1:]
+    if sizes.max() < _REGION_BLOCKS:
+        return None
+    rows, cols = np.nonzero(labels == int(np.argmax(sizes)) + 1)
+    h, w = shape
+    y0, y1 = max(0, (int(rows.min()) - _PAD) * BLOCK), min(h, (int(rows.max()) + _PAD + 1) * BLOCK + 2)
+    x0, x1 = max(0, (int(cols.min()) - _PAD) * BLOCK), min(w, (int(cols.max()) + _PAD + 1) * BLOCK + 2)
+    return ((y0, y1), (x0, x1)) if (y1 - y0) * (x1 - x0) <= _REGION_PIXELS else None
+
+
+# A blurred symbol's region: blocks within this many degrees of the strongest orientation, at least this many.
+_REGION_ANGLE = 12.0
+_REGION_BLOCKS = 6
+# Blocks around it taken too: a symbol's ends (start and stop beside their quiet zones) are not all bars.
+_PAD = 4
+# A symbol this large (pixels) has modules too wide for a blur to erase them: its region is not sharpened.
+_REGION_PIXELS = 400_000
+# Scan angles beside the region's strongest orientation: seen at an angle and turned, a symbol's rows are no
+# longer square to its bars.
+_FAN = (-8.0, -4.0, 0.0, 4.0, 8.0)
+# Unsharp masking of that region: the page plus this many times its difference from itself blurred by this much.
+SHARPEN = 4.0
+SHARPEN_SIGMA = 1.0
 
 _STRIP_PIXELS = 1 << 21
 # Scharr's derivatives are 32 times the grey step; a block's mean gradient below this many grey levels is flat.
@@ -221,16 +291,113 @@ def spacing(shape: tuple[int, int]) -> float:
     return SPACING * max(1.0, sample_count(shape, PEAKS, SPACING) / MAX_SAMPLES)
 
 
-def scan_page(page: np.ndarray) -> Runs | None:
-    """The runs of the page along its edge orientations, or None when it has none."""
-    found = orientations(page)
-    return scan(page, tuple(found), spacing(page.shape)) if found else None
+def scan_page(page: np.ndarray, found: list[float], fan: tuple[float, ...] = (0.0,)) -> Runs | None:
+    """The runs of the page along its edge orientations ``found`` (with a ``fan``: the strongest one turned by each
+    angle of it, alone), or None when it has none."""
+    if not found:
+        return None
+    angles = tuple(found[0] + a for a in fan) if len(fan) > 1 else tuple(found)
+    return scan(page, angles, spacing(page.shape))
 
 
-def price(shape: tuple[int, int]) -> float:
-    """What one family's search of a page of this shape costs, in seconds."""
+@dataclass(frozen=True)
+class Family:
+    """A stacked symbology: ``rows(runs, deadline)`` finds its rows in the runs, ``ends(runs)`` the starts and
+    stops of rows that scanlines crossed (whole rows or not), ``length`` the least and most modules from a row's
+    start to its stop, ``same(a, b)`` says whether two rows can belong to one symbol, ``read(stack)`` is the data of
+    a symbol's rows when its checks hold, or None."""
+
+    type: str
+    rows: Callable[[Runs, float], list[Row]]
+    ends: Callable[[Runs, row_ends.Near], tuple[list[row_ends.End], list[row_ends.End]]]
+    length: tuple[int, int]
+    same: Callable[[Row, Row], bool]
+    read: Callable[[Stack], str | None]
+
+
+def reader(families: Sequence[Family]) -> Reader:
+    """One :class:`~.found.Reader` of the families: one scan of the page, each family asked for reads its runs;
+    then one scan along the lines from the starts to the stops the families saw, each family reading it again.
+    When that reads nothing, the most bar-like region of the page is sharpened and read the same way (a blur of
+    three quarters of a module leaves a run of one-module elements a few grey levels of contrast)."""
+
+    def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) -> list[Found]:
+        asked = [f for f in families if f.type in types]
+        blocks = _blocks(page) if asked else None
+        out = _read(page, asked, deadline, _peaks(blocks)) if asked else []
+        region = _bar_region(page.shape, blocks) if asked and not out and time.monotonic() < deadline else None
+        if region is not None:
+            (y0, y1), (x0, x1) = region
+            crop = page[y0:y1, x0:x1].astype(np.float32)
+            sharp = np.clip(crop + SHARPEN * (crop - ndimage.gaussian_filter(crop, SHARPEN_SIGMA)), 0, 255)
+            sharpened = np.ascontiguousarray(sharp.astype(np.uint8))
+            for f in _read(sharpened, asked, deadline, orientations(sharpened), _FAN):
+                corners = tuple((x + x0, y + y0) for x, y in f.region)
+                out.append(Found(f.type, f.value, f.checksum, corners))
+        return out
+
+    def price(shape: tuple[int, int]) -> float:
+        return page_price(shape, len(families))
+
+    return Reader(frozenset(f.type for f in families), find, price)
+
+
+def _read(
+    page: np.ndarray, asked: list[Family], deadline: float, found: list[float], fan: tuple[float, ...] = (0.0,)
+) -> list[Found]:
+    runs = scan_page(page, found, fan)
+    if runs is None or time.monotonic() > deadline:
+        return []
+    rows = {f.type: f.rows(runs, deadline) for f in asked}
+    segments = [
+        row_ends.lines(*f.ends(runs, _around(confirmed)), f.length, _starts(rows[f.type]))
+        for f in asked
+        if (confirmed := _confirmed(rows[f.type]))
+    ]
+    followed = np.concatenate([np.zeros((0, 4)), *segments])[: row_ends.MAX_LINES]
+    if len(followed) and time.monotonic() < deadline:
+        along = scan_segments(page, followed)
+        for f in asked:
+            rows[f.type] += f.rows(along, deadline)
+    out: list[Found] = []
+    for family in asked:
+        for stack in symbols(rows[family.type], family.same):
+            value = family.read(stack)
+            if value is not None:
+                out.append(Found(family.type, value, None, stack.region))
+    return distinct(out)
+
+
+def _confirmed(rows: list[Row]) -> list[Row]:
+    """The rows that two scanlines or more read alike: a symbol's rows are several scanlines high, while the
+    strokes of a busy photo that pass for a row rarely do so twice."""
+    counts = Counter((r.number, r.codewords) for r in rows)
+    return [r for r in rows if counts[r.number, r.codewords] >= 2]
+
+
+def _around(rows: list[Row]) -> row_ends.Near:
+    """Where the other rows of the symbols of ``rows`` may be: within a few row lengths of their ends (a Code 16K
+    symbol of 16 rows is about three rows long)."""
+    rows = rows[:_MAX_ANCHORS]
+    anchors = np.array([p for r in rows for p in (r.start, r.end)], dtype=np.float64).reshape(-1, 2)
+    reach = 3.0 * max((math.dist(r.start, r.end) for r in rows), default=0.0)
+    return row_ends.Near(anchors, reach)
+
+
+_MAX_ANCHORS = 200
+
+
+def _starts(rows: list[Row]) -> np.ndarray:
+    return np.array([r.start for r in rows[:_MAX_ROWS]], dtype=np.float64).reshape(-1, 2)
+
+
+def page_price(shape: tuple[int, int], families: int) -> float:
+    """What a search of a page of this shape for ``families`` families costs, in seconds: the page's scan and,
+    when it reads nothing, its sharpened region's."""
     samples = sample_count(shape, PEAKS, spacing(shape))
-    return BASE_SECONDS + (shape[0] * shape[1] * PAGE_NS + samples * SAMPLE_NS) * 1e-9
+    region = min(shape[0] * shape[1], _REGION_PIXELS) * len(_FAN) / SPACING
+    per_sample = SAMPLE_NS + families * FAMILY_SAMPLE_NS
+    return BASE_SECONDS + (shape[0] * shape[1] * PAGE_NS + (samples + region) * per_sample) * 1e-9
 
 
 # Rows of one symbol: read in directions this close (cosine), starting within this many modules of each other
