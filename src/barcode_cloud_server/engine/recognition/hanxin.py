@@ -1,0 +1,350 @@
+"""Han Xin Code (ISO/IEC 20830): finding symbols in a page and sampling their modules.
+
+A position pattern is a 3 x 3 dark core with two one-module L shapes around two of its sides, light between them:
+any line through the core that leaves it towards the L shapes' corner crosses dark and light runs of 1:1:1:1:3
+(more or less slanted). Rows and columns of the thresholded page are searched for those runs; the dark component
+each core belongs to gives its centre, and the outer L's component on the same line the way to the L's corner. In
+three of the four patterns that corner is the symbol's; in the bottom left one it points inwards, which tells it
+apart. The top right pattern is the one across from it; the other two are the top left and bottom right ones, in
+either order (the other order is the mirror image, read as well). The cores' centres fix a projective map from the
+symbol's modules to the page: the function information near the top left core gives the version (and so the side),
+and the symbol is sampled again on the grid of that side, then its alignment lines (versions 4 and up) pull the
+grid onto the modules where the page bends.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+from scipy import ndimage
+
+from barcode_cloud_server.engine.recognition import hanxin_grid, hanxin_stream
+from barcode_cloud_server.engine.recognition.found import Found, Reader
+
+TYPE = "HanXin"
+# Run widths are read against the run's module (a seventh of the five runs): a one-module run this far at most,
+# the core's three modules twice as far.
+_RUN_TOLERANCE = 0.5
+_MAX_CANDIDATES = 60
+# What a search costs, on the reference machine: a start, and per pixel of the page (threshold map, run search,
+# components, the fours of patterns a busy photo offers; bench/bench_recognition_own.py and the false positive
+# photos of the sample corpus).
+BASE_SECONDS = 0.005
+PIXEL_NS = 700.0
+
+
+def _hits(dark: np.ndarray) -> list[tuple[float, float, float, float]]:
+    """Each row's runs of 1:1:1:1:3 (either way): the row, the middle of the core's run and of the outer L's, and
+    the module along the row."""
+    h, w = dark.shape
+    padded = np.zeros((h, w + 2), dtype=np.int8)
+    padded[:, 1:-1] = dark
+    flat = padded.ravel()
+    change = np.flatnonzero(np.diff(flat)) + 1  # where a run starts
+    starts = change[:-1]
+    widths = np.diff(change).astype(np.float64)
+    is_dark = flat[starts] == 1
+    out: list[tuple[float, float, float, float]] = []
+    n = len(widths)
+    if n < 7:
+        return out
+    i = np.arange(1, n - 5)
+    i = i[is_dark[i]]
+    five = widths[i[:, None] + np.arange(5)]
+    before, after = widths[i - 1], widths[i + 5]
+    # No run of the five may cross a row's end: the padding splits rows, so a run's row is its start's.
+    row_start = starts[i] // (w + 2)
+    same_row = starts[i + 4] // (w + 2) == row_start
+    unit = five.sum(axis=1) / 7.0
+    for core_last, ones in ((True, slice(0, 4)), (False, slice(1, 5))):
+        core = five[:, 4] if core_last else five[:, 0]
+        ok = same_row & (unit >= 1.0) & (np.abs(core - 3 * unit) <= 2 * _RUN_TOLERANCE * unit)
+        ok &= (np.abs(five[:, ones] - unit[:, None]) <= _RUN_TOLERANCE * unit[:, None]).all(axis=1)
+        ok &= (before >= 0.5 * unit) & (after >= 0.5 * unit)
+        for k in np.flatnonzero(ok):
+            start = starts[i[k]] % (w + 2) - 1.0
+            bounds = start + np.concatenate(([0.0], np.cumsum(five[k])))
+            core_mid = (bounds[4] + bounds[5]) / 2 if core_last else (bounds[0] + bounds[1]) / 2
+            outer_mid = (bounds[0] + bounds[1]) / 2 if core_last else (bounds[4] + bounds[5]) / 2
+            out.append((float(row_start[k]), float(core_mid), float(outer_mid), float(unit[k])))
+    return out
+
+
+class _Pattern:
+    """A position pattern found: its core's centre, the way to its L shapes' corner and its module size."""
+
+    def __init__(self, centre: np.ndarray, corner_way: np.ndarray, module: float) -> None:
+        self.centre = centre
+        self.way = corner_way
+        self.module = module
+
+
+def _patterns(dark: np.ndarray) -> list[_Pattern]:
+    labels, count = ndimage.label(dark)
+    if count == 0:
+        return []
+    hits: dict[int, list[tuple[int, float]]] = {}
+    for transposed in (False, True):
+        grid = dark.T if transposed else dark
+        for row, core, outer, unit in _hits(np.ascontiguousarray(grid)):
+            cy, cx = (core, row) if transposed else (row, core)
+            oy, ox = (outer, row) if transposed else (row, outer)
+            core_label = int(labels[int(cy), int(cx)])
+            outer_label = int(labels[int(oy), int(ox)])
+            if core_label and outer_label and core_label != outer_label:
+                hits.setdefault(core_label, []).append((outer_label, unit))
+    if not hits:
+        return []
+    # Every component's size and centre at once (one pass over the page, not one per component).
+    flat = labels.ravel()
+    sizes = np.bincount(flat, minlength=count + 1)[1:].astype(np.float64)
+    ys, xs = np.divmod(np.arange(flat.size), labels.shape[1])
+    sums = np.stack([np.bincount(flat, xs, count + 1)[1:], np.bincount(flat, ys, count + 1)[1:]], axis=1)
+    centres = sums / np.maximum(sizes, 1)[:, None]  # x, y
+    boxes = ndimage.find_objects(labels)
+    candidates: list[tuple[int, int, float]] = []
+    for core_label, seen in hits.items():
+        outers = [o for o, _ in seen]
+        outer_label = max(set(outers), key=outers.count)
+        unit = float(np.median([u for _, u in seen]))
+        box = boxes[core_label - 1]
+        tall, wide = box[0].stop - box[0].start, box[1].stop - box[1].start
+        # A core is about 3 x 3 modules, its outer L 13 modules, at the size its runs give (any turn).
+        if (
+            len(seen) >= 2
+            and 4.0 <= sizes[core_label - 1] / unit**2 <= 20.0
+            and 6.0 <= sizes[outer_label - 1] / unit**2 <= 30.0
+            and max(tall, wide) <= 2.0 * min(tall, wide) + 2
+        ):
+            candidates.append((core_label, outer_label, unit))
+    candidates.sort(key=lambda c: -len(hits[c[0]]))
+    out: list[_Pattern] = []
+    for core_label, outer_label, _ in candidates[:_MAX_CANDIDATES]:
+        module = math.sqrt(sizes[core_label - 1] / 9.0)
+        centre, outer_centre = centres[core_label - 1], centres[outer_label - 1]
+        way = outer_centre - centre
+        norm = float(np.hypot(*way))
+        if not 3.8 <= norm / module <= 5.8:  # 4.8 modules from the core's centre to the L's (any turn)
+            continue
+        out.append(_Pattern(centre, way / norm, module))
+    return out
+
+
+def _homography(src: np.ndarray, dst: np.ndarray) -> np.ndarray | None:
+    """The projective map taking four points ``src`` to ``dst`` (x, y rows)."""
+    rows = []
+    for (x, y), (u, v) in zip(src, dst, strict=True):
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y, -u])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y, -v])
+    _, s, vt = np.linalg.svd(np.array(rows, dtype=np.float64))
+    if s[-2] < 1e-9 * s[0]:
+        return None
+    return np.asarray(vt[-1].reshape(3, 3))
+
+
+def _cores(side: int) -> np.ndarray:
+    """The cores' centres in module coordinates (x, y), top left, top right, bottom right, bottom left."""
+    n = float(side)
+    return np.array([[5.5, 5.5], [n - 5.5, 5.5], [n - 5.5, n - 5.5], [1.5, n - 1.5]])
+
+
+class _Map:
+    """Module coordinates (x across, y down) to page pixels: a projective map, and a smooth correction of it where
+    the page bends (a polynomial of the module coordinates fitted to where the alignment lines were found)."""
+
+    def __init__(self, homography: np.ndarray, side: int, correction: np.ndarray | None = None) -> None:
+        self.homography = homography
+        self.side = side
+        self.correction = correction
+
+    def __call__(self, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        u, v, w = self.homography @ np.stack([xs, ys, np.ones_like(xs)])
+        u, v = u / w, v / w
+        if self.correction is not None:
+            terms = _terms(xs / self.side, ys / self.side, self.correction.shape[1])
+            u, v = u + self.correction[0] @ terms, v + self.correction[1] @ terms
+        return u, v
+
+
+def _terms(x: np.ndarray, y: np.ndarray, count: int) -> np.ndarray:
+    return np.stack([np.ones_like(x), x, y, x * y, x * x, y * y, x * x * y, x * y * y, x**3, y**3][:count])
+
+
+def _sample(gray: np.ndarray, level: np.ndarray, mapping: _Map) -> np.ndarray:
+    """The modules of the symbol under ``mapping``, True dark."""
+    side = mapping.side
+    ys, xs = np.mgrid[0:side, 0:side].astype(np.float64) + 0.5
+    return _dark_at(gray, level, *mapping(xs.ravel(), ys.ravel())).reshape(side, side)
+
+
+def _dark_at(gray: np.ndarray, level: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    px = np.clip(np.rint(u), 0, gray.shape[1] - 1).astype(np.intp)
+    py = np.clip(np.rint(v), 0, gray.shape[0] - 1).astype(np.intp)
+    return np.asarray(gray[py, px] < level[py, px])
+
+
+# Alignment crossings and assistant patterns are looked for this far (modules) from where the map puts them, in
+# quarter steps, first far then near, against the function modules this far around them; a place counts when this
+# share of those modules agrees.
+_SEARCH = (2.0, 0.75)
+_WINDOW = 4
+_AGREE = 0.9
+_SPREAD = 1.0
+
+
+def _bent(
+    gray: np.ndarray, level: np.ndarray, mapping: _Map, version: int, cores: np.ndarray, search: float
+) -> _Map | None:
+    """``mapping`` corrected to where the symbol's alignment crossings are found, or None with too few found."""
+    side = mapping.side
+    function, dark = hanxin_grid.layout(version)
+    # The quiet zone around the symbol is light: part of the pattern an edge's assistant pattern is found by.
+    function = np.pad(function, _WINDOW, constant_values=True)
+    dark = np.pad(dark, _WINDOW, constant_values=False)
+    known_x, known_y = list(cores[:, 0]), list(cores[:, 1])
+    to_u, to_v = mapping(cores[:, 0], cores[:, 1])
+    found_u, found_v = list(to_u), list(to_v)
+    steps = np.arange(-search, search + 1e-9, 0.25)
+    ox, oy = (a.ravel() for a in np.meshgrid(steps, steps))
+    for y, x in hanxin_grid.anchors(version):
+        window = (slice(y, y + 2 * _WINDOW + 1), slice(x, x + 2 * _WINDOW + 1))  # in the padded layout
+        rows, cols = np.nonzero(function[window])
+        expected = dark[window][rows, cols]
+        u = (cols + x - _WINDOW + 0.5)[None, :] + ox[:, None]
+        v = (rows + y - _WINDOW + 0.5)[None, :] + oy[:, None]
+        pu, pv = mapping(u.ravel(), v.ravel())
+        agree = (_dark_at(gray, level, pu, pv).reshape(u.shape) == expected[None, :]).mean(axis=1)
+        # Along a line the fit is as good a little way either side: the middle of the best places, if they are close.
+        best = agree >= agree.max() - 0.02
+        if agree.max() < _AGREE or max(np.ptp(ox[best]), np.ptp(oy[best])) > _SPREAD:
+            continue
+        cu, cv = mapping(np.array([x + 0.5 + ox[best].mean()]), np.array([y + 0.5 + oy[best].mean()]))
+        known_x.append(x + 0.5)
+        known_y.append(y + 0.5)
+        found_u.append(float(cu[0]))
+        found_v.append(float(cv[0]))
+    count = len(known_x)
+    if count < 5:
+        return None
+    # As many terms as the places found can fit: a bilinear correction first, then quadratic, then cubic.
+    terms_count = 10 if count >= 20 else 6 if count >= 10 else 4
+    xs, ys = np.array(known_x), np.array(known_y)
+    plain_u, plain_v = _Map(mapping.homography, side)(xs, ys)
+    terms = _terms(xs / side, ys / side, terms_count).T
+    fit_u = np.linalg.lstsq(terms, np.array(found_u) - plain_u, rcond=None)[0]
+    fit_v = np.linalg.lstsq(terms, np.array(found_v) - plain_v, rcond=None)[0]
+    return _Map(mapping.homography, side, np.stack([fit_u, fit_v]))
+
+
+def _read(modules: np.ndarray) -> str | None:
+    info = hanxin_grid.read_info(modules)
+    if info is None:
+        return None
+    version, level, mask = info
+    if hanxin_grid.size(version) != modules.shape[0]:
+        return None
+    data = hanxin_grid.correct(hanxin_grid.codewords(modules, version, mask), version, level)
+    return None if data is None else hanxin_stream.decode(data)
+
+
+def _arrangements(patterns: list[_Pattern]) -> list[list[_Pattern]]:
+    """Fours of patterns in the order top left, top right, bottom right, bottom left, both mirror images: a
+    bottom left pattern points (its L shapes' corner) across the symbol to the top right one, which points away
+    from it, and the other two lie either side of the middle of that diagonal, pointing away from it."""
+    if len(patterns) < 4:
+        return []
+    centres = np.array([p.centre for p in patterns])
+    ways = np.array([p.way for p in patterns])
+    modules = np.array([p.module for p in patterns])
+    out: list[list[_Pattern]] = []
+    for b, bl in enumerate(patterns):
+        diagonals = centres - bl.centre
+        lengths = np.hypot(diagonals[:, 0], diagonals[:, 1])
+        along = diagonals / np.maximum(lengths, 1e-9)[:, None]
+        ratio = modules / bl.module
+        ok = (lengths >= 10 * bl.module) & (ratio >= 0.6) & (ratio <= 1.6)
+        ok &= (along @ bl.way >= 0.85) & ((ways * along).sum(axis=1) >= 0.85)
+        for t in np.flatnonzero(ok):
+            tr = patterns[t]
+            middle = (tr.centre + bl.centre) / 2
+            across = np.array([-along[t, 1], along[t, 0]]) * lengths[t] / 2
+            outward = centres - middle
+            outward /= np.maximum(np.hypot(outward[:, 0], outward[:, 1]), 1e-9)[:, None]
+            pointing = (ways * outward).sum(axis=1) > 0.85
+            pointing[[b, t]] = False
+            sides: list[list[_Pattern]] = []
+            for spot in (middle + across, middle - across):
+                off = np.hypot(*(centres - spot).T)
+                near = np.flatnonzero(pointing & (off < 0.35 * lengths[t]))
+                sides.append([patterns[i] for i in near[np.argsort(off[near])][:2]])
+            for a in sides[0]:
+                for c in sides[1]:
+                    out += [[a, tr, c, bl], [c, tr, a, bl]]
+    return out
+
+
+def _decode_four(gray: np.ndarray, level: np.ndarray, four: list[_Pattern]) -> Found | None:
+    page_points = np.array([p.centre for p in four])
+    module = float(np.mean([p.module for p in four]))
+    across = float(np.hypot(*(four[1].centre - four[0].centre)))
+    guess = round((across / module + 11.0 - 21.0) / 2) * 2 + 21
+    sides = sorted({min(189, max(23, guess + offset)) for offset in (0, -2, 2, -4, 4)}, key=lambda s: abs(s - guess))
+    for side in sides:
+        homography = _homography(_cores(side), page_points)
+        if homography is None:
+            return None
+        # The function information lies beside the top left core, where a wrong side moves modules least.
+        info = hanxin_grid.read_info(_sample(gray, level, _Map(homography, side)))
+        if info is None:
+            continue
+        version, exact = info[0], hanxin_grid.size(info[0])
+        homography = _homography(_cores(exact), page_points)
+        if homography is None:
+            return None
+        mapping = _Map(homography, exact)
+        read = _read(_sample(gray, level, mapping))
+        if read is None and version >= 4:
+            for search in _SEARCH:
+                bent = _bent(gray, level, mapping, version, _cores(exact), search)
+                if bent is None:
+                    break
+                mapping = bent
+                read = _read(_sample(gray, level, mapping))
+                if read is not None:
+                    break
+        if read is None:
+            continue
+        u, v = mapping(np.array([0.0, exact, exact, 0.0]), np.array([0.0, 0.0, exact, exact]))
+        region = tuple((round(float(x)), round(float(y))) for x, y in zip(u, v, strict=True))
+        return Found(TYPE, read, None, region)
+    return None
+
+
+def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) -> list[Found]:
+    gray = page.astype(np.float32)
+    window = int(np.clip(min(page.shape) // 8, 15, 101)) | 1
+    level = ndimage.uniform_filter(gray, size=window, mode="nearest")
+    spread = float(np.percentile(gray, 95) - np.percentile(gray, 5))
+    # Patterns are found in pixels darker than their neighbourhood by a little; modules are read against it.
+    patterns = _patterns(np.asarray(gray < level - max(2.0, 0.04 * spread)))
+    found: list[Found] = []
+    used: set[int] = set()
+    for four in _arrangements(patterns):
+        if time.monotonic() > deadline:
+            break
+        if any(id(p) in used for p in four):
+            continue
+        read = _decode_four(gray, level, four)
+        if read is not None:
+            used.update(id(p) for p in four)
+            found.append(read)
+    return found
+
+
+def price(shape: tuple[int, int]) -> float:
+    return BASE_SECONDS + shape[0] * shape[1] * PIXEL_NS * 1e-9
+
+
+READER = Reader(frozenset({TYPE}), find, price)
