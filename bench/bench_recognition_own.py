@@ -65,6 +65,27 @@ def _onecode(r: random.Random) -> str:
     return f"{r.randrange(10)}{r.randrange(5)}" + _digits(r, 18, 18) + _digits(r, *[r.choice([0, 5, 9, 11])] * 2)
 
 
+def _hanzi(r: random.Random, lead_low: int, lead_high: int) -> str:
+    """A GB 2312 Chinese character: leads B0-D7 are Region One (the common ones), D8-F7 Region Two."""
+    lead = r.randint(lead_low, lead_high)
+    return bytes((lead, r.randint(0xA1, 0xF9 if lead == 0xD7 else 0xFE))).decode("gb2312")
+
+
+def _hanxin(r: random.Random) -> str:
+    """Digits, ASCII text, Latin-1 bytes or Chinese text (Region One and Two, with some ASCII) at random."""
+    kind = r.choice(["digits", "text", "latin-1", "chinese"])
+    if kind == "digits":
+        return _digits(r, 1, 120)
+    if kind == "text":
+        return _text(r, 1, 150)
+    if kind == "latin-1":
+        return "".join(chr(r.randint(0xA0, 0xFF)) + r.choice(_PRINTABLE) for _ in range(r.randint(1, 30)))
+    return "".join(
+        _hanzi(r, 0xB0, 0xD7) if r.random() < 0.7 else _hanzi(r, 0xD8, 0xF7) if r.random() < 0.5 else r.choice(_ALNUM)
+        for _ in range(r.randint(1, 60))
+    )
+
+
 def _mailmark(r: random.Random) -> str:
     """Barcode C or L with a postcode of one of the six patterns (or international), as the generator takes it:
     L without trailing spaces beyond 23 characters."""
@@ -96,6 +117,7 @@ DATA: dict[str, Callable[[random.Random], str]] = {
     "AustraliaPost": _auspost,
     "OneCode": _onecode,
     "Mailmark": _mailmark,
+    "HanXin": _hanxin,
 }
 
 

@@ -31,7 +31,7 @@ _MAX_CANDIDATES = 60
 # What a search costs, on the reference machine: a start, and per pixel of the page (threshold map, run search,
 # components, the fours of patterns a busy photo offers; bench/bench_recognition_own.py and the false positive
 # photos of the sample corpus).
-BASE_SECONDS = 0.005
+BASE_SECONDS = 0.015
 PIXEL_NS = 700.0
 
 

@@ -141,9 +141,7 @@ def anchors(version: int) -> list[tuple[int, int]]:
 def function_info(version: int, level: int, mask: int) -> list[int]:
     """The 34 bits of the function information: the three data symbols, their four check symbols and six light
     modules."""
-    data = [(version + 20) >> 4, (version + 20) & 15, (level - 1) << 2 | mask]
-    symbols = [*data, *reed_solomon.remainder(FUNCTION_FIELD, data, 4, first_root=1)]
-    return [s >> (3 - b) & 1 for s in symbols for b in range(4)] + [0] * 6
+    return _info_codeword((version + 20) << 4 | (level - 1) << 2 | mask) + [0] * 6
 
 
 def info_places(n: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
@@ -167,10 +165,24 @@ def info_places(n: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     return first, second
 
 
-@functools.lru_cache(maxsize=1)
 def _all_infos() -> tuple[np.ndarray, list[tuple[int, int, int]]]:
+    """Every function information's 28 data and check bits. The code is linear over GF(2), so each is the sum of
+    the codewords of its 12 data bits alone: 12 Reed-Solomon encodings instead of 1344."""
     keys = [(v, level, mask) for v in VERSIONS for level in range(1, 5) for mask in range(4)]
-    return np.array([function_info(*k)[:28] for k in keys], dtype=np.int8), keys
+    data = np.array(
+        [[((v + 20) << 4 | (level - 1) << 2 | mask) >> (11 - b) & 1 for b in range(12)] for v, level, mask in keys]
+    )
+    basis = np.array([_info_codeword(1 << (11 - b)) for b in range(12)])
+    return (data @ basis % 2).astype(np.int8), keys
+
+
+def _info_codeword(data: int) -> list[int]:
+    symbols = [data >> 8, data >> 4 & 15, data & 15]
+    symbols += reed_solomon.remainder(FUNCTION_FIELD, symbols, 4, first_root=1)
+    return [s >> (3 - b) & 1 for s in symbols for b in range(4)]
+
+
+_INFO_TABLE, _INFO_KEYS = _all_infos()
 
 
 def read_info(modules: np.ndarray, most_wrong: int = 6) -> tuple[int, int, int] | None:
@@ -180,7 +192,7 @@ def read_info(modules: np.ndarray, most_wrong: int = 6) -> tuple[int, int, int] 
     n = modules.shape[0]
     first, second = info_places(n)
     bits = [np.array([modules[p] for p in places[:28]], dtype=np.int8) for places in (first, second)]
-    table, keys = _all_infos()
+    table, keys = _INFO_TABLE, _INFO_KEYS
     distance = (table != bits[0]).sum(axis=1) + (table != bits[1]).sum(axis=1)
     order = np.argsort(distance, kind="stable")
     best = int(order[0])
