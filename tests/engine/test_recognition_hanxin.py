@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import zint
 from PIL import Image
+from scipy import ndimage
 
 from barcode_cloud_server.engine import recognition
 from barcode_cloud_server.engine.recognition import hanxin, hanxin_grid, hanxin_stream, reed_solomon
@@ -211,6 +212,23 @@ def test_reads_back_degraded(data: str, how: str) -> None:
     gray = _degrade(np.asarray(open_image(gen("HanXin", data).content).convert("L")), how, seed=len(data))
     search = recognition.find_inverted if how == "inverted" else recognition.find
     assert [(f.type, f.value, f.checksum) for f in search(gray, TYPES)] == [("HanXin", data, None)]
+
+
+def _bent(gray: np.ndarray, bulge: float) -> np.ndarray:
+    """The page bent like a label round a bottle: rows sag by up to ``bulge`` pixels in the middle, columns by
+    half as much."""
+    h, w = gray.shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
+    source = [yy + bulge * np.sin(np.pi * xx / w), xx + bulge / 2 * np.sin(np.pi * yy / h)]
+    return np.asarray(ndimage.map_coordinates(gray.astype(np.float64), source, order=1, cval=255), dtype=np.uint8)
+
+
+@pytest.mark.parametrize(("version", "bulge"), [(5, 8.0), (30, 12.0), (50, 16.0)])
+def test_a_bent_symbol_follows_its_alignment_patterns(version: int, bulge: float) -> None:
+    # 4 px modules: the middle of the symbol lies 2 to 4 modules off where the position patterns put it.
+    data = f"Bent version {version}"
+    gray = np.kron(_page(_symbol(data, option_2=version), quiet=20), np.ones((2, 2), dtype=np.uint8))
+    assert [f.value for f in hanxin.find(_bent(gray, bulge), TYPES)] == [data]
 
 
 def _damaged(modules: np.ndarray, count: int, seed: int) -> np.ndarray:

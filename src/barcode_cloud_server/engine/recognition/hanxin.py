@@ -229,7 +229,7 @@ def _bent(
     if count < 5:
         return None
     # As many terms as the places found can fit: a bilinear correction first, then quadratic, then cubic.
-    terms_count = 10 if count >= 20 else 6 if count >= 10 else 4
+    terms_count = 10 if count >= 16 else 6 if count >= 7 else 4
     xs, ys = np.array(known_x), np.array(known_y)
     plain_u, plain_v = _Map(mapping.homography, side)(xs, ys)
     terms = _terms(xs / side, ys / side, terms_count).T
