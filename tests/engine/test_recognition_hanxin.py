@@ -231,6 +231,17 @@ def test_a_bent_symbol_follows_its_alignment_patterns(version: int, bulge: float
     assert [f.value for f in hanxin.find(_bent(gray, bulge), TYPES)] == [data]
 
 
+@pytest.mark.parametrize("corner", ["tl", "tr", "bl", "br"])
+@pytest.mark.parametrize("version", [3, 20])
+def test_three_position_patterns_are_enough(corner: str, version: int) -> None:
+    data = f"Stained {corner}"
+    gray = _page(_symbol(data, option_1=3, option_2=version), quiet=12)  # 2 px modules
+    n = hanxin_grid.size(version)
+    y, x = {"tl": (0, 0), "tr": (0, n - 7), "bl": (n - 7, 0), "br": (n - 7, n - 7)}[corner]
+    gray[12 + 2 * y + 2 : 12 + 2 * y + 12, 12 + 2 * x + 2 : 12 + 2 * x + 12] = 255  # all but the pattern's rim
+    assert [f.value for f in hanxin.find(_turned(gray, 27), TYPES)] == [data]
+
+
 def _damaged(modules: np.ndarray, count: int, seed: int) -> np.ndarray:
     """``count`` data codewords' modules (in interleaved order, codeword by codeword) flipped."""
     version = hanxin_grid.version_of(modules.shape[0])

@@ -14,6 +14,7 @@ grid onto the modules where the page bends.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 
@@ -28,6 +29,8 @@ TYPE = "HanXin"
 # the core's three modules twice as far.
 _RUN_TOLERANCE = 0.5
 _MAX_CANDIDATES = 60
+# Threes of patterns are tried for a missing fourth only on pages with this many patterns at most.
+_MAX_FOR_THREES = 16
 # What a search costs, on the reference machine: a start, and per pixel of the page (threshold map, run search,
 # components, the fours of patterns a busy photo offers; bench/bench_recognition_own.py and the false positive
 # photos of the sample corpus).
@@ -63,22 +66,44 @@ def _hits(dark: np.ndarray) -> list[tuple[float, float, float, float]]:
         ok = same_row & (unit >= 1.0) & (np.abs(core - 3 * unit) <= 2 * _RUN_TOLERANCE * unit)
         ok &= (np.abs(five[:, ones] - unit[:, None]) <= _RUN_TOLERANCE * unit[:, None]).all(axis=1)
         ok &= (before >= 0.5 * unit) & (after >= 0.5 * unit)
-        for k in np.flatnonzero(ok):
-            start = starts[i[k]] % (w + 2) - 1.0
-            bounds = start + np.concatenate(([0.0], np.cumsum(five[k])))
-            core_mid = (bounds[4] + bounds[5]) / 2 if core_last else (bounds[0] + bounds[1]) / 2
-            outer_mid = (bounds[0] + bounds[1]) / 2 if core_last else (bounds[4] + bounds[5]) / 2
-            out.append((float(row_start[k]), float(core_mid), float(outer_mid), float(unit[k])))
+        start = (starts[i[ok]] % (w + 2) - 1.0)[:, None]
+        bounds = start + np.concatenate([np.zeros((int(ok.sum()), 1)), np.cumsum(five[ok], axis=1)], axis=1)
+        first, last = (bounds[:, 0] + bounds[:, 1]) / 2, (bounds[:, 4] + bounds[:, 5]) / 2
+        core_mid, outer_mid = (last, first) if core_last else (first, last)
+        out += zip(row_start[ok].tolist(), core_mid.tolist(), outer_mid.tolist(), unit[ok].tolist(), strict=True)
     return out
 
 
 class _Pattern:
     """A position pattern found: its core's centre, the way to its L shapes' corner and its module size."""
 
-    def __init__(self, centre: np.ndarray, corner_way: np.ndarray, module: float) -> None:
+    def __init__(self, centre: np.ndarray, corner_way: np.ndarray, module: float, inferred: bool = False) -> None:
         self.centre = centre
         self.way = corner_way
         self.module = module
+        self.inferred = inferred  # not seen: placed where three others that were put it, any way round
+
+
+def _fourths(patterns: list[_Pattern]) -> list[_Pattern]:
+    """About where a missing fourth pattern would be, for each three patterns near the corners of a square (two
+    sides of about one length, 60 to 120 degrees apart: the bottom left core sits in its corner, the others
+    inside theirs; the fourth across from that angle), where none was found. ``_decode_four`` places it exactly
+    for each side it tries."""
+    centres = np.array([p.centre for p in patterns])
+    out: list[_Pattern] = []
+    for three in itertools.combinations(range(len(patterns)), 3):
+        for r in three:
+            a, b = (patterns[i].centre - patterns[r].centre for i in three if i != r)
+            la, lb = float(np.hypot(*a)), float(np.hypot(*b))
+            module = float(np.mean([patterns[i].module for i in three]))
+            if min(la, lb) < 10 * module or not 0.7 <= la / lb <= 1.4 or abs(float(a @ b)) > 0.5 * la * lb:
+                continue
+            spot = patterns[r].centre + a + b
+            if np.hypot(*(centres - spot).T).min() < 3 * module:
+                continue
+            if not any(float(np.hypot(*(p.centre - spot))) < 2 * module for p in out):
+                out.append(_Pattern(spot, np.zeros(2), module, inferred=True))
+    return out
 
 
 def _patterns(dark: np.ndarray) -> list[_Pattern]:
@@ -142,6 +167,14 @@ def _homography(src: np.ndarray, dst: np.ndarray) -> np.ndarray | None:
     if s[-2] < 1e-9 * s[0]:
         return None
     return np.asarray(vt[-1].reshape(3, 3))
+
+
+def _placed(cores: np.ndarray, page_points: np.ndarray, missing: int) -> np.ndarray:
+    """Where the affine map taking the other three cores to their page points takes the ``missing`` one."""
+    known = [k for k in range(4) if k != missing]
+    source = np.hstack([cores[known], np.ones((3, 1))])
+    affine = np.linalg.solve(source, page_points[known])
+    return np.asarray(np.append(cores[missing], 1.0) @ affine)
 
 
 def _cores(side: int) -> np.ndarray:
@@ -258,6 +291,7 @@ def _arrangements(patterns: list[_Pattern]) -> list[list[_Pattern]]:
     centres = np.array([p.centre for p in patterns])
     ways = np.array([p.way for p in patterns])
     modules = np.array([p.module for p in patterns])
+    inferred = np.array([p.inferred for p in patterns])
     out: list[list[_Pattern]] = []
     for b, bl in enumerate(patterns):
         diagonals = centres - bl.centre
@@ -265,14 +299,14 @@ def _arrangements(patterns: list[_Pattern]) -> list[list[_Pattern]]:
         along = diagonals / np.maximum(lengths, 1e-9)[:, None]
         ratio = modules / bl.module
         ok = (lengths >= 10 * bl.module) & (ratio >= 0.6) & (ratio <= 1.6)
-        ok &= (along @ bl.way >= 0.85) & ((ways * along).sum(axis=1) >= 0.85)
+        ok &= (bl.inferred | (along @ bl.way >= 0.85)) & (inferred | ((ways * along).sum(axis=1) >= 0.85))
         for t in np.flatnonzero(ok):
             tr = patterns[t]
             middle = (tr.centre + bl.centre) / 2
             across = np.array([-along[t, 1], along[t, 0]]) * lengths[t] / 2
             outward = centres - middle
             outward /= np.maximum(np.hypot(outward[:, 0], outward[:, 1]), 1e-9)[:, None]
-            pointing = (ways * outward).sum(axis=1) > 0.85
+            pointing = inferred | ((ways * outward).sum(axis=1) > 0.85)
             pointing[[b, t]] = False
             sides: list[list[_Pattern]] = []
             for spot in (middle + across, middle - across):
@@ -281,7 +315,8 @@ def _arrangements(patterns: list[_Pattern]) -> list[list[_Pattern]]:
                 sides.append([patterns[i] for i in near[np.argsort(off[near])][:2]])
             for a in sides[0]:
                 for c in sides[1]:
-                    out += [[a, tr, c, bl], [c, tr, a, bl]]
+                    if a.inferred + c.inferred + tr.inferred + bl.inferred <= 1:
+                        out += [[a, tr, c, bl], [c, tr, a, bl]]
     return out
 
 
@@ -291,7 +326,10 @@ def _decode_four(gray: np.ndarray, level: np.ndarray, four: list[_Pattern]) -> F
     across = float(np.hypot(*(four[1].centre - four[0].centre)))
     guess = round((across / module + 11.0 - 21.0) / 2) * 2 + 21
     sides = sorted({min(189, max(23, guess + offset)) for offset in (0, -2, 2, -4, 4)}, key=lambda s: abs(s - guess))
+    missing = [k for k, p in enumerate(four) if p.inferred]
     for side in sides:
+        if missing:  # where the other three put it on a grid of this side (an affine map: three points fix one)
+            page_points[missing[0]] = _placed(_cores(side), page_points, missing[0])
         homography = _homography(_cores(side), page_points)
         if homography is None:
             return None
@@ -332,6 +370,18 @@ def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) ->
     found: list[Found] = []
     used: set[int] = set()
     for four in _arrangements(patterns):
+        if time.monotonic() > deadline:
+            break
+        if any(id(p) in used for p in four):
+            continue
+        read = _decode_four(gray, level, four)
+        if read is not None:
+            used.update(id(p) for p in four)
+            found.append(read)
+    if found or len(patterns) > _MAX_FOR_THREES:
+        return found
+    # A pattern stained or torn away: the other three place it (a symbol not read from four patterns only).
+    for four in _arrangements(patterns + _fourths(patterns)):
         if time.monotonic() > deadline:
             break
         if any(id(p) in used for p in four):

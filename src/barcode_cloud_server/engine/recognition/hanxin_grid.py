@@ -185,20 +185,21 @@ def _info_codeword(data: int) -> list[int]:
 _INFO_TABLE, _INFO_KEYS = _all_infos()
 
 
-def read_info(modules: np.ndarray, most_wrong: int = 6) -> tuple[int, int, int] | None:
+def read_info(modules: np.ndarray, most_wrong: int = 6, one_copy: int = 2) -> tuple[int, int, int] | None:
     """The version, level and mask whose function information both copies in a symbol's modules come nearest, if
     no more than ``most_wrong`` of their 56 data and check bits differ from it (seven correctable symbols of a
-    copy's seven would be 14) and no other is as near."""
+    copy's seven would be 14) and no other is as near; or, the other copy spoilt, the one a single copy is within
+    ``one_copy`` bits of (two copies' codewords differ in five bits at least)."""
     n = modules.shape[0]
     first, second = info_places(n)
     bits = [np.array([modules[p] for p in places[:28]], dtype=np.int8) for places in (first, second)]
-    table, keys = _INFO_TABLE, _INFO_KEYS
-    distance = (table != bits[0]).sum(axis=1) + (table != bits[1]).sum(axis=1)
-    order = np.argsort(distance, kind="stable")
-    best = int(order[0])
-    if distance[best] > most_wrong or distance[int(order[1])] == distance[best]:
-        return None
-    return keys[best]
+    apart = [(copy != _INFO_TABLE).sum(axis=1) for copy in bits]
+    for distance, most in ((apart[0] + apart[1], most_wrong), (apart[0], one_copy), (apart[1], one_copy)):
+        order = np.argsort(distance, kind="stable")
+        best = int(order[0])
+        if distance[best] <= most and distance[int(order[1])] > distance[best]:
+            return _INFO_KEYS[best]
+    return None
 
 
 def mask_of(version: int, mask: int) -> np.ndarray:
