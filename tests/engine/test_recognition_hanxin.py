@@ -24,6 +24,7 @@ from tests.support.photo import spoil
 from tests.support.samples import QR, render
 
 TYPES = frozenset({"HanXin"})
+CORPUS = Path("/work/shared/corpus/zxing-cpp-samples")
 SECOND_ENCODER = Path(__file__).resolve().parents[1] / "data" / "second_encoder"
 
 # ISO/IEC 20830 Annex K.2, Figure K.8: "1234567890", version 1, error correction level L1, mask pattern 01.
@@ -285,6 +286,15 @@ def test_a_qr_code_and_other_symbols_are_not_han_xin() -> None:
     ):
         gray = np.asarray(open_image(gen(name, data).content).convert("L"))
         assert hanxin.find(_turned(np.pad(gray, 20, constant_values=255), 12), TYPES) == [], name
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the zxing-cpp sample corpus is not on this machine")
+@pytest.mark.parametrize("folder", ["qrcode-1", "qrcode-2", "qrcode-3", "falsepositives-1"])
+def test_photos_of_qr_codes_and_others_are_not_han_xin(folder: str) -> None:
+    photos = sorted(p for p in (CORPUS / folder).iterdir() if p.suffix.lower() in (".png", ".jpg", ".webp"))[:5]
+    for photo in photos:
+        gray = np.ascontiguousarray(np.asarray(Image.open(photo).convert("L")))
+        assert hanxin.find(gray, TYPES) == [] and hanxin.find(np.ascontiguousarray(255 - gray), TYPES) == [], photo
 
 
 def test_a_symbol_beside_a_qr_code() -> None:

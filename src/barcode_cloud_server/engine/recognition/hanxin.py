@@ -8,8 +8,9 @@ three of the four patterns that corner is the symbol's; in the bottom left one i
 apart. The top right pattern is the one across from it; the other two are the top left and bottom right ones, in
 either order (the other order is the mirror image, read as well). The cores' centres fix a projective map from the
 symbol's modules to the page: the function information near the top left core gives the version (and so the side),
-and the symbol is sampled again on the grid of that side, then its alignment lines (versions 4 and up) pull the
-grid onto the modules where the page bends.
+and the symbol is sampled again on the grid of that side, then its alignment lines and assistant patterns
+(versions 4 and up) pull the grid onto the modules where the page bends. When no four patterns read, three at the
+corners of a square place the missing fourth.
 """
 
 from __future__ import annotations
@@ -107,6 +108,7 @@ def _fourths(patterns: list[_Pattern]) -> list[_Pattern]:
 
 
 def _patterns(dark: np.ndarray) -> list[_Pattern]:
+    """The position patterns in a thresholded page, those with the most runs through them first."""
     labels, count = ndimage.label(dark)
     if count == 0:
         return []
@@ -230,7 +232,8 @@ _SPREAD = 1.0
 def _bent(
     gray: np.ndarray, level: np.ndarray, mapping: _Map, version: int, cores: np.ndarray, search: float
 ) -> _Map | None:
-    """``mapping`` corrected to where the symbol's alignment crossings are found, or None with too few found."""
+    """``mapping`` corrected to where the symbol's alignment crossings and assistant patterns are found (within
+    ``search`` modules), or None with too few found."""
     side = mapping.side
     function, dark = hanxin_grid.layout(version)
     # The quiet zone around the symbol is light: part of the pattern an edge's assistant pattern is found by.
@@ -367,21 +370,18 @@ def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) ->
     spread = float(np.percentile(gray, 95) - np.percentile(gray, 5))
     # Patterns are found in pixels darker than their neighbourhood by a little; modules are read against it.
     patterns = _patterns(np.asarray(gray < level - max(2.0, 0.04 * spread)))
-    found: list[Found] = []
-    used: set[int] = set()
-    for four in _arrangements(patterns):
-        if time.monotonic() > deadline:
-            break
-        if any(id(p) in used for p in four):
-            continue
-        read = _decode_four(gray, level, four)
-        if read is not None:
-            used.update(id(p) for p in four)
-            found.append(read)
+    found = _read_fours(gray, level, _arrangements(patterns), deadline)
     if found or len(patterns) > _MAX_FOR_THREES:
         return found
-    # A pattern stained or torn away: the other three place it (a symbol not read from four patterns only).
-    for four in _arrangements(patterns + _fourths(patterns)):
+    # None read from four patterns: one may be stained or torn away, and the other three place it.
+    return _read_fours(gray, level, _arrangements(patterns + _fourths(patterns)), deadline)
+
+
+def _read_fours(gray: np.ndarray, level: np.ndarray, fours: list[list[_Pattern]], deadline: float) -> list[Found]:
+    """The symbols the fours of patterns read as, each pattern in one symbol at most."""
+    found: list[Found] = []
+    used: set[int] = set()
+    for four in fours:
         if time.monotonic() > deadline:
             break
         if any(id(p) in used for p in four):
