@@ -72,17 +72,19 @@ def _hanzi(r: random.Random, lead_low: int, lead_high: int) -> str:
 
 
 def _hanxin(r: random.Random) -> str:
-    """Digits, ASCII text, Latin-1 bytes or Chinese text (Region One and Two, with some ASCII) at random."""
+    """Digits, ASCII text, Latin-1 bytes or Chinese text (Region One and Two, with some ASCII) at random, a tenth
+    of them long (versions 20 to 60)."""
     kind = r.choice(["digits", "text", "latin-1", "chinese"])
+    scale = 10 if r.random() < 0.1 else 1
     if kind == "digits":
-        return _digits(r, 1, 120)
+        return _digits(r, 1, 120 * scale)
     if kind == "text":
-        return _text(r, 1, 150)
+        return _text(r, 1, 150 * scale)
     if kind == "latin-1":
-        return "".join(chr(r.randint(0xA0, 0xFF)) + r.choice(_PRINTABLE) for _ in range(r.randint(1, 30)))
+        return "".join(chr(r.randint(0xA0, 0xFF)) + r.choice(_PRINTABLE) for _ in range(r.randint(1, 30 * scale)))
     return "".join(
         _hanzi(r, 0xB0, 0xD7) if r.random() < 0.7 else _hanzi(r, 0xD8, 0xF7) if r.random() < 0.5 else r.choice(_ALNUM)
-        for _ in range(r.randint(1, 60))
+        for _ in range(r.randint(1, 60 * scale))
     )
 
 

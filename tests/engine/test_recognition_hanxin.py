@@ -82,6 +82,38 @@ def test_check_words_and_bit_stream_of_the_worked_example() -> None:
     assert hanxin_grid.correct(stream, 1, 1) == data
 
 
+def _stream(*fields: tuple[int, int]) -> list[int]:
+    """Codewords of (value, bit count) fields, padded with zero bits."""
+    bits = "".join(f"{value:0{count}b}" for value, count in fields)
+    bits += "0" * (-len(bits) % 8)
+    return [int(bits[i : i + 8], 2) for i in range(0, len(bits), 8)]
+
+
+# Bit streams built from the specification's mode tables, not by an encoder: mode indicator, values, terminator.
+STREAMS = [
+    # Numeric: groups of three digits, 1022 ends a last group of two.
+    (_stream((1, 4), (123, 10), (45, 10), (1022, 10)), "12345"),
+    # Text: sub-mode 1 'A' 10 and 'b' 37, 62 to sub-mode 2, '!' 29, 63 ends.
+    (_stream((2, 4), (10, 6), (37, 6), (62, 6), (29, 6), (63, 6)), "Ab!"),
+    # Region One: 汉 (GB 2312 BABA) is 10 x 94 + 25; 4094 goes over to Region Two: 齄 (F7FE) 31 x 94 + 93.
+    (_stream((4, 4), (965, 12), (4094, 12), (3007, 12), (4095, 12)), "汉齄"),
+    # Region One's symbols of rows A1-A3 follow its characters from 0xEB0: € (A2E3) is 0xEB0 + 94 + 66.
+    (_stream((4, 4), (0xEB0 + 94 + 66, 12), (4095, 12)), "€"),
+    # GB 18030 double-byte: Я (A7C1) is 38 x 190 + (0xC1 - 0x41); 32767 ends.
+    (_stream((6, 4), (7348, 15), (32767, 15)), "Я"),
+    # GB 18030 four-byte: 𠀀 (95 32 82 36) is 20 x 12600 + 2 x 1260 + 1 x 10 + 6, one indicator per character.
+    (_stream((7, 4), (254536, 21), (7, 4), (254537, 21)), "𠀀𠀁"),
+    # Binary: a 13-bit count, then bytes; Latin-1 with no ECI, UTF-8 after ECI 26.
+    (_stream((3, 4), (1, 13), (0xE9, 8)), "é"),
+    (_stream((8, 4), (26, 8), (3, 4), (2, 13), (0xC3, 8), (0xA9, 8)), "é"),
+]
+
+
+@pytest.mark.parametrize(("stream", "text"), STREAMS)
+def test_mode_bit_streams(stream: list[int], text: str) -> None:
+    assert hanxin_stream.decode(stream) == text
+
+
 def test_every_version_holds_its_codewords() -> None:
     # Table B.1's codewords fill each version's data modules, less the last few (under 8) that stay over.
     for version in hanxin_grid.VERSIONS:
@@ -318,10 +350,9 @@ def test_recognize_asked_for_and_scanning() -> None:
 
 
 def test_bit_streams_that_do_not_parse_say_nothing() -> None:
-    assert hanxin_stream.decode([0b1111_0000]) is None  # no such mode
-    assert hanxin_stream.decode([0b0001_0000, 0b0000_0000]) is None  # numeric mode cut short
-    assert hanxin_stream.decode([0b1000_0111, 0b1111_0000]) is None  # ECI 127 is not assigned
-    # Numeric mode: one group of 12 ended by 1021 says the last group held one digit.
-    bits = "0001" + f"{12:010b}" + f"{1021:010b}"
-    bits += "0" * (-len(bits) % 8)
-    assert hanxin_stream.decode([int(bits[i : i + 8], 2) for i in range(0, len(bits), 8)]) is None
+    assert hanxin_stream.decode(_stream((15, 4))) is None  # no such mode
+    assert hanxin_stream.decode(_stream((1, 4), (123, 10))) is None  # numeric mode cut short
+    assert hanxin_stream.decode(_stream((8, 4), (127, 8))) is None  # ECI 127 is not assigned
+    # 1021 says the last group held one digit: 12 does not fit.
+    assert hanxin_stream.decode(_stream((1, 4), (12, 10), (1021, 10))) is None
+    assert hanxin_stream.decode(_stream((5, 4), (4000, 12), (4095, 12))) is None  # past GB 2312 row F7
