@@ -90,21 +90,22 @@ def _fourths(patterns: list[_Pattern]) -> list[_Pattern]:
     sides of about one length, 60 to 120 degrees apart: the bottom left core sits in its corner, the others
     inside theirs; the fourth across from that angle), where none was found. ``_decode_four`` places it exactly
     for each side it tries."""
-    centres = np.array([p.centre for p in patterns])
-    out: list[_Pattern] = []
-    for three in itertools.combinations(range(len(patterns)), 3):
-        for r in three:
-            a, b = (patterns[i].centre - patterns[r].centre for i in three if i != r)
-            la, lb = float(np.hypot(*a)), float(np.hypot(*b))
-            module = float(np.mean([patterns[i].module for i in three]))
-            if min(la, lb) < 10 * module or not 0.7 <= la / lb <= 1.4 or abs(float(a @ b)) > 0.5 * la * lb:
+    points = [(float(p.centre[0]), float(p.centre[1]), p.module) for p in patterns]  # plain floats: many small sums
+    spots: list[tuple[float, float, float]] = []
+    for three in itertools.combinations(points, 3):
+        module = sum(m for _, _, m in three) / 3
+        for k, (rx, ry, _) in enumerate(three):
+            (ax, ay, _), (bx, by, _) = (p for j, p in enumerate(three) if j != k)
+            ax, ay, bx, by = ax - rx, ay - ry, bx - rx, by - ry
+            la, lb = math.hypot(ax, ay), math.hypot(bx, by)
+            if min(la, lb) < 10 * module or not 0.7 <= la / lb <= 1.4 or abs(ax * bx + ay * by) > 0.5 * la * lb:
                 continue
-            spot = patterns[r].centre + a + b
-            if np.hypot(*(centres - spot).T).min() < 3 * module:
-                continue
-            if not any(float(np.hypot(*(p.centre - spot))) < 2 * module for p in out):
-                out.append(_Pattern(spot, np.zeros(2), module, inferred=True))
-    return out
+            x, y = rx + ax + bx, ry + ay + by
+            if all(math.hypot(x - px, y - py) >= 3 * module for px, py, _ in points) and all(
+                math.hypot(x - sx, y - sy) >= 2 * module for sx, sy, _ in spots
+            ):
+                spots.append((x, y, module))
+    return [_Pattern(np.array([x, y]), np.zeros(2), module, inferred=True) for x, y, module in spots]
 
 
 def _patterns(dark: np.ndarray) -> list[_Pattern]:
@@ -124,13 +125,14 @@ def _patterns(dark: np.ndarray) -> list[_Pattern]:
                 hits.setdefault(core_label, []).append((outer_label, unit))
     if not hits:
         return []
-    # Every component's size and centre at once (one pass over the page, not one per component).
-    flat = labels.ravel()
-    sizes = np.bincount(flat, minlength=count + 1)[1:].astype(np.float64)
-    ys, xs = np.divmod(np.arange(flat.size), labels.shape[1])
-    sums = np.stack([np.bincount(flat, xs, count + 1)[1:], np.bincount(flat, ys, count + 1)[1:]], axis=1)
-    centres = sums / np.maximum(sizes, 1)[:, None]  # x, y
+    sizes = np.bincount(labels.ravel(), minlength=count + 1)[1:].astype(np.float64)
     boxes = ndimage.find_objects(labels)
+
+    def centre_of(label: int) -> np.ndarray:  # x, y: the mean of the component's pixels, within its box
+        box = boxes[label - 1]
+        ys, xs = np.nonzero(labels[box] == label)
+        return np.array([xs.mean() + box[1].start, ys.mean() + box[0].start])
+
     candidates: list[tuple[int, int, float]] = []
     for core_label, seen in hits.items():
         outers = [o for o, _ in seen]
@@ -150,7 +152,7 @@ def _patterns(dark: np.ndarray) -> list[_Pattern]:
     out: list[_Pattern] = []
     for core_label, outer_label, _ in candidates[:_MAX_CANDIDATES]:
         module = math.sqrt(sizes[core_label - 1] / 9.0)
-        centre, outer_centre = centres[core_label - 1], centres[outer_label - 1]
+        centre, outer_centre = centre_of(core_label), centre_of(outer_label)
         way = outer_centre - centre
         norm = float(np.hypot(*way))
         if not 3.8 <= norm / module <= 5.8:  # 4.8 modules from the core's centre to the L's (any turn)
@@ -367,7 +369,8 @@ def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) ->
     gray = page.astype(np.float32)
     window = int(np.clip(min(page.shape) // 8, 15, 101)) | 1
     level = ndimage.uniform_filter(gray, size=window, mode="nearest")
-    spread = float(np.percentile(gray, 95) - np.percentile(gray, 5))
+    sample = gray[:: max(1, gray.shape[0] // 256), :: max(1, gray.shape[1] // 256)]  # enough for the contrast
+    spread = float(np.percentile(sample, 95) - np.percentile(sample, 5))
     # Patterns are found in pixels darker than their neighbourhood by a little; modules are read against it.
     patterns = _patterns(np.asarray(gray < level - max(2.0, 0.04 * spread)))
     found = _read_fours(gray, level, _arrangements(patterns), deadline)
