@@ -229,6 +229,8 @@ _SEARCH = (2.0, 0.75)
 _WINDOW = 4
 _AGREE = 0.9
 _SPREAD = 1.0
+# A four is decoded only when this share of its position patterns' modules read right under its map.
+_PATTERNS_AGREE = 0.8
 
 
 def _bent(
@@ -274,6 +276,29 @@ def _bent(
     fit_u = np.linalg.lstsq(terms, np.array(found_u) - plain_u, rcond=None)[0]
     fit_v = np.linalg.lstsq(terms, np.array(found_v) - plain_v, rcond=None)[0]
     return _Map(mapping.homography, side, np.stack([fit_u, fit_v]))
+
+
+def _read_info(gray: np.ndarray, level: np.ndarray, mapping: _Map) -> tuple[int, int, int] | None:
+    """The function information's version, level and mask, sampling its modules only."""
+    copies = []
+    for places in hanxin_grid.info_places(mapping.side):
+        rows, cols = np.array(places[:28], dtype=np.float64).T
+        copies.append(_dark_at(gray, level, *mapping(cols + 0.5, rows + 0.5)))
+    return hanxin_grid.info_from_bits(copies[0], copies[1])
+
+
+def _pattern_agreement(gray: np.ndarray, level: np.ndarray, mapping: _Map, seen: list[int]) -> float:
+    """The share of the position patterns' modules (those of ``seen`` corners: 0 top left, then clockwise) that
+    read as they should."""
+    far = mapping.side - 7
+    xs = np.concatenate([_PATTERN_XS + (0, far, far, 0)[k] for k in seen])
+    ys = np.concatenate([_PATTERN_YS + (0, 0, far, far)[k] for k in seen])
+    expected = np.concatenate([_PATTERNS[k] for k in seen])
+    return float((_dark_at(gray, level, *mapping(xs, ys)) == expected).mean())
+
+
+_PATTERN_YS, _PATTERN_XS = (a.ravel() + 0.5 for a in np.mgrid[0:7, 0:7].astype(np.float64))
+_PATTERNS = [hanxin_grid.position_pattern(corner).ravel() for corner in ("tl", "tr", "br", "bl")]
 
 
 def _read(modules: np.ndarray) -> str | None:
@@ -338,8 +363,11 @@ def _decode_four(gray: np.ndarray, level: np.ndarray, four: list[_Pattern]) -> F
         homography = _homography(_cores(side), page_points)
         if homography is None:
             return None
+        seen = [k for k in range(4) if k not in missing]
+        if _pattern_agreement(gray, level, _Map(homography, side), seen) < _PATTERNS_AGREE:
+            continue  # not position patterns where the map puts them
         # The function information lies beside the top left core, where a wrong side moves modules least.
-        info = hanxin_grid.read_info(_sample(gray, level, _Map(homography, side)))
+        info = _read_info(gray, level, _Map(homography, side))
         if info is None:
             continue
         version, exact = info[0], hanxin_grid.size(info[0])

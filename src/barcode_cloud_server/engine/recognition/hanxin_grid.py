@@ -190,14 +190,18 @@ def read_info(modules: np.ndarray, most_wrong: int = 6, one_copy: int = 2) -> tu
     no more than ``most_wrong`` of their 56 data and check bits differ from it (seven correctable symbols of a
     copy's seven would be 14) and no other is as near; or, the other copy spoilt, the one a single copy is within
     ``one_copy`` bits of (two copies' codewords differ in five bits at least)."""
-    n = modules.shape[0]
-    first, second = info_places(n)
-    bits = [np.array([modules[p] for p in places[:28]], dtype=np.int8) for places in (first, second)]
-    apart = [(copy != _INFO_TABLE).sum(axis=1) for copy in bits]
+    first, second = (np.array([modules[p] for p in places[:28]]) for places in info_places(modules.shape[0]))
+    return info_from_bits(first, second, most_wrong, one_copy)
+
+
+def info_from_bits(
+    first: np.ndarray, second: np.ndarray, most_wrong: int = 6, one_copy: int = 2
+) -> tuple[int, int, int] | None:
+    """:func:`read_info` of the two copies' first 28 bits."""
+    apart = [(copy.astype(np.int8) != _INFO_TABLE).sum(axis=1) for copy in (first, second)]
     for distance, most in ((apart[0] + apart[1], most_wrong), (apart[0], one_copy), (apart[1], one_copy)):
-        order = np.argsort(distance, kind="stable")
-        best = int(order[0])
-        if distance[best] <= most and distance[int(order[1])] > distance[best]:
+        best = int(np.argmin(distance))
+        if distance[best] <= most and int((distance == distance[best]).sum()) == 1:
             return _INFO_KEYS[best]
     return None
 
