@@ -1,7 +1,7 @@
 """Han Xin Code (ISO/IEC 20830) from a square of modules to its data codewords.
 
-A version v symbol is 21 + 2v modules square. Its function modules are the four 7 x 7 position patterns (three
-alike, the bottom right one turned), their one-module separators, the two copies of the 34-module function
+A version v symbol is 21 + 2v modules square. Its function modules are the four 7 x 7 position patterns (the
+bottom left one set the other way round from the other three), their one-module separators, the two copies of the 34-module function
 information beside them and, from version 4, the alignment lines and the assistant alignment patterns on the edges
 (Annex A). Every other module carries data, row by row from the top left, after the 13-way interleave of the
 codewords (the first of every 13, then the second, ...). The function information is the version + 20 (8 bits),

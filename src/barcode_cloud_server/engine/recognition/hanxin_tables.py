@@ -1,5 +1,6 @@
-"""Han Xin Code tables transcribed from ISO/IEC 20830: the error correction blocks of each version and level
-(Table D.1) and the alignment pattern spacing k, r, m of each version (Annex A)."""
+"""Han Xin Code tables of ISO/IEC 20830: the error correction blocks of each version and level (Table D.1) and the
+alignment pattern spacing k, r, m of each version (Annex A). Each version's blocks add up to its codewords of
+Table B.1 at every level (tests/engine/test_recognition_hanxin.py checks them against the modules they fill)."""
 
 from __future__ import annotations
 
