@@ -43,7 +43,9 @@ ENTRIES: list[Entry] = [
     Entry("onecode", "onecode", "0123456709498765432101234567891", {}, "OneCode", "0123456709498765432101234567891"),
     Entry("code16k", "code16k", "Code16K 2026", {}, "Code16K", "Code16K 2026"),
     Entry("code16k_digits", "code16k", "12345678901234567890", {}, "Code16K", "12345678901234567890"),
-    Entry("codablockf", "codablockf", "CodablockF 2026 second encoder", {}, "CodablockF", "CodablockF 2026 second encoder"),
+    Entry(
+        "codablockf", "codablockf", "CodablockF 2026 second encoder", {}, "CodablockF", "CodablockF 2026 second encoder"
+    ),
     Entry("dotcode", "dotcode", "DotCode 2026", {}, "DotCode", "DotCode 2026"),
     Entry("dotcode_digits", "dotcode", "1234567890123456", {}, "DotCode", "1234567890123456"),
     Entry("gs1dotcode", "gs1dotcode", "(01)09501101530003(17)261231", {}, "GS1DotCode", "(01)09501101530003(17)261231"),
@@ -64,7 +66,14 @@ ENTRIES: list[Entry] = [
     Entry("hanxin_v12", "hanxin", "Han Xin", {"version": "12"}, "HanXin", "Han Xin"),
     Entry("hanxin_large", "hanxin", _HANXIN_LARGE, {"eclevel": "L2"}, "HanXin", _HANXIN_LARGE),
     Entry("ean13composite", "ean13composite", "2112345678900|(99)1234-abcd", {}, "GS1CompositeBar", ""),
-    Entry("gs1_128composite", "gs1-128composite", "(00)030123456789012340|(02)13012345678909(37)24(10)1234567ABCDEFG", {}, "GS1CompositeBar", ""),
+    Entry(
+        "gs1_128composite",
+        "gs1-128composite",
+        "(00)030123456789012340|(02)13012345678909(37)24(10)1234567ABCDEFG",
+        {},
+        "GS1CompositeBar",
+        "",
+    ),
 ]
 
 

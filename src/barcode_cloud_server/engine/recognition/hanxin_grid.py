@@ -1,13 +1,13 @@
 """Han Xin Code (ISO/IEC 20830) from a square of modules to its data codewords.
 
 A version v symbol is 21 + 2v modules square. Its function modules are the four 7 x 7 position patterns (the
-bottom left one set the other way round from the other three), their one-module separators, the two copies of the 34-module function
-information beside them and, from version 4, the alignment lines and the assistant alignment patterns on the edges
-(Annex A). Every other module carries data, row by row from the top left, after the 13-way interleave of the
-codewords (the first of every 13, then the second, ...). The function information is the version + 20 (8 bits),
-the error correction level - 1 (2 bits) and the mask (2 bits) as three 4-bit symbols with four Reed-Solomon check
-symbols over GF(16) (x^4 + x + 1); the data blocks carry check codewords over GF(256) (x^8 + x^6 + x^5 + x + 1),
-the generator's roots alpha^1 ... alpha^2t.
+bottom left one set the other way round from the other three), their one-module separators, the two copies of the
+34-module function information beside them and, from version 4, the alignment lines and the assistant alignment
+patterns on the edges (Annex A). Every other module carries data, row by row from the top left, after the 13-way
+interleave of the codewords (the first of every 13, then the second, ...). The function information is the
+version + 20 (8 bits), the error correction level - 1 (2 bits) and the mask (2 bits) as three 4-bit symbols with
+four Reed-Solomon check symbols over GF(16) (x^4 + x + 1); the data blocks carry check codewords over GF(256)
+(x^8 + x^6 + x^5 + x + 1), the generator's roots alpha^1 ... alpha^2t.
 """
 
 from __future__ import annotations
