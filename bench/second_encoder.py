@@ -32,6 +32,8 @@ class Entry(NamedTuple):
     value: str
 
 
+_HANXIN_LARGE = "Han Xin Code second encoder, a larger symbol: " + "0123456789ABCDEFGHIJ" * 12
+
 ENTRIES: list[Entry] = [
     Entry("postnet", "postnet", "55555", {}, "Postnet", "555555"),
     Entry("planet", "planet", "01234567890", {}, "Planet", "012345678905"),
@@ -92,6 +94,20 @@ ENTRIES: list[Entry] = [
     Entry("gs1dotcode", "gs1dotcode", "(01)09501101530003(17)261231", {}, "GS1DotCode", "(01)09501101530003(17)261231"),
     Entry("hanxin", "hanxin", "Han Xin 2026", {}, "HanXin", "Han Xin 2026"),
     Entry("hanxin_digits", "hanxin", "1234567890123456789012345", {}, "HanXin", "1234567890123456789012345"),
+    # Chinese characters as their GB 2312 bytes (BWIPP's parse escapes): BWIPP writes them in binary mode.
+    Entry(
+        "hanxin_chinese", "hanxin", "^186^186^208^197^194^235^177^234^215^188", {"parse": True}, "HanXin", "汉信码标准"
+    ),
+    Entry(
+        "hanxin_regions",
+        "hanxin",
+        "^247^254^247^253 ^186^186^208^197^194^235 Region 2 and 1",
+        {"parse": True},
+        "HanXin",
+        "齄鼾 汉信码 Region 2 and 1",
+    ),
+    Entry("hanxin_v12", "hanxin", "Han Xin", {"version": "12"}, "HanXin", "Han Xin"),
+    Entry("hanxin_large", "hanxin", _HANXIN_LARGE, {"eclevel": "L2"}, "HanXin", _HANXIN_LARGE),
     Entry(
         "ean13composite",
         "ean13composite",

@@ -638,7 +638,7 @@ def _own_read(search: _Search, mode: Mode, clock: Clock) -> None:
                 checksum=read.checksum,
                 zxing_format=read.type,  # no zxing-cpp format reads it: the spec's name stands in
                 text=read.value,
-                raw=read.value.encode("ascii"),
+                raw=read.value.encode("utf-8"),  # Han Xin reads Chinese text
                 meta={"symbologyIdentifier": "", "contentType": "Text", "readerInit": "false"},
                 source="engine",
                 page=search.page,

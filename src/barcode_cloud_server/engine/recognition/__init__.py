@@ -5,7 +5,9 @@ Each symbology family is one module. The linear ones (``code11``, ``msi``, ``two
 along parallel lines at a set of angles, and ``linear`` finds the stretches between quiet zones, hands them to the
 families and keeps the values enough scanlines agree on; one scan serves them all. The others (postal bar heights,
 stacked and matrix symbols) find their symbols their own way, each a :class:`~.found.Reader` in ``READERS``:
-``code16k`` and ``codablock`` (stacked rows of Code 128 characters, one scan: ``stacked``); ``fourstate`` samples rows
+``code16k`` and ``codablock`` (stacked rows of Code 128 characters, one scan: ``stacked``); ``hanxin`` (Han Xin Code:
+its position patterns, ``hanxin_grid`` for the modules, function information and error correction,
+``hanxin_stream`` for the data modes); ``fourstate`` samples rows
 of postal bars as strings of bar states, which the postal families decode (``postnet``: POSTNET and PLANET;
 ``rm4scc``: RM4SCC and Dutch KIX; ``australia_post``: Australia Post; ``intelligent_mail``: USPS Intelligent Mail,
 the spec's OneCode; ``mailmark``: Royal Mail Mailmark; Australia Post and Mailmark correct errors with
@@ -27,6 +29,7 @@ from barcode_cloud_server.engine.recognition import (
     code11,
     code16k,
     fourstate,
+    hanxin,
     intelligent_mail,
     linear,
     mailmark,
@@ -65,6 +68,7 @@ FAMILIES: dict[str, linear.Family] = {
 READERS: dict[str, Reader] = {
     # The stacked families share one scan of the page along its edge orientations.
     "stacked": stacked.reader((code16k.FAMILY, codablock.FAMILY)),
+    "hanxin": hanxin.READER,
     # The postal families share one sampling of the page: their decoders read the same rows of bars.
     "fourstate": fourstate.reader(
         {

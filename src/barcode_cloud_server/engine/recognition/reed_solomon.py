@@ -67,6 +67,22 @@ def syndromes(gf: Field, word: Sequence[int], parity: int, first_root: int) -> l
     return [gf.evaluate(word, gf.power(first_root + j)) for j in range(parity)]
 
 
+def remainder(gf: Field, data: Sequence[int], parity: int, first_root: int = 1) -> list[int]:
+    """The ``parity`` check symbols of ``data`` (highest degree first): data x^parity modulo the generator whose
+    roots are alpha^first_root ... alpha^(first_root + parity - 1)."""
+    generator = [1]
+    for j in range(parity):
+        root = gf.power(first_root + j)
+        generator = [a ^ gf.mul(root, b) for a, b in zip([*generator, 0], [0, *generator], strict=True)]
+    rest = [*data, *[0] * parity]
+    for i in range(len(data)):
+        lead = rest[i]
+        if lead:
+            for k, g in enumerate(generator):
+                rest[i + k] ^= gf.mul(lead, g)
+    return rest[len(data) :]
+
+
 def correct(
     gf: Field,
     word: Sequence[int],

@@ -1,0 +1,431 @@
+"""Han Xin Code (ISO/IEC 20830): finding symbols in a page and sampling their modules.
+
+A position pattern is a 3 x 3 dark core with two one-module L shapes around two of its sides, light between them:
+any line through the core that leaves it towards the L shapes' corner crosses dark and light runs of 1:1:1:1:3
+(more or less slanted). Rows and columns of the thresholded page are searched for those runs; the dark component
+each core belongs to gives its centre, and the outer L's component on the same line the way to the L's corner. In
+three of the four patterns that corner is the symbol's; in the bottom left one it points inwards, which tells it
+apart. The top right pattern is the one across from it; the other two are the top left and bottom right ones, in
+either order (the other order is the mirror image, read as well). The cores' centres fix a projective map from the
+symbol's modules to the page: the function information near the top left core gives the version (and so the side),
+and the symbol is sampled again on the grid of that side, then its alignment lines and assistant patterns
+(versions 4 and up) pull the grid onto the modules where the page bends. When no four patterns read, three at the
+corners of a square place the missing fourth.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+
+import numpy as np
+from scipy import ndimage
+
+from barcode_cloud_server.engine.recognition import hanxin_grid, hanxin_stream
+from barcode_cloud_server.engine.recognition.found import Found, Reader
+
+TYPE = "HanXin"
+# Run widths are read against the run's module (a seventh of the five runs): a one-module run this far at most,
+# the core's three modules twice as far.
+_RUN_TOLERANCE = 0.5
+_MAX_CANDIDATES = 60
+# Threes of patterns are tried for a missing fourth only on pages with this many patterns at most.
+_MAX_FOR_THREES = 16
+# What a search costs: a start, and per pixel of the page (threshold map, run search, components, the fours of
+# patterns a busy photo offers), CPU time on this machine with room to spare (bench/bench_stacked_price.py measures
+# every reader on the corpus's false positive photos and on 5-12 MP pages).
+BASE_SECONDS = 0.03
+PIXEL_NS = 1200.0
+
+
+def _hits(dark: np.ndarray) -> list[tuple[float, float, float, float]]:
+    """Each row's runs of 1:1:1:1:3 (either way): the row, the middle of the core's run and of the outer L's, and
+    the module along the row."""
+    h, w = dark.shape
+    padded = np.zeros((h, w + 2), dtype=np.int8)
+    padded[:, 1:-1] = dark
+    flat = padded.ravel()
+    change = np.flatnonzero(np.diff(flat)) + 1  # where a run starts
+    starts = change[:-1]
+    widths = np.diff(change).astype(np.float64)
+    is_dark = flat[starts] == 1
+    out: list[tuple[float, float, float, float]] = []
+    n = len(widths)
+    if n < 7:
+        return out
+    i = np.arange(1, n - 5)
+    i = i[is_dark[i]]
+    five = widths[i[:, None] + np.arange(5)]
+    before, after = widths[i - 1], widths[i + 5]
+    # No run of the five may cross a row's end: the padding splits rows, so a run's row is its start's.
+    row_start = starts[i] // (w + 2)
+    same_row = starts[i + 4] // (w + 2) == row_start
+    unit = five.sum(axis=1) / 7.0
+    for core_last, ones in ((True, slice(0, 4)), (False, slice(1, 5))):
+        core = five[:, 4] if core_last else five[:, 0]
+        ok = same_row & (unit >= 1.0) & (np.abs(core - 3 * unit) <= 2 * _RUN_TOLERANCE * unit)
+        ok &= (np.abs(five[:, ones] - unit[:, None]) <= _RUN_TOLERANCE * unit[:, None]).all(axis=1)
+        ok &= (before >= 0.5 * unit) & (after >= 0.5 * unit)
+        start = (starts[i[ok]] % (w + 2) - 1.0)[:, None]
+        bounds = start + np.concatenate([np.zeros((int(ok.sum()), 1)), np.cumsum(five[ok], axis=1)], axis=1)
+        first, last = (bounds[:, 0] + bounds[:, 1]) / 2, (bounds[:, 4] + bounds[:, 5]) / 2
+        core_mid, outer_mid = (last, first) if core_last else (first, last)
+        out += zip(row_start[ok].tolist(), core_mid.tolist(), outer_mid.tolist(), unit[ok].tolist(), strict=True)
+    return out
+
+
+class _Pattern:
+    """A position pattern found: its core's centre, the way to its L shapes' corner and its module size."""
+
+    def __init__(self, centre: np.ndarray, corner_way: np.ndarray, module: float, inferred: bool = False) -> None:
+        self.centre = centre
+        self.way = corner_way
+        self.module = module
+        self.inferred = inferred  # not seen: placed where three others that were put it, any way round
+
+
+def _fourths(patterns: list[_Pattern]) -> list[_Pattern]:
+    """About where a missing fourth pattern would be, for each three patterns near the corners of a square (two
+    sides of about one length, 60 to 120 degrees apart: the bottom left core sits in its corner, the others
+    inside theirs; the fourth across from that angle), where none was found. ``_decode_four`` places it exactly
+    for each side it tries."""
+    points = [(float(p.centre[0]), float(p.centre[1]), p.module) for p in patterns]  # plain floats: many small sums
+    spots: list[tuple[float, float, float]] = []
+    for three in itertools.combinations(points, 3):
+        module = sum(m for _, _, m in three) / 3
+        for k, (rx, ry, _) in enumerate(three):
+            (ax, ay, _), (bx, by, _) = (p for j, p in enumerate(three) if j != k)
+            ax, ay, bx, by = ax - rx, ay - ry, bx - rx, by - ry
+            la, lb = math.hypot(ax, ay), math.hypot(bx, by)
+            if min(la, lb) < 10 * module or not 0.7 <= la / lb <= 1.4 or abs(ax * bx + ay * by) > 0.5 * la * lb:
+                continue
+            x, y = rx + ax + bx, ry + ay + by
+            if all(math.hypot(x - px, y - py) >= 3 * module for px, py, _ in points) and all(
+                math.hypot(x - sx, y - sy) >= 2 * module for sx, sy, _ in spots
+            ):
+                spots.append((x, y, module))
+    return [_Pattern(np.array([x, y]), np.zeros(2), module, inferred=True) for x, y, module in spots]
+
+
+def _patterns(dark: np.ndarray) -> list[_Pattern]:
+    """The position patterns in a thresholded page, those with the most runs through them first."""
+    labels, count = ndimage.label(dark)
+    if count == 0:
+        return []
+    hits: dict[int, list[tuple[int, float]]] = {}
+    for transposed in (False, True):
+        grid = dark.T if transposed else dark
+        for row, core, outer, unit in _hits(np.ascontiguousarray(grid)):
+            cy, cx = (core, row) if transposed else (row, core)
+            oy, ox = (outer, row) if transposed else (row, outer)
+            core_label = int(labels[int(cy), int(cx)])
+            outer_label = int(labels[int(oy), int(ox)])
+            if core_label and outer_label and core_label != outer_label:
+                hits.setdefault(core_label, []).append((outer_label, unit))
+    if not hits:
+        return []
+    sizes = np.bincount(labels.ravel(), minlength=count + 1)[1:].astype(np.float64)
+    boxes = ndimage.find_objects(labels)
+
+    def centre_of(label: int) -> np.ndarray:  # x, y: the mean of the component's pixels, within its box
+        box = boxes[label - 1]
+        ys, xs = np.nonzero(labels[box] == label)
+        return np.array([xs.mean() + box[1].start, ys.mean() + box[0].start])
+
+    candidates: list[tuple[int, int, float]] = []
+    for core_label, seen in hits.items():
+        outers = [o for o, _ in seen]
+        outer_label = max(set(outers), key=outers.count)
+        unit = float(np.median([u for _, u in seen]))
+        box = boxes[core_label - 1]
+        tall, wide = box[0].stop - box[0].start, box[1].stop - box[1].start
+        # A core is about 3 x 3 modules, its outer L 13 modules, at the size its runs give (any turn).
+        if (
+            len(seen) >= 2
+            and 4.0 <= sizes[core_label - 1] / unit**2 <= 20.0
+            and 6.0 <= sizes[outer_label - 1] / unit**2 <= 30.0
+            and max(tall, wide) <= 2.0 * min(tall, wide) + 2
+        ):
+            candidates.append((core_label, outer_label, unit))
+    candidates.sort(key=lambda c: -len(hits[c[0]]))
+    out: list[_Pattern] = []
+    for core_label, outer_label, _ in candidates[:_MAX_CANDIDATES]:
+        module = math.sqrt(sizes[core_label - 1] / 9.0)
+        centre, outer_centre = centre_of(core_label), centre_of(outer_label)
+        way = outer_centre - centre
+        norm = float(np.hypot(*way))
+        if not 3.8 <= norm / module <= 5.8:  # 4.8 modules from the core's centre to the L's (any turn)
+            continue
+        out.append(_Pattern(centre, way / norm, module))
+    return out
+
+
+def _homography(src: np.ndarray, dst: np.ndarray) -> np.ndarray | None:
+    """The projective map taking four points ``src`` to ``dst`` (x, y rows)."""
+    rows = []
+    for (x, y), (u, v) in zip(src, dst, strict=True):
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y, -u])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y, -v])
+    _, s, vt = np.linalg.svd(np.array(rows, dtype=np.float64))
+    if s[-2] < 1e-9 * s[0]:
+        return None
+    return np.asarray(vt[-1].reshape(3, 3))
+
+
+def _placed(cores: np.ndarray, page_points: np.ndarray, missing: int) -> np.ndarray:
+    """Where the affine map taking the other three cores to their page points takes the ``missing`` one."""
+    known = [k for k in range(4) if k != missing]
+    source = np.hstack([cores[known], np.ones((3, 1))])
+    affine = np.linalg.solve(source, page_points[known])
+    return np.asarray(np.append(cores[missing], 1.0) @ affine)
+
+
+def _cores(side: int) -> np.ndarray:
+    """The cores' centres in module coordinates (x, y), top left, top right, bottom right, bottom left."""
+    n = float(side)
+    return np.array([[5.5, 5.5], [n - 5.5, 5.5], [n - 5.5, n - 5.5], [1.5, n - 1.5]])
+
+
+class _Map:
+    """Module coordinates (x across, y down) to page pixels: a projective map, and a smooth correction of it where
+    the page bends (a polynomial of the module coordinates fitted to where the alignment lines were found)."""
+
+    def __init__(self, homography: np.ndarray, side: int, correction: np.ndarray | None = None) -> None:
+        self.homography = homography
+        self.side = side
+        self.correction = correction
+
+    def __call__(self, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        u, v, w = self.homography @ np.stack([xs, ys, np.ones_like(xs)])
+        u, v = u / w, v / w
+        if self.correction is not None:
+            terms = _terms(xs / self.side, ys / self.side, self.correction.shape[1])
+            u, v = u + self.correction[0] @ terms, v + self.correction[1] @ terms
+        return u, v
+
+
+def _terms(x: np.ndarray, y: np.ndarray, count: int) -> np.ndarray:
+    return np.stack([np.ones_like(x), x, y, x * y, x * x, y * y, x * x * y, x * y * y, x**3, y**3][:count])
+
+
+def _sample(gray: np.ndarray, level: np.ndarray, mapping: _Map) -> np.ndarray:
+    """The modules of the symbol under ``mapping``, True dark."""
+    side = mapping.side
+    ys, xs = np.mgrid[0:side, 0:side].astype(np.float64) + 0.5
+    return _dark_at(gray, level, *mapping(xs.ravel(), ys.ravel())).reshape(side, side)
+
+
+def _dark_at(gray: np.ndarray, level: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    px = np.clip(np.rint(u), 0, gray.shape[1] - 1).astype(np.intp)
+    py = np.clip(np.rint(v), 0, gray.shape[0] - 1).astype(np.intp)
+    return np.asarray(gray[py, px] < level[py, px])
+
+
+# Alignment crossings and assistant patterns are looked for this far (modules) from where the map puts them, in
+# quarter steps, first far then near, against the function modules this far around them; a place counts when this
+# share of those modules agrees.
+_SEARCH = (2.0, 0.75)
+_WINDOW = 4
+_AGREE = 0.9
+_SPREAD = 1.0
+# A four is decoded only when this share of its position patterns' modules read right under its map.
+_PATTERNS_AGREE = 0.8
+
+
+def _bent(
+    gray: np.ndarray, level: np.ndarray, mapping: _Map, version: int, cores: np.ndarray, search: float
+) -> _Map | None:
+    """``mapping`` corrected to where the symbol's alignment crossings and assistant patterns are found (within
+    ``search`` modules), or None with too few found."""
+    side = mapping.side
+    function, dark = hanxin_grid.layout(version)
+    # The quiet zone around the symbol is light: part of the pattern an edge's assistant pattern is found by.
+    function = np.pad(function, _WINDOW, constant_values=True)
+    dark = np.pad(dark, _WINDOW, constant_values=False)
+    known_x, known_y = list(cores[:, 0]), list(cores[:, 1])
+    to_u, to_v = mapping(cores[:, 0], cores[:, 1])
+    found_u, found_v = list(to_u), list(to_v)
+    steps = np.arange(-search, search + 1e-9, 0.25)
+    ox, oy = (a.ravel() for a in np.meshgrid(steps, steps))
+    for y, x in hanxin_grid.anchors(version):
+        window = (slice(y, y + 2 * _WINDOW + 1), slice(x, x + 2 * _WINDOW + 1))  # in the padded layout
+        rows, cols = np.nonzero(function[window])
+        expected = dark[window][rows, cols]
+        u = (cols + x - _WINDOW + 0.5)[None, :] + ox[:, None]
+        v = (rows + y - _WINDOW + 0.5)[None, :] + oy[:, None]
+        pu, pv = mapping(u.ravel(), v.ravel())
+        agree = (_dark_at(gray, level, pu, pv).reshape(u.shape) == expected[None, :]).mean(axis=1)
+        # Along a line the fit is as good a little way either side: the middle of the best places, if they are close.
+        best = agree >= agree.max() - 0.02
+        if agree.max() < _AGREE or max(np.ptp(ox[best]), np.ptp(oy[best])) > _SPREAD:
+            continue
+        cu, cv = mapping(np.array([x + 0.5 + ox[best].mean()]), np.array([y + 0.5 + oy[best].mean()]))
+        known_x.append(x + 0.5)
+        known_y.append(y + 0.5)
+        found_u.append(float(cu[0]))
+        found_v.append(float(cv[0]))
+    count = len(known_x)
+    if count < 5:
+        return None
+    # As many terms as the places found can fit: a bilinear correction first, then quadratic, then cubic.
+    terms_count = 10 if count >= 16 else 6 if count >= 7 else 4
+    xs, ys = np.array(known_x), np.array(known_y)
+    plain_u, plain_v = _Map(mapping.homography, side)(xs, ys)
+    terms = _terms(xs / side, ys / side, terms_count).T
+    fit_u = np.linalg.lstsq(terms, np.array(found_u) - plain_u, rcond=None)[0]
+    fit_v = np.linalg.lstsq(terms, np.array(found_v) - plain_v, rcond=None)[0]
+    return _Map(mapping.homography, side, np.stack([fit_u, fit_v]))
+
+
+def _read_info(gray: np.ndarray, level: np.ndarray, mapping: _Map) -> tuple[int, int, int] | None:
+    """The function information's version, level and mask, sampling its modules only."""
+    copies = []
+    for places in hanxin_grid.info_places(mapping.side):
+        rows, cols = np.array(places[:28], dtype=np.float64).T
+        copies.append(_dark_at(gray, level, *mapping(cols + 0.5, rows + 0.5)))
+    return hanxin_grid.info_from_bits(copies[0], copies[1])
+
+
+def _pattern_agreement(gray: np.ndarray, level: np.ndarray, mapping: _Map, seen: list[int]) -> float:
+    """The share of the position patterns' modules (those of ``seen`` corners: 0 top left, then clockwise) that
+    read as they should."""
+    far = mapping.side - 7
+    xs = np.concatenate([_PATTERN_XS + (0, far, far, 0)[k] for k in seen])
+    ys = np.concatenate([_PATTERN_YS + (0, 0, far, far)[k] for k in seen])
+    expected = np.concatenate([_PATTERNS[k] for k in seen])
+    return float((_dark_at(gray, level, *mapping(xs, ys)) == expected).mean())
+
+
+_PATTERN_YS, _PATTERN_XS = (a.ravel() + 0.5 for a in np.mgrid[0:7, 0:7].astype(np.float64))
+_PATTERNS = [hanxin_grid.position_pattern(corner).ravel() for corner in ("tl", "tr", "br", "bl")]
+
+
+def _read(modules: np.ndarray) -> str | None:
+    info = hanxin_grid.read_info(modules)
+    if info is None:
+        return None
+    version, level, mask = info
+    if hanxin_grid.size(version) != modules.shape[0]:
+        return None
+    data = hanxin_grid.correct(hanxin_grid.codewords(modules, version, mask), version, level)
+    return None if data is None else hanxin_stream.decode(data)
+
+
+def _arrangements(patterns: list[_Pattern]) -> list[list[_Pattern]]:
+    """Fours of patterns in the order top left, top right, bottom right, bottom left, both mirror images: a
+    bottom left pattern points (its L shapes' corner) across the symbol to the top right one, which points away
+    from it, and the other two lie either side of the middle of that diagonal, pointing away from it."""
+    if len(patterns) < 4:
+        return []
+    centres = np.array([p.centre for p in patterns])
+    ways = np.array([p.way for p in patterns])
+    modules = np.array([p.module for p in patterns])
+    inferred = np.array([p.inferred for p in patterns])
+    out: list[list[_Pattern]] = []
+    for b, bl in enumerate(patterns):
+        diagonals = centres - bl.centre
+        lengths = np.hypot(diagonals[:, 0], diagonals[:, 1])
+        along = diagonals / np.maximum(lengths, 1e-9)[:, None]
+        ratio = modules / bl.module
+        ok = (lengths >= 10 * bl.module) & (ratio >= 0.6) & (ratio <= 1.6)
+        ok &= (bl.inferred | (along @ bl.way >= 0.85)) & (inferred | ((ways * along).sum(axis=1) >= 0.85))
+        for t in np.flatnonzero(ok):
+            tr = patterns[t]
+            middle = (tr.centre + bl.centre) / 2
+            across = np.array([-along[t, 1], along[t, 0]]) * lengths[t] / 2
+            outward = centres - middle
+            outward /= np.maximum(np.hypot(outward[:, 0], outward[:, 1]), 1e-9)[:, None]
+            pointing = inferred | ((ways * outward).sum(axis=1) > 0.85)
+            pointing[[b, t]] = False
+            sides: list[list[_Pattern]] = []
+            for spot in (middle + across, middle - across):
+                off = np.hypot(*(centres - spot).T)
+                near = np.flatnonzero(pointing & (off < 0.35 * lengths[t]))
+                sides.append([patterns[i] for i in near[np.argsort(off[near])][:2]])
+            for a in sides[0]:
+                for c in sides[1]:
+                    if a.inferred + c.inferred + tr.inferred + bl.inferred <= 1:
+                        out += [[a, tr, c, bl], [c, tr, a, bl]]
+    return out
+
+
+def _decode_four(gray: np.ndarray, level: np.ndarray, four: list[_Pattern]) -> Found | None:
+    page_points = np.array([p.centre for p in four])
+    module = float(np.mean([p.module for p in four]))
+    across = float(np.hypot(*(four[1].centre - four[0].centre)))
+    guess = round((across / module + 11.0 - 21.0) / 2) * 2 + 21
+    sides = sorted({min(189, max(23, guess + offset)) for offset in (0, -2, 2, -4, 4)}, key=lambda s: abs(s - guess))
+    missing = [k for k, p in enumerate(four) if p.inferred]
+    for side in sides:
+        if missing:  # where the other three put it on a grid of this side (an affine map: three points fix one)
+            page_points[missing[0]] = _placed(_cores(side), page_points, missing[0])
+        homography = _homography(_cores(side), page_points)
+        if homography is None:
+            return None
+        seen = [k for k in range(4) if k not in missing]
+        if _pattern_agreement(gray, level, _Map(homography, side), seen) < _PATTERNS_AGREE:
+            continue  # not position patterns where the map puts them
+        # The function information lies beside the top left core, where a wrong side moves modules least.
+        info = _read_info(gray, level, _Map(homography, side))
+        if info is None:
+            continue
+        version, exact = info[0], hanxin_grid.size(info[0])
+        homography = _homography(_cores(exact), page_points)
+        if homography is None:
+            return None
+        mapping = _Map(homography, exact)
+        read = _read(_sample(gray, level, mapping))
+        if read is None and version >= 4:
+            for search in _SEARCH:
+                bent = _bent(gray, level, mapping, version, _cores(exact), search)
+                if bent is None:
+                    break
+                mapping = bent
+                read = _read(_sample(gray, level, mapping))
+                if read is not None:
+                    break
+        if read is None:
+            continue
+        u, v = mapping(np.array([0.0, exact, exact, 0.0]), np.array([0.0, 0.0, exact, exact]))
+        region = tuple((round(float(x)), round(float(y))) for x, y in zip(u, v, strict=True))
+        return Found(TYPE, read, None, region)
+    return None
+
+
+def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) -> list[Found]:
+    gray = page.astype(np.float32)
+    window = int(np.clip(min(page.shape) // 8, 15, 101)) | 1
+    level = ndimage.uniform_filter(gray, size=window, mode="nearest")
+    sample = gray[:: max(1, gray.shape[0] // 256), :: max(1, gray.shape[1] // 256)]  # enough for the contrast
+    spread = float(np.percentile(sample, 95) - np.percentile(sample, 5))
+    # Patterns are found in pixels darker than their neighbourhood by a little; modules are read against it.
+    patterns = _patterns(np.asarray(gray < level - max(2.0, 0.04 * spread)))
+    found = _read_fours(gray, level, _arrangements(patterns), deadline)
+    if found or len(patterns) > _MAX_FOR_THREES:
+        return found
+    # None read from four patterns: one may be stained or torn away, and the other three place it.
+    return _read_fours(gray, level, _arrangements(patterns + _fourths(patterns)), deadline)
+
+
+def _read_fours(gray: np.ndarray, level: np.ndarray, fours: list[list[_Pattern]], deadline: float) -> list[Found]:
+    """The symbols the fours of patterns read as, each pattern in one symbol at most."""
+    found: list[Found] = []
+    used: set[int] = set()
+    for four in fours:
+        if time.monotonic() > deadline:
+            break
+        if any(id(p) in used for p in four):
+            continue
+        read = _decode_four(gray, level, four)
+        if read is not None:
+            used.update(id(p) for p in four)
+            found.append(read)
+    return found
+
+
+def price(shape: tuple[int, int]) -> float:
+    return BASE_SECONDS + shape[0] * shape[1] * PIXEL_NS * 1e-9
+
+
+READER = Reader(frozenset({TYPE}), find, price)
