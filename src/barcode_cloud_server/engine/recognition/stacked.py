@@ -64,13 +64,11 @@ BLOCK = 16
 # A block counts toward the orientation histogram when its gradients agree this well (0: any direction, 1: one).
 COHERENCE = 0.45
 # What a search costs on the reference machine: per pixel (gradients, threshold map), per sample of the scan
-# and per sample for each family's row finding, nanoseconds, and what any page costs, seconds (bench/FIGURES.md).
-# The last is a floor above the CPU time of a small page: recognize stops a reader at twice its price, and on
-# shared cores a small symbol's search was cut off before its rows were decoded.
+# and per sample for each family's row finding, nanoseconds (bench/FIGURES.md). A small page's search gets at least
+# recognize's OWN_FLOOR, whatever its price.
 PAGE_NS = 40.0
 SAMPLE_NS = 200.0
 FAMILY_SAMPLE_NS = 15.0
-BASE_SECONDS = 0.05
 
 
 def characters(widths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -397,7 +395,7 @@ def page_price(shape: tuple[int, int], families: int) -> float:
     samples = sample_count(shape, PEAKS, spacing(shape))
     region = min(shape[0] * shape[1], _REGION_PIXELS) * len(_FAN) / SPACING
     per_sample = SAMPLE_NS + families * FAMILY_SAMPLE_NS
-    return BASE_SECONDS + (shape[0] * shape[1] * PAGE_NS + (samples + region) * per_sample) * 1e-9
+    return (shape[0] * shape[1] * PAGE_NS + (samples + region) * per_sample) * 1e-9
 
 
 # Rows of one symbol: read in directions this close (cosine), starting within this many modules of each other
