@@ -76,6 +76,17 @@ def _mailmark(r: random.Random) -> str:
     return text if len(text) == 22 else text[:23] + text[23:].rstrip(" ")
 
 
+def _gs1(r: random.Random) -> str:
+    gtin = _digits(r, 13, 13)
+    check = (10 - sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(gtin))) % 10) % 10
+    text = f"(01){gtin}{check}"
+    if r.random() < 0.5:
+        text += f"(17){r.randint(24, 39):02d}{r.randint(1, 12):02d}{r.randint(1, 28):02d}"
+    if r.random() < 0.5:
+        text += "(10)" + "".join(r.choice(_ALNUM) for _ in range(r.randint(1, 20)))
+    return text
+
+
 DATA: dict[str, Callable[[random.Random], str]] = {
     "Code11": lambda r: "".join(r.choice("0123456789-") for _ in range(r.randint(3, 14))),
     "MSI": lambda r: _digits(r, 4, 10),
@@ -96,6 +107,8 @@ DATA: dict[str, Callable[[random.Random], str]] = {
     "AustraliaPost": _auspost,
     "OneCode": _onecode,
     "Mailmark": _mailmark,
+    "DotCode": lambda r: _text(r, 1, 60),
+    "GS1DotCode": _gs1,
 }
 
 

@@ -5,7 +5,9 @@ Each symbology family is one module. The linear ones (``code11``, ``msi``, ``two
 along parallel lines at a set of angles, and ``linear`` finds the stretches between quiet zones, hands them to the
 families and keeps the values enough scanlines agree on; one scan serves them all. The others (postal bar heights,
 stacked and matrix symbols) find their symbols their own way, each a :class:`~.found.Reader` in ``READERS``:
-``code16k`` and ``codablock`` (stacked rows of Code 128 characters, sharing ``stacked``); ``fourstate`` samples rows
+``code16k`` and ``codablock`` (stacked rows of Code 128 characters, sharing ``stacked``); ``dotcode`` (DotCode's
+dot lattice, with ``dotcode_codewords`` for its codewords, GF(113) Reed-Solomon and data, and ``gs1_elements`` for
+GS1 element strings); ``fourstate`` samples rows
 of postal bars as strings of bar states, which the postal families decode (``postnet``: POSTNET and PLANET;
 ``rm4scc``: RM4SCC and Dutch KIX; ``australia_post``: Australia Post; ``intelligent_mail``: USPS Intelligent Mail,
 the spec's OneCode; ``mailmark``: Royal Mail Mailmark; Australia Post and Mailmark correct errors with
@@ -24,6 +26,7 @@ from barcode_cloud_server.engine.recognition import (
     codablock,
     code11,
     code16k,
+    dotcode,
     fourstate,
     intelligent_mail,
     linear,
@@ -51,6 +54,7 @@ FAMILIES: dict[str, linear.Family] = {
 READERS: dict[str, Reader] = {
     "code16k": code16k.READER,
     "codablock": codablock.READER,
+    "dotcode": dotcode.READER,
     # The postal families share one sampling of the page: their decoders read the same rows of bars.
     "fourstate": fourstate.reader(
         {
