@@ -43,9 +43,15 @@ MIN_SPOTS = 12
 ON_LATTICE = 0.3
 MIN_ON_LATTICE = 0.75
 MAX_SIDE = 200
-# Scales of the page searched (pixels of the page per pixel searched): modules of about 3-6 pixels at each. The
-# page is doubled for modules of two pixels, whose diagonal neighbours blur into one another at their own size.
-SCALES = (0.5, 1.0, 2.0, 4.0)
+# Scales of the page searched (pixels of the page per pixel searched): modules of about 3-6 pixels at each.
+SCALES = (1.0, 2.0, 4.0, 8.0)
+# Groups whose spots are closer than this (pixels; a module of about 2.5) that do not read are read again with the
+# page around them doubled: dots of two pixels blur into their diagonal neighbours at their own size.
+FINE_STEP = 3.6
+FINE_MARGIN = 10.0
+# A group is fitted to a lattice only when the directions to its spots' nearest neighbours agree this well
+# (DotCode's groups, turned, blurred, noisy: 0.68 and up; text's and pictures': half of them under 0.32).
+COHERENCE = 0.6
 # What a search costs on the reference machine: per pixel of the page (all scales: smoothing, filters, spots), and
 # per page (bench/FIGURES.md).
 PIXEL_NS = 150.0
@@ -119,23 +125,63 @@ def _groups(points: np.ndarray) -> list[np.ndarray]:
 
 
 class _Lattice:
-    """Page position = origin + s * a + t * b for lattice point (s, t): a and b are the diagonal steps between
-    dot places; column = s - t, row = s + t."""
+    """Page position of lattice point (s, t) through a homography (a photo seen at an angle stays a lattice, its
+    steps shrinking towards the far side): column = s - t, row = s + t, and s and t are the diagonal steps
+    between dot places."""
 
-    def __init__(self, origin: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
-        self.origin, self.a, self.b = origin, a, b
+    def __init__(self, matrix: np.ndarray) -> None:
+        self.matrix = matrix / matrix[2, 2]
+        self.inverse = np.linalg.inv(self.matrix)
+
+    @staticmethod
+    def affine(origin: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """The matrix of position = origin + s * a + t * b."""
+        return np.array([[a[0], b[0], origin[0]], [a[1], b[1], origin[1]], [0.0, 0.0, 1.0]])
+
+    @staticmethod
+    def _apply(matrix: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        u = matrix[0, 0] * x + matrix[0, 1] * y + matrix[0, 2]
+        v = matrix[1, 0] * x + matrix[1, 1] * y + matrix[1, 2]
+        w = matrix[2, 0] * x + matrix[2, 1] * y + matrix[2, 2]
+        return np.stack([u / w, v / w], axis=-1)
 
     def coordinates(self, points: np.ndarray) -> np.ndarray:
-        basis = np.stack([self.a, self.b], axis=1)
-        return np.linalg.solve(basis, (points - self.origin).T).T
+        return self._apply(self.inverse, points[:, 0], points[:, 1])
 
     def position(self, column: np.ndarray, row: np.ndarray) -> np.ndarray:
-        s, t = (column + row) / 2.0, (row - column) / 2.0
-        return self.origin + s[..., None] * self.a + t[..., None] * self.b  # type: ignore[no-any-return]
+        return self._apply(self.matrix, (column + row) / 2.0, (row - column) / 2.0)
 
 
-def _lattice(points: np.ndarray) -> tuple[_Lattice, np.ndarray] | None:
-    """The lattice a group of spots lies on and the spots that do, or None."""
+def _homography(st: np.ndarray, xy: np.ndarray) -> np.ndarray | None:
+    """The least-squares homography taking lattice points to page points (direct linear transform, both sides
+    centred and scaled first so that the system is well conditioned)."""
+
+    def normalise(p: np.ndarray) -> np.ndarray:
+        centre = p.mean(axis=0)
+        scale = math.sqrt(2) / max(float(np.linalg.norm(p - centre, axis=1).mean()), 1e-9)
+        return np.array([[scale, 0, -scale * centre[0]], [0, scale, -scale * centre[1]], [0, 0, 1.0]])
+
+    ns, nx = normalise(st), normalise(xy)
+    a = np.column_stack([st, np.ones(len(st))]) @ ns.T
+    b = np.column_stack([xy, np.ones(len(xy))]) @ nx.T
+    zero = np.zeros((len(a), 3))
+    rows = np.vstack(
+        [
+            np.hstack([a, zero, -b[:, :1] * a]),
+            np.hstack([zero, a, -b[:, 1:2] * a]),
+        ]
+    )
+    _, _, vt = np.linalg.svd(rows)
+    h = vt[-1].reshape(3, 3)
+    matrix = np.linalg.inv(nx) @ h @ ns
+    if abs(matrix[2, 2]) < 1e-12:
+        return None
+    return np.asarray(matrix / matrix[2, 2])
+
+
+def _steps(points: np.ndarray) -> tuple[float, float, float]:
+    """The direction (radians, modulo a quarter turn) and length of the steps from the spots to their nearest
+    neighbours, and how well the directions agree (1: all one lattice's; text and pictures' spots point anywhere)."""
     tree = cKDTree(points)
     dist, index = tree.query(points, k=min(5, len(points)))
     nearest = float(np.median(dist[:, 1]))
@@ -144,16 +190,20 @@ def _lattice(points: np.ndarray) -> tuple[_Lattice, np.ndarray] | None:
     near = (lengths > 0) & (lengths <= 1.25 * nearest)
     v = vectors[near]
     if len(v) < MIN_SPOTS:
-        return None
+        return 0.0, 0.0, 0.0
     angle4 = 4 * np.arctan2(v[:, 1], v[:, 0])
-    phi = math.atan2(float(np.sin(angle4).mean()), float(np.cos(angle4).mean())) / 4
-    step = float(np.median(lengths[near]))
+    sin, cos = float(np.sin(angle4).mean()), float(np.cos(angle4).mean())
+    return math.atan2(sin, cos) / 4, float(np.median(lengths[near])), math.hypot(sin, cos)
+
+
+def _lattice(points: np.ndarray, phi: float, step: float) -> tuple[_Lattice, np.ndarray] | None:
+    """The lattice a group of spots lies on and the spots that do, or None."""
     a = step * np.array([math.cos(phi), math.sin(phi)])
     b = step * np.array([-math.sin(phi), math.cos(phi)])
     centre = points[np.argmin(np.linalg.norm(points - points.mean(axis=0), axis=1))]
-    lattice = _Lattice(centre, a, b)
+    lattice = _Lattice(_Lattice.affine(centre, a, b))
     # The first lattice is a few per cent off (blur pulls neighbouring spots together): fitted near the centre
-    # first, then farther out.
+    # first (an affine map), then farther out (a homography).
     reach = np.linalg.norm(points - centre, axis=1) / step
     for radius in (3.0, 6.0, 12.0, math.inf, math.inf):
         st = lattice.coordinates(points)
@@ -161,11 +211,18 @@ def _lattice(points: np.ndarray) -> tuple[_Lattice, np.ndarray] | None:
         inliers = (np.abs(st - whole).max(axis=1) <= ON_LATTICE) & (reach <= radius)
         if inliers.sum() < min(MIN_SPOTS, 6):
             return None
-        design = np.column_stack([np.ones(int(inliers.sum())), whole[inliers]])
-        fit, *_ = np.linalg.lstsq(design, points[inliers], rcond=None)
-        if abs(float(fit[1, 0] * fit[2, 1] - fit[1, 1] * fit[2, 0])) < 0.5 * step * step:  # no lattice spanned
+        if radius < math.inf:
+            design = np.column_stack([np.ones(int(inliers.sum())), whole[inliers]])
+            fit, *_ = np.linalg.lstsq(design, points[inliers], rcond=None)
+            matrix: np.ndarray | None = _Lattice.affine(fit[0], fit[1], fit[2])
+        else:
+            matrix = _homography(whole[inliers], points[inliers])
+        # No lattice spanned: steps collapsed onto a line (or the page's horizon within the group).
+        if matrix is None or abs(float(np.linalg.det(matrix[:2, :2]))) < 0.5 * step * step:
             return None
-        lattice = _Lattice(fit[0], fit[1], fit[2])
+        if abs(float(np.linalg.det(matrix))) < 1e-9 * step * step:
+            return None
+        lattice = _Lattice(matrix)
     st = lattice.coordinates(points)
     inliers = np.abs(st - np.rint(st)).max(axis=1) <= ON_LATTICE
     if inliers.mean() < MIN_ON_LATTICE or inliers.sum() < MIN_SPOTS:
@@ -216,22 +273,39 @@ def _boxes(cr: np.ndarray) -> list[tuple[int, int, int, int]]:
     return [(c0 - 1, c1, r0, r1), (c0, c1 + 1, r0, r1), (c0, c1, r0 - 1, r1), (c0, c1, r0, r1 + 1)]
 
 
-def _symbol(smooth: np.ndarray, points: np.ndarray, scale: float) -> Found | None:
-    fitted = _lattice(points)
+def _sample(smooth: np.ndarray, lattice: _Lattice, columns: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    xy = lattice.position(columns.astype(float), rows.astype(float))
+    return np.asarray(ndimage.map_coordinates(smooth, [xy[..., 1], xy[..., 0]], order=1, mode="nearest"))
+
+
+def _dark_places(smooth: np.ndarray, lattice: _Lattice, cr: np.ndarray) -> np.ndarray:
+    """The spots' places (column, row) that are dark against the places' light neighbours (the place to the
+    right of a dot place is never one): noise in a quiet zone can fall on the lattice, but not darken it."""
+    spots = _sample(smooth, lattice, cr[:, 0], cr[:, 1])
+    light = _sample(smooth, lattice, cr[:, 0] + 1, cr[:, 1])
+    return np.asarray(cr[spots < _threshold(np.concatenate([spots, light]))])
+
+
+def _symbol(smooth: np.ndarray, points: np.ndarray, scale: float, offset: tuple[int, int] = (0, 0)) -> Found | None:
+    """The symbol a group of spots of one scale of the page (``scale`` page pixels a pixel, its top left at
+    ``offset`` in the page) makes, or None."""
+    phi, step, coherence = _steps(points)
+    if coherence < COHERENCE:
+        return None
+    fitted = _lattice(points, phi, step)
     if fitted is None:
         return None
     lattice, st = fitted
-    cr = np.stack([st[:, 0] - st[:, 1], st[:, 0] + st[:, 1]], axis=1)
+    cr = _dark_places(smooth, lattice, np.stack([st[:, 0] - st[:, 1], st[:, 0] + st[:, 1]], axis=1))
+    if len(cr) < MIN_SPOTS:
+        return None
     for c0, c1, r0, r1 in _boxes(cr):
         w, h = c1 - c0 + 1, r1 - r0 + 1
         if min(w, h) < 5 or max(w, h) > MAX_SIDE:
             continue
         columns, rows = np.meshgrid(np.arange(c0, c1 + 1), np.arange(r0, r1 + 1))
         place = (columns + rows) % 2 == 0
-        xy = lattice.position(columns.astype(float), rows.astype(float))
-        values = ndimage.map_coordinates(smooth, [xy[..., 1], xy[..., 0]], order=1, mode="nearest")
-        if not place.any():
-            continue
+        values = _sample(smooth, lattice, columns, rows)
         dark = (values < _threshold(values[place])) & place
         read = _read_grid(dark, place)
         if read is None:
@@ -239,7 +313,7 @@ def _symbol(smooth: np.ndarray, points: np.ndarray, scale: float) -> Found | Non
         corners = lattice.position(
             np.array([c0 - 0.5, c1 + 0.5, c1 + 0.5, c0 - 0.5]), np.array([r0 - 0.5, r0 - 0.5, r1 + 0.5, r1 + 0.5])
         )
-        region = tuple((round(float(x) * scale), round(float(y) * scale)) for x, y in corners)
+        region = tuple((round(x * scale) + offset[0], round(y * scale) + offset[1]) for x, y in corners.tolist())
         kind = "GS1DotCode" if read.message.gs1 else "DotCode"
         return Found(kind, read.message.text, None, region)
     return None
@@ -262,6 +336,23 @@ def _inside(x: float, y: float, region: tuple[tuple[int, int], ...]) -> bool:
     return min(xs) <= x <= max(xs) and min(ys) <= y <= max(ys)
 
 
+def _fine(page: np.ndarray, points: np.ndarray) -> Found | None:
+    """A group of spots a little over two pixels apart read again at twice the size: the page around it doubled,
+    where neighbouring dots of two pixels no longer blur into one."""
+    margin = FINE_MARGIN * _steps(points)[1]  # at this size a symbol's spots may fall into several groups
+    h, w = page.shape
+    x0, y0 = (max(0, math.floor(v - margin)) for v in points.min(axis=0))
+    x1, y1 = math.ceil(points[:, 0].max() + margin), math.ceil(points[:, 1].max() + margin)
+    crop = _scaled(page[y0 : min(h, y1), x0 : min(w, x1)], 0.5)
+    fine = _spots(crop)
+    smooth = ndimage.gaussian_filter(crop, SMOOTHING)
+    for group in sorted(_groups(fine), key=len, reverse=True):
+        symbol = _symbol(smooth, fine[group], 0.5, (x0, y0))
+        if symbol is not None:
+            return symbol
+    return None
+
+
 def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) -> list[Found]:
     found: list[Found] = []
     for scale in SCALES:
@@ -277,7 +368,12 @@ def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) ->
             cx, cy = group.mean(axis=0) * scale
             if any(_inside(cx, cy, f.region) for f in found):
                 continue
+            _, step, coherence = _steps(group)
+            if coherence < COHERENCE:
+                continue
             symbol = _symbol(smooth, group, scale)
+            if symbol is None and scale == 1 and step < FINE_STEP:
+                symbol = _fine(page, group)
             if symbol is not None:
                 found.append(symbol)
     return [f for f in found if f.type in types]

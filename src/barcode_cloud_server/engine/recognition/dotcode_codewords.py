@@ -414,6 +414,8 @@ def read(bits: list[int]) -> Read | None:
     """A symbol's bit stream (the dot places in stream order) read: None unless Reed-Solomon holds and the data
     parses."""
     data = data_count(len(bits))
+    if data == 0:  # too small a symbol for even one data word
+        return None
     words, bad = dot_values(bits, data)
     fixed = correct(words, data, bad)
     if fixed is None:
