@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import zint
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from barcode_cloud_server.engine.recognition import dotcode, dotcode_codewords, gs1_elements
 from barcode_cloud_server.engine.recognize import Mode, recognize_array
@@ -239,3 +239,26 @@ def test_nothing_in_the_corpus_false_positives() -> None:
     for path in images[:12]:
         gray = np.asarray(Image.open(path).convert("L"))
         assert dotcode.find(gray, TYPES) == [], path
+
+
+def test_beside_a_qr_code_and_text() -> None:
+    dot = Image.fromarray(_page("DotCode", "Beside QR 2026"))
+    qr = Image.fromarray(render(QR, module=3))
+    page = Image.new("L", (dot.width + qr.width + 40, max(dot.height, qr.height) + 60), 255)
+    page.paste(qr, (0, 0))
+    page.paste(dot, (qr.width + 20, 10))
+    ImageDraw.Draw(page).text((10, page.height - 40), "Lot 2026-12 best before 12/27 ... : : ;", fill=0)
+    found = dotcode.find(np.asarray(page), TYPES)
+    assert [f.value for f in found] == ["Beside QR 2026"]
+    xs = [x for x, _ in found[0].region]
+    assert qr.width + 20 <= min(xs) and max(xs) <= qr.width + 20 + dot.width  # the region is the symbol's
+
+
+def test_a_blot_within_capacity_reads() -> None:
+    data = "Blotted DotCode 2026 with room for errors"
+    gray = _page("DotCode", data).copy()
+    h, w = gray.shape
+    gray[h // 2 - 4 : h // 2 + 4, w // 2 - 4 : w // 2 + 4] = 255  # a few dots gone
+    assert [f.value for f in dotcode.find(gray, TYPES)] == [data]
+    gray[12 : h - 12, 12 : w // 2] = 0  # half the symbol inked over: nothing
+    assert dotcode.find(gray, TYPES) == []

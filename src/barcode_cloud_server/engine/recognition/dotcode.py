@@ -49,6 +49,7 @@ SCALES = (1.0, 2.0, 4.0, 8.0)
 # page around them doubled: dots of two pixels blur into their diagonal neighbours at their own size.
 FINE_STEP = 3.6
 FINE_MARGIN = 10.0
+FINE_GROUPS = 3  # the largest groups of the doubled part tried
 # A group is fitted to a lattice only when the directions to its spots' nearest neighbours agree this well
 # (DotCode's groups, turned, blurred, noisy: 0.68 and up; text's and pictures': half of them under 0.32).
 COHERENCE = 0.6
@@ -171,8 +172,9 @@ def _homography(st: np.ndarray, xy: np.ndarray) -> np.ndarray | None:
             np.hstack([zero, a, -b[:, 1:2] * a]),
         ]
     )
-    _, _, vt = np.linalg.svd(rows)
-    h = vt[-1].reshape(3, 3)
+    # The least singular vector, from the 9 x 9 normal matrix (an SVD of the tall system costs far more).
+    _, vectors = np.linalg.eigh(rows.T @ rows)
+    h = vectors[:, 0].reshape(3, 3)
     matrix = np.linalg.inv(nx) @ h @ ns
     if abs(matrix[2, 2]) < 1e-12:
         return None
@@ -205,13 +207,13 @@ def _lattice(points: np.ndarray, phi: float, step: float) -> tuple[_Lattice, np.
     # The first lattice is a few per cent off (blur pulls neighbouring spots together): fitted near the centre
     # first (an affine map), then farther out (a homography).
     reach = np.linalg.norm(points - centre, axis=1) / step
-    for radius in (3.0, 6.0, 12.0, math.inf, math.inf):
+    for radius in _REACH:
         st = lattice.coordinates(points)
         whole = np.rint(st)
         inliers = (np.abs(st - whole).max(axis=1) <= ON_LATTICE) & (reach <= radius)
         if inliers.sum() < min(MIN_SPOTS, 6):
             return None
-        if radius < math.inf:
+        if radius <= AFFINE_REACH:
             design = np.column_stack([np.ones(int(inliers.sum())), whole[inliers]])
             fit, *_ = np.linalg.lstsq(design, points[inliers], rcond=None)
             matrix: np.ndarray | None = _Lattice.affine(fit[0], fit[1], fit[2])
@@ -230,6 +232,12 @@ def _lattice(points: np.ndarray, phi: float, step: float) -> tuple[_Lattice, np.
     return lattice, np.rint(st[inliers]).astype(int)
 
 
+# Lattice steps from the centre within which spots are fitted, growing: an affine map at first, a homography
+# once the spots span enough of the symbol for one.
+_REACH = (3.0, 5.0, 8.0, 12.0, 18.0, 27.0, 40.0, math.inf, math.inf)
+AFFINE_REACH = 5.0
+
+
 # The eight ways to turn and mirror a grid.
 _ORIENTATIONS = [(k, flip) for flip in (False, True) for k in range(4)]
 
@@ -245,7 +253,8 @@ def _read_grid(dark: np.ndarray, place: np.ndarray) -> dotcode_codewords.Read | 
             continue
         g = _orient(dark, k, flip)
         h, w = g.shape
-        read = dotcode_codewords.read([int(g[r, c]) for r, c in dotcode_codewords.places(w, h)])
+        rows, columns = dotcode_codewords.place_indices(w, h)
+        read = dotcode_codewords.read(g[rows, columns].astype(int).tolist())
         if read is not None:
             return read
     return None
@@ -336,32 +345,38 @@ def _inside(x: float, y: float, region: tuple[tuple[int, int], ...]) -> bool:
     return min(xs) <= x <= max(xs) and min(ys) <= y <= max(ys)
 
 
-def _fine(page: np.ndarray, points: np.ndarray) -> Found | None:
+def _fine(page: np.ndarray, points: np.ndarray) -> tuple[Found | None, tuple[tuple[int, int], ...]]:
     """A group of spots a little over two pixels apart read again at twice the size: the page around it doubled,
-    where neighbouring dots of two pixels no longer blur into one."""
+    where neighbouring dots of two pixels no longer blur into one. Also the part of the page doubled."""
     margin = FINE_MARGIN * _steps(points)[1]  # at this size a symbol's spots may fall into several groups
     h, w = page.shape
     x0, y0 = (max(0, math.floor(v - margin)) for v in points.min(axis=0))
-    x1, y1 = math.ceil(points[:, 0].max() + margin), math.ceil(points[:, 1].max() + margin)
-    crop = _scaled(page[y0 : min(h, y1), x0 : min(w, x1)], 0.5)
+    x1, y1 = min(w, math.ceil(points[:, 0].max() + margin)), min(h, math.ceil(points[:, 1].max() + margin))
+    crop = _scaled(page[y0:y1, x0:x1], 0.5)
     fine = _spots(crop)
     smooth = ndimage.gaussian_filter(crop, SMOOTHING)
-    for group in sorted(_groups(fine), key=len, reverse=True):
+    symbol = None
+    for group in sorted(_groups(fine), key=len, reverse=True)[:FINE_GROUPS]:
         symbol = _symbol(smooth, fine[group], 0.5, (x0, y0))
         if symbol is not None:
-            return symbol
-    return None
+            break
+    return symbol, ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
+
+
+def _covers(region: tuple[tuple[int, int], ...], points: np.ndarray) -> bool:
+    return all(_inside(float(x), float(y), region) for x, y in (points.min(axis=0), points.max(axis=0)))
 
 
 def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) -> list[Found]:
     found: list[Found] = []
+    doubled: list[tuple[tuple[int, int], ...]] = []
     for scale in SCALES:
         if min(page.shape) / scale < 16 or time.monotonic() > deadline:
             break
         level = _scaled(page, scale)
         points = _spots(level)
         smooth = ndimage.gaussian_filter(level, SMOOTHING)
-        for members in _groups(points):
+        for members in sorted(_groups(points), key=len, reverse=True):
             if time.monotonic() > deadline:
                 break
             group = points[members]
@@ -372,8 +387,9 @@ def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) ->
             if coherence < COHERENCE:
                 continue
             symbol = _symbol(smooth, group, scale)
-            if symbol is None and scale == 1 and step < FINE_STEP:
-                symbol = _fine(page, group)
+            if symbol is None and scale == 1 and step < FINE_STEP and not any(_covers(d, group) for d in doubled):
+                symbol, crop = _fine(page, group)
+                doubled.append(crop)
             if symbol is not None:
                 found.append(symbol)
     return [f for f in found if f.type in types]

@@ -12,6 +12,9 @@ over GF(113), generator roots 3^1 ... 3^n, interleaved over as many blocks as ke
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
 
 from barcode_cloud_server.engine.recognition import gs1_elements
 
@@ -50,6 +53,13 @@ def places(width: int, height: int) -> list[tuple[int, int]]:
     else:
         order = [(r, c) for c in range(width) for r in range(height)]
     return [(r, c) for r, c in order if (r + c) % 2 == 0 and (r, c) not in skip] + list(corners(width, height))
+
+
+@cache
+def place_indices(width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`places` as row and column index arrays."""
+    rows, columns = zip(*places(width, height), strict=True)
+    return np.array(rows), np.array(columns)
 
 
 def data_count(dots: int) -> int:
@@ -394,8 +404,9 @@ def dot_values(bits: list[int], data: int) -> tuple[list[int], frozenset[int]]:
     words = [bits[0] * 2 + bits[1]]
     bad: set[int] = set()
     for i in range(data + check_count(data)):
-        chunk = bits[2 + 9 * i : 11 + 9 * i]
-        pattern = int("".join(str(b) for b in chunk), 2)
+        pattern = 0
+        for b in bits[2 + 9 * i : 11 + 9 * i]:
+            pattern = pattern * 2 + b
         value = _VALUE_OF.get(pattern)
         if value is None:
             bad.add(i + 1)
