@@ -262,3 +262,12 @@ def test_a_blot_within_capacity_reads() -> None:
     assert [f.value for f in dotcode.find(gray, TYPES)] == [data]
     gray[12 : h - 12, 12 : w // 2] = 0  # half the symbol inked over: nothing
     assert dotcode.find(gray, TYPES) == []
+
+
+def test_structured_append_marker_is_not_data() -> None:
+    sym = zint.Symbol()
+    sym.symbology = zint.Symbology.DOTCODE
+    sym.structapp = zint.StructApp(2, 3, b"")  # symbol 2 of 3: "2", "3" and FNC2 end the data
+    sym.encode("Part two of three")
+    read = dotcode_codewords.read(_stream(symbol_bits(sym)))
+    assert read is not None and read.message.text == "Part two of three"

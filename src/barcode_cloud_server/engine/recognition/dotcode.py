@@ -43,6 +43,8 @@ MIN_SPOTS = 12
 ON_LATTICE = 0.3
 MIN_ON_LATTICE = 0.75
 MAX_SIDE = 200
+# More spots than this at one scale of a page are texture or noise (the largest symbol has 20,000 dot places).
+MAX_SPOTS = 150_000
 # Scales of the page searched (pixels of the page per pixel searched): modules of about 3-6 pixels at each.
 SCALES = (1.0, 2.0, 4.0, 8.0)
 # Groups whose spots are closer than this (pixels; a module of about 2.5) that do not read are read again with the
@@ -53,9 +55,12 @@ FINE_GROUPS = 3  # the largest groups of the doubled part tried
 # A group is fitted to a lattice only when the directions to its spots' nearest neighbours agree this well
 # (DotCode's groups, turned, blurred, noisy: 0.68 and up; text's and pictures': half of them under 0.32).
 COHERENCE = 0.6
-# What a search costs on the reference machine: per pixel of the page (all scales: smoothing, filters, spots), and
-# per page (bench/FIGURES.md).
-PIXEL_NS = 150.0
+# Pages larger than this are searched from half their size on (modules of three pixels and more): their full
+# size costs seconds.
+FULL_SIZE_PIXELS = 4_000_000
+# What a search costs on the reference machine (CPU time; bench/bench_stacked_price.py --readers dotcode): per
+# pixel searched, summed over the scales (smoothing, filters, spots, groups), and per page.
+PIXEL_NS = 400.0
 BASE_SECONDS = 0.05
 
 
@@ -367,14 +372,22 @@ def _covers(region: tuple[tuple[int, int], ...], points: np.ndarray) -> bool:
     return all(_inside(float(x), float(y), region) for x, y in (points.min(axis=0), points.max(axis=0)))
 
 
+def _scales(shape: tuple[int, int]) -> list[float]:
+    """The scales a page of this shape is searched at: not the full size of a large page."""
+    full = shape[0] * shape[1] <= FULL_SIZE_PIXELS
+    return [s for s in SCALES if (full or s > 1) and min(shape) / s >= 16]
+
+
 def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) -> list[Found]:
     found: list[Found] = []
     doubled: list[tuple[tuple[int, int], ...]] = []
-    for scale in SCALES:
-        if min(page.shape) / scale < 16 or time.monotonic() > deadline:
+    for scale in _scales(page.shape):
+        if time.monotonic() > deadline:
             break
         level = _scaled(page, scale)
         points = _spots(level)
+        if len(points) > MAX_SPOTS:  # texture or noise at this scale, not symbols
+            continue
         smooth = ndimage.gaussian_filter(level, SMOOTHING)
         for members in sorted(_groups(points), key=len, reverse=True):
             if time.monotonic() > deadline:
@@ -396,7 +409,8 @@ def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) ->
 
 
 def price(shape: tuple[int, int]) -> float:
-    return BASE_SECONDS + shape[0] * shape[1] * PIXEL_NS * 1e-9
+    searched = sum(shape[0] * shape[1] / (s * s) for s in _scales(shape))
+    return BASE_SECONDS + searched * PIXEL_NS * 1e-9
 
 
 READER = Reader(TYPES, find, price)

@@ -250,7 +250,6 @@ class _Parser:
     def run(self) -> Message:
         gs1 = False
         code = "C"
-        first = True
         if self.values and self.values[0] == 109:  # FNC3 first: reader initialisation, no data
             self.k = 1
         start = self.k
@@ -265,10 +264,11 @@ class _Parser:
             if at_start and code == "C" and v <= 100:
                 gs1 = True
             if v == 107:  # FNC1: first, the data is not GS1 (DotCode's data is GS1 unless it says otherwise)
-                if not first:
+                if not at_start:
                     self.emit(b"\x1d")
-            elif v == 108:  # FNC2: an ECI, or (last codeword) the end of a Structured Append's marker
+            elif v == 108:  # FNC2: an ECI, or (last codeword) after a Structured Append's index and count
                 if self.k == len(self.values):
+                    del self.segments[-1][1][-2:]
                     break
                 self.eci()
             elif v == 109:  # FNC3 past the start: not data
@@ -283,7 +283,6 @@ class _Parser:
                 code = self.code_b(v, macro_place)
             else:
                 code = self.code_a(v)
-            first = False
         text = "".join(bytes(data).decode(codec, errors="strict") for codec, data in self.segments)
         text += self.trailer.decode("ascii")
         # Digits first are GS1 data; digits that are no element string (a short number) are read as they are.
