@@ -3,10 +3,13 @@
 DotCode has no finder pattern: its dots sit on the places of a square grid where column + row is even, which is a
 square lattice of its own, turned 45 degrees and a diagonal apart. So the page's dark spots are found (local minima
 of the lightly smoothed page, darker than the middle of their surroundings, at a few scales of the page), spots a
-few lattice steps apart are grouped, and each group fitted to a lattice: the direction and length of the steps to
-the nearest neighbours give a first lattice, and a least-squares fit of the spots to their lattice points (an
-affine map: a slightly slanted photo still fits) refines it. The lattice points the spots cover give the symbol's
-columns and rows; every dot place is then sampled and thresholded between the two levels the places hold.
+few lattice steps apart are grouped, and each group whose steps to its nearest neighbours point one way (text
+and pictures' do not) is fitted to a lattice: the direction and length of those steps give a first lattice, and
+least-squares fits of the spots to their lattice points, growing out from the centre, refine it (an affine map
+near the centre, then a homography: a photo taken at an angle still fits). The places the dark spots cover give
+the symbol's columns and rows; every dot place is then sampled and thresholded between the two levels the places
+hold. Dots of about two pixels blur into their diagonal neighbours, so a group that close is read again on the
+page around it doubled.
 
 Which corner is the symbol's first is decided the way the specification leaves it to the reader: of the eight
 ways to turn and mirror the grid, those with a dot place at the top left are read as a symbol, and Reed-Solomon
@@ -52,8 +55,9 @@ SCALES = (1.0, 2.0, 4.0, 8.0)
 FINE_STEP = 3.6
 FINE_MARGIN = 10.0
 FINE_GROUPS = 3  # the largest groups of the doubled part tried
-# A group is fitted to a lattice only when the directions to its spots' nearest neighbours agree this well
-# (DotCode's groups, turned, blurred, noisy: 0.68 and up; text's and pictures': half of them under 0.32).
+# A group is fitted to a lattice only when the directions to its spots' nearest neighbours agree this well (the
+# length of the mean of their unit vectors, at four times their angles): DotCode's do, turned, blurred or noisy;
+# most groups of text and pictures' spots do not.
 COHERENCE = 0.6
 # Pages larger than this are searched from half their size on (modules of three pixels and more): their full
 # size costs seconds.
