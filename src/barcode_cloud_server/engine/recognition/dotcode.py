@@ -55,6 +55,9 @@ SCALES = (1.0, 2.0, 4.0, 8.0)
 FINE_STEP = 3.6
 FINE_MARGIN = 10.0
 FINE_GROUPS = 3  # the largest groups of the doubled part tried
+FINE_SMOOTHING = 1.2
+FINE_CROPS = 4
+FINE_LINK = 4.0
 # A group is fitted to a lattice only when the directions to its spots' nearest neighbours agree this well (the
 # length of the mean of their unit vectors, at four times their angles): DotCode's do, turned, blurred or noisy;
 # most groups of text and pictures' spots do not.
@@ -72,9 +75,9 @@ BASE_SECONDS = 0.05
 _CROSS = np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], dtype=bool)
 
 
-def _spots(page: np.ndarray) -> np.ndarray:
+def _spots(page: np.ndarray, smoothing: float = SMOOTHING) -> np.ndarray:
     """The dark spots of one scale of the page, as (x, y) rows."""
-    smooth = ndimage.gaussian_filter(page.astype(np.float32), SMOOTHING)
+    smooth = ndimage.gaussian_filter(page.astype(np.float32), smoothing)
     low = ndimage.minimum_filter(smooth, WINDOW)
     high = ndimage.maximum_filter(smooth, WINDOW)
     h, w = smooth.shape
@@ -114,18 +117,18 @@ def _spots(page: np.ndarray) -> np.ndarray:
     return np.stack([xs + sx / total, ys + sy / total], axis=1)
 
 
-def _groups(points: np.ndarray) -> list[np.ndarray]:
+def _groups(points: np.ndarray, link: float = LINK) -> list[np.ndarray]:
     """Indices of the spots of each group large enough to be a symbol."""
     if len(points) < MIN_SPOTS:
         return []
     tree = cKDTree(points)
     nearest, _ = tree.query(points, k=2)
     step = nearest[:, 1]
-    pairs = tree.query_pairs(float(np.percentile(step, 90)) * LINK, output_type="ndarray")
+    pairs = tree.query_pairs(float(np.percentile(step, 90)) * link, output_type="ndarray")
     if len(pairs) == 0:
         return []
     d = np.linalg.norm(points[pairs[:, 0]] - points[pairs[:, 1]], axis=1)
-    keep = d <= LINK * np.minimum(step[pairs[:, 0]], step[pairs[:, 1]])
+    keep = d <= link * np.minimum(step[pairs[:, 0]], step[pairs[:, 1]])
     pairs = pairs[keep]
     n = len(points)
     graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
@@ -362,8 +365,8 @@ def _fine(page: np.ndarray, points: np.ndarray) -> tuple[Found | None, tuple[tup
     x0, y0 = (max(0, math.floor(v - margin)) for v in points.min(axis=0))
     x1, y1 = min(w, math.ceil(points[:, 0].max() + margin)), min(h, math.ceil(points[:, 1].max() + margin))
     crop = _scaled(page[y0:y1, x0:x1], 0.5)
-    fine = _spots(crop)
-    smooth = ndimage.gaussian_filter(crop, SMOOTHING)
+    fine = _spots(crop, FINE_SMOOTHING)
+    smooth = ndimage.gaussian_filter(crop, FINE_SMOOTHING)
     symbol = None
     for group in sorted(_groups(fine), key=len, reverse=True)[:FINE_GROUPS]:
         symbol = _symbol(smooth, fine[group], 0.5, (x0, y0))
@@ -382,9 +385,20 @@ def _scales(shape: tuple[int, int]) -> list[float]:
     return [s for s in SCALES if (full or s > 1) and min(shape) / s >= 16]
 
 
+def _worth_doubling(points: np.ndarray, doubled: list[tuple[tuple[int, int], ...]]) -> bool:
+    """Whether a group of spots is read again on the page around it doubled: spots about two pixels apart (the
+    spots of dots that small stray and their steps agree little, so any such group may be a symbol), a group no
+    larger than the largest symbol, not yet doubled."""
+    width, height = points.max(axis=0) - points.min(axis=0)
+    return (
+        _steps(points)[1] < FINE_STEP
+        and max(width, height) <= 2 * MAX_SIDE
+        and not any(_covers(d, points) for d in doubled)
+    )
+
+
 def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) -> list[Found]:
     found: list[Found] = []
-    doubled: list[tuple[tuple[int, int], ...]] = []
     for scale in _scales(page.shape):
         if time.monotonic() > deadline:
             break
@@ -400,16 +414,31 @@ def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) ->
             cx, cy = group.mean(axis=0) * scale
             if any(_inside(cx, cy, f.region) for f in found):
                 continue
-            _, step, coherence = _steps(group)
-            if coherence < COHERENCE:
-                continue
             symbol = _symbol(smooth, group, scale)
-            if symbol is None and scale == 1 and step < FINE_STEP and not any(_covers(d, group) for d in doubled):
-                symbol, crop = _fine(page, group)
-                doubled.append(crop)
             if symbol is not None:
                 found.append(symbol)
+        if scale == 1:
+            found += _doubled(page, points, found, deadline)
     return [f for f in found if f.type in types]
+
+
+def _doubled(page: np.ndarray, points: np.ndarray, found: list[Found], deadline: float) -> list[Found]:
+    """The symbols of modules of about two pixels: groups of the page's spots, looser ones (dots that small
+    blur away), read on the page around them doubled."""
+    out: list[Found] = []
+    doubled: list[tuple[tuple[int, int], ...]] = []
+    for members in sorted(_groups(points, FINE_LINK), key=len, reverse=True):
+        group = points[members]
+        cx, cy = group.mean(axis=0)
+        if time.monotonic() > deadline or len(doubled) >= FINE_CROPS:
+            break
+        if any(_inside(cx, cy, f.region) for f in found + out) or not _worth_doubling(group, doubled):
+            continue
+        symbol, crop = _fine(page, group)
+        doubled.append(crop)
+        if symbol is not None:
+            out.append(symbol)
+    return out
 
 
 def price(shape: tuple[int, int]) -> float:
