@@ -219,7 +219,9 @@ def _lattice(points: np.ndarray, phi: float, step: float) -> tuple[_Lattice, np.
     # The first lattice is a few per cent off (blur pulls neighbouring spots together): fitted near the centre
     # first (an affine map), then farther out (a homography).
     reach = np.linalg.norm(points - centre, axis=1) / step
-    for radius in _REACH:
+    # The first fit takes a dozen spots at least, however empty the middle of the symbol.
+    first = max(_REACH[0], float(np.sort(reach)[min(len(reach), MIN_SPOTS) - 1]))
+    for radius in (first, *(r for r in _REACH if r > first)):
         st = lattice.coordinates(points)
         whole = np.rint(st)
         inliers = (np.abs(st - whole).max(axis=1) <= ON_LATTICE) & (reach <= radius)
