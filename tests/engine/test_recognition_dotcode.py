@@ -112,6 +112,54 @@ def test_zint_symbols_check_words_are_the_specifications() -> None:
     assert words[data + 1 :] == _check_words(words[: data + 1], dotcode_codewords.check_count(data))
 
 
+# Figures of ISS DotCode Rev 4.0 (dots as rows, top first): Figure 7A with masks 0 and 1 and Figure 7B with mask
+# 0' (the corners lit) for "2741"; Figure 1 (left), GS1 data in a 64 x 9 symbol.
+SPEC_FIGURES = [
+    (
+        "1010101010100 0000010001010 0000101000101 0101000000000 0000101010100 0100010101000 1000001000001 "
+        "0101000101010 1000100010001 0000000000000",
+        0,
+        "2741",
+    ),
+    (
+        "1010001000101 0000000100010 0000100000001 0101010001000 1000101000000 0101010101010 1000101000101 "
+        "0100010101010 0000000010001 0001000001000",
+        1,
+        "2741",
+    ),
+    (
+        "1010101010101 0000010001010 0000101000101 0101000000000 0000101010100 0100010101000 1000001000001 "
+        "0101000101010 1000100010001 0100000000010",
+        0,
+        "2741",
+    ),
+    (
+        "1010000000101000101010000010000010001010100010101000101000001010 "
+        "0100010001010001010001000001010100010100010001000100010101000001 "
+        "1010001010000000101010100010001010000010101000000010100010100000 "
+        "0000000101000101010001010100000001000100010001000100010100000001 "
+        "1000001000000010100010101000001010100000101010100000100010001010 "
+        "0101000101000001000001010001010100000001000100010101000101010001 "
+        "1000000010100010001000001000100010101000100010000010101000100000 "
+        "0001010100010001010100010001010000010001010000000101010001010101 "
+        "1000100010001000100010100010001010001000101000101000100010000010",
+        None,
+        "(01)00012345678905(17)201231(10)ABC123456",
+    ),
+]
+
+
+@pytest.mark.parametrize(("rows", "mask", "value"), SPEC_FIGURES)
+def test_the_specifications_figures(rows: str, mask: int | None, value: str) -> None:
+    grid = np.array([[c == "1" for c in row] for row in rows.split()])
+    bits = _stream(grid)
+    read = dotcode_codewords.read(bits)
+    # Figure 7B's lit corners overwrite the last codeword's bits: one word corrected.
+    assert read is not None and read.message.text == value and read.corrected <= 1
+    if mask is not None:
+        assert bits[0] * 2 + bits[1] == mask
+
+
 @pytest.mark.parametrize("mask", range(1, 9))
 def test_every_mask_reads(mask: int) -> None:
     # zint's masks 1-4 are the specification's four; 5-8 the same with the six corner dots forced on.

@@ -428,6 +428,10 @@ def read(bits: list[int]) -> Read | None:
         return None
     words, bad = dot_values(bits, data)
     fixed = correct(words, data, bad)
+    if fixed is None and all(bits[-6:]):
+        # Masks 0'-3' light the six corners whatever bits they held: the codewords with bits there are erased.
+        first = (len(bits) - 6 - 2) // 9 + 1
+        fixed = correct(words, data, bad | frozenset(range(first, len(words))))
     if fixed is None:
         return None
     words, changed = fixed
