@@ -193,6 +193,25 @@ def _homography(st: np.ndarray, xy: np.ndarray) -> np.ndarray | None:
     return np.asarray(matrix / matrix[2, 2])
 
 
+def _merged(points: np.ndarray) -> np.ndarray:
+    """The spots with those much closer together than the group's usual spacing made one (their mean): a noisy
+    dot several pixels wide keeps more than one minimum."""
+    if len(points) < MIN_SPOTS:
+        return points
+    tree = cKDTree(points)
+    nearest, _ = tree.query(points, k=2)
+    pairs = tree.query_pairs(0.6 * float(np.percentile(nearest[:, 1], 90)), output_type="ndarray")
+    if len(pairs) == 0:
+        return points
+    n = len(points)
+    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    count, labels = connected_components(graph, directed=False)
+    sizes = np.bincount(labels, minlength=count)[:, None]
+    sums = np.zeros((count, 2))
+    np.add.at(sums, labels, points)
+    return np.asarray(sums / sizes)
+
+
 def _steps(points: np.ndarray) -> tuple[float, float, float]:
     """The direction (radians, modulo a quarter turn) and length of the steps from the spots to their nearest
     neighbours, and how well the directions agree (1: all one lattice's; text and pictures' spots point anywhere)."""
@@ -312,6 +331,8 @@ def _dark_places(smooth: np.ndarray, lattice: _Lattice, cr: np.ndarray) -> np.nd
 def _symbol(smooth: np.ndarray, points: np.ndarray, scale: float, offset: tuple[int, int] = (0, 0)) -> Found | None:
     """The symbol a group of spots of one scale of the page (``scale`` page pixels a pixel, its top left at
     ``offset`` in the page) makes, or None."""
+    if scale >= 1:  # dots of two pixels doubled keep one minimum each, and their spots stray closer together
+        points = _merged(points)
     phi, step, coherence = _steps(points)
     if coherence < COHERENCE:
         return None
