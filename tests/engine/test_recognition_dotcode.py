@@ -209,6 +209,19 @@ def test_bwipp_symbols(name: str) -> None:
     assert [(f.type, f.value) for f in dotcode.find(gray, TYPES)] == [(entry["type"], entry["value"])]
 
 
+@pytest.mark.parametrize("name", ["dotcode_text", "gs1dotcode"])
+@pytest.mark.parametrize("how", ["noisy", "jpeg", "dim"])
+def test_bwipp_symbols_doubled_turned_and_spoilt(name: str, how: str) -> None:
+    # BWIPP draws square dots: doubled (four pixels a module), a noisy square keeps several minima.
+    entry = json.loads((SECOND / "manifest.json").read_text())[name]
+    image = Image.open(SECOND / f"{name}.png").convert("L")
+    image = image.resize((image.width * 2, image.height * 2), Image.Resampling.NEAREST)
+    padded = Image.fromarray(np.pad(np.asarray(image), 16, constant_values=255))
+    turned = padded.rotate(23, Image.Resampling.BILINEAR, expand=True, fillcolor=255)
+    gray = np.ascontiguousarray(np.asarray(spoil(turned, how, np.random.default_rng(5))))
+    assert [(f.type, f.value) for f in dotcode.find(gray, TYPES)] == [(entry["type"], entry["value"])]
+
+
 def _page(kind: str, data: str) -> np.ndarray:
     return np.asarray(open_image(gen(kind, data).content).convert("L"))
 

@@ -37,6 +37,7 @@ SMOOTHING = 0.8
 # the scale), where those differ by at least this much (of 255).
 WINDOW = 9
 CONTRAST = 24.0
+NOISE_CONTRAST = 10.0
 # Spots this many times the distance to their nearest neighbour apart belong to one group (a symbol's places
 # are a diagonal apart, its empty stretches rarely more than two places).
 LINK = 2.3
@@ -84,10 +85,13 @@ def _spots(page: np.ndarray, smoothing: float = SMOOTHING) -> np.ndarray:
     # A slope far below the contrast breaks the ties of flat-bottomed dots, so that each keeps one minimum.
     ties = np.arange(w, dtype=np.float32)[None, :] * 1e-4 + np.arange(h, dtype=np.float32)[:, None] * 1.3e-4
     tied = smooth + ties
+    # Noise spans a window too: the contrast asked for grows with the page's noise (the typical step between
+    # neighbouring pixels, which flat paper sets).
+    noise = float(np.median(np.abs(np.diff(smooth[:: max(1, h // 256)], axis=1))))
     spot = (
         (tied == ndimage.minimum_filter(tied, footprint=_CROSS))
         & (smooth < (low + high) / 2)
-        & (high - low >= CONTRAST)
+        & (high - low >= max(CONTRAST, NOISE_CONTRAST * noise))
     )
     ys, xs = np.nonzero(spot)
     if len(xs) == 0:
