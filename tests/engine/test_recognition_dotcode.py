@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import zint
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
 from barcode_cloud_server.engine.recognition import dotcode, dotcode_codewords, gs1_elements
 from barcode_cloud_server.engine.recognize import Mode, recognize_array
@@ -250,6 +250,9 @@ def test_two_pixel_modules_and_mirrored() -> None:
     gray = np.pad(np.where(grid, 0, 255).astype(np.uint8).repeat(2, 0).repeat(2, 1), 8, constant_values=255)
     assert [f.value for f in dotcode.find(gray, TYPES)] == ["Small modules 2026"]
     assert [f.value for f in dotcode.find(np.ascontiguousarray(gray[:, ::-1]), TYPES)] == ["Small modules 2026"]
+    # Blurred by half a module: read on the page doubled and sharpened.
+    blurred = np.asarray(Image.fromarray(gray).filter(ImageFilter.GaussianBlur(1.0)))
+    assert [f.value for f in dotcode.find(blurred, TYPES)] == ["Small modules 2026"]
 
 
 def _damaged(grid: np.ndarray, dots: int, seed: int) -> np.ndarray:
