@@ -205,7 +205,7 @@ def _merged(points: np.ndarray) -> np.ndarray:
         return points
     tree = cKDTree(points)
     nearest, _ = tree.query(points, k=2)
-    pairs = tree.query_pairs(0.6 * float(np.percentile(nearest[:, 1], 90)), output_type="ndarray")
+    pairs = tree.query_pairs(0.6 * float(np.median(nearest[:, 1])), output_type="ndarray")
     if len(pairs) == 0:
         return points
     n = len(points)
@@ -438,7 +438,12 @@ def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) ->
         if len(points) > MAX_SPOTS:  # texture or noise at this scale, not symbols
             continue
         smooth = ndimage.gaussian_filter(level, SMOOTHING)
-        for members in sorted(_groups(points), key=len, reverse=True):
+        strict = _groups(points)
+        loose = _groups(points, FINE_LINK)
+        # A symbol with wide empty stretches falls into several groups: the looser grouping that joins them
+        # is tried too.
+        joined = [g for g in loose if not any(len(g) == len(s) for s in strict if g[0] in s)]
+        for members in sorted(strict, key=len, reverse=True) + sorted(joined, key=len, reverse=True):
             if time.monotonic() > deadline:
                 break
             group = points[members]
@@ -449,16 +454,18 @@ def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) ->
             if symbol is not None:
                 found.append(symbol)
         if scale == 1:
-            found += _doubled(page, points, found, deadline)
+            found += _doubled(page, points, loose, found, deadline)
     return [f for f in found if f.type in types]
 
 
-def _doubled(page: np.ndarray, points: np.ndarray, found: list[Found], deadline: float) -> list[Found]:
-    """The symbols of modules of about two pixels: groups of the page's spots, looser ones (dots that small
-    blur away), read on the page around them doubled."""
+def _doubled(
+    page: np.ndarray, points: np.ndarray, loose: list[np.ndarray], found: list[Found], deadline: float
+) -> list[Found]:
+    """The symbols of modules of about two pixels: the loose groups of the page's spots (dots that small blur
+    away), read on the page around them doubled."""
     out: list[Found] = []
     doubled: list[tuple[tuple[int, int], ...]] = []
-    for members in sorted(_groups(points, FINE_LINK), key=len, reverse=True):
+    for members in sorted(loose, key=len, reverse=True):
         group = points[members]
         cx, cy = group.mean(axis=0)
         if time.monotonic() > deadline or len(doubled) >= FINE_CROPS:
