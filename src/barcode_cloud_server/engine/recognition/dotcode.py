@@ -69,7 +69,7 @@ COHERENCE = 0.6
 FULL_SIZE_PIXELS = 4_000_000
 # What a search costs on the reference machine (CPU time; bench/bench_stacked_price.py --readers dotcode): per
 # pixel searched, summed over the scales (smoothing, filters, spots, groups), and per page.
-PIXEL_NS = 400.0
+PIXEL_NS = 600.0
 BASE_SECONDS = 0.05
 
 
