@@ -51,15 +51,18 @@ MAX_SIDE = 200
 MAX_SPOTS = 150_000
 # Scales of the page searched (pixels of the page per pixel searched): modules of about 3-6 pixels at each.
 SCALES = (1.0, 2.0, 4.0, 8.0)
-# Groups whose spots are closer than this (pixels; a module of about 2.5) that do not read are read again with the
-# page around them doubled: dots of two pixels blur into their diagonal neighbours at their own size.
+# Groups whose spots are closer than this (pixels; a module of about 2.5) are read again with the page around
+# them doubled: dots of two pixels blur into their diagonal neighbours at their own size. Such groups are the
+# looser ones (spots this many times their nearest neighbour's distance apart: small dots blur away), the page
+# doubled this many lattice steps around them, in a few places a page, smoothed more, and sharpened (this much of
+# an unsharp mask) when the doubled part does not read as it is.
 FINE_STEP = 3.6
+FINE_LINK = 4.0
 FINE_MARGIN = 10.0
+FINE_CROPS = 4
 FINE_GROUPS = 3  # the largest groups of the doubled part tried
 FINE_SMOOTHING = 1.2
-FINE_CROPS = 4
 SHARPEN = 1.0
-FINE_LINK = 4.0
 # A group is fitted to a lattice only when the directions to its spots' nearest neighbours agree this well (the
 # length of the mean of their unit vectors, at four times their angles): DotCode's do, turned, blurred or noisy;
 # most groups of text and pictures' spots do not.
