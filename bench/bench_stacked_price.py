@@ -3,7 +3,7 @@ against their ``price``: the corpus's falsepositives photos, and large pages (a 
 
 Prints, per reader and set of pages, the wall and CPU time per page and the largest ratio of the time to the
 price: the price must stay above what a search costs, or recognize overruns its budget.
-Run: ``python bench/bench_stacked_price.py [--corpus DIR]``.
+Run: ``python bench/bench_stacked_price.py [--corpus DIR] [--readers dotcode,...]``.
 """
 
 from __future__ import annotations
@@ -30,11 +30,13 @@ def _pages(corpus: Path) -> dict[str, list[np.ndarray]]:
     return {"falsepositives photos": [g for g in gray if min(g.shape) >= 8], "large pages (5-12 MP)": large}
 
 
-def run(corpus: Path) -> None:
+def run(corpus: Path, readers: Sequence[str]) -> None:
     print("| reader | pages | wall ms/page | CPU ms/page | price ms/page | worst wall / price | worst CPU / price |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for label, pages in _pages(corpus).items():
         for name, reader in READERS.items():
+            if readers and name not in readers:
+                continue
             wall = cpu = priced = 0.0
             worst_wall = worst_cpu = 0.0
             for page in pages:
@@ -56,7 +58,9 @@ def run(corpus: Path) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=Path("/work/shared/corpus/zxing-cpp-samples"))
-    run(ap.parse_args(argv).corpus)
+    ap.add_argument("--readers", default="", help="names in recognition.READERS (all by default)")
+    args = ap.parse_args(argv)
+    run(args.corpus, [r for r in args.readers.split(",") if r])
     return 0
 
 

@@ -33,6 +33,7 @@ class Entry(NamedTuple):
 
 
 _HANXIN_LARGE = "Han Xin Code second encoder, a larger symbol: " + "0123456789ABCDEFGHIJ" * 12
+_DOTCODE_TEXT = "Hello, DotCode! mixed Case & 0123456789 xyz"
 
 ENTRIES: list[Entry] = [
     Entry("postnet", "postnet", "55555", {}, "Postnet", "555555"),
@@ -91,6 +92,8 @@ ENTRIES: list[Entry] = [
     ),
     Entry("dotcode", "dotcode", "DotCode 2026", {}, "DotCode", "DotCode 2026"),
     Entry("dotcode_digits", "dotcode", "1234567890123456", {}, "DotCode", "1234567890123456"),
+    Entry("dotcode_text", "dotcode", _DOTCODE_TEXT, {}, "DotCode", _DOTCODE_TEXT),
+    Entry("dotcode_binary", "dotcode", "Bin^128^255^200 data", {"parse": True}, "DotCode", "Bin\x80\xff\xc8 data"),
     Entry("gs1dotcode", "gs1dotcode", "(01)09501101530003(17)261231", {}, "GS1DotCode", "(01)09501101530003(17)261231"),
     Entry("hanxin", "hanxin", "Han Xin 2026", {}, "HanXin", "Han Xin 2026"),
     Entry("hanxin_digits", "hanxin", "1234567890123456789012345", {}, "HanXin", "1234567890123456789012345"),

@@ -638,7 +638,8 @@ def _own_read(search: _Search, mode: Mode, clock: Clock) -> None:
                 checksum=read.checksum,
                 zxing_format=read.type,  # no zxing-cpp format reads it: the spec's name stands in
                 text=read.value,
-                raw=read.value.encode("utf-8"),  # Han Xin reads Chinese text
+                # Bytes come back one character each (U+0000-U+00FF); text an ECI named or Chinese, as UTF-8.
+                raw=read.value.encode("latin-1" if max(read.value, default="\0") <= "\xff" else "utf-8"),
                 meta={"symbologyIdentifier": "", "contentType": "Text", "readerInit": "false"},
                 source="engine",
                 page=search.page,

@@ -151,8 +151,8 @@ ROWS: tuple[Symbology, ...] = (
     ),
     _row("HanXin", "matrix", "HANXIN", "Han Xin 2026", "Han Xin Code (ISO/IEC 20830).", binary=True, own="hanxin"),
     _not_generated("GS1HanXin", "matrix", _GS1_SAMPLE, _NO_ZINT_GS1.format("Han Xin", "Han Xin")),
-    _row("DotCode", "matrix", "DOTCODE", "DotCode 2026", "DotCode (dots).", binary=True),
-    _row("GS1DotCode", "matrix", "DOTCODE", _GS1_SAMPLE, "DotCode in GS1 mode.", gs1=True),
+    _row("DotCode", "matrix", "DOTCODE", "DotCode 2026", "DotCode (dots).", binary=True, own="dotcode"),
+    _row("GS1DotCode", "matrix", "DOTCODE", _GS1_SAMPLE, "DotCode in GS1 mode.", gs1=True, own="dotcode"),
     _row(
         "MaxiCode",
         "matrix",

@@ -7,7 +7,8 @@ families and keeps the values enough scanlines agree on; one scan serves them al
 stacked and matrix symbols) find their symbols their own way, each a :class:`~.found.Reader` in ``READERS``:
 ``code16k`` and ``codablock`` (stacked rows of Code 128 characters, one scan: ``stacked``); ``hanxin`` (Han Xin Code:
 its position patterns, ``hanxin_grid`` for the modules, function information and error correction,
-``hanxin_stream`` for the data modes); ``fourstate`` samples rows
+``hanxin_stream`` for the data modes); ``dotcode`` (DotCode's dot lattice, with ``dotcode_codewords`` for its
+codewords, GF(113) Reed-Solomon and data, and ``gs1_elements`` for GS1 element strings); ``fourstate`` samples rows
 of postal bars as strings of bar states, which the postal families decode (``postnet``: POSTNET and PLANET;
 ``rm4scc``: RM4SCC and Dutch KIX; ``australia_post``: Australia Post; ``intelligent_mail``: USPS Intelligent Mail,
 the spec's OneCode; ``mailmark``: Royal Mail Mailmark; Australia Post and Mailmark correct errors with
@@ -28,6 +29,7 @@ from barcode_cloud_server.engine.recognition import (
     codablock,
     code11,
     code16k,
+    dotcode,
     fourstate,
     hanxin,
     intelligent_mail,
@@ -69,6 +71,7 @@ READERS: dict[str, Reader] = {
     # The stacked families share one scan of the page along its edge orientations.
     "stacked": stacked.reader((code16k.FAMILY, codablock.FAMILY)),
     "hanxin": hanxin.READER,
+    "dotcode": dotcode.READER,
     # The postal families share one sampling of the page: their decoders read the same rows of bars.
     "fourstate": fourstate.reader(
         {
