@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from barcode_cloud_server.engine.pdf417 import error_correction, patterns
-from barcode_cloud_server.engine.recognition import composite, composite_data, gf929
+from barcode_cloud_server.engine.recognition import composite, composite_data, gf929, gs1_elements
 from barcode_cloud_server.engine.recognize import Mode, recognize_array
 from tests.support.composite import LINEAR, Composite, draw, from_rows
 from tests.support.photo import spoil
@@ -71,11 +71,11 @@ def test_base928_and_byte_compaction() -> None:
 
 
 def test_element_strings() -> None:
-    gs = composite_data.GS
-    assert composite_data.element_string("0109501101530003" + "10ABC" + gs + "3103000123") == (
+    gs = gs1_elements.GS
+    assert gs1_elements.hri("0109501101530003" + "10ABC" + gs + "3103000123") == (
         "(01)09501101530003(10)ABC(3103)000123"
     )
-    assert composite_data.element_string("21") is None  # an AI with no data
+    assert gs1_elements.hri("21") is None  # an AI with no data
 
 
 # ISO/IEC 24723:2010 Figure 5, an EAN-13 composite symbol with CC-A ((99)1234-abcd), and Figure 3, a UPC-E symbol

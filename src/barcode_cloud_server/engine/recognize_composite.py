@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from barcode_cloud_server.engine.datacheck import upce_to_upca
-from barcode_cloud_server.engine.recognition import composite, composite_data
+from barcode_cloud_server.engine.recognition import composite, gs1_elements
 from barcode_cloud_server.engine.recognize_types import gs1_check_ok
 
 Point = tuple[float, float]
@@ -53,7 +53,7 @@ def linear_element_string(fmt: str, raw: bytes, symbology_identifier: str) -> st
             return None
         return f"(01){text.zfill(14)}"
     if fmt in _DATABAR or fmt == _STACKED_EXPANDED or (fmt == "Code128" and symbology_identifier == "]C1"):
-        return composite_data.element_string(text)
+        return gs1_elements.hri(text)
     return None
 
 

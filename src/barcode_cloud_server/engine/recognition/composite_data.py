@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-GS = "\x1d"  # FNC1 as a separator inside the data
+from barcode_cloud_server.engine.recognition import gs1_elements
+from barcode_cloud_server.engine.recognition.gs1_elements import GS  # FNC1 as a separator inside the data
+
 _BYTE, _BYTE_SIX, _LINKAGE = 901, 924, 920
 
 # Bits carried by each number of CC-A data codewords (the sizes of ISO/IEC 24723 Table 9).
@@ -81,7 +83,7 @@ def decode(bits: str) -> str | None:
         raw = _date_and_lot(bits)
     else:
         raw = _ai90(bits)
-    return None if raw is None else element_string(raw)
+    return None if raw is None else gs1_elements.hri(raw)
 
 
 def _date_and_lot(bits: str) -> str | None:
@@ -224,42 +226,3 @@ def _character(bits: str, pos: int, mode: str) -> tuple[str | None, int]:
     if len(bits) - pos >= 8:
         return _ISO_SPECIAL.get(int(bits[pos : pos + 8], 2)), 8
     return None, 0
-
-
-# GS1 General Specifications: the element strings of predefined length (AI included), by the AI's first two
-# digits, and the number of digits of the AIs that start with each pair (two unless named here).
-_PREDEFINED = {
-    "00": 20,
-    "01": 16,
-    "02": 16,
-    "03": 16,
-    "04": 18,
-    **{f"{p}": 8 for p in range(11, 20)},
-    "20": 4,
-    **{f"{p}": 10 for p in range(31, 37)},
-    "41": 16,
-}
-_AI_DIGITS = {
-    **dict.fromkeys(("23", "24", "25", "40", "41", "42", "71"), 3),
-    **dict.fromkeys(("31", "32", "33", "34", "35", "36", "39", "43", "70", "72", "80", "81", "82"), 4),
-}
-
-
-def element_string(raw: str) -> str | None:
-    """``(AI)data`` for raw GS1 data (AIs and their data, variable-length ones ended by GS), or None."""
-    out: list[str] = []
-    pos = 0
-    while pos < len(raw):
-        prefix = raw[pos : pos + 2]
-        digits = _AI_DIGITS.get(prefix, 2)
-        ai = raw[pos : pos + digits]
-        if len(ai) < digits or not ai.isdigit():
-            return None
-        end = pos + _PREDEFINED[prefix] if prefix in _PREDEFINED else raw.find(GS, pos)
-        end = len(raw) if end < 0 else end
-        data = raw[pos + digits : end]
-        if not data or GS in data or end > len(raw):
-            return None
-        out.append(f"({ai}){data}")
-        pos = end + 1 if end < len(raw) and raw[end] == GS else end
-    return "".join(out) or None
