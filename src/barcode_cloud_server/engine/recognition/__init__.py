@@ -9,8 +9,8 @@ stacked and matrix symbols) find their symbols their own way, each a :class:`~.f
 of postal bars as strings of bar states, which the postal families decode (``postnet``: POSTNET and PLANET;
 ``rm4scc``: RM4SCC and Dutch KIX; ``australia_post``: Australia Post; ``intelligent_mail``: USPS Intelligent Mail,
 the spec's OneCode; ``mailmark``: Royal Mail Mailmark; Australia Post and Mailmark correct errors with
-``reed_solomon``). The symbology table names the family of each type (``Symbology.own``); ``recognize`` calls
-:func:`find` for the types asked for, priced by :func:`price`.
+``reed_solomon``); ``micr`` reads lines of MICR E-13B cheque characters. The symbology table names the family of
+each type (``Symbology.own``); ``recognize`` calls :func:`find` for the types asked for, priced by :func:`price`.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from barcode_cloud_server.engine.recognition import (
     intelligent_mail,
     linear,
     mailmark,
+    micr,
     msi,
     patch_code,
     pharmacode,
@@ -62,6 +63,7 @@ READERS: dict[str, Reader] = {
         },
         asked_only=rm4scc.ASKED_ONLY,
     ),
+    "micr": micr.READER,
 }
 LINEAR_TYPES: frozenset[str] = frozenset(t for f in FAMILIES.values() for t in f.types)
 TYPES: frozenset[str] = LINEAR_TYPES | frozenset(t for r in READERS.values() for t in r.types)

@@ -1,0 +1,396 @@
+"""MICR E-13B (ISO 1004-1, ANSI X9.27): the cheque font of ten digits and four symbols, read as a line of text.
+
+Each character is drawn on a grid of 0.013-inch units, nine units high (the on-us symbol seven, the dash four,
+both centred on the line), 4 to 7 units wide, one character every 0.125 inch (9.6 units) along the line. The
+reader finds the characters as dark components of similar height side by side, fits a line through them at any
+angle, resamples the line upright, cuts it into cells at the fitted pitch and matches each cell against the 14
+glyphs drawn from ``GLYPHS``. A line is reported only when every cell matches one glyph clearly better than any
+other and it holds at least one symbol (text and other fonts do not); it is tried in both reading directions and
+a line that reads both ways is not reported.
+
+The value spells the symbols as most MICR readers do: A transit, B amount, C on-us, D dash; a run of empty cells
+between fields is one space. The checksum is the routing number's check digit (ABA weights 3, 7, 1) when the
+transit field holds nine digits that satisfy it; nothing is refused for it.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from scipy import ndimage
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
+
+from barcode_cloud_server.engine.recognition.found import Found, Reader
+from barcode_cloud_server.engine.recognition.scanlines import BLOCK, threshold_map
+
+TYPE = "MicrE13B"
+TRANSIT, AMOUNT, ON_US, DASH = "A", "B", "C", "D"
+SYMBOLS = frozenset({TRANSIT, AMOUNT, ON_US, DASH})
+
+# The glyphs as rectangles (x0, y0, x1, y1) in units, y down from the top of the 9-unit line, x from the glyph's
+# left edge; with each glyph's width. Drawn after the character outlines of ISO 1004-1 / X9.27 on their 0.013-inch
+# grid: heavy lower strokes, rounded corners left square.
+GLYPHS: dict[str, tuple[float, tuple[tuple[float, float, float, float], ...]]] = {
+    "0": (7, ((0, 0, 2, 9), (5, 0, 7, 9), (0, 0, 7, 1), (0, 8, 7, 9))),
+    "1": (4, ((0, 0, 2, 1), (2, 0, 3.5, 5.5), (0.5, 5.5, 4, 9))),
+    "2": (4, ((0, 0, 4, 1), (2.5, 0, 4, 4.5), (0, 3.5, 4, 4.5), (0, 3.5, 2.5, 9), (0, 7.5, 4, 9))),
+    "3": (5, ((0, 0, 5, 1), (1, 3.5, 5, 4.5), (0, 8, 5, 9), (3.5, 0, 5, 4.5), (2.5, 3.5, 5, 9))),
+    "4": (6, ((0, 0, 1.5, 6.5), (0, 5, 6, 6.5), (3.5, 3, 6, 9))),
+    "5": (5, ((0, 0, 5, 1), (0, 0, 1.5, 4.5), (0, 3.5, 5, 4.5), (2.5, 3.5, 5, 9), (0, 8, 5, 9))),
+    "6": (6, ((0, 0, 1.5, 9), (0, 0, 4, 1), (0, 4, 6, 5), (3.5, 4, 6, 9), (0, 8, 6, 9))),
+    "7": (5, ((0, 0, 5, 1.5), (3.5, 0, 5, 4.5), (1.5, 3.5, 5, 4.5), (1.5, 4, 4, 9))),
+    "8": (
+        7,
+        (
+            (1, 0, 2.5, 4.5),
+            (4.5, 0, 6, 4.5),
+            (1, 0, 6, 1),
+            (0, 3.5, 7, 5),
+            (0, 3.5, 2.5, 9),
+            (4.5, 3.5, 7, 9),
+            (0, 8, 7, 9),
+        ),
+    ),
+    "9": (6, ((0, 0, 1.5, 5), (4, 0, 6, 5), (0, 0, 6, 1), (0, 4, 6, 5), (3.5, 4, 6, 9))),
+    TRANSIT: (7, ((0, 0, 2.5, 9), (4, 0, 7, 3), (4, 6, 7, 9))),
+    AMOUNT: (7, ((0, 1.5, 2, 4), (2.5, 0, 4.5, 9), (5, 5, 7, 7.5))),
+    ON_US: (7, ((0, 1, 2, 8), (3, 1, 5, 8), (5.5, 1, 7, 2.5))),
+    DASH: (7, ((0, 2.5, 3, 6.5), (4, 2.5, 7, 6.5))),
+}
+HEIGHT = 9.0  # units
+PITCH = 0.125 / 0.013  # units from one character to the next
+
+# Samples per unit of the upright line, and the unit margins above and below the 9-unit line that it keeps.
+_S = 4
+_MARGIN = 2.0
+# How far a glyph may sit from its cell's centre (units), and from the fitted line (units), when matched.
+_SHIFT_X = 1.5
+_SHIFT_Y = 0.5
+# A cell matches a glyph when the normalised correlation is at least this, and beats the next glyph by this.
+MIN_SCORE = 0.75
+MIN_MARGIN = 0.03
+# Components that may be characters: their radius of gyration in pixels (a digit's is about 3 units).
+_MIN_SIZE_PX = 3.0
+_MAX_SIZE_PX = 200.0
+_DIGIT_SIZE = 3.3  # units
+# Neighbours: centres at most this many sizes apart (two empty cells between), sizes within this ratio; a row's
+# links within this angle (radians) of its direction.
+_REACH = 11.0
+_SIZE_RATIO = 1.8
+_ALONG = 0.17
+_MIN_LINKED = 3
+# What a search costs per pixel of the page (threshold map, components), nanoseconds on the reference machine.
+PAGE_NS = 60.0
+
+
+def price(shape: tuple[int, int]) -> float:
+    """What :func:`find` costs on a page of this shape, seconds."""
+    return 0.01 + shape[0] * shape[1] * PAGE_NS * 1e-9
+
+
+def routing_check(digits: str) -> bool:
+    """Whether nine digits hold the ABA routing number check: weights 3, 7, 1 sum to a multiple of 10."""
+    if len(digits) != 9 or not digits.isdigit():
+        return False
+    return sum(w * int(d) for w, d in zip((3, 7, 1) * 3, digits, strict=True)) % 10 == 0
+
+
+def checksum(value: str) -> str | None:
+    """The check digit of the routing number in the line's first transit field, when it holds."""
+    parts = value.split(TRANSIT)
+    if len(parts) >= 3 and routing_check(parts[1]):
+        return parts[1][-1]
+    return None
+
+
+@dataclass(frozen=True)
+class _Components:
+    cx: np.ndarray
+    cy: np.ndarray
+    size: np.ndarray  # radius of gyration, pixels (about a third of a digit's height)
+
+
+def _components(page: np.ndarray) -> _Components:
+    h, w = page.shape
+    smooth = ndimage.uniform_filter(page.astype(np.float32), 3)
+    blocks = threshold_map(page)
+    thresholds = np.repeat(np.repeat(blocks, BLOCK, axis=0), BLOCK, axis=1)[:h, :w]
+    labels, count = ndimage.label(smooth < thresholds, structure=np.ones((3, 3), dtype=bool))
+    n = count + 1
+    area = np.bincount(labels.ravel(), minlength=n).astype(np.float64)
+    area[0] = 0
+    keep = area >= 8
+    ys, xs = np.nonzero(keep[labels])
+    lab = labels[ys, xs]
+    safe = np.maximum(area, 1)
+
+    def mean(v: np.ndarray) -> np.ndarray:
+        out: np.ndarray = np.bincount(lab, v, minlength=n) / safe
+        return out
+
+    x, y = xs.astype(np.float64), ys.astype(np.float64)
+    mx, my = mean(x), mean(y)
+    size = np.sqrt(np.maximum(mean(x * x) - mx * mx + mean(y * y) - my * my, 0) + 1 / 6)
+    ids = np.flatnonzero(keep & (size >= _MIN_SIZE_PX) & (size <= _MAX_SIZE_PX))
+    return _Components(mx[ids], my[ids], size[ids])
+
+
+def _groups(c: _Components) -> list[tuple[np.ndarray, float]]:
+    """Components in a row of neighbours of about their size, with the row's direction (radians, modulo pi).
+
+    Neighbours of about one size link in every direction (lines of text above one another too); the direction
+    most links share is the rows', and only the links along it make the groups."""
+    if len(c.cx) < _MIN_LINKED:
+        return []
+    points = np.column_stack([c.cx, c.cy])
+    pairs = cKDTree(points).query_pairs(float(c.size.max()) * _REACH, output_type="ndarray")
+    if len(pairs) == 0:
+        return []
+    i, j = pairs[:, 0], pairs[:, 1]
+    si, sj = c.size[i], c.size[j]
+    near = (np.maximum(si, sj) <= _SIZE_RATIO * np.minimum(si, sj)) & (
+        np.hypot(c.cx[j] - c.cx[i], c.cy[j] - c.cy[i]) <= _REACH * np.maximum(si, sj)
+    )
+    i, j = i[near], j[near]
+    step = np.arctan2(c.cy[j] - c.cy[i], c.cx[j] - c.cx[i]) % np.pi
+    out: list[tuple[np.ndarray, float]] = []
+    for members in _linked(len(c.cx), i, j):
+        inside = np.isin(i, members)
+        bins = np.bincount((step[inside] / np.pi * 90).astype(int) % 90, minlength=90)
+        # The most common direction, two degrees wide bins summed over a neighbourhood of +-8 degrees.
+        smoothed = sum(np.roll(bins, k) for k in range(-4, 5))
+        peak = (int(np.argmax(smoothed)) + 0.5) / 90 * np.pi
+        along = inside & (np.abs((step - peak + np.pi / 2) % np.pi - np.pi / 2) <= _ALONG)
+        for row in _linked(len(c.cx), i[along], j[along]):
+            # The row's own direction: the mean of its links' (doubled angles: a step and its reverse agree).
+            mine = 2 * step[along & np.isin(i, row)]
+            out.append((row, 0.5 * math.atan2(float(np.sin(mine).mean()), float(np.cos(mine).mean()))))
+    return out
+
+
+def _linked(n: int, i: np.ndarray, j: np.ndarray) -> list[np.ndarray]:
+    graph = coo_matrix((np.ones(len(i)), (i, j)), shape=(n, n))
+    count, labels = connected_components(graph, directed=False)
+    sizes = np.bincount(labels, minlength=count)
+    return [np.flatnonzero(labels == g) for g in np.flatnonzero(sizes >= _MIN_LINKED)]
+
+
+@dataclass(frozen=True)
+class _Line:
+    origin: np.ndarray  # page point of the upright strip's (0, 0) sample
+    along: np.ndarray  # page step per strip column
+    down: np.ndarray  # page step per strip row
+    strip: np.ndarray  # ink (dark is high), float32, rows x columns
+
+
+def _line(page: np.ndarray, c: _Components, members: np.ndarray, direction: float, forward: bool) -> _Line | None:
+    """The row's line resampled upright at ``_S`` samples per unit, reading ``forward`` along ``direction`` (the
+    row's, radians) or the other way."""
+    points = np.column_stack([c.cx[members], c.cy[members]])
+    unit = float(np.percentile(c.size[members], 75)) / _DIGIT_SIZE  # pixels per unit, refined below from the strip
+    # Marks in line with the row but off it (a speck beyond its end) do not bend or stretch it.
+    row = np.array([math.cos(direction), math.sin(direction)])
+    centre = np.median(points, axis=0)
+    for reach in (1.0, 0.4):  # against the row's coarse direction, then against the fitted line
+        off = (points - centre) @ [-row[1], row[0]]
+        points = points[np.abs(off - np.median(off)) <= reach * HEIGHT * unit]
+        if len(points) < _MIN_LINKED:
+            return None
+        centre = points.mean(axis=0)
+        # The direction of the centres' least squares line, on the side of the row's.
+        eigen = np.linalg.eigh(np.cov((points - centre).T))[1][:, -1]
+        row = eigen if eigen @ row >= 0 else -eigen
+    along = row
+    if not forward:
+        along = -along
+    down = np.array([-along[1], along[0]])  # y grows downwards: a quarter turn clockwise of ``along``
+    t = (points - centre) @ along
+    v = (points - centre) @ down
+    mid = centre + float(np.median(v)) * down
+    for _ in range(5):
+        start = float(t.min()) - 1.5 * PITCH * unit
+        length = float(t.max() - t.min()) + 3 * PITCH * unit
+        top = mid - (HEIGHT / 2 + _MARGIN) * unit * down + start * along
+        cols = max(1, int(length / unit * _S))
+        rows = int((HEIGHT + 2 * _MARGIN) * _S)
+        step = unit / _S
+        strip = _sample(page, top, along * step, down * step, rows, cols)
+        # Ink against the paper around it: the lightest nearby, further than any stroke is wide (light falls
+        # off unevenly across a page).
+        paper = ndimage.maximum_filter(ndimage.uniform_filter(strip, 3), size=5 * _S + 1)
+        ink = np.clip(paper - strip, 0, None)
+        profile = ink.mean(axis=1)
+        profile -= profile.min()
+        lit = np.flatnonzero(profile >= 0.35 * profile.max())
+        if len(lit) < 2:
+            return None
+        first, last = int(lit[0]), int(lit[-1]) + 1
+        ratio = (last - first) / _S / HEIGHT  # the line's height over nine units at the current estimate
+        if abs(ratio - 1) <= 0.04:
+            return _Line(top, along * step, down * step, ink.astype(np.float32))
+        mid = top + ((first + last) / 2) * step * down - start * along
+        unit *= min(max(ratio, 0.6), 1.6)
+    return None
+
+
+def _sample(page: np.ndarray, origin: np.ndarray, col: np.ndarray, row: np.ndarray, rows: int, cols: int) -> np.ndarray:
+    r, k = np.mgrid[0:rows, 0:cols].astype(np.float32)
+    x = origin[0] + k * col[0] + r * row[0]
+    y = origin[1] + k * col[1] + r * row[1]
+    out: np.ndarray = ndimage.map_coordinates(page, [y, x], order=1, mode="nearest").astype(np.float32)
+    return out
+
+
+@lru_cache(maxsize=64)
+def _templates(pitch: float) -> tuple[list[str], np.ndarray, tuple[int, int]]:
+    """Every glyph centred in a cell of ``pitch`` units, on the upright line's sample grid, normalised."""
+    rows = int((HEIGHT + 2 * _MARGIN) * _S)
+    cols = round(pitch * _S)
+    fine = 4  # subsamples per sample: edges fall between samples
+    names = sorted(GLYPHS)
+    out = np.zeros((len(names), rows * cols), dtype=np.float32)
+    for n, name in enumerate(names):
+        width, rects = GLYPHS[name]
+        image = np.zeros((rows * fine, cols * fine), dtype=np.float32)
+        left = (pitch - width) / 2
+        for x0, y0, x1, y1 in rects:
+            c0, c1 = round((left + x0) * _S * fine), round((left + x1) * _S * fine)
+            r0, r1 = round((_MARGIN + y0) * _S * fine), round((_MARGIN + y1) * _S * fine)
+            image[r0:r1, c0:c1] = 1.0
+        out[n] = image.reshape(rows, fine, cols, fine).mean(axis=(1, 3)).ravel()
+    return names, _normalised(out), (rows, cols)
+
+
+def _normalised(x: np.ndarray) -> np.ndarray:
+    x = x - x.mean(axis=1, keepdims=True)
+    norm = np.linalg.norm(x, axis=1, keepdims=True)
+    out: np.ndarray = x / np.maximum(norm, 1e-6)
+    return out
+
+
+def _pitch(ink: np.ndarray) -> tuple[float, float] | None:
+    """The cell pitch and the first cell boundary (samples) that put the least ink near the boundaries: a coarse
+    search, then a fine one around its best."""
+    profile = ink.mean(axis=0)
+    profile = np.clip(profile - np.percentile(profile, 20), 0, None)
+    if profile.max() <= 0:
+        return None
+    positions = np.arange(len(profile), dtype=np.float64)[None, :]
+    nominal = PITCH * _S
+
+    def best(pitches: np.ndarray, phases_of: Callable[[float], np.ndarray]) -> tuple[float, float, float]:
+        out = (math.inf, 0.0, 0.0)
+        for pitch in pitches:
+            phases = phases_of(float(pitch))[:, None]
+            # Ink weighed by its nearness to a boundary: a triangle of a gap's half-width.
+            d = np.abs((positions - phases + pitch / 2) % pitch - pitch / 2)
+            costs = (np.clip(1 - d / (1.3 * _S), 0, None) * profile).sum(axis=1)
+            k = int(np.argmin(costs))
+            if costs[k] < out[0]:
+                out = (float(costs[k]), float(pitch), float(phases[k, 0]))
+        return out
+
+    _, pitch, phase = best(nominal * np.linspace(0.93, 1.07, 29), lambda p: np.arange(0, p, 1.0))
+    _, pitch, phase = best(pitch * np.linspace(0.995, 1.005, 11), lambda p: np.arange(phase - 1, phase + 1.01, 0.25))
+    return pitch, phase % pitch
+
+
+@dataclass(frozen=True)
+class _Cell:
+    glyph: str  # " " for an empty cell
+    score: float  # normalised correlation with the glyph
+    runner_up: float  # with the next best glyph
+
+
+def _cells(line: _Line) -> Iterator[_Cell | None]:
+    """The line's cells one by one, each matched against every glyph; a None first when the line has no pitch."""
+    ink = line.strip
+    fitted = _pitch(ink)
+    smooth = ndimage.uniform_filter(ink, 3)
+    paper = float(np.percentile(smooth, 50))
+    level = float(np.percentile(smooth, 99)) - paper
+    if fitted is None or level <= 0:
+        yield None
+        return
+    pitch, phase = fitted
+    names, templates, (rows, cols) = _templates(round(pitch / _S, 2))
+    sx, sy = int(_SHIFT_X * _S), int(_SHIFT_Y * _S)
+    padded = np.pad(ink, ((sy, sy), (sx + cols, sx + cols)), mode="edge")
+    margin = int(_MARGIN * _S)
+    k = 0
+    while phase + k * pitch < ink.shape[1]:
+        left = round(phase + k * pitch)
+        k += 1
+        core = smooth[margin:-margin, max(left, 0) : left + cols]
+        if core.size == 0 or core.max() - paper < 0.5 * level:
+            yield _Cell(" ", 1.0, 0.0)
+            continue
+        at = sx + cols + left
+        windows = np.stack(
+            [
+                padded[dy : dy + rows, at + dx : at + dx + cols].ravel()
+                for dy in range(2 * sy + 1)
+                for dx in range(-sx, sx + 1)
+            ]
+        )
+        # einsum rather than a matrix product: BLAS threads cost more than these small products on a busy host.
+        per_glyph = np.einsum("wk,gk->gw", _normalised(windows), templates).max(axis=1)
+        order = np.argsort(per_glyph)[::-1]
+        yield _Cell(names[int(order[0])], float(per_glyph[order[0]]), float(per_glyph[order[1]]))
+
+
+def _read(line: _Line) -> str | None:
+    """The line's characters, or None at its first unsure cell."""
+    text: list[str] = []
+    for cell in _cells(line):
+        if cell is None or cell.score < MIN_SCORE or cell.score - cell.runner_up < MIN_MARGIN:
+            return None
+        text.append(cell.glyph)
+    return " ".join("".join(text).split())
+
+
+def _region(line: _Line) -> tuple[tuple[int, int], ...]:
+    rows, cols = line.strip.shape
+    corners = [line.origin + a * line.along + b * line.down for a, b in ((0, 0), (cols, 0), (cols, rows), (0, rows))]
+    return tuple((round(float(p[0])), round(float(p[1]))) for p in corners)
+
+
+def lines(page: np.ndarray, deadline: float = math.inf) -> list[Found]:
+    """The MICR lines in a gray page."""
+    c = _components(page)
+    out: list[Found] = []
+    for members, direction in _groups(c):
+        if time.monotonic() > deadline:
+            break
+        reads: list[tuple[str, _Line]] = []
+        for forward in (True, False):
+            line = _line(page, c, members, direction, forward)
+            read = _read(line) if line is not None else None
+            if line is not None and read is not None and SYMBOLS & set(read) and len(read) >= 4:
+                reads.append((read, line))
+        if len(reads) == 1:
+            value, line = reads[0]
+            found = Found(TYPE, value, checksum(value), _region(line))
+            if all(f.value != value or not _overlap(f.region, found.region) for f in out):
+                out.append(found)
+    return out
+
+
+def _overlap(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]) -> bool:
+    ax, ay = [p[0] for p in a], [p[1] for p in a]
+    bx, by = [p[0] for p in b], [p[1] for p in b]
+    return min(ax) <= max(bx) and min(bx) <= max(ax) and min(ay) <= max(by) and min(by) <= max(ay)
+
+
+def _find(page: np.ndarray, types: frozenset[str], deadline: float) -> list[Found]:
+    return lines(page, deadline) if TYPE in types else []
+
+
+READER = Reader(frozenset({TYPE}), _find, price, asked_only=frozenset({TYPE}))
