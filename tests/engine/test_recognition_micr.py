@@ -62,6 +62,23 @@ def test_a_spoiled_cheque_line(how: str, unit: float, angle: int) -> None:
     assert _values(image) == [VALUE]
 
 
+def test_a_cheque_photographed_large() -> None:
+    """A 6 MP page (searched shrunk by two): printed text above the MICR line, the page turned a quarter turn."""
+    page = Image.new("L", (2600, 2400), 255)
+    writer = ImageDraw.Draw(page)
+    font = ImageFont.truetype(str(FONT), 60)
+    for k, text in enumerate(("Pay to the order of Jane Example  $ 123.45", "One hundred twenty-three 45/100", "1024")):
+        writer.text((150, 300 + 200 * k), text, font=font, fill=0)
+    line = draw(CHEQUE, 6.0)
+    page.paste(line, (100, 1500))
+    turned = np.ascontiguousarray(np.asarray(page.rotate(90, expand=True)))
+    found = recognition.find(turned, MICR)
+    assert [f.value for f in found] == [VALUE]
+    # A quarter turn anticlockwise makes the page's rows its columns: the line's rows 1500 on are columns now.
+    xs = [x for x, _ in found[0].region]
+    assert min(xs) >= 1500 and max(xs) <= 1500 + line.height
+
+
 def test_the_routing_check_digit() -> None:
     # ABA weights 3 7 1: 0x3 + 1x7 + 1x1 + 0 + 0 + 0 + 0 + 1x7 + 5x1 = 20.
     assert micr.routing_check("011000015") and micr.routing_check("021000021")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -73,6 +73,7 @@ _MARGIN = 2.0
 # How far a glyph may sit from its cell's centre (units), and from the fitted line (units), when matched.
 _SHIFT_X = 1.5
 _SHIFT_Y = 0.5
+_BINS = 80  # the resolution of the pitch fit's cell boundary: about half a sample
 # A cell matches a glyph when the normalised correlation is at least this, and beats the next glyph by this.
 MIN_SCORE = 0.75
 MIN_MARGIN = 0.03
@@ -86,13 +87,23 @@ _REACH = 11.0
 _SIZE_RATIO = 1.8
 _ALONG = 0.17
 _MIN_LINKED = 3
-# What a search costs per pixel of the page (threshold map, components), nanoseconds on the reference machine.
-PAGE_NS = 60.0
+# What a search costs per pixel of the page, nanoseconds, and per page, seconds, on the reference machine (busy
+# photos: components, then each row of them resampled and matched; bench/bench_micr_scan.py).
+PAGE_NS = 400.0
+PAGE_SECONDS = 0.01
+# Larger pages are shrunk by a whole factor to at most this many pixels first: a cheque photographed that large
+# still has several pixels per unit.
+MAX_PIXELS = 4_000_000
+
+
+def _factor(shape: tuple[int, int]) -> int:
+    return max(1, math.ceil(math.sqrt(shape[0] * shape[1] / MAX_PIXELS)))
 
 
 def price(shape: tuple[int, int]) -> float:
-    """What :func:`find` costs on a page of this shape, seconds."""
-    return 0.01 + shape[0] * shape[1] * PAGE_NS * 1e-9
+    """What :func:`lines` costs on a page of this shape, seconds."""
+    k = _factor(shape)
+    return PAGE_SECONDS + (shape[0] // k) * (shape[1] // k) * PAGE_NS * 1e-9
 
 
 def routing_check(digits: str) -> bool:
@@ -184,23 +195,22 @@ def _linked(n: int, i: np.ndarray, j: np.ndarray) -> list[np.ndarray]:
 
 @dataclass(frozen=True)
 class _Line:
-    origin: np.ndarray  # page point of the upright strip's (0, 0) sample
-    along: np.ndarray  # page step per strip column
-    down: np.ndarray  # page step per strip row
+    corners: tuple[tuple[float, float], ...]  # page points of the strip's corners, top left first, clockwise
     strip: np.ndarray  # ink (dark is high), float32, rows x columns
 
 
-def _line(page: np.ndarray, c: _Components, members: np.ndarray, direction: float, forward: bool) -> _Line | None:
-    """The row's line resampled upright at ``_S`` samples per unit, reading ``forward`` along ``direction`` (the
-    row's, radians) or the other way."""
+def _line(page: np.ndarray, c: _Components, members: np.ndarray, direction: float) -> _Line | None:
+    """The row's line resampled upright at ``_S`` samples per unit, reading along ``direction`` (the row's,
+    radians); :func:`_turned` gives the other way. The unit is refined until the line is nine units high."""
     points = np.column_stack([c.cx[members], c.cy[members]])
-    unit = float(np.percentile(c.size[members], 75)) / _DIGIT_SIZE  # pixels per unit, refined below from the strip
+    unit = float(np.percentile(c.size[members], 75)) / _DIGIT_SIZE  # pixels per unit, refined below
     # Marks in line with the row but off it (a speck beyond its end) do not bend or stretch it.
     row = np.array([math.cos(direction), math.sin(direction)])
     centre = np.median(points, axis=0)
     for reach in (1.0, 0.4):  # against the row's coarse direction, then against the fitted line
         off = (points - centre) @ [-row[1], row[0]]
-        points = points[np.abs(off - np.median(off)) <= reach * HEIGHT * unit]
+        on = np.abs(off - np.median(off)) <= reach * HEIGHT * unit
+        points = points[on]
         if len(points) < _MIN_LINKED:
             return None
         centre = points.mean(axis=0)
@@ -208,44 +218,70 @@ def _line(page: np.ndarray, c: _Components, members: np.ndarray, direction: floa
         eigen = np.linalg.eigh(np.cov((points - centre).T))[1][:, -1]
         row = eigen if eigen @ row >= 0 else -eigen
     along = row
-    if not forward:
-        along = -along
     down = np.array([-along[1], along[0]])  # y grows downwards: a quarter turn clockwise of ``along``
     t = (points - centre) @ along
     v = (points - centre) @ down
     mid = centre + float(np.median(v)) * down
+    rows = int((HEIGHT + 2 * _MARGIN) * _S)
     for _ in range(5):
-        start = float(t.min()) - 1.5 * PITCH * unit
-        length = float(t.max() - t.min()) + 3 * PITCH * unit
-        top = mid - (HEIGHT / 2 + _MARGIN) * unit * down + start * along
-        cols = max(1, int(length / unit * _S))
-        rows = int((HEIGHT + 2 * _MARGIN) * _S)
-        step = unit / _S
-        strip = _sample(page, top, along * step, down * step, rows, cols)
-        # Ink against the paper around it: the lightest nearby, further than any stroke is wide (light falls
-        # off unevenly across a page).
-        paper = ndimage.maximum_filter(ndimage.uniform_filter(strip, 3), size=5 * _S + 1)
-        ink = np.clip(paper - strip, 0, None)
-        profile = ink.mean(axis=1)
-        profile -= profile.min()
-        lit = np.flatnonzero(profile >= 0.35 * profile.max())
-        if len(lit) < 2:
+        ts = np.arange(float(t.min()) - 1.5 * PITCH * unit, float(t.max()) + 1.5 * PITCH * unit, unit / _S)
+        # The line's height from a column a unit; the whole strip once it is right.
+        rise = _rise(_ink(_sample(page, mid, along, down, ts[::_S], unit, rows), _S))
+        if rise is None:
             return None
-        first, last = int(lit[0]), int(lit[-1]) + 1
-        ratio = (last - first) / _S / HEIGHT  # the line's height over nine units at the current estimate
+        ratio, shift = rise
         if abs(ratio - 1) <= 0.04:
-            return _Line(top, along * step, down * step, ink.astype(np.float32))
-        mid = top + ((first + last) / 2) * step * down - start * along
+            strip = _ink(_sample(page, mid, along, down, ts, unit, rows), 1)
+            return _Line(_corners(mid, along, down, ts, unit), strip)
+        mid = mid + shift * unit * down  # re-centred on the line's rows
         unit *= min(max(ratio, 0.6), 1.6)
     return None
 
 
-def _sample(page: np.ndarray, origin: np.ndarray, col: np.ndarray, row: np.ndarray, rows: int, cols: int) -> np.ndarray:
-    r, k = np.mgrid[0:rows, 0:cols].astype(np.float32)
-    x = origin[0] + k * col[0] + r * row[0]
-    y = origin[1] + k * col[1] + r * row[1]
+def _rise(ink: np.ndarray) -> tuple[float, float] | None:
+    """The line's height in the strip over nine units, and how far (units) its middle is below the strip's."""
+    profile = ink.mean(axis=1)
+    profile -= profile.min()
+    lit = np.flatnonzero(profile >= 0.35 * profile.max())
+    if len(lit) < 2:
+        return None
+    first, last = int(lit[0]), int(lit[-1]) + 1
+    return (last - first) / _S / HEIGHT, (first + last) / 2 / _S - (HEIGHT / 2 + _MARGIN)
+
+
+def _sample(
+    page: np.ndarray, mid: np.ndarray, along: np.ndarray, down: np.ndarray, ts: np.ndarray, unit: float, rows: int
+) -> np.ndarray:
+    """The page along the line through ``mid``: a column at each position ``ts`` (pixels along it), ``rows``
+    samples a unit over ``_S`` apart from ``_MARGIN`` units above the line's top (``unit``: pixels per unit)."""
+    r = (np.arange(rows, dtype=np.float64)[:, None] / _S - (HEIGHT / 2 + _MARGIN)) * unit
+    x = mid[0] + ts[None, :] * along[0] + r * down[0]
+    y = mid[1] + ts[None, :] * along[1] + r * down[1]
     out: np.ndarray = ndimage.map_coordinates(page, [y, x], order=1, mode="nearest").astype(np.float32)
     return out
+
+
+def _corners(
+    mid: np.ndarray, along: np.ndarray, down: np.ndarray, ts: np.ndarray, unit: float
+) -> tuple[tuple[float, float], ...]:
+    half = (HEIGHT / 2 + _MARGIN) * unit
+    top = [mid + t * along - half * down for t in (ts[0], ts[-1])]
+    bottom = [mid + t * along + half * down for t in (ts[-1], ts[0])]
+    return tuple((float(p[0]), float(p[1])) for p in (*top, *bottom))
+
+
+def _ink(strip: np.ndarray, stride: int) -> np.ndarray:
+    """Ink against the paper around it: the lightest nearby, further than any stroke is wide (light falls off
+    unevenly across a page); ``stride``: samples per column of the strip along the line."""
+    near = 5 * _S + 1
+    paper = ndimage.maximum_filter(ndimage.uniform_filter(strip, 3), size=(near, max(1, near // stride)))
+    ink: np.ndarray = np.clip(paper - strip, 0, None).astype(np.float32)
+    return ink
+
+
+def _turned(line: _Line) -> _Line:
+    """The same line read the other way: the strip turned half a turn."""
+    return _Line((*line.corners[2:], *line.corners[:2]), np.ascontiguousarray(line.strip[::-1, ::-1]))
 
 
 @lru_cache(maxsize=64)
@@ -276,30 +312,33 @@ def _normalised(x: np.ndarray) -> np.ndarray:
 
 
 def _pitch(ink: np.ndarray) -> tuple[float, float] | None:
-    """The cell pitch and the first cell boundary (samples) that put the least ink near the boundaries: a coarse
-    search, then a fine one around its best."""
+    """The cell pitch and the first cell boundary (samples) that put the least ink near the boundaries.
+
+    For each pitch the column profile is folded onto one cell (its ink summed by the position within the cell,
+    in ``_BINS`` bins); each candidate boundary then costs the folded ink weighed by its nearness to it, a
+    triangle of a gap's half-width."""
     profile = ink.mean(axis=0)
     profile = np.clip(profile - np.percentile(profile, 20), 0, None)
     if profile.max() <= 0:
         return None
-    positions = np.arange(len(profile), dtype=np.float64)[None, :]
-    nominal = PITCH * _S
+    positions = np.arange(len(profile), dtype=np.float64)
+    # Bin centres' distances round the cell, in bins.
+    apart = np.abs(np.arange(_BINS)[:, None] - np.arange(_BINS)[None, :])
+    apart = np.minimum(apart, _BINS - apart)
 
-    def best(pitches: np.ndarray, phases_of: Callable[[float], np.ndarray]) -> tuple[float, float, float]:
-        out = (math.inf, 0.0, 0.0)
-        for pitch in pitches:
-            phases = phases_of(float(pitch))[:, None]
-            # Ink weighed by its nearness to a boundary: a triangle of a gap's half-width.
-            d = np.abs((positions - phases + pitch / 2) % pitch - pitch / 2)
-            costs = (np.clip(1 - d / (1.3 * _S), 0, None) * profile).sum(axis=1)
-            k = int(np.argmin(costs))
-            if costs[k] < out[0]:
-                out = (float(costs[k]), float(pitch), float(phases[k, 0]))
-        return out
+    def best(pitches: np.ndarray) -> tuple[float, float]:
+        bins = ((positions[None, :] % pitches[:, None]) / pitches[:, None] * _BINS).astype(int) % _BINS
+        index = bins + _BINS * np.arange(len(pitches))[:, None]
+        folded = np.bincount(index.ravel(), np.tile(profile, len(pitches)), len(pitches) * _BINS)
+        folded = folded.reshape(len(pitches), _BINS)
+        near = np.clip(1 - apart[None, :, :] * (pitches / _BINS)[:, None, None] / (1.3 * _S), 0, None)
+        costs = np.einsum("pkj,pj->pk", near, folded)
+        p, k = np.unravel_index(int(np.argmin(costs)), costs.shape)
+        return float(pitches[p]), (k + 0.5) * float(pitches[p]) / _BINS
 
-    _, pitch, phase = best(nominal * np.linspace(0.93, 1.07, 29), lambda p: np.arange(0, p, 1.0))
-    _, pitch, phase = best(pitch * np.linspace(0.995, 1.005, 11), lambda p: np.arange(phase - 1, phase + 1.01, 0.25))
-    return pitch, phase % pitch
+    pitch, _ = best(PITCH * _S * np.linspace(0.93, 1.07, 29))
+    best_of_all = best(pitch * np.linspace(0.995, 1.005, 21))
+    return best_of_all
 
 
 @dataclass(frozen=True)
@@ -357,24 +396,34 @@ def _read(line: _Line) -> str | None:
 
 
 def _region(line: _Line) -> tuple[tuple[int, int], ...]:
-    rows, cols = line.strip.shape
-    corners = [line.origin + a * line.along + b * line.down for a, b in ((0, 0), (cols, 0), (cols, rows), (0, rows))]
-    return tuple((round(float(p[0])), round(float(p[1]))) for p in corners)
+    return tuple((round(x), round(y)) for x, y in line.corners)
 
 
 def lines(page: np.ndarray, deadline: float = math.inf) -> list[Found]:
-    """The MICR lines in a gray page."""
+    """The MICR lines in a gray page (shrunk first when it is larger than ``MAX_PIXELS``)."""
+    k = _factor(page.shape)
+    if k == 1:
+        return _lines(page, deadline)
+    h, w = page.shape[0] // k * k, page.shape[1] // k * k
+    small = page[:h, :w].reshape(h // k, k, w // k, k).mean(axis=(1, 3), dtype=np.float32)
+    found = _lines(np.ascontiguousarray(small.round().astype(np.uint8)), deadline)
+    return [Found(f.type, f.value, f.checksum, tuple((x * k, y * k) for x, y in f.region)) for f in found]
+
+
+def _lines(page: np.ndarray, deadline: float) -> list[Found]:
     c = _components(page)
     out: list[Found] = []
     for members, direction in _groups(c):
         if time.monotonic() > deadline:
             break
+        line = _line(page, c, members, direction)
+        if line is None:
+            continue
         reads: list[tuple[str, _Line]] = []
-        for forward in (True, False):
-            line = _line(page, c, members, direction, forward)
-            read = _read(line) if line is not None else None
-            if line is not None and read is not None and SYMBOLS & set(read) and len(read) >= 4:
-                reads.append((read, line))
+        for way in (line, _turned(line)):
+            read = _read(way)
+            if read is not None and SYMBOLS & set(read) and len(read) >= 4:
+                reads.append((read, way))
         if len(reads) == 1:
             value, line = reads[0]
             found = Found(TYPE, value, checksum(value), _region(line))
