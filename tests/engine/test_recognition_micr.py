@@ -16,6 +16,7 @@ from barcode_cloud_server.engine.recognize import Mode, recognize_array
 from tests.support.generate import gen, open_image
 from tests.support.micr import CHEQUE, LETTERS, draw
 from tests.support.photo import spoil
+from tests.support.postal import perspective
 
 MICR = frozenset({micr.TYPE})
 VALUE = CHEQUE.translate(LETTERS)  # "A123456789A 12345678C B0000012345B"
@@ -60,6 +61,13 @@ def test_a_cheque_line_at_any_angle(unit: float, angle: int) -> None:
 def test_a_spoiled_cheque_line(how: str, unit: float, angle: int) -> None:
     image = spoil(_page(CHEQUE, unit, angle), how, np.random.default_rng(7))
     assert _values(image) == [VALUE]
+
+
+def test_a_cheque_seen_at_an_angle() -> None:
+    # The line's far end 80% as high as its near end: the unit and the pitch change along it.
+    seen = perspective(draw(CHEQUE, 2.6, margin=4), 0.8)
+    assert _values(seen) == [VALUE]
+    assert _values(seen.transpose(Image.Transpose.ROTATE_180)) == [VALUE]
 
 
 def test_a_cheque_photographed_large() -> None:

@@ -2,11 +2,12 @@
 
 Each character is drawn on a grid of 0.013-inch units, nine units high (the on-us symbol seven, the dash four,
 both centred on the line), 4 to 7 units wide, one character every 0.125 inch (9.6 units) along the line. The
-reader finds the characters as dark components of similar height side by side, fits a line through them at any
-angle, resamples the line upright, cuts it into cells at the fitted pitch and matches each cell against the 14
-glyphs drawn from ``GLYPHS``. A line is reported only when every cell matches one glyph clearly better than any
-other and it holds at least one symbol (text and other fonts do not); it is tried in both reading directions and
-a line that reads both ways is not reported.
+reader finds the characters as dark components of similar size side by side, fits a line through them at any
+angle, resamples the line upright (its scale may shrink steadily towards one end, as on a cheque seen at an
+angle), cuts it into cells at the fitted pitch and matches each cell against the 14 glyphs drawn from
+``GLYPHS``. A line is reported only when every cell matches one glyph clearly better than any other and it holds
+at least one symbol (text and other fonts do not); it is tried in both reading directions and a line that reads
+both ways is not reported.
 
 The value spells the symbols as most MICR readers do: A transit, B amount, C on-us, D dash; a run of empty cells
 between fields is one space. The checksum is the routing number's check digit (ABA weights 3, 7, 1) when the
@@ -15,6 +16,7 @@ transit field holds nine digits that satisfy it; nothing is refused for it.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Iterator
@@ -73,7 +75,12 @@ _MARGIN = 2.0
 # How far a glyph may sit from its cell's centre (units), and from the fitted line (units), when matched.
 _SHIFT_X = 1.5
 _SHIFT_Y = 0.5
+_ALIKE = 0.09  # log of the ratio of the line's heights at its two ends below which they count as one
 _BINS = 80  # the resolution of the pitch fit's cell boundary: about half a sample
+# The most the pitch changes from one end of the line to the other (a share of it), and what the largest change
+# costs in the fit (a share of the line's ink near the cell edges).
+_CHIRP = 0.3
+_CHIRP_COST = 0.02
 # A cell matches a glyph when the normalised correlation is at least this, and beats the next glyph by this.
 MIN_SCORE = 0.75
 MIN_MARGIN = 0.03
@@ -89,7 +96,7 @@ _ALONG = 0.17
 _MIN_LINKED = 3
 # What a search costs per pixel of the page, nanoseconds, and per page, seconds, on the reference machine (busy
 # photos: components, then each row of them resampled and matched; bench/bench_micr_scan.py).
-PAGE_NS = 400.0
+PAGE_NS = 500.0
 PAGE_SECONDS = 0.01
 # Larger pages are shrunk by a whole factor to at most this many pixels first: a cheque photographed that large
 # still has several pixels per unit.
@@ -201,7 +208,8 @@ class _Line:
 
 def _line(page: np.ndarray, c: _Components, members: np.ndarray, direction: float) -> _Line | None:
     """The row's line resampled upright at ``_S`` samples per unit, reading along ``direction`` (the row's,
-    radians); :func:`_turned` gives the other way. The unit is refined until the line is nine units high."""
+    radians); :func:`_turned` gives the other way. The unit is refined until the line is nine units high, at
+    both ends (a cheque seen at an angle)."""
     points = np.column_stack([c.cx[members], c.cy[members]])
     unit = float(np.percentile(c.size[members], 75)) / _DIGIT_SIZE  # pixels per unit, refined below
     # Marks in line with the row but off it (a speck beyond its end) do not bend or stretch it.
@@ -223,19 +231,45 @@ def _line(page: np.ndarray, c: _Components, members: np.ndarray, direction: floa
     v = (points - centre) @ down
     mid = centre + float(np.median(v)) * down
     rows = int((HEIGHT + 2 * _MARGIN) * _S)
-    for _ in range(5):
-        ts = np.arange(float(t.min()) - 1.5 * PITCH * unit, float(t.max()) + 1.5 * PITCH * unit, unit / _S)
-        # The line's height from a column a unit; the whole strip once it is right.
-        rise = _rise(_ink(_sample(page, mid, along, down, ts[::_S], unit, rows), _S))
+    growth = 0.0  # the unit at t is unit * exp(growth * t): a line seen at an angle shrinks towards one end
+    for _ in range(6):
+        ts = _columns(float(t.min()), float(t.max()), unit, growth)
+        units = unit * np.exp(growth * ts)
+        # The line's height from a column a unit (the whole strip once it is right), and at its ends.
+        ink = _ink(_sample(page, mid, along, down, ts[::_S], units[::_S], rows), _S)
+        rise = _rise(ink)
         if rise is None:
             return None
         ratio, shift = rise
-        if abs(ratio - 1) <= 0.04:
-            strip = _ink(_sample(page, mid, along, down, ts, unit, rows), 1)
-            return _Line(_corners(mid, along, down, ts, unit), strip)
+        third = ink.shape[1] // 3
+        left, right = (_rise(ink[:, :third]), _rise(ink[:, -third:])) if third >= 2 * PITCH else (None, None)
+        spread = change = 0.0
+        if left is not None and right is not None:
+            spread = math.log(right[0] / left[0])
+            change = spread / float(ts[::_S][-third:].mean() - ts[::_S][:third].mean())
+        # Heights are measured to a sample (a quarter unit) at either edge: ends that differ by less are alike.
+        alike = abs(spread) <= _ALIKE
+        if abs(ratio - 1) <= 0.04 and alike:
+            strip = _ink(_sample(page, mid, along, down, ts, units, rows), 1)
+            return _Line(_corners(mid, along, down, ts, units), strip)
         mid = mid + shift * unit * down  # re-centred on the line's rows
         unit *= min(max(ratio, 0.6), 1.6)
+        growth += 0.0 if alike else change
     return None
+
+
+def _columns(t0: float, t1: float, unit: float, growth: float) -> np.ndarray:
+    """Positions along the line (pixels from its centre) a sample apart wherever they are, from one and a half
+    cells before ``t0`` to as many after ``t1``."""
+    lo = t0 - 1.5 * PITCH * unit * math.exp(growth * t0)
+    hi = t1 + 1.5 * PITCH * unit * math.exp(growth * t1)
+    if abs(growth) < 1e-9:
+        return np.arange(lo, hi, unit / _S)
+    # dt/dk = unit * exp(growth * t) / _S: exp(-growth * t) changes by growth * unit / _S a column.
+    start, fall = math.exp(-growth * lo), growth * unit / _S
+    count = max(2, int((start - math.exp(-growth * hi)) / fall))
+    out: np.ndarray = -np.log(start - fall * np.arange(count)) / growth
+    return out
 
 
 def _rise(ink: np.ndarray) -> tuple[float, float] | None:
@@ -250,11 +284,12 @@ def _rise(ink: np.ndarray) -> tuple[float, float] | None:
 
 
 def _sample(
-    page: np.ndarray, mid: np.ndarray, along: np.ndarray, down: np.ndarray, ts: np.ndarray, unit: float, rows: int
+    page: np.ndarray, mid: np.ndarray, along: np.ndarray, down: np.ndarray, ts: np.ndarray, units: np.ndarray, rows: int
 ) -> np.ndarray:
     """The page along the line through ``mid``: a column at each position ``ts`` (pixels along it), ``rows``
-    samples a unit over ``_S`` apart from ``_MARGIN`` units above the line's top (``unit``: pixels per unit)."""
-    r = (np.arange(rows, dtype=np.float64)[:, None] / _S - (HEIGHT / 2 + _MARGIN)) * unit
+    samples a unit over ``_S`` apart from ``_MARGIN`` units above the line's top (``units``: pixels per unit
+    there)."""
+    r = (np.arange(rows, dtype=np.float64)[:, None] / _S - (HEIGHT / 2 + _MARGIN)) * units[None, :]
     x = mid[0] + ts[None, :] * along[0] + r * down[0]
     y = mid[1] + ts[None, :] * along[1] + r * down[1]
     out: np.ndarray = ndimage.map_coordinates(page, [y, x], order=1, mode="nearest").astype(np.float32)
@@ -262,11 +297,11 @@ def _sample(
 
 
 def _corners(
-    mid: np.ndarray, along: np.ndarray, down: np.ndarray, ts: np.ndarray, unit: float
+    mid: np.ndarray, along: np.ndarray, down: np.ndarray, ts: np.ndarray, units: np.ndarray
 ) -> tuple[tuple[float, float], ...]:
-    half = (HEIGHT / 2 + _MARGIN) * unit
-    top = [mid + t * along - half * down for t in (ts[0], ts[-1])]
-    bottom = [mid + t * along + half * down for t in (ts[-1], ts[0])]
+    half = HEIGHT / 2 + _MARGIN
+    top = [mid + ts[k] * along - half * units[k] * down for k in (0, -1)]
+    bottom = [mid + ts[k] * along + half * units[k] * down for k in (-1, 0)]
     return tuple((float(p[0]), float(p[1])) for p in (*top, *bottom))
 
 
@@ -311,34 +346,55 @@ def _normalised(x: np.ndarray) -> np.ndarray:
     return out
 
 
-def _pitch(ink: np.ndarray) -> tuple[float, float] | None:
-    """The cell pitch and the first cell boundary (samples) that put the least ink near the boundaries.
+def _boundaries(ink: np.ndarray) -> np.ndarray | None:
+    """The cells' left edges along the strip (samples), where they put the least ink near them.
 
-    For each pitch the column profile is folded onto one cell (its ink summed by the position within the cell,
-    in ``_BINS`` bins); each candidate boundary then costs the folded ink weighed by its nearness to it, a
-    triangle of a gap's half-width."""
+    The pitch may change steadily along the line (a cheque seen at an angle): ``pitch * (1 + chirp * x / n)`` at
+    ``x`` samples from the strip's middle (``n`` its length). For each pitch and chirp the column profile is
+    folded onto one cell (its ink summed by the fraction of a cell it lies at, in ``_BINS`` bins); each candidate
+    edge then costs the folded ink weighed by its nearness to it, a triangle of a gap's half-width, plus a little
+    for the chirp, so that a steady pitch wins when it does as well."""
     profile = ink.mean(axis=0)
     profile = np.clip(profile - np.percentile(profile, 20), 0, None)
     if profile.max() <= 0:
         return None
-    positions = np.arange(len(profile), dtype=np.float64)
+    profile = profile / profile.sum()
+    n = len(profile)
+    x = np.arange(n, dtype=np.float64) - n / 2
     # Bin centres' distances round the cell, in bins.
     apart = np.abs(np.arange(_BINS)[:, None] - np.arange(_BINS)[None, :])
     apart = np.minimum(apart, _BINS - apart)
 
-    def best(pitches: np.ndarray) -> tuple[float, float]:
-        bins = ((positions[None, :] % pitches[:, None]) / pitches[:, None] * _BINS).astype(int) % _BINS
-        index = bins + _BINS * np.arange(len(pitches))[:, None]
-        folded = np.bincount(index.ravel(), np.tile(profile, len(pitches)), len(pitches) * _BINS)
-        folded = folded.reshape(len(pitches), _BINS)
-        near = np.clip(1 - apart[None, :, :] * (pitches / _BINS)[:, None, None] / (1.3 * _S), 0, None)
-        costs = np.einsum("pkj,pj->pk", near, folded)
-        p, k = np.unravel_index(int(np.argmin(costs)), costs.shape)
-        return float(pitches[p]), (k + 0.5) * float(pitches[p]) / _BINS
+    def cells(pitch: np.ndarray, chirp: float) -> np.ndarray:
+        """Cells from the middle to each column, for each pitch."""
+        if chirp == 0:
+            out: np.ndarray = x[None, :] / pitch[:, None]
+            return out
+        return np.log1p(chirp * x / n)[None, :] * (n / chirp / pitch)[:, None]
 
-    pitch, _ = best(PITCH * _S * np.linspace(0.93, 1.07, 29))
-    best_of_all = best(pitch * np.linspace(0.995, 1.005, 21))
-    return best_of_all
+    def best(pitches: np.ndarray, chirps: np.ndarray) -> tuple[float, float, float, float]:
+        found = (math.inf, 0.0, 0.0, 0.0)
+        for chirp in chirps:
+            bins = (np.mod(cells(pitches, float(chirp)), 1.0) * _BINS).astype(int) % _BINS
+            index = bins + _BINS * np.arange(len(pitches))[:, None]
+            folded = np.bincount(index.ravel(), np.tile(profile, len(pitches)), len(pitches) * _BINS)
+            folded = folded.reshape(len(pitches), _BINS)
+            near = np.clip(1 - apart[None, :, :] * (pitches / _BINS)[:, None, None] / (1.3 * _S), 0, None)
+            costs = np.einsum("pkj,pj->pk", near, folded) + _CHIRP_COST * abs(float(chirp)) / _CHIRP
+            p, k = np.unravel_index(int(np.argmin(costs)), costs.shape)
+            if costs[p, k] < found[0]:
+                found = (float(costs[p, k]), float(pitches[p]), float(chirp), (k + 0.5) / _BINS)
+        return found
+
+    _, pitch, chirp, _ = best(PITCH * _S * np.linspace(0.93, 1.07, 29), np.linspace(-_CHIRP, _CHIRP, 9))
+    fine = np.clip(chirp + np.linspace(-0.04, 0.04, 5), -_CHIRP, _CHIRP)
+    _, pitch, chirp, edge = best(pitch * np.linspace(0.995, 1.005, 11), fine)
+    ends = cells(np.array([pitch]), chirp)[0, [0, -1]]
+    marks = np.arange(math.ceil(ends[0] - edge), math.floor(ends[1] - edge) + 1) + edge
+    if chirp == 0:
+        return n / 2 + marks * pitch
+    edges: np.ndarray = n / 2 + np.expm1(marks * chirp * pitch / n) * n / chirp
+    return edges
 
 
 @dataclass(frozen=True)
@@ -351,27 +407,25 @@ class _Cell:
 def _cells(line: _Line) -> Iterator[_Cell | None]:
     """The line's cells one by one, each matched against every glyph; a None first when the line has no pitch."""
     ink = line.strip
-    fitted = _pitch(ink)
+    edges = _boundaries(ink)
     smooth = ndimage.uniform_filter(ink, 3)
     paper = float(np.percentile(smooth, 50))
     level = float(np.percentile(smooth, 99)) - paper
-    if fitted is None or level <= 0:
+    if edges is None or level <= 0:
         yield None
         return
-    pitch, phase = fitted
-    names, templates, (rows, cols) = _templates(round(pitch / _S, 2))
     sx, sy = int(_SHIFT_X * _S), int(_SHIFT_Y * _S)
-    padded = np.pad(ink, ((sy, sy), (sx + cols, sx + cols)), mode="edge")
+    reach = sx + 2 * int(PITCH * _S)
+    padded = np.pad(ink, ((sy, sy), (reach, reach)), mode="edge")
     margin = int(_MARGIN * _S)
-    k = 0
-    while phase + k * pitch < ink.shape[1]:
-        left = round(phase + k * pitch)
-        k += 1
+    for left_edge, right_edge in itertools.pairwise(edges):
+        left = round(float(left_edge))
+        names, templates, (rows, cols) = _templates(round(float(right_edge - left_edge) / _S, 1))
         core = smooth[margin:-margin, max(left, 0) : left + cols]
         if core.size == 0 or core.max() - paper < 0.5 * level:
             yield _Cell(" ", 1.0, 0.0)
             continue
-        at = sx + cols + left
+        at = reach + left
         windows = np.stack(
             [
                 padded[dy : dy + rows, at + dx : at + dx + cols].ravel()
