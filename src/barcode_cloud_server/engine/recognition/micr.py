@@ -79,7 +79,7 @@ _ALIKE = 0.09  # log of the ratio of the line's heights at its two ends below wh
 _BINS = 80  # the resolution of the pitch fit's cell boundary: about half a sample
 # The most the pitch changes from one end of the line to the other (a share of it), and what the largest change
 # costs in the fit (a share of the line's ink near the cell edges).
-_CHIRP = 0.3
+_CHIRP = 0.4
 _CHIRP_COST = 0.02
 # A cell matches a glyph when the normalised correlation is at least this, and beats the next glyph by this.
 MIN_SCORE = 0.75
@@ -97,7 +97,7 @@ _MIN_LINKED = 3
 # What a search costs per pixel of the page, nanoseconds, and per page, seconds, on the reference machine (busy
 # photos: components, then each row of them resampled and matched; bench/bench_micr_scan.py).
 PAGE_NS = 500.0
-PAGE_SECONDS = 0.01
+PAGE_SECONDS = 0.02
 # Larger pages are shrunk by a whole factor to at most this many pixels first: a cheque photographed that large
 # still has several pixels per unit.
 MAX_PIXELS = 4_000_000
@@ -386,7 +386,7 @@ def _boundaries(ink: np.ndarray) -> np.ndarray | None:
                 found = (float(costs[p, k]), float(pitches[p]), float(chirp), (k + 0.5) / _BINS)
         return found
 
-    _, pitch, chirp, _ = best(PITCH * _S * np.linspace(0.93, 1.07, 29), np.linspace(-_CHIRP, _CHIRP, 9))
+    _, pitch, chirp, _ = best(PITCH * _S * np.linspace(0.88, 1.12, 49), np.linspace(-_CHIRP, _CHIRP, 11))
     fine = np.clip(chirp + np.linspace(-0.04, 0.04, 5), -_CHIRP, _CHIRP)
     _, pitch, chirp, edge = best(pitch * np.linspace(0.995, 1.005, 11), fine)
     ends = cells(np.array([pitch]), chirp)[0, [0, -1]]
