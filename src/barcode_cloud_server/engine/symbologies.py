@@ -752,9 +752,9 @@ ROWS: tuple[Symbology, ...] = (
         "",
         "Recognition only (when asked for; a scan does not look for it): a line of MICR E-13B cheque characters, "
         "no encoder. The symbols read as A (transit), B (amount), C (on-us) and D (dash), the letters MICR "
-        "fonts and readers commonly use (Aspose publishes none); empty cells between fields read as one space. "
-        "The checksum is the routing number's check digit (between the first two transit symbols) when its "
-        "ABA check holds.",
+        "fonts and readers commonly use (no Aspose document found names its own); empty cells between fields "
+        "read as one space. The checksum is the routing number's check digit (between the first two transit "
+        "symbols) when its ABA check holds.",
         encode=False,
         own="micr",
     ),
