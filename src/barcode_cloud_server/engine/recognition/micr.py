@@ -88,8 +88,8 @@ MIN_MARGIN = 0.03
 _MIN_SIZE_PX = 3.0
 _MAX_SIZE_PX = 200.0
 _DIGIT_SIZE = 3.3  # units
-# Neighbours: centres at most this many sizes apart (two empty cells between), sizes within this ratio; a row's
-# links within this angle (radians) of its direction.
+# Neighbours: centres at most this many sizes apart (two or three empty cells between), sizes within this ratio;
+# a row's links within this angle (radians) of its direction.
 _REACH = 11.0
 _SIZE_RATIO = 1.8
 _ALONG = 0.17
