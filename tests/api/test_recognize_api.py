@@ -179,7 +179,7 @@ def test_upload_over_the_limit_is_413(client: httpx.Client) -> None:
             {"content": b"<ScanBase64Request>", "headers": {"Content-Type": "application/xml"}},
             "XML",
         ),
-        ("/barcode/recognize-body", {"json": {"barcodeTypes": ["MicrE13B"], "fileBase64": "AAAA"}}, "recogni"),
+        ("/barcode/recognize-body", {"json": {"barcodeTypes": ["GS1HanXin"], "fileBase64": "AAAA"}}, "recogni"),
     ],
 )
 def test_bad_requests_are_400_saying_why(client: httpx.Client, path: str, kwargs: dict, needle: str) -> None:  # type: ignore[type-arg]

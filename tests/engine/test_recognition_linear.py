@@ -186,5 +186,5 @@ def test_no_false_positive_in_the_corpus_falsepositives() -> None:
 
 
 def test_types_nothing_reads_are_still_a_400() -> None:
-    with pytest.raises(InvalidOption, match="MicrE13B"):
-        recognize_array(np.full((50, 50), 255, np.uint8), ["MicrE13B"])
+    with pytest.raises(InvalidOption, match="GS1HanXin"):
+        recognize_array(np.full((50, 50), 255, np.uint8), ["GS1HanXin"])
