@@ -5,9 +5,6 @@ for the linear type alone reads it as before."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 from PIL import Image
@@ -15,11 +12,11 @@ from PIL import Image
 from barcode_cloud_server.engine.pdf417 import error_correction, patterns
 from barcode_cloud_server.engine.recognition import composite, composite_data, gf929, gs1_elements
 from barcode_cloud_server.engine.recognize import Mode, recognize_array
+from tests.support import second_encoder
 from tests.support.composite import LINEAR, Composite, draw, from_rows
 from tests.support.photo import spoil
 
 TYPE = ["GS1CompositeBar"]
-SECOND = Path(__file__).resolve().parents[1] / "data" / "second_encoder"
 
 
 def _pairs(text: str) -> str:
@@ -190,17 +187,9 @@ def test_ai90_encodation(component: str, cc: int) -> None:
     assert [(d.value, d.meta["compositeComponent"]) for d in found] == [(sample.value, ("CC-A", "CC-B")[cc - 1])]
 
 
-def _second_encoder() -> list[tuple[str, str]]:
-    manifest = json.loads((SECOND / "manifest.json").read_text())
-    return sorted((name, e["value"]) for name, e in manifest.items() if e["type"] == "GS1CompositeBar")
-
-
-@pytest.mark.parametrize(("name", "value"), _second_encoder())
-def test_bwipp_composites(name: str, value: str) -> None:
-    image = Image.open(SECOND / f"{name}.png").convert("L")
-    gray = np.pad(
-        np.asarray(image.resize((image.width * 2, image.height * 2), Image.Resampling.NEAREST)), 20, constant_values=255
-    )
+@pytest.mark.parametrize("name", second_encoder.names("GS1CompositeBar"))
+def test_bwipp_composites(name: str) -> None:
+    _, value, gray = second_encoder.symbol(name, 2, pad=20)
     assert [d.value for d in recognize_array(gray, TYPE)] == [value]
 
 

@@ -4,7 +4,6 @@ and damaged, recognize asked for the types and scanning, and nothing read where 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -15,11 +14,11 @@ from PIL import Image, ImageDraw, ImageFilter
 from barcode_cloud_server.engine.recognition import dotcode, dotcode_codewords, gs1_elements
 from barcode_cloud_server.engine.recognize import Mode, recognize_array
 from barcode_cloud_server.engine.zintenc import symbol_bits
+from tests.support import second_encoder
 from tests.support.generate import gen, open_image
 from tests.support.photo import spoil
 from tests.support.samples import QR, render
 
-SECOND = Path(__file__).resolve().parents[1] / "data" / "second_encoder"
 FALSE_POSITIVES = Path("/work/shared/corpus/zxing-cpp-samples")
 TYPES = frozenset({"DotCode", "GS1DotCode"})
 GF = dotcode_codewords.GF
@@ -204,22 +203,18 @@ def test_gs1_element_strings() -> None:
 
 @pytest.mark.parametrize("name", ["dotcode", "dotcode_digits", "dotcode_text", "dotcode_binary", "gs1dotcode"])
 def test_bwipp_symbols(name: str) -> None:
-    entry = json.loads((SECOND / "manifest.json").read_text())[name]
-    gray = np.pad(np.asarray(Image.open(SECOND / f"{name}.png").convert("L")), 8, constant_values=255)
-    assert [(f.type, f.value) for f in dotcode.find(gray, TYPES)] == [(entry["type"], entry["value"])]
+    kind, value, gray = second_encoder.symbol(name, pad=8)
+    assert [(f.type, f.value) for f in dotcode.find(gray, TYPES)] == [(kind, value)]
 
 
 @pytest.mark.parametrize("name", ["dotcode_text", "gs1dotcode"])
 @pytest.mark.parametrize("how", ["noisy", "jpeg", "dim"])
 def test_bwipp_symbols_doubled_turned_and_spoilt(name: str, how: str) -> None:
     # BWIPP draws square dots: doubled (four pixels a module), a noisy square keeps several minima.
-    entry = json.loads((SECOND / "manifest.json").read_text())[name]
-    image = Image.open(SECOND / f"{name}.png").convert("L")
-    image = image.resize((image.width * 2, image.height * 2), Image.Resampling.NEAREST)
-    padded = Image.fromarray(np.pad(np.asarray(image), 16, constant_values=255))
-    turned = padded.rotate(23, Image.Resampling.BILINEAR, expand=True, fillcolor=255)
+    kind, value, doubled = second_encoder.symbol(name, 2, pad=16)
+    turned = Image.fromarray(doubled).rotate(23, Image.Resampling.BILINEAR, expand=True, fillcolor=255)
     gray = np.ascontiguousarray(np.asarray(spoil(turned, how, np.random.default_rng(5))))
-    assert [(f.type, f.value) for f in dotcode.find(gray, TYPES)] == [(entry["type"], entry["value"])]
+    assert [(f.type, f.value) for f in dotcode.find(gray, TYPES)] == [(kind, value)]
 
 
 def _page(kind: str, data: str) -> np.ndarray:

@@ -6,7 +6,6 @@ no report of anything else (QR Code is the closest look-alike)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -19,13 +18,13 @@ from barcode_cloud_server.engine import recognition
 from barcode_cloud_server.engine.recognition import hanxin, hanxin_grid, hanxin_stream, reed_solomon
 from barcode_cloud_server.engine.recognition.hanxin_tables import BLOCKS
 from barcode_cloud_server.engine.recognize import Mode, recognize_array
+from tests.support import second_encoder
 from tests.support.generate import gen, open_image
 from tests.support.photo import spoil
 from tests.support.samples import QR, render
 
 TYPES = frozenset({"HanXin"})
 CORPUS = Path("/work/shared/corpus/zxing-cpp-samples")
-SECOND_ENCODER = Path(__file__).resolve().parents[1] / "data" / "second_encoder"
 
 # ISO/IEC 20830 Annex K.2, Figure K.8: "1234567890", version 1, error correction level L1, mask pattern 01.
 FIGURE_K8 = (
@@ -203,17 +202,11 @@ def test_a_mirror_image_reads() -> None:
     assert [f.value for f in hanxin.find(np.ascontiguousarray(gray[:, ::-1]), TYPES)] == ["Mirrored 2026"]
 
 
-MANIFEST = json.loads((SECOND_ENCODER / "manifest.json").read_text())
-BWIPP = sorted(name for name, entry in MANIFEST.items() if entry["type"] == "HanXin")
-
-
-@pytest.mark.parametrize("name", BWIPP)
+@pytest.mark.parametrize("name", second_encoder.names("HanXin"))
 @pytest.mark.parametrize(("scale", "angle"), [(1.0, 0), (1.5, 17), (2.0, -120)])
 def test_symbols_of_a_second_encoder(name: str, scale: float, angle: int) -> None:
-    image = Image.open(SECOND_ENCODER / f"{name}.png").convert("L")  # 2 px modules
-    size = (round(image.width * scale), round(image.height * scale))
-    gray = np.pad(np.asarray(image.resize(size, Image.Resampling.NEAREST)), 16, constant_values=255)
-    assert [f.value for f in hanxin.find(_turned(gray, angle), TYPES)] == [MANIFEST[name]["value"]]
+    _, value, gray = second_encoder.symbol(name, scale, pad=16)  # 2 px modules at scale 1
+    assert [f.value for f in hanxin.find(_turned(gray, angle), TYPES)] == [value]
 
 
 def _degrade(gray: np.ndarray, how: str, seed: int) -> np.ndarray:

@@ -4,29 +4,22 @@ information, OneCode with routing codes of 0, 5, 9 and 11 digits; read clean, sc
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
-from PIL import Image
 
 from barcode_cloud_server.engine import recognition
+from tests.support import second_encoder
 from tests.support.postal import SPOILT, degrade
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "second_encoder"
 POSTAL = frozenset({"Postnet", "Planet", "RM4SCC", "DutchKIX", "AustraliaPost", "OneCode"})
-MANIFEST: dict[str, dict[str, str]] = json.loads((DATA / "manifest.json").read_text())
 # Turned and spoilt at three pixels a unit (BWIPP draws a bar two or three units wide, a gap one or two).
 SCALE = 3
-SYMBOLS = sorted((name, e["type"], e["value"]) for name, e in MANIFEST.items() if e["type"] in POSTAL)
+SYMBOLS = [(name, *second_encoder.symbol(name)[:2]) for name in second_encoder.names(*POSTAL)]
 
 
 def _page(name: str, scale: int) -> np.ndarray:
     """The symbol (drawn at one pixel per BWIPP unit, no quiet zone) scaled up by ``scale`` and set on a page."""
-    image = Image.open(DATA / f"{name}.png").convert("L")
-    image = image.resize((image.width * scale, image.height * scale), Image.Resampling.NEAREST)
-    return np.pad(np.asarray(image), 8 * scale, constant_values=255)
+    return second_encoder.symbol(name, scale, pad=8 * scale)[2]
 
 
 def _read(gray: np.ndarray, kind: str) -> list[tuple[str, str]]:

@@ -6,7 +6,6 @@ for the types and scanning, and no report of anything else."""
 from __future__ import annotations
 
 import itertools
-import json
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +16,7 @@ from PIL import Image, ImageFilter
 from barcode_cloud_server.engine import recognition
 from barcode_cloud_server.engine.recognition import codablock, code16k, scanlines, stacked
 from barcode_cloud_server.engine.recognize import Mode, recognize_array
+from tests.support import second_encoder
 from tests.support.generate import gen, open_image
 from tests.support.photo import spoil
 from tests.support.postal import perspective
@@ -216,7 +216,6 @@ def test_reads_back_degraded(kind: str, data: str, how: str) -> None:
     assert [(f.type, f.value, f.checksum) for f in search(gray, frozenset({kind}))] == [(kind, data, None)]
 
 
-SECOND_ENCODER = Path(__file__).resolve().parents[1] / "data" / "second_encoder"
 BWIPP = ["code16k", "code16k_digits", "code16k_mixed", "code16k_long", "codablockf", "codablockf_digits"]
 
 
@@ -249,11 +248,7 @@ def test_reads_the_second_encoders_symbols_at_an_angle_and_blurred(name: str, ho
 
 def _second_encoder(name: str, module: float) -> tuple[str, str, np.ndarray]:
     """The type, value and image (``module`` pixels a module, ten modules of white around) of a BWIPP symbol."""
-    entry = json.loads((SECOND_ENCODER / "manifest.json").read_text())[name]
-    image = Image.open(SECOND_ENCODER / f"{name}.png").convert("L")
-    size = (round(image.width * module), round(image.height * module))
-    gray = np.asarray(image.resize(size, Image.Resampling.BILINEAR if module % 1 else Image.Resampling.NEAREST))
-    return entry["type"], entry["value"], np.pad(gray, round(10 * module), constant_values=255)
+    return second_encoder.symbol(name, module, pad=round(10 * module))
 
 
 @pytest.mark.parametrize(("kind", "data"), SAMPLES)
