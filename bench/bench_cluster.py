@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import math
 import os
@@ -33,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -98,32 +100,36 @@ async def _token(http: httpx.AsyncClient, url: str, creds: dict[str, str]) -> No
 
 
 async def _client(
-    cluster: Cluster, creds: dict[str, str], png: bytes, stats: Stats, until: float, n: int, weights: tuple[int, ...]
+    cluster: Cluster,
+    creds: dict[str, str],
+    sessions: tuple[barcode_cloud.AsyncApiClient, httpx.AsyncClient],
+    png: bytes,
+    stats: Stats,
+    until: float,
+    n: int,
+    weights: tuple[int, ...],
 ) -> None:
     rng = random.Random(n)
-    config = barcode_cloud.Configuration(
-        client_id=creds["client_id"], client_secret=creds["client_secret"], host=cluster.proxy_url + "/v4.0"
-    )
-    async with barcode_cloud.AsyncApiClient(config) as api, httpx.AsyncClient(timeout=30) as http:
-        generate, recognize = barcode_cloud.AsyncGenerateApi(api), barcode_cloud.AsyncRecognizeApi(api)
-        calls = 0
-        while time.monotonic() < until:
-            op = rng.choices(OPERATIONS, weights)[0]
-            start = time.perf_counter()
-            try:
-                if op == "token":
-                    await _token(http, cluster.proxy_url + "/connect/token", creds)
-                elif op == "generate":
-                    await generate.generate("QR", f"bench {n} {calls}")
-                else:
-                    found = await recognize.recognize_multipart("QR", png)
-                    if [b.barcode_value for b in found.barcodes or []] != ["bench"]:
-                        raise RuntimeError(f"recognized {found.barcodes}")
-                stats.latencies[op].append(time.perf_counter() - start)
-                stats.finished.append(time.monotonic())
-            except Exception as exc:
-                stats.failures[op].append(f"{type(exc).__name__}: {str(exc)[:200]}")
-            calls += 1
+    api, http = sessions
+    generate, recognize = barcode_cloud.AsyncGenerateApi(api), barcode_cloud.AsyncRecognizeApi(api)
+    calls = 0
+    while time.monotonic() < until:
+        op = rng.choices(OPERATIONS, weights)[0]
+        start = time.perf_counter()
+        try:
+            if op == "token":
+                await _token(http, cluster.proxy_url + "/connect/token", creds)
+            elif op == "generate":
+                await generate.generate("QR", f"bench {n} {calls}")
+            else:
+                found = await recognize.recognize_multipart("QR", png)
+                if [b.barcode_value for b in found.barcodes or []] != ["bench"]:
+                    raise RuntimeError(f"recognized {found.barcodes}")
+            stats.latencies[op].append(time.perf_counter() - start)
+            stats.finished.append(time.monotonic())
+        except Exception as exc:
+            stats.failures[op].append(f"{type(exc).__name__}: {str(exc)[:200]}")
+        calls += 1
 
 
 def _per_window(finished: list[float], start: float, seconds: float, window: float) -> list[int]:
@@ -165,13 +171,23 @@ def _cpu(cluster: Cluster) -> dict[str, float]:
 
 
 def _shared_counts(cluster: Cluster, db: Database) -> dict[str, int]:
-    """PostgreSQL's transactions in the cluster's database and the commands Redis has run, so far."""
+    """PostgreSQL's transactions in the cluster's database, its index and table scans and rows written per
+    table, and the commands Redis has run, so far."""
     with db.session() as session:
         transactions = session.execute(
             text("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()")
         ).scalar_one()
+        tables = session.execute(
+            text(
+                "SELECT relname, coalesce(seq_scan, 0) + coalesce(idx_scan, 0), n_tup_ins + n_tup_upd"
+                " FROM pg_stat_user_tables"
+            )
+        ).all()
     info = redis.Redis.from_url(cluster.env["BARCODE_CLOUD_REDIS_URL"]).info("stats")
-    return {"db_transactions": int(transactions), "redis_commands": int(info["total_commands_processed"])}
+    counts = {"db_transactions": int(transactions), "redis_commands": int(info["total_commands_processed"])}
+    for name, scans, written in tables:
+        counts[f"db_scans:{name}"], counts[f"db_written:{name}"] = int(scans), int(written)
+    return counts
 
 
 # Where a sample of the server's stack is spent: the first of these found in it, from the innermost frame out.
@@ -296,15 +312,30 @@ async def _load(
     seconds: float,
     fault: str | None,
     weights: tuple[int, ...],
+    begin: Callable[[], float],
 ) -> tuple[Stats, dict[str, object] | None]:
-    stats = Stats()
-    until = time.monotonic() + seconds
-    tasks = [asyncio.create_task(_client(cluster, c, png, stats, until, n, weights)) for n, c in enumerate(clients)]
-    fault_result: dict[str, object] | None = None
-    if fault:
-        await asyncio.sleep(seconds / 3)
-        fault_result = await asyncio.to_thread(_fault, cluster, fault)
-    await asyncio.gather(*tasks)
+    """The clients' load for ``seconds`` from ``begin()`` (which measures what is before, and says when)."""
+    async with contextlib.AsyncExitStack() as stack:
+        # Every client is made before the clock starts: each builds an SSL context (~0.15 s of CPU on a busy
+        # machine) while blocking the one event loop every client shares, which stalled the first tens of seconds.
+        sessions = []
+        for c in clients:
+            config = barcode_cloud.Configuration(
+                client_id=c["client_id"], client_secret=c["client_secret"], host=cluster.proxy_url + "/v4.0"
+            )
+            api = await stack.enter_async_context(barcode_cloud.AsyncApiClient(config))
+            sessions.append((api, await stack.enter_async_context(httpx.AsyncClient(timeout=30))))
+        stats = Stats()
+        until = begin() + seconds
+        tasks = [
+            asyncio.create_task(_client(cluster, c, session, png, stats, until, n, weights))
+            for n, (c, session) in enumerate(zip(clients, sessions, strict=True))
+        ]
+        fault_result: dict[str, object] | None = None
+        if fault:
+            await asyncio.sleep(seconds / 3)
+            fault_result = await asyncio.to_thread(_fault, cluster, fault)
+        await asyncio.gather(*tasks)
     return stats, fault_result
 
 
@@ -347,20 +378,25 @@ def main() -> None:
             idle_before, idle_start = _cpu(cluster)["servers"], time.monotonic()
             time.sleep(args.idle)
             idle_ms_per_s = 1000 * (_cpu(cluster)["servers"] - idle_before) / (time.monotonic() - idle_start)
-        profiler = None
-        if args.profile:
-            record = ["record", "--pid", str(pids[0]), "--format", "raw", "--rate", "200", "--nonblocking"]
-            profiler = subprocess.Popen(
-                [args.py_spy, *record, "--duration", str(int(seconds) - 2), "--output", str(args.profile)],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        load_before = os.getloadavg()[0]
-        shared_before = _shared_counts(cluster, db)
-        cpu_before = _cpu(cluster)
-        wall = wall_start = time.monotonic()
-        stats, fault = asyncio.run(_load(cluster, creds, png, seconds, args.fault, weights))
-        wall = time.monotonic() - wall
+        profiler: list[subprocess.Popen[bytes]] = []
+        before: dict[str, dict[str, float]] = {}
+
+        def begin() -> float:
+            if args.profile:
+                # --gil: the samples of the thread running Python code, not of threads waiting on I/O
+                record = ["record", "--pid", str(pids[0]), "--format", "raw", "--rate", "200", "--gil", "--nonblocking"]
+                command = [args.py_spy, *record, "--duration", str(int(seconds) - 2), "--output", str(args.profile)]
+                profiler.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            before["load"] = {"average": os.getloadavg()[0]}
+            before["shared"] = {k: float(v) for k, v in _shared_counts(cluster, db).items()}
+            before["cpu"] = _cpu(cluster)
+            before["wall"] = {"start": time.monotonic()}
+            return before["wall"]["start"]
+
+        stats, fault = asyncio.run(_load(cluster, creds, png, seconds, args.fault, weights, begin))
+        wall_start = before["wall"]["start"]
+        wall = time.monotonic() - wall_start
+        load_before, shared_before, cpu_before = before["load"]["average"], before["shared"], before["cpu"]
         cpu_after = _cpu(cluster)
         time.sleep(1)  # PostgreSQL publishes its statistics about once a second
         shared_after = _shared_counts(cluster, db)
@@ -385,10 +421,11 @@ def main() -> None:
             "load_average": [round(load_before, 1), round(load_after, 1)],
             "server_pids_changed": [h.process.pid for h in cluster.hosts if h.process] != pids,
         }
-        for name, before in shared_before.items():
-            result[f"{name}_per_call"] = round((shared_after[name] - before) / calls, 2)
-        if profiler is not None and args.profile:
-            profiler.wait(timeout=30)
+        for name, count in shared_before.items():
+            if shared_after[name] != count:
+                result[f"{name}_per_call"] = round((shared_after[name] - count) / calls, 3)
+        if profiler and args.profile:
+            profiler[0].wait(timeout=30)
             result["profile_samples"] = _components(args.profile.read_text())
         if result["failed"]:
             errors = (cluster.folder / "nginx.log").read_text(errors="replace").splitlines()
