@@ -4,32 +4,44 @@ grants, generation and recognition through nginx for a bounded time, with at mos
 
     sudo .venv/bin/python bench/bench_cluster.py --hosts 3 --clients 64 --seconds 60 [--fault kill] [--quota N]
 
-Faults: kill (SIGKILL one host, restarted 5 s later), postgres (stopped 5 s), redis (stopped 5 s), netcut (one
-host's veth down 5 s), rolling (every host in turn: SIGTERM, start again). Before the fault, clients are created
-and secrets rotated through one host; after it, each must still be there and work. Reported: calls and
+Faults: kill (SIGKILL one host, restarted 5 s later), postgres (stopped 5 s), redis (stopped 5 s), redis-stall
+(stopped with SIGSTOP 5 s: it takes connections and answers nothing), netcut (one host's veth down 5 s),
+rolling (every host in turn: SIGTERM, start again). Before the fault, clients are created and secrets rotated
+through one host; after it, each must still be there and work. Reported: calls and
 failures per operation, throughput, p50/p99, the servers' and the shared services' CPU time per call (from
 /proc), how long a change took to reach every host, the fault's recovery time, the machine's load average, and
 the successful calls the usage counts in the database miss (a host killed loses what it had not flushed). With
 ``--quota N`` every load client gets a daily quota of N, so that every call takes its count from the quota
 counters in Redis. One JSON line on stdout.
+
+What a call costs, apart: ``--idle S`` first measures the servers' CPU over S quiet seconds (their background
+loops) and reports the per-call CPU without it too; PostgreSQL transactions and Redis commands per call are
+counted from their own statistics; ``--profile FILE`` samples the first host's server with py-spy (``--py-spy``
+names its binary) during the load and writes its collapsed stacks to FILE, with the samples per component.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import math
 import os
 import random
 import signal
 import statistics
+import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import redis
+from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.support, when run as a script
 
@@ -38,7 +50,7 @@ from tests.support.cluster import Cluster, running_cluster
 import barcode_cloud
 from barcode_cloud_server.identity.clients import ClientStore
 from barcode_cloud_server.identity.usage import FLUSH_SECONDS
-from barcode_cloud_server.identity.usage_report import by_operation
+from barcode_cloud_server.identity.usage_report import by_operation, period_start
 from barcode_cloud_server.settings import normalize_database_url
 from barcode_cloud_server.storage.db import Database
 
@@ -52,6 +64,7 @@ TICK = os.sysconf("SC_CLK_TCK")
 class Stats:
     latencies: dict[str, list[float]] = field(default_factory=lambda: {op: [] for op in OPERATIONS})
     failures: dict[str, list[str]] = field(default_factory=lambda: {op: [] for op in OPERATIONS})
+    finished: list[float] = field(default_factory=list)  # when each successful call ended (monotonic)
 
     def summary(self, seconds: float) -> dict[str, object]:
         out: dict[str, object] = {}
@@ -87,31 +100,44 @@ async def _token(http: httpx.AsyncClient, url: str, creds: dict[str, str]) -> No
 
 
 async def _client(
-    cluster: Cluster, creds: dict[str, str], png: bytes, stats: Stats, until: float, n: int, weights: tuple[int, ...]
+    cluster: Cluster,
+    creds: dict[str, str],
+    sessions: tuple[barcode_cloud.AsyncApiClient, httpx.AsyncClient],
+    png: bytes,
+    stats: Stats,
+    until: float,
+    n: int,
+    weights: tuple[int, ...],
 ) -> None:
     rng = random.Random(n)
-    config = barcode_cloud.Configuration(
-        client_id=creds["client_id"], client_secret=creds["client_secret"], host=cluster.proxy_url + "/v4.0"
-    )
-    async with barcode_cloud.AsyncApiClient(config) as api, httpx.AsyncClient(timeout=30) as http:
-        generate, recognize = barcode_cloud.AsyncGenerateApi(api), barcode_cloud.AsyncRecognizeApi(api)
-        calls = 0
-        while time.monotonic() < until:
-            op = rng.choices(OPERATIONS, weights)[0]
-            start = time.perf_counter()
-            try:
-                if op == "token":
-                    await _token(http, cluster.proxy_url + "/connect/token", creds)
-                elif op == "generate":
-                    await generate.generate("QR", f"bench {n} {calls}")
-                else:
-                    found = await recognize.recognize_multipart("QR", png)
-                    if [b.barcode_value for b in found.barcodes or []] != ["bench"]:
-                        raise RuntimeError(f"recognized {found.barcodes}")
-                stats.latencies[op].append(time.perf_counter() - start)
-            except Exception as exc:
-                stats.failures[op].append(f"{type(exc).__name__}: {str(exc)[:200]}")
-            calls += 1
+    api, http = sessions
+    generate, recognize = barcode_cloud.AsyncGenerateApi(api), barcode_cloud.AsyncRecognizeApi(api)
+    calls = 0
+    while time.monotonic() < until:
+        op = rng.choices(OPERATIONS, weights)[0]
+        start = time.perf_counter()
+        try:
+            if op == "token":
+                await _token(http, cluster.proxy_url + "/connect/token", creds)
+            elif op == "generate":
+                await generate.generate("QR", f"bench {n} {calls}")
+            else:
+                found = await recognize.recognize_multipart("QR", png)
+                if [b.barcode_value for b in found.barcodes or []] != ["bench"]:
+                    raise RuntimeError(f"recognized {found.barcodes}")
+            stats.latencies[op].append(time.perf_counter() - start)
+            stats.finished.append(time.monotonic())
+        except Exception as exc:
+            stats.failures[op].append(f"{type(exc).__name__}: {str(exc)[:200]}")
+        calls += 1
+
+
+def _per_window(finished: list[float], start: float, seconds: float, window: float) -> list[int]:
+    """Successful calls ended in each ``window`` seconds of the run (a stall shows as a dip)."""
+    counts = [0] * max(1, math.ceil(seconds / window))
+    for t in finished:
+        counts[min(len(counts) - 1, max(0, int((t - start) / window)))] += 1
+    return counts
 
 
 def _tree_cpu(root: int) -> float:
@@ -142,6 +168,52 @@ def _cpu(cluster: Cluster) -> dict[str, float]:
         "servers": sum(_tree_cpu(h.process.pid) for h in cluster.hosts if h.process and h.process.poll() is None),
         "shared": sum(_tree_cpu(p.pid) for p in shared),
     }
+
+
+def _shared_counts(cluster: Cluster, db: Database) -> dict[str, int]:
+    """PostgreSQL's transactions in the cluster's database, its index and table scans and rows written per
+    table, and the commands Redis has run, so far."""
+    with db.session() as session:
+        transactions = session.execute(
+            text("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()")
+        ).scalar_one()
+        tables = session.execute(
+            text(
+                "SELECT relname, coalesce(seq_scan, 0) + coalesce(idx_scan, 0), n_tup_ins + n_tup_upd"
+                " FROM pg_stat_user_tables"
+            )
+        ).all()
+    info = redis.Redis.from_url(cluster.env["BARCODE_CLOUD_REDIS_URL"]).info("stats")
+    counts = {"db_transactions": int(transactions), "redis_commands": int(info["total_commands_processed"])}
+    for name, scans, written in tables:
+        counts[f"db_scans:{name}"], counts[f"db_written:{name}"] = int(scans), int(written)
+    return counts
+
+
+# Where a sample of the server's stack is spent: the first of these found in it, from the innermost frame out.
+COMPONENTS = (
+    ("redis", ("redis/", "limits/")),
+    ("database", ("sqlalchemy/", "psycopg")),
+    ("jwt", ("jwt/", "identity/tokens.py")),
+    ("rsa", ("cryptography/",)),
+    ("recognize", ("engine/recognition/", "engine/recognize")),
+    ("generate", ("engine/",)),
+    ("identity", ("identity/",)),
+    ("http", ("uvicorn/", "h11/", "httptools")),
+    ("framework", ("starlette/", "fastapi/", "pydantic", "anyio/")),
+    ("event loop", ("asyncio/",)),
+)
+
+
+def _components(collapsed: str) -> dict[str, int]:
+    """Samples per component in py-spy's collapsed stacks (one "frame;frame;... count" a line)."""
+    out: dict[str, int] = {}
+    for line in collapsed.splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = stack.split(";")[::-1]
+        name = next((name for frame in frames for name, marks in COMPONENTS if any(m in frame for m in marks)), "other")
+        out[name] = out.get(name, 0) + int(count)
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
 def _propagation(cluster: Cluster, creds: dict[str, str]) -> float:
@@ -189,6 +261,11 @@ def _fault(cluster: Cluster, kind: str) -> dict[str, object]:
         cluster.stop_redis()
         time.sleep(5)
         cluster.start_redis()
+    elif kind == "redis-stall":  # running but answering nothing (SIGSTOP), as a Redis swapping or paused does
+        assert cluster.redis_process is not None
+        cluster.redis_process.send_signal(signal.SIGSTOP)
+        time.sleep(5)
+        cluster.redis_process.send_signal(signal.SIGCONT)
     elif kind == "netcut":
         cluster.set_link(cluster.hosts[-1], up=False)
         time.sleep(5)
@@ -235,15 +312,30 @@ async def _load(
     seconds: float,
     fault: str | None,
     weights: tuple[int, ...],
+    begin: Callable[[], float],
 ) -> tuple[Stats, dict[str, object] | None]:
-    stats = Stats()
-    until = time.monotonic() + seconds
-    tasks = [asyncio.create_task(_client(cluster, c, png, stats, until, n, weights)) for n, c in enumerate(clients)]
-    fault_result: dict[str, object] | None = None
-    if fault:
-        await asyncio.sleep(seconds / 3)
-        fault_result = await asyncio.to_thread(_fault, cluster, fault)
-    await asyncio.gather(*tasks)
+    """The clients' load for ``seconds`` from ``begin()`` (which measures what is before, and says when)."""
+    async with contextlib.AsyncExitStack() as stack:
+        # Every client is made before the clock starts: each builds an SSL context (~0.15 s of CPU on a busy
+        # machine) while blocking the one event loop every client shares, which stalled the first tens of seconds.
+        sessions = []
+        for c in clients:
+            config = barcode_cloud.Configuration(
+                client_id=c["client_id"], client_secret=c["client_secret"], host=cluster.proxy_url + "/v4.0"
+            )
+            api = await stack.enter_async_context(barcode_cloud.AsyncApiClient(config))
+            sessions.append((api, await stack.enter_async_context(httpx.AsyncClient(timeout=30))))
+        stats = Stats()
+        until = begin() + seconds
+        tasks = [
+            asyncio.create_task(_client(cluster, c, session, png, stats, until, n, weights))
+            for n, (c, session) in enumerate(zip(clients, sessions, strict=True))
+        ]
+        fault_result: dict[str, object] | None = None
+        if fault:
+            await asyncio.sleep(seconds / 3)
+            fault_result = await asyncio.to_thread(_fault, cluster, fault)
+        await asyncio.gather(*tasks)
     return stats, fault_result
 
 
@@ -252,9 +344,12 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, default=3, choices=(1, 2, 3))
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--fault", choices=("kill", "postgres", "redis", "netcut", "rolling"))
+    parser.add_argument("--fault", choices=("kill", "postgres", "redis", "redis-stall", "netcut", "rolling"))
     parser.add_argument("--only", choices=OPERATIONS, help="one operation instead of the mix (for its cost alone)")
     parser.add_argument("--quota", type=int, help="a daily quota on every load client (never reached)")
+    parser.add_argument("--idle", type=float, default=0, help="seconds of quiet to measure the servers' idle CPU")
+    parser.add_argument("--profile", type=Path, help="py-spy's collapsed stacks of the first host go here")
+    parser.add_argument("--py-spy", default="py-spy", help="the py-spy binary")
     args = parser.parse_args()
     weights = tuple(int(op == args.only) for op in OPERATIONS) if args.only else WEIGHTS
     seconds = min(args.seconds, MAX_SECONDS)
@@ -277,13 +372,34 @@ def main() -> None:
             cluster.proxy_url + "/v4.0/barcode/generate/QR?data=bench", headers={"Authorization": f"Bearer {token}"}
         ).content
         pids = [h.process.pid for h in cluster.hosts if h.process]
-        since = datetime.now(UTC) - timedelta(hours=1)
-        load_before = os.getloadavg()[0]
-        cpu_before = _cpu(cluster)
-        wall = time.monotonic()
-        stats, fault = asyncio.run(_load(cluster, creds, png, seconds, args.fault, weights))
-        wall = time.monotonic() - wall
+        since = period_start(datetime.now(UTC) - timedelta(seconds=seconds + 60), "day")
+        idle_ms_per_s = None
+        if args.idle:
+            idle_before, idle_start = _cpu(cluster)["servers"], time.monotonic()
+            time.sleep(args.idle)
+            idle_ms_per_s = 1000 * (_cpu(cluster)["servers"] - idle_before) / (time.monotonic() - idle_start)
+        profiler: list[subprocess.Popen[bytes]] = []
+        before: dict[str, dict[str, float]] = {}
+
+        def begin() -> float:
+            if args.profile:
+                # --gil: the samples of the thread running Python code, not of threads waiting on I/O
+                record = ["record", "--pid", str(pids[0]), "--format", "raw", "--rate", "200", "--gil", "--nonblocking"]
+                command = [args.py_spy, *record, "--duration", str(int(seconds) - 2), "--output", str(args.profile)]
+                profiler.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            before["load"] = {"average": os.getloadavg()[0]}
+            before["shared"] = {k: float(v) for k, v in _shared_counts(cluster, db).items()}
+            before["cpu"] = _cpu(cluster)
+            before["wall"] = {"start": time.monotonic()}
+            return before["wall"]["start"]
+
+        stats, fault = asyncio.run(_load(cluster, creds, png, seconds, args.fault, weights, begin))
+        wall_start = before["wall"]["start"]
+        wall = time.monotonic() - wall_start
+        load_before, shared_before, cpu_before = before["load"]["average"], before["shared"], before["cpu"]
         cpu_after = _cpu(cluster)
+        time.sleep(1)  # PostgreSQL publishes its statistics about once a second
+        shared_after = _shared_counts(cluster, db)
         load_after = os.getloadavg()[0]
         time.sleep(FLUSH_SECONDS + 1)  # every host has added its counts
         calls = sum(len(v) for v in stats.latencies.values())
@@ -295,6 +411,7 @@ def main() -> None:
             "calls": calls,
             "failed": sum(len(v) for v in stats.failures.values()),
             "per_second": round(calls / wall, 1),
+            "calls_per_5s": _per_window(stats.finished, wall_start, wall, 5),
             "operations": stats.summary(wall),
             "propagation_s": propagation,
             "propagation_median_s": statistics.median(propagation),
@@ -304,6 +421,12 @@ def main() -> None:
             "load_average": [round(load_before, 1), round(load_after, 1)],
             "server_pids_changed": [h.process.pid for h in cluster.hosts if h.process] != pids,
         }
+        for name, count in shared_before.items():
+            if shared_after[name] != count:
+                result[f"{name}_per_call"] = round((shared_after[name] - count) / calls, 3)
+        if profiler and args.profile:
+            profiler[0].wait(timeout=30)
+            result["profile_samples"] = _components(args.profile.read_text())
         if result["failed"]:
             errors = (cluster.folder / "nginx.log").read_text(errors="replace").splitlines()
             result["proxy_errors"] = [line[:300] for line in errors if "[error]" in line][:5]
@@ -312,6 +435,10 @@ def main() -> None:
         else:  # a killed or restarted server takes its CPU time with it
             result["server_cpu_ms_per_call"] = round(1000 * (cpu_after["servers"] - cpu_before["servers"]) / calls, 3)
             result["shared_cpu_ms_per_call"] = round(1000 * (cpu_after["shared"] - cpu_before["shared"]) / calls, 3)
+            if idle_ms_per_s is not None:
+                busy = 1000 * (cpu_after["servers"] - cpu_before["servers"]) - idle_ms_per_s * wall
+                result["server_idle_ms_per_s"] = round(idle_ms_per_s, 2)
+                result["server_cpu_ms_per_call_less_idle"] = round(busy / calls, 3)
         sys.stdout.write(json.dumps(result) + "\n")
 
 

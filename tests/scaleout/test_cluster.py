@@ -16,11 +16,6 @@ PROPAGATION_SECONDS = 5.0
 GENERATE = "/v4.0/barcode/generate/QR?data=cluster"
 
 
-def _client(cluster: Cluster, name: str, via: Host | None = None) -> dict[str, str]:
-    created: dict[str, str] = json.loads(cluster.cli("clients", "create", name, "--json", host=via).stdout)
-    return created
-
-
 def _grant(url: str, client_id: str, secret: str) -> httpx.Response:
     form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
     return httpx.post(url + "/connect/token", data=form, timeout=10)
@@ -48,7 +43,7 @@ def _until_every_host(cluster: Cluster, holds: Callable[[Host], bool]) -> float:
 
 
 def test_a_token_from_one_host_works_on_every_host_and_through_the_proxy(cluster: Cluster) -> None:
-    creds = _client(cluster, "everywhere")
+    creds = cluster.create_client("everywhere")
     token = _token(cluster.hosts[1].url, creds)
     assert [_generate(h.url, token) for h in cluster.hosts] == [200, 200, 200]
     assert _generate(cluster.proxy_url, token) == 200
@@ -60,7 +55,7 @@ def test_a_token_from_one_host_works_on_every_host_and_through_the_proxy(cluster
 
 
 def test_the_proxy_spreads_requests_over_the_hosts(cluster: Cluster) -> None:
-    token = _token(cluster.proxy_url, _client(cluster, "spread"))
+    token = _token(cluster.proxy_url, cluster.create_client("spread"))
     ids = {
         httpx.get(cluster.proxy_url + GENERATE, headers={"Authorization": f"Bearer {token}"}).headers["x-request-id"]
         for _ in range(12)
@@ -71,7 +66,7 @@ def test_the_proxy_spreads_requests_over_the_hosts(cluster: Cluster) -> None:
 
 
 def test_a_client_disabled_through_one_host_is_refused_by_all_within_5_s(cluster: Cluster) -> None:
-    creds = _client(cluster, "to-disable")
+    creds = cluster.create_client("to-disable")
     token = _token(cluster.hosts[0].url, creds)
     assert [_generate(h.url, token) for h in cluster.hosts] == [200, 200, 200]
     cluster.cli("clients", "disable", creds["client_id"], host=cluster.hosts[2])
@@ -81,7 +76,7 @@ def test_a_client_disabled_through_one_host_is_refused_by_all_within_5_s(cluster
 
 
 def test_a_secret_rotated_through_one_host_is_honoured_by_all_within_5_s(cluster: Cluster) -> None:
-    creds = _client(cluster, "to-rotate")
+    creds = cluster.create_client("to-rotate")
     old_token = _token(cluster.hosts[0].url, creds)
     rotated = json.loads(
         cluster.cli(
@@ -102,7 +97,7 @@ def _kid(token: str) -> str:
 
 
 def test_a_key_revoked_through_one_host_is_honoured_by_all_within_5_s(cluster: Cluster) -> None:
-    creds = _client(cluster, "key-revocation")
+    creds = cluster.create_client("key-revocation")
     old_token = _token(cluster.hosts[0].url, creds)
     kid = _kid(old_token)
     cluster.cli("keys", "revoke", kid, host=cluster.hosts[1])
@@ -120,7 +115,7 @@ def test_a_key_revoked_through_one_host_is_honoured_by_all_within_5_s(cluster: C
 def test_failure_counts_add_up_across_hosts(cluster: Cluster) -> None:
     # Ten failures with one wrong secret, wherever they land, lock that secret out on every host (Redis): the
     # hosts do not get ten each.
-    creds = _client(cluster, "failures")
+    creds = cluster.create_client("failures")
     statuses = [_grant(cluster.hosts[i % 3].url, creds["client_id"], "wrong").status_code for i in range(10)]
     assert statuses == [401] * 10
     locked = [_grant(h.url, creds["client_id"], "wrong") for h in cluster.hosts]

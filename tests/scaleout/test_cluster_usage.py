@@ -28,11 +28,6 @@ THREADS = 4
 QR_BODY = {"barcodeType": "QR", "encodeData": {"data": "usage"}}
 
 
-def _client(cluster: Cluster, name: str) -> dict[str, str]:
-    created = json.loads(cluster.cli("clients", "create", name, "--json").stdout)
-    return {"client_id": created["client_id"], "client_secret": created["client_secret"]}
-
-
 def _status_class(status: int) -> str:
     return "429" if status == 429 else f"{status // 100}xx"
 
@@ -136,8 +131,8 @@ def _png(cluster: Cluster, creds: dict[str, str]) -> bytes:
 
 
 def test_every_answer_through_three_hosts_is_counted_once_a_sigterm_mid_run_included(cluster: Cluster) -> None:
-    setup = _client(cluster, "usage-setup")
-    creds = _client(cluster, "usage-counted")
+    setup = cluster.create_client("usage-setup")
+    creds = cluster.create_client("usage-counted")
     traffic = Traffic(cluster, creds, _png(cluster, setup))
     host = cluster.hosts[0]
     with traffic.running():
@@ -197,8 +192,8 @@ def _generate_all(cluster: Cluster, token: str, calls: int, url: str | None = No
 
 
 def test_a_daily_quota_holds_exactly_across_three_hosts_and_through_a_redis_restart(cluster: Cluster) -> None:
-    creds = _client(cluster, "usage-limited")
-    cluster.cli("clients", "quota", creds["client_id"], "--daily", "40")
+    creds = cluster.create_client("usage-limited")
+    cluster.clients().set_quota(creds["client_id"], 40, None)
     form = {"grant_type": "client_credentials", **creds}
     token = httpx.post(cluster.proxy_url + "/connect/token", data=form).json()["access_token"]
     grants = {"token": {"requests": 1, "by_status": {"2xx": 1}}}

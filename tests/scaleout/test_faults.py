@@ -4,7 +4,6 @@ The long form, under load, is bench/bench_cluster.py."""
 
 from __future__ import annotations
 
-import json
 import signal
 import threading
 import time
@@ -14,14 +13,10 @@ from contextlib import contextmanager
 import httpx
 
 import barcode_cloud
+from barcode_cloud_server.identity import ratelimit
 from tests.support.cluster import Cluster
 
 QR = "/v4.0/barcode/generate/QR?data=faults"
-
-
-def _creds(cluster: Cluster) -> dict[str, str]:
-    created: dict[str, str] = json.loads(cluster.cli("clients", "create", "faults", "--json").stdout)
-    return created
 
 
 def _grant(url: str, client_id: str, secret: str) -> httpx.Response:
@@ -79,7 +74,7 @@ def _until(check: Callable[[], bool], seconds: float) -> float:
 
 
 def test_postgres_restart_gives_503_with_retry_after_then_recovers(cluster: Cluster) -> None:
-    creds = _creds(cluster)
+    creds = cluster.create_client("faults")
     token = _grant(cluster.proxy_url, creds["client_id"], creds["client_secret"]).json()["access_token"]
     auth = {"Authorization": f"Bearer {token}"}
     assert [httpx.get(h.url + QR, headers=auth).status_code for h in cluster.hosts] == [200] * 3  # all know it now
@@ -102,7 +97,7 @@ def test_postgres_restart_gives_503_with_retry_after_then_recovers(cluster: Clus
 
 
 def test_redis_restart_keeps_tokens_flowing_and_limits_come_back(cluster: Cluster) -> None:
-    creds = _creds(cluster)
+    creds = cluster.create_client("faults")
     cluster.stop_redis()
     try:
         # Limits count in each process meanwhile (ratelimit.FailureLimiter): grants and refusals as usual.
@@ -111,14 +106,16 @@ def test_redis_restart_keeps_tokens_flowing_and_limits_come_back(cluster: Cluste
             assert _grant(host.url, creds["client_id"], "wrong").status_code == 401
     finally:
         cluster.start_redis()
-    other = _creds(cluster)
+        back = time.monotonic()
+    other = cluster.create_client("faults")
+    time.sleep(max(0.0, ratelimit.RETRY_SECONDS - (time.monotonic() - back)))  # each process asks Redis again
     statuses = [_grant(cluster.hosts[i % 3].url, other["client_id"], "wrong").status_code for i in range(11)]
     assert statuses == [401] * 10 + [429]  # shared again: ten in all, not ten per host
     _processes_alive(cluster)
 
 
 def test_a_host_cut_off_the_network_costs_no_call(cluster: Cluster) -> None:
-    creds = _creds(cluster)
+    creds = cluster.create_client("faults")
     victim = cluster.hosts[2]
     with _traffic(cluster, creds) as failures:
         time.sleep(0.5)
@@ -135,7 +132,7 @@ def test_a_host_cut_off_the_network_costs_no_call(cluster: Cluster) -> None:
 
 def test_a_host_restarted_with_sigterm_costs_no_call(cluster: Cluster) -> None:
     # One host here; bench/bench_cluster.py restarts every host in turn under load.
-    creds = _creds(cluster)
+    creds = cluster.create_client("faults")
     host = cluster.hosts[0]
     with _traffic(cluster, creds) as failures:
         # uvicorn drains, then ends itself with the signal it got
@@ -146,7 +143,7 @@ def test_a_host_restarted_with_sigterm_costs_no_call(cluster: Cluster) -> None:
 
 
 def test_a_host_killed_under_traffic_costs_no_call(cluster: Cluster) -> None:
-    creds = _creds(cluster)
+    creds = cluster.create_client("faults")
     victim = cluster.hosts[1]
     with _traffic(cluster, creds) as failures:
         time.sleep(0.5)

@@ -26,6 +26,10 @@ from typing import Any
 import httpx
 import yaml
 
+from barcode_cloud_server.identity.clients import ClientStore
+from barcode_cloud_server.settings import normalize_database_url
+from barcode_cloud_server.storage.db import Database
+
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 SERVER_PORT = 8080
 PROXY_PORT = 80
@@ -92,6 +96,8 @@ class Cluster:
     pg_process: subprocess.Popen[bytes] | None = None
     redis_process: subprocess.Popen[bytes] | None = None
     proxy_process: subprocess.Popen[bytes] | None = None
+    _database: Database | None = None
+    _store: ClientStore | None = None
 
     @property
     def bridge_address(self) -> str:
@@ -116,6 +122,23 @@ class Cluster:
             timeout=60,
             env={**os.environ, **self.env},
         )
+
+    def clients(self) -> ClientStore:
+        """The cluster's clients, straight in its database: for a test's setup, in milliseconds where the
+        administration command (``cli``) starts a Python process."""
+        if self._store is None:
+            self._database = Database(normalize_database_url(self.database_url))
+            self._store = ClientStore(self._database)
+        return self._store
+
+    def close_database(self) -> None:
+        if self._database is not None:
+            self._database.dispose()
+
+    def create_client(self, name: str) -> dict[str, str]:
+        """A new client's id and secret (as ``clients create --json`` prints them)."""
+        created = self.clients().create(name)
+        return {"client_id": created.client_id, "client_secret": created.client_secret}
 
     # Servers
 
@@ -312,6 +335,7 @@ def running_cluster(hosts: int = 3, *, token_lifetime: int = 3600) -> Iterator[C
     cluster = Cluster(prefix, folder, _free_subnet())
     with ExitStack() as cleanup:
         cleanup.callback(shutil.rmtree, folder, True)
+        cleanup.callback(cluster.close_database)  # after the servers and PostgreSQL are stopped: nothing waits
         _run("ip", "link", "add", f"{prefix}br", "type", "bridge")
         cleanup.callback(subprocess.run, ["ip", "link", "del", f"{prefix}br"], capture_output=True)
         _run("ip", "addr", "add", f"{cluster.bridge_address}/24", "dev", f"{prefix}br")

@@ -53,6 +53,9 @@ STRIKE_MEMORY_SECONDS = 3600
 # How long a successful authentication vouches for its client id at its address, and for its secret.
 VOUCH_SECONDS = 24 * 3600
 GOOD_SECRET_SECONDS = 30 * 24 * 3600
+# After Redis failed, count in the process this long before asking it again: a Redis that does not answer costs
+# one socket timeout a second, not one per token request (each holding a worker thread that long).
+RETRY_SECONDS = 1.0
 # MemoryLocks drops expired entries when it has grown past this (and past twice its size after the last sweep).
 _SWEEP_AT = 100_000
 
@@ -161,7 +164,8 @@ class FailureLimiter:
 
     While Redis cannot be reached, each process counts in its own memory (a warning says so, once per outage):
     token grants go on, each process allowing what one process allows, and the shared counts resume when Redis
-    answers again (the failures counted meanwhile stay with the process)."""
+    answers again (the failures counted meanwhile stay with the process). It is asked again ``RETRY_SECONDS``
+    after it last failed."""
 
     def __init__(
         self, redis_url: str | None = None, *, locks: LockStore | None = None, secret_key: bytes | None = None
@@ -173,6 +177,7 @@ class FailureLimiter:
         self._local_windows = MovingWindowRateLimiter(storage_from_string("memory://"))
         self._local_locks = MemoryLocks()
         self._shared_down = False
+        self._retry_at = 0.0
         self._secret_key = secret_key or secrets.token_bytes(32)
         self._per_secret = RateLimitItemPerMinute(PER_SECRET_FAILURES)
         self._per_client = RateLimitItemPerMinute(PER_CLIENT_FAILURES)
@@ -182,12 +187,15 @@ class FailureLimiter:
         """``count`` on the shared counters, or on this process's own while Redis fails."""
         from redis.exceptions import RedisError
 
+        if time.monotonic() < self._retry_at:
+            return count(self._local_windows, self._local_locks)
         try:
             result = count(self._windows, self._locks)
         except RedisError as exc:
             if not self._shared_down:
                 log.warning("Redis unreachable (%s): failure limits count in this process until it is back", exc)
             self._shared_down = True
+            self._retry_at = time.monotonic() + RETRY_SECONDS
             return count(self._local_windows, self._local_locks)
         if self._shared_down:
             log.warning("Redis is back: failure limits are shared again")

@@ -8,7 +8,7 @@ from collections import deque
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from barcode_cloud_server.storage.db import Database
@@ -69,18 +69,15 @@ def write(session: Session, taken: dict[str, deque[Call]]) -> None:
     if not rows:
         return
     session.execute(insert(RecentCallRow), rows)
-    for client_id in taken:
-        newest = (
-            select(RecentCallRow.id)
-            .where(RecentCallRow.client_id == client_id)
-            .order_by(RecentCallRow.at.desc(), RecentCallRow.id.desc())
-            .limit(KEEP)
-        )
-        session.execute(
-            delete(RecentCallRow).where(
-                RecentCallRow.client_id == client_id, RecentCallRow.id.not_in(newest.scalar_subquery())
-            )
-        )
+    # One statement for every application written to, not one each: every host writes to every application it
+    # served, so a statement each would cost every host as much as one host serving them all.
+    newest_first = func.row_number().over(
+        partition_by=RecentCallRow.client_id, order_by=(RecentCallRow.at.desc(), RecentCallRow.id.desc())
+    )
+    ranked = (
+        select(RecentCallRow.id, newest_first.label("rank")).where(RecentCallRow.client_id.in_(list(taken))).subquery()
+    )
+    session.execute(delete(RecentCallRow).where(RecentCallRow.id.in_(select(ranked.c.id).where(ranked.c.rank > KEEP))))
 
 
 def recent(db: Database, client_id: str, limit: int = KEEP) -> list[Call]:

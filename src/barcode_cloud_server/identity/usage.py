@@ -20,11 +20,11 @@ from collections import deque
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import anyio
 import anyio.to_thread
-from sqlalchemy import func, or_, select
+from sqlalchemy import Table, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -284,16 +284,29 @@ def write(db: Database, batch: dict[Key, int], calls: dict[str, deque[Call]] | N
         key = (client_id, hour // 24, operation, status_class)
         days[key] = days.get(key, 0) + n
     with db.session() as session:
-        session.execute(_upsert(db, UsageRow, batch, 3600))
-        session.execute(_upsert(db, DailyUsageRow, days, 86400))
+        for table, counts, seconds in ((UsageRow, batch, 3600), (DailyUsageRow, days, 86400)):
+            if counts:
+                session.execute(_upsert(db, table), _rows(table, counts, seconds))
         if calls:
             recent_calls.write(session, calls)
 
 
-def _upsert(db: Database, table: type[UsageRow] | type[DailyUsageRow], counts: dict[Key, int], seconds: int) -> Any:
+def _upsert(db: Database, table: type[UsageRow] | type[DailyUsageRow]) -> Any:
+    """One row's upsert, run for every row at once (executemany): its compiled form is cached, where a statement
+    holding the rows would be built and compiled again at every flush of every process."""
+    period = "hour" if table is UsageRow else "day"
+    insert = sqlite_insert if db.is_sqlite else postgres_insert
+    statement = insert(cast(Table, table.__table__))  # Core: ORM bulk inserts would cost more per row
+    return statement.on_conflict_do_update(
+        index_elements=["client_id", period, "operation", "status_class"],
+        set_={"count": statement.table.c.count + statement.excluded.count},
+    )
+
+
+def _rows(table: type[UsageRow] | type[DailyUsageRow], counts: dict[Key, int], seconds: int) -> list[dict[str, Any]]:
     period = "hour" if table is UsageRow else "day"
     # In key order: two processes adding to the same rows lock them in the same order (no deadlock on PostgreSQL).
-    rows = [
+    return [
         {
             "client_id": client_id,
             period: datetime.fromtimestamp(start * seconds, UTC),
@@ -303,9 +316,3 @@ def _upsert(db: Database, table: type[UsageRow] | type[DailyUsageRow], counts: d
         }
         for (client_id, start, operation, status_class), n in sorted(counts.items())
     ]
-    insert = sqlite_insert if db.is_sqlite else postgres_insert
-    statement = insert(table).values(rows)
-    return statement.on_conflict_do_update(
-        index_elements=["client_id", period, "operation", "status_class"],
-        set_={"count": table.count + statement.excluded.count},
-    )
