@@ -181,6 +181,8 @@ MESSAGES: list[tuple[str | bytes, dict[str, object], str, bool]] = [
     ("[)>\x1e05\x1dMACRO 05\x1e\x04", {}, "[)>\x1e05\x1dMACRO 05\x1e\x04", False),
     ("[)>\x1e07 MACRO\x04", {}, "[)>\x1e07 MACRO\x04", False),
     ("Grüße, 2026 €", {"eci": 26}, "Grüße, 2026 €", False),
+    # ECI 15 is ISO/IEC 8859-13 (ECI 14 is reserved: the numbers past it are not 8859-(n-2) shifted by one more).
+    ("Ąžuolas, ąčęėįšųūž".encode("iso8859-13"), {"eci": 15}, "Ąžuolas, ąčęėįšųūž", False),
     ("A" * 300, {}, "A" * 300, False),  # two Reed-Solomon blocks
     ("(01)09501101530003(17)261231", {"gs1": True}, "(01)09501101530003(17)261231", True),
     ("(01)09501101530003(17)261231(10)AB-12", {"gs1": True}, "(01)09501101530003(17)261231(10)AB-12", True),

@@ -20,7 +20,7 @@ from barcode_cloud_server.engine.recognition.hanxin_tables import BLOCKS
 from barcode_cloud_server.engine.recognize import Mode, recognize_array
 from tests.support import second_encoder
 from tests.support.generate import gen, open_image
-from tests.support.photo import spoil
+from tests.support.photo import photographed
 from tests.support.samples import QR, render
 
 TYPES = frozenset({"HanXin"})
@@ -209,24 +209,6 @@ def test_symbols_of_a_second_encoder(name: str, scale: float, angle: int) -> Non
     assert [f.value for f in hanxin.find(_turned(gray, angle), TYPES)] == [value]
 
 
-def _degrade(gray: np.ndarray, how: str, seed: int) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    gray = np.pad(gray, 20, constant_values=255)
-    image = Image.fromarray(gray)
-    if how == "turned":
-        image = image.rotate(float(rng.uniform(-180, 180)), Image.Resampling.BILINEAR, expand=True, fillcolor=255)
-    elif how == "small":  # 1.5 px modules
-        image = image.resize((round(image.width * 0.75), round(image.height * 0.75)), Image.Resampling.BILINEAR)
-    elif how == "inverted":
-        image = Image.fromarray(255 - gray)
-    elif how == "perspective":  # the right edge a fifth further away than the left
-        w, h = image.size
-        quad = (0, 0, 0, h, w, h * 1.1, w, -h * 0.1)
-        image = image.transform(image.size, Image.Transform.QUAD, quad, Image.Resampling.BILINEAR, fillcolor=255)
-    image = spoil(image, how, rng, jpeg_quality=35, dim_floor=70, dim_low=0.55)
-    return np.ascontiguousarray(np.asarray(image))
-
-
 SAMPLES = ["Han Xin 2026", "汉信码标准 2026", "0123456789" * 30 + " and text"]
 
 
@@ -235,7 +217,9 @@ SAMPLES = ["Han Xin 2026", "汉信码标准 2026", "0123456789" * 30 + " and tex
     "how", ["clean", "turned", "small", "blurred", "noisy", "jpeg", "dim", "inverted", "perspective"]
 )
 def test_reads_back_degraded(data: str, how: str) -> None:
-    gray = _degrade(np.asarray(open_image(gen("HanXin", data).content).convert("L")), how, seed=len(data))
+    gray = photographed(
+        np.asarray(open_image(gen("HanXin", data).content).convert("L")), how, np.random.default_rng(len(data))
+    )
     search = recognition.find_inverted if how == "inverted" else recognition.find
     assert [(f.type, f.value, f.checksum) for f in search(gray, TYPES)] == [("HanXin", data, None)]
 
@@ -332,7 +316,8 @@ def test_a_symbol_beside_a_qr_code() -> None:
 
 
 def test_recognize_asked_for_and_scanning() -> None:
-    gray = _degrade(np.asarray(open_image(gen("HanXin", "汉信码 recognize").content).convert("L")), "turned", 5)
+    symbol = np.asarray(open_image(gen("HanXin", "汉信码 recognize").content).convert("L"))
+    gray = photographed(symbol, "turned", np.random.default_rng(5))
     assert [(d.type, d.value) for d in recognize_array(gray, ["HanXin"], Mode.NORMAL)] == [
         ("HanXin", "汉信码 recognize")
     ]

@@ -18,7 +18,7 @@ from barcode_cloud_server.engine.recognition import codablock, code16k, scanline
 from barcode_cloud_server.engine.recognize import Mode, recognize_array
 from tests.support import second_encoder
 from tests.support.generate import gen, open_image
-from tests.support.photo import spoil
+from tests.support.photo import photographed, spoil
 from tests.support.postal import perspective
 from tests.support.samples import Sample, render
 from tests.support.stacked import (
@@ -177,24 +177,6 @@ def _turned(gray: np.ndarray, angle: float) -> np.ndarray:
     return np.ascontiguousarray(np.asarray(image))
 
 
-def _degrade(gray: np.ndarray, how: str) -> np.ndarray:
-    rng = np.random.default_rng(11)
-    gray = np.pad(gray, 20, constant_values=255)
-    image = Image.fromarray(gray)
-    if how == "turned":
-        image = image.rotate(float(rng.uniform(-180, 180)), Image.Resampling.BILINEAR, expand=True, fillcolor=255)
-    elif how == "small":  # 1.5 px modules
-        image = image.resize((round(image.width * 0.75), round(image.height * 0.75)), Image.Resampling.BILINEAR)
-    elif how == "inverted":
-        image = Image.fromarray(255 - gray)
-    elif how == "perspective":  # the right edge a fifth further away than the left
-        w, h = image.size
-        quad = (0, 0, 0, h, w, h * 1.1, w, -h * 0.1)
-        image = image.transform(image.size, Image.Transform.QUAD, quad, Image.Resampling.BILINEAR, fillcolor=255)
-    image = spoil(image, how, rng, jpeg_quality=35, dim_floor=70, dim_low=0.55)
-    return np.ascontiguousarray(np.asarray(image))
-
-
 SAMPLES = [
     ("Code16K", "Code16K 2026"),
     ("Code16K", "0123456789012345678901234567890123456789"),
@@ -210,7 +192,7 @@ SAMPLES = [
     "how", ["clean", "turned", "small", "blurred", "noisy", "jpeg", "dim", "inverted", "perspective"]
 )
 def test_reads_back_degraded(kind: str, data: str, how: str) -> None:
-    gray = _degrade(np.asarray(open_image(gen(kind, data).content).convert("L")), how)
+    gray = photographed(np.asarray(open_image(gen(kind, data).content).convert("L")), how, np.random.default_rng(11))
     # The readers themselves, without recognize's deadline (on a loaded machine it decides, not the reader).
     search = recognition.find_inverted if how == "inverted" else recognition.find
     assert [(f.type, f.value, f.checksum) for f in search(gray, frozenset({kind}))] == [(kind, data, None)]
@@ -278,7 +260,9 @@ def test_blurred(kind: str, data: str, blur: float) -> None:
 
 @pytest.mark.parametrize(("kind", "data"), SAMPLES[::3])
 def test_recognize_asked_for_and_scanning(kind: str, data: str) -> None:
-    gray = _degrade(np.asarray(open_image(gen(kind, data).content).convert("L")), "turned")
+    gray = photographed(
+        np.asarray(open_image(gen(kind, data).content).convert("L")), "turned", np.random.default_rng(11)
+    )
     assert [(d.type, d.value) for d in recognize_array(gray, [kind], Mode.NORMAL)] == [(kind, data)]
     assert [(d.type, d.value) for d in recognize_array(255 - gray, [kind], Mode.NORMAL)] == [(kind, data)]
     assert [(d.type, d.value) for d in recognize_array(gray, None, Mode.NORMAL)] == [(kind, data)]

@@ -34,3 +34,23 @@ def spoil(
         ramp = np.linspace(dim_low, 1.0, image.width, dtype=np.float32)[None, :]
         return Image.fromarray((dim_floor + np.asarray(image, dtype=np.float32) * 0.35 * ramp).astype(np.uint8))
     return image
+
+
+def photographed(gray: np.ndarray, how: str, rng: np.random.Generator) -> np.ndarray:
+    """A generated symbol (gray, no quiet zone to spare) padded, then ``how``: turned at random, shrunk to 1.5 px
+    modules (from 2), inverted, seen at an angle (the right edge a fifth further away than the left), or
+    :func:`spoil` ed its way (a darker JPEG and dimmer light than its defaults)."""
+    gray = np.pad(gray, 20, constant_values=255)
+    image = Image.fromarray(gray)
+    if how == "turned":
+        image = image.rotate(float(rng.uniform(-180, 180)), Image.Resampling.BILINEAR, expand=True, fillcolor=255)
+    elif how == "small":
+        image = image.resize((round(image.width * 0.75), round(image.height * 0.75)), Image.Resampling.BILINEAR)
+    elif how == "inverted":
+        image = Image.fromarray(255 - gray)
+    elif how == "perspective":
+        w, h = image.size
+        quad = (0, 0, 0, h, w, h * 1.1, w, -h * 0.1)
+        image = image.transform(image.size, Image.Transform.QUAD, quad, Image.Resampling.BILINEAR, fillcolor=255)
+    image = spoil(image, how, rng, jpeg_quality=35, dim_floor=70, dim_low=0.55)
+    return np.ascontiguousarray(np.asarray(image))

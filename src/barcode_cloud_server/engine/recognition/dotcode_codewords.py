@@ -16,7 +16,7 @@ from functools import cache
 
 import numpy as np
 
-from barcode_cloud_server.engine.recognition import gs1_elements
+from barcode_cloud_server.engine.recognition import eci, gs1_elements
 
 GF = 113
 PRIMITIVE = 3
@@ -186,24 +186,6 @@ class Message:
     gs1: bool
 
 
-# ECI assignment numbers and the codecs of their character sets.
-_ECI_CODECS = {
-    1: "latin-1",
-    3: "latin-1",
-    **{n: f"iso8859-{n - 2}" for n in range(4, 12)},
-    **{n: f"iso8859-{n - 1}" for n in range(13, 18)},
-    20: "shift_jis",
-    21: "cp1250",
-    22: "cp1251",
-    23: "cp1252",
-    24: "cp1256",
-    25: "utf-16-be",
-    26: "utf-8",
-    27: "ascii",
-    28: "big5",
-    29: "gb18030",
-    30: "euc-kr",
-}
 _MACROS = {97: ("[)>\x1e05\x1d", "\x1e\x04"), 98: ("[)>\x1e06\x1d", "\x1e\x04"), 99: ("[)>\x1e12\x1d", "\x1e\x04")}
 _SPECIAL_B = {96: b"\r\n", 97: b"\t", 98: b"\x1c", 99: b"\x1d", 100: b"\x1e"}
 
@@ -231,7 +213,7 @@ class _Parser:
         v = self.next()
         if v >= 40:
             v = (v - 40) * 12769 + self.next() * 113 + self.next() + 40
-        self.segments.append((_ECI_CODECS.get(v, "latin-1"), bytearray()))
+        self.segments.append((eci.CODECS.get(v, "latin-1"), bytearray()))
 
     def char(self, code_set: str, v: int, upper: bool = False) -> None:
         if code_set == "A":
@@ -385,7 +367,7 @@ class _Parser:
             number = 0
             for _ in range(size):
                 number = number * 256 + pending.pop(0)
-            self.segments.append((_ECI_CODECS.get(number, "latin-1"), bytearray()))
+            self.segments.append((eci.CODECS.get(number, "latin-1"), bytearray()))
 
 
 def message(values: list[int]) -> Message | None:

@@ -18,32 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from barcode_cloud_server.engine.recognition import eci
+
 GB = "gb18030"
-# ECI assignment numbers and the character sets they name (AIM ECI register), for the ones Python can decode.
-ECI_CODECS: dict[int, str] = {
-    0: "cp437",
-    1: "latin-1",
-    2: "cp437",
-    3: "latin-1",
-    **{n: f"iso8859-{n - 2}" for n in range(4, 14)},
-    **{n: f"iso8859-{n - 2}" for n in range(15, 19)},
-    20: "shift_jis",
-    21: "cp1250",
-    22: "cp1251",
-    23: "cp1252",
-    24: "cp1256",
-    25: "utf-16-be",
-    26: "utf-8",
-    27: "ascii",
-    28: "big5",
-    29: "gb2312",
-    30: "euc-kr",
-    31: "gbk",
-    32: GB,
-    33: "utf-16-le",
-    34: "utf-32-be",
-    35: "utf-32-le",
-}
 
 
 class _Bits:
@@ -168,9 +145,9 @@ def decode(data: Sequence[int]) -> str | None:
                 pieces.append((_four_byte(bits), GB))
             elif mode == 8:
                 number = _eci(bits)
-                if number not in ECI_CODECS:
+                if number not in eci.CODECS:
                     return None
-                codec = ECI_CODECS[number]
+                codec = eci.CODECS[number]
             else:
                 return None
             chinese = chinese or mode in (4, 5, 6, 7)
