@@ -746,7 +746,19 @@ ROWS: tuple[Symbology, ...] = (
         prepare=dc.prepare_mailmark,
         own="fourstate",
     ),
-    _row("MicrE13B", "linear", None, "", "Recognition only: MICR E-13B cheque font (no encoder).", encode=False),
+    _row(
+        "MicrE13B",
+        "linear",
+        None,
+        "",
+        "Recognition only (when asked for; a scan does not look for it): a line of MICR E-13B cheque characters, "
+        "no encoder. The symbols read as A (transit), B (amount), C (on-us) and D (dash), the letters MICR "
+        "fonts and readers commonly use (no Aspose document found names its own); empty cells between fields "
+        "read as one space. The checksum is the routing number's check digit (between the first two transit "
+        "symbols) when its ABA check holds.",
+        encode=False,
+        own="micr",
+    ),
     # --- HIBC (recognition names) ----------------------------------------------------------------------------------
     _row(
         "HIBCCode39LIC",

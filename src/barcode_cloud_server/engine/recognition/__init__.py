@@ -12,10 +12,10 @@ codewords, GF(113) Reed-Solomon and data, and ``gs1_elements`` for GS1 element s
 of postal bars as strings of bar states, which the postal families decode (``postnet``: POSTNET and PLANET;
 ``rm4scc``: RM4SCC and Dutch KIX; ``australia_post``: Australia Post; ``intelligent_mail``: USPS Intelligent Mail,
 the spec's OneCode; ``mailmark``: Royal Mail Mailmark; Australia Post and Mailmark correct errors with
-``reed_solomon``). The symbology table names the family of each type (``Symbology.own``); ``recognize`` calls
-:func:`find` for the types asked for, priced by :func:`price`. ``composite`` (with ``composite_data``) is of
-another kind, in ``PAIRED``: it reads the 2D component of a GS1 composite above a linear symbol zxing-cpp found,
-and ``recognize_composite`` pairs the two.
+``reed_solomon``); ``micr`` reads lines of MICR E-13B cheque characters. The symbology table names the family of
+each type (``Symbology.own``); ``recognize`` calls :func:`find` for the types asked for, priced by :func:`price`.
+``composite`` (with ``composite_data``) is of another kind, in ``PAIRED``: it reads the 2D component of a GS1
+composite above a linear symbol zxing-cpp found, and ``recognize_composite`` pairs the two.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from barcode_cloud_server.engine.recognition import (
     intelligent_mail,
     linear,
     mailmark,
+    micr,
     msi,
     patch_code,
     pharmacode,
@@ -83,6 +84,7 @@ READERS: dict[str, Reader] = {
         },
         asked_only=rm4scc.ASKED_ONLY,
     ),
+    "micr": micr.READER,
 }
 # Families that read a part of a symbol beside one zxing-cpp found, and their types (not searched for by ``find``).
 PAIRED: dict[str, frozenset[str]] = {"composite": frozenset({"GS1CompositeBar"})}
