@@ -104,12 +104,13 @@ def test_a_doubtful_character_reports_nothing() -> None:
     assert _values(image) == []
 
 
-@pytest.mark.parametrize("unit", [1.95, 2.6, 3.9])  # 150, 200 and 300 dpi
-def test_a_line_is_read_whole_across_its_small_symbols(unit: float) -> None:
-    # The on-us symbol is 7 units high and in three parts, the transit and amount symbols in three: too small to
-    # link the fields into one row, yet the row is all of them; a field alone is never reported.
-    text = "⑆018780176⑆ 98983478⑈ ⑇3848372616⑇"
-    assert _values(_page(text, unit)) == [text.translate(LETTERS)]
+@pytest.mark.parametrize("unit", [1.95, 2.6, 3.9, 6.0])  # 150, 200, 300 and 460 dpi
+@pytest.mark.parametrize("text", ["⑆018780176⑆ 98983478⑈ ⑇3848372616⑇", "⑈0⑉0⑉0⑉0⑈ 12⑉34⑆"])
+def test_a_line_is_read_whole_across_its_small_symbols(unit: float, text: str) -> None:
+    # The on-us symbol is 7 units high and in three parts, the transit and amount symbols in three, the dash in
+    # three: too small to link the fields into one row (or a row of their own), yet the row is all of them; a
+    # field alone is never reported.
+    assert _values(_page(text, unit, 7)) == [text.translate(LETTERS)]
     assert _values(_page(text, unit, 180)) == [text.translate(LETTERS)]
 
 
@@ -118,6 +119,16 @@ def test_a_mark_beyond_the_line_that_is_no_glyph_reports_nothing() -> None:
     image = draw(CHEQUE, 2.6, margin=40)
     x = (40 + (len(CHEQUE) + 2) * micr.PITCH) * 2.6
     ImageDraw.Draw(image).ellipse((x, (40 + 1) * 2.6, x + 6 * 2.6, (40 + 8) * 2.6), fill=0)
+    assert _values(image) == []
+
+
+@pytest.mark.parametrize("across", [3.0, 4.0, 5.0])
+def test_a_blot_between_fields_reports_nothing(across: float) -> None:
+    # A round blot in the empty cell after the on-us symbol: no glyph, however blurred the glyphs are drawn.
+    image = _page(CHEQUE, 2.6)
+    x, y = (12 + (CHEQUE.index("⑈") + 1.5) * micr.PITCH) * 2.6, (12 + 4.5) * 2.6
+    r = across / 2 * 2.6
+    ImageDraw.Draw(image).ellipse((x - r, y - r, x + r, y + r), fill=0)
     assert _values(image) == []
 
 
