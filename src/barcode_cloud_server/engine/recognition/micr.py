@@ -106,7 +106,7 @@ _MIN_LINKED = 3
 _ROW_GAP = 4.0
 # What a search costs per pixel of the page, nanoseconds, and per page, seconds, on the reference machine (busy
 # photos: components, then each row of them resampled and matched; bench/bench_micr_scan.py).
-PAGE_NS = 500.0
+PAGE_NS = 600.0
 PAGE_SECONDS = 0.02
 # Larger pages are shrunk by a whole factor to at most this many pixels first: a cheque photographed that large
 # still has several pixels per unit.
@@ -488,7 +488,12 @@ def _cells(line: _Line) -> Iterator[_Cell | None]:
             ]
         )
         # einsum rather than a matrix product: BLAS threads cost more than these small products on a busy host.
-        matched.append(np.einsum("wk,gk->gw", _normalised(windows), templates).max(axis=1).reshape(2, len(names)))
+        scores = np.einsum("wk,gk->gw", _normalised(windows), templates).max(axis=1).reshape(2, len(names))
+        if scores.max() < MIN_SCORE:  # no glyph either way: the line is not read, whatever its other cells
+            best = int(np.argmax(scores.max(axis=0)))
+            yield _Cell(names[best], float(scores.max()), float(scores.max()))
+            return
+        matched.append(scores)
     inked = [m for m in matched if m is not None]
     blurred = int(bool(inked) and np.median([m[1].max() - m[0].max() for m in inked]) > 0)
     for m in matched:
