@@ -57,7 +57,7 @@ def test_a_cheque_line_at_any_angle(unit: float, angle: int) -> None:
 
 
 @pytest.mark.parametrize("how", ["blurred", "noisy", "jpeg", "dim"])
-@pytest.mark.parametrize(("unit", "angle"), [(2.6, 4), (1.8, 187)])
+@pytest.mark.parametrize(("unit", "angle"), [(2.6, 4), (1.95, 187)])  # 200 and 150 dpi
 def test_a_spoiled_cheque_line(how: str, unit: float, angle: int) -> None:
     image = spoil(_page(CHEQUE, unit, angle), how, np.random.default_rng(7))
     assert _values(image) == [VALUE]
@@ -101,6 +101,34 @@ def test_a_doubtful_character_reports_nothing() -> None:
     # The lower half of the routing number's "3" rubbed out: half a 3 is no E-13B glyph.
     x = (12 + 3.5 * micr.PITCH) * 2.6
     ImageDraw.Draw(image).rectangle((x, (12 + 4.5) * 2.6, x + 7 * 2.6, (12 + 9.5) * 2.6), fill=255)
+    assert _values(image) == []
+
+
+@pytest.mark.parametrize("unit", [1.95, 2.6, 3.9, 6.0])  # 150, 200, 300 and 460 dpi
+@pytest.mark.parametrize("text", ["⑆018780176⑆ 98983478⑈ ⑇3848372616⑇", "⑈0⑉0⑉0⑉0⑈ 12⑉34⑆"])
+def test_a_line_is_read_whole_across_its_small_symbols(unit: float, text: str) -> None:
+    # The on-us symbol is 7 units high and in three parts, the transit and amount symbols in three, the dash in
+    # three: too small to link the fields into one row (or a row of their own), yet the row is all of them; a
+    # field alone is never reported.
+    assert _values(_page(text, unit, 7)) == [text.translate(LETTERS)]
+    assert _values(_page(text, unit, 180)) == [text.translate(LETTERS)]
+
+
+def test_a_mark_beyond_the_line_that_is_no_glyph_reports_nothing() -> None:
+    # A blot of a digit's size two cells after the last character belongs to the row and matches no glyph.
+    image = draw(CHEQUE, 2.6, margin=40)
+    x = (40 + (len(CHEQUE) + 2) * micr.PITCH) * 2.6
+    ImageDraw.Draw(image).ellipse((x, (40 + 1) * 2.6, x + 6 * 2.6, (40 + 8) * 2.6), fill=0)
+    assert _values(image) == []
+
+
+@pytest.mark.parametrize("across", [3.0, 4.0, 5.0])
+def test_a_blot_between_fields_reports_nothing(across: float) -> None:
+    # A round blot in the empty cell after the on-us symbol: no glyph, however blurred the glyphs are drawn.
+    image = _page(CHEQUE, 2.6)
+    x, y = (12 + (CHEQUE.index("⑈") + 1.5) * micr.PITCH) * 2.6, (12 + 4.5) * 2.6
+    r = across / 2 * 2.6
+    ImageDraw.Draw(image).ellipse((x - r, y - r, x + r, y + r), fill=0)
     assert _values(image) == []
 
 

@@ -1,10 +1,12 @@
 """MICR E-13B (ISO 1004-1, ANSI X9.27): the cheque font of ten digits and four symbols, read as a line of text.
 
-Each character is drawn on a grid of 0.013-inch units, nine units high (the on-us symbol seven, the dash four,
-both centred on the line), 4 to 7 units wide, one character every 0.125 inch (9.6 units) along the line. The
-reader finds the characters as dark components of similar size side by side, fits a line through them at any
-angle, resamples the line upright (its scale may shrink steadily towards one end, as on a cheque seen at an
-angle), cuts it into cells at the fitted pitch and matches each cell against the 14 glyphs drawn from
+Each character is drawn on a grid of 0.013-inch units, nine units high (the on-us symbol seven, from half a unit
+below the top; the dash four, centred), 4 to 7 units wide with its right edge on the right of a 7-unit box, one
+character every 0.125 inch (9.6 units) along the line. The reader finds the characters as dark components of
+similar size side by side, fits a line through them at any angle, takes in every smaller mark on the line a few
+cells from its ends (the symbols' parts, too small to link, and whatever else lies there: the row is read whole
+or not at all), resamples the line upright (its scale may shrink steadily towards one end, as on a cheque seen
+at an angle), cuts it into cells at the fitted pitch and matches each cell against the 14 glyphs drawn from
 ``GLYPHS``. A line is reported only when every cell matches one glyph clearly better than any other and it holds
 at least one symbol (text and other fonts do not); it is tried in both reading directions and a line that reads
 both ways is not reported.
@@ -37,35 +39,38 @@ TRANSIT, AMOUNT, ON_US, DASH = "A", "B", "C", "D"
 SYMBOLS = frozenset({TRANSIT, AMOUNT, ON_US, DASH})
 
 # The glyphs as rectangles (x0, y0, x1, y1) in units, y down from the top of the 9-unit line, x from the glyph's
-# left edge; with each glyph's width. Drawn after the character outlines of ISO 1004-1 / X9.27 on their 0.013-inch
-# grid: heavy lower strokes, rounded corners left square.
+# left edge; with each glyph's width. Drawn on the 0.013-inch grid of ISO 1004-1 / CPA Standard 006: strokes one
+# unit wide, the lower parts of 3 to 9 two units; rounded corners left square. Every glyph's right edge is on the
+# right edge of the 7-unit character box (narrow digits stand to the right of it).
 GLYPHS: dict[str, tuple[float, tuple[tuple[float, float, float, float], ...]]] = {
-    "0": (7, ((0, 0, 2, 9), (5, 0, 7, 9), (0, 0, 7, 1), (0, 8, 7, 9))),
-    "1": (4, ((0, 0, 2, 1), (2, 0, 3.5, 5.5), (0.5, 5.5, 4, 9))),
-    "2": (4, ((0, 0, 4, 1), (2.5, 0, 4, 4.5), (0, 3.5, 4, 4.5), (0, 3.5, 2.5, 9), (0, 7.5, 4, 9))),
-    "3": (5, ((0, 0, 5, 1), (1, 3.5, 5, 4.5), (0, 8, 5, 9), (3.5, 0, 5, 4.5), (2.5, 3.5, 5, 9))),
-    "4": (6, ((0, 0, 1.5, 6.5), (0, 5, 6, 6.5), (3.5, 3, 6, 9))),
-    "5": (5, ((0, 0, 5, 1), (0, 0, 1.5, 4.5), (0, 3.5, 5, 4.5), (2.5, 3.5, 5, 9), (0, 8, 5, 9))),
-    "6": (6, ((0, 0, 1.5, 9), (0, 0, 4, 1), (0, 4, 6, 5), (3.5, 4, 6, 9), (0, 8, 6, 9))),
-    "7": (5, ((0, 0, 5, 1.5), (3.5, 0, 5, 4.5), (1.5, 3.5, 5, 4.5), (1.5, 4, 4, 9))),
+    "0": (7, ((0, 0, 1, 9), (6, 0, 7, 9), (0, 0, 7, 1), (0, 8, 7, 9))),
+    "1": (4, ((0, 0, 2, 1.5), (1, 0, 2, 5), (0, 5, 4, 9))),
+    "2": (4, ((0, 0, 4, 1), (3, 0, 4, 5), (0, 4, 4, 5), (0, 4, 1, 9), (0, 8, 4, 9))),
+    "3": (5, ((0, 0, 4, 1), (3, 0, 4, 5), (0, 4, 4, 5), (3, 5, 5, 9), (0, 8, 5, 9))),
+    "4": (6, ((0, 0, 2, 7), (0, 6, 6, 7), (4, 5, 6, 9))),
+    "5": (5, ((0, 0, 5, 1), (0, 0, 1, 5), (0, 4, 5, 5), (4, 4, 5, 9), (0, 8, 5, 9))),
+    "6": (6, ((0, 0, 4, 1), (3, 0, 4, 2.5), (0, 0, 1, 9), (0, 5, 6, 6), (5, 5, 6, 9), (0, 8, 6, 9))),
+    "7": (5, ((0, 0, 5, 1), (0, 0, 1, 3), (4, 0, 5, 4), (2, 3.5, 5, 4.5), (2, 4, 3, 9))),
     "8": (
         7,
         (
-            (1, 0, 2.5, 4.5),
-            (4.5, 0, 6, 4.5),
+            (1, 0, 2, 5),
+            (5, 0, 6, 5),
             (1, 0, 6, 1),
-            (0, 3.5, 7, 5),
-            (0, 3.5, 2.5, 9),
-            (4.5, 3.5, 7, 9),
+            (1, 4, 6, 5),
+            (0, 4.5, 7, 5),
+            (0, 5, 2, 9),
+            (5, 5, 7, 9),
             (0, 8, 7, 9),
         ),
     ),
-    "9": (6, ((0, 0, 1.5, 5), (4, 0, 6, 5), (0, 0, 6, 1), (0, 4, 6, 5), (3.5, 4, 6, 9))),
-    TRANSIT: (7, ((0, 0, 2.5, 9), (4, 0, 7, 3), (4, 6, 7, 9))),
-    AMOUNT: (7, ((0, 1.5, 2, 4), (2.5, 0, 4.5, 9), (5, 5, 7, 7.5))),
-    ON_US: (7, ((0, 1, 2, 8), (3, 1, 5, 8), (5.5, 1, 7, 2.5))),
-    DASH: (7, ((0, 2.5, 3, 6.5), (4, 2.5, 7, 6.5))),
+    "9": (6, ((0, 0, 6, 1), (0, 0, 1, 5), (5, 0, 6, 5), (0, 4, 6, 5), (4, 5, 6, 9))),
+    TRANSIT: (7, ((4, 0, 7, 3), (0, 1.5, 2, 7.5), (4, 6, 7, 9))),
+    AMOUNT: (7, ((5, 0, 7, 4), (3, 2.25, 4, 6.75), (0, 5, 2, 9))),
+    ON_US: (7, ((4, 0.5, 7, 4.5), (0, 1.5, 1, 7.5), (2, 1.5, 3, 7.5))),
+    DASH: (7, ((0, 2.5, 2, 6.5), (3, 2.5, 5, 6.5), (6, 2.5, 7, 6.5))),
 }
+BOX = 7.0  # units: the character box, its right edge every glyph's
 HEIGHT = 9.0  # units
 PITCH = 0.125 / 0.013  # units from one character to the next
 
@@ -75,6 +80,7 @@ _MARGIN = 2.0
 # How far a glyph may sit from its cell's centre (units), and from the fitted line (units), when matched.
 _SHIFT_X = 1.5
 _SHIFT_Y = 0.5
+_BLUR = 0.5  # units: the blurred templates' Gaussian
 _ALIKE = 0.09  # log of the ratio of the line's heights at its two ends below which they count as one
 _BINS = 80  # the resolution of the pitch fit's cell boundary: about half a sample
 # The most the pitch changes from one end of the line to the other (a share of it), and what the largest change
@@ -83,20 +89,24 @@ _CHIRP = 0.4
 _CHIRP_COST = 0.02
 # A cell matches a glyph when the normalised correlation is at least this, and beats the next glyph by this.
 MIN_SCORE = 0.75
+# The dash is three plain bars, the shape of a blot: it must match closer (a dash scores above 0.94 however seen).
+MIN_DASH_SCORE = 0.88
 MIN_MARGIN = 0.03
 # Components that may be characters: their radius of gyration in pixels (a digit's is about 3 units).
 _MIN_SIZE_PX = 3.0
 _MAX_SIZE_PX = 200.0
-_DIGIT_SIZE = 3.3  # units
+_DIGIT_SIZE = 3.4  # units
 # Neighbours: centres at most this many sizes apart (two or three empty cells between), sizes within this ratio;
 # a row's links within this angle (radians) of its direction.
 _REACH = 11.0
 _SIZE_RATIO = 1.8
 _ALONG = 0.17
 _MIN_LINKED = 3
+# A mark this many cells or fewer beyond a row's end belongs to it (as far as the rows' links reach).
+_ROW_GAP = 4.0
 # What a search costs per pixel of the page, nanoseconds, and per page, seconds, on the reference machine (busy
 # photos: components, then each row of them resampled and matched; bench/bench_micr_scan.py).
-PAGE_NS = 500.0
+PAGE_NS = 600.0
 PAGE_SECONDS = 0.02
 # Larger pages are shrunk by a whole factor to at most this many pixels first: a cheque photographed that large
 # still has several pixels per unit.
@@ -156,15 +166,24 @@ def _components(page: np.ndarray) -> _Components:
     x, y = xs.astype(np.float64), ys.astype(np.float64)
     mx, my = mean(x), mean(y)
     size = np.sqrt(np.maximum(mean(x * x) - mx * mx + mean(y * y) - my * my, 0) + 1 / 6)
-    ids = np.flatnonzero(keep & (size >= _MIN_SIZE_PX) & (size <= _MAX_SIZE_PX))
+    ids = np.flatnonzero(keep & (size <= _MAX_SIZE_PX))
     return _Components(mx[ids], my[ids], size[ids])
 
 
-def _groups(c: _Components) -> list[tuple[np.ndarray, float]]:
+def _sized(c: _Components) -> np.ndarray:
+    """The marks large enough to link rows by (the symbols' small parts are not, at a scan's size)."""
+    ids: np.ndarray = np.flatnonzero(c.size >= _MIN_SIZE_PX)
+    return ids
+
+
+def _groups(marks: _Components) -> list[tuple[np.ndarray, float]]:
     """Components in a row of neighbours of about their size, with the row's direction (radians, modulo pi).
 
     Neighbours of about one size link in every direction (lines of text above one another too); the direction
-    most links share is the rows', and only the links along it make the groups."""
+    most links share is the rows', and only the links along it make the groups. Members are indices of
+    ``marks``."""
+    sized = _sized(marks)
+    c = _Components(marks.cx[sized], marks.cy[sized], marks.size[sized])
     if len(c.cx) < _MIN_LINKED:
         return []
     points = np.column_stack([c.cx, c.cy])
@@ -189,7 +208,7 @@ def _groups(c: _Components) -> list[tuple[np.ndarray, float]]:
         for row in _linked(len(c.cx), i[along], j[along]):
             # The row's own direction: the mean of its links' (doubled angles: a step and its reverse agree).
             mine = 2 * step[along & np.isin(i, row)]
-            out.append((row, 0.5 * math.atan2(float(np.sin(mine).mean()), float(np.cos(mine).mean()))))
+            out.append((sized[row], 0.5 * math.atan2(float(np.sin(mine).mean()), float(np.cos(mine).mean()))))
     return out
 
 
@@ -233,6 +252,10 @@ def _line(page: np.ndarray, c: _Components, members: np.ndarray, direction: floa
     rows = int((HEIGHT + 2 * _MARGIN) * _S)
     growth = 0.0  # the unit at t is unit * exp(growth * t): a line seen at an angle shrinks towards one end
     for _ in range(6):
+        # Again at each refined unit: a row of the symbols' small parts first gives too small a one.
+        t = _whole_row(c, mid, along, down, unit, float(t.min()), float(t.max()))
+        if abs(growth) * float(t.max() - t.min()) > math.log(2):  # the unit at one end twice the other's: no line
+            return None
         ts = _columns(float(t.min()), float(t.max()), unit, growth)
         units = unit * np.exp(growth * ts)
         # The line's height from a column a unit (the whole strip once it is right), and at its ends.
@@ -256,6 +279,29 @@ def _line(page: np.ndarray, c: _Components, members: np.ndarray, direction: floa
         unit *= min(max(ratio, 0.6), 1.6)
         growth += 0.0 if alike else change
     return None
+
+
+def _whole_row(
+    c: _Components, mid: np.ndarray, along: np.ndarray, down: np.ndarray, unit: float, t0: float, t1: float
+) -> np.ndarray:
+    """The ends (pixels along the line from ``mid``) of the whole row of marks on the line: every mark of a
+    character's size or less centred within the line's height, a few cells apart at most, whether it linked into
+    the row or not (a symbol's parts are smaller than digits, and a row split at one must be read whole)."""
+    offset = np.column_stack([c.cx, c.cy]) - mid
+    t, v = offset @ along, offset @ down
+    on = (np.abs(v) <= HEIGHT / 2 * unit) & (c.size <= _SIZE_RATIO * _DIGIT_SIZE * unit)
+    gap = _ROW_GAP * PITCH * unit
+    ts = np.sort(t[on])
+    lo, hi = t0, t1
+    for k in np.flatnonzero(ts > hi):  # rightwards: each mark near the end extends it
+        if ts[k] > hi + gap:
+            break
+        hi = float(ts[k])
+    for k in np.flatnonzero(ts < lo)[::-1]:
+        if ts[k] < lo - gap:
+            break
+        lo = float(ts[k])
+    return np.array([lo, hi])
 
 
 def _columns(t0: float, t1: float, unit: float, growth: float) -> np.ndarray:
@@ -321,7 +367,9 @@ def _turned(line: _Line) -> _Line:
 
 @lru_cache(maxsize=64)
 def _templates(pitch: float) -> tuple[list[str], np.ndarray, tuple[int, int]]:
-    """Every glyph centred in a cell of ``pitch`` units, on the upright line's sample grid, normalised."""
+    """Every glyph's box centred in a cell of ``pitch`` units, on the upright line's sample grid, normalised: the
+    glyphs as drawn, then each blurred by ``_BLUR`` (one-unit strokes seen at two pixels a unit through a blur
+    no longer look like their sharp outline)."""
     rows = int((HEIGHT + 2 * _MARGIN) * _S)
     cols = round(pitch * _S)
     fine = 4  # subsamples per sample: edges fall between samples
@@ -330,13 +378,14 @@ def _templates(pitch: float) -> tuple[list[str], np.ndarray, tuple[int, int]]:
     for n, name in enumerate(names):
         width, rects = GLYPHS[name]
         image = np.zeros((rows * fine, cols * fine), dtype=np.float32)
-        left = (pitch - width) / 2
+        left = (pitch - BOX) / 2 + BOX - width
         for x0, y0, x1, y1 in rects:
             c0, c1 = round((left + x0) * _S * fine), round((left + x1) * _S * fine)
             r0, r1 = round((_MARGIN + y0) * _S * fine), round((_MARGIN + y1) * _S * fine)
             image[r0:r1, c0:c1] = 1.0
         out[n] = image.reshape(rows, fine, cols, fine).mean(axis=(1, 3)).ravel()
-    return names, _normalised(out), (rows, cols)
+    blurred = ndimage.gaussian_filter(out.reshape(len(names), rows, cols), (0, _BLUR * _S, _BLUR * _S))
+    return names, _normalised(np.concatenate([out, blurred.reshape(len(names), -1)])), (rows, cols)
 
 
 def _normalised(x: np.ndarray) -> np.ndarray:
@@ -405,7 +454,10 @@ class _Cell:
 
 
 def _cells(line: _Line) -> Iterator[_Cell | None]:
-    """The line's cells one by one, each matched against every glyph; a None first when the line has no pitch."""
+    """The line's cells one by one, each matched against every glyph; a None first when the line has no pitch.
+
+    The whole line is matched against the sharp glyphs or the blurred ones, whichever its cells match better: a
+    line is printed and seen one way, and a blot in a sharp line must not pass for a blurred glyph."""
     ink = line.strip
     edges = _boundaries(ink)
     smooth = ndimage.uniform_filter(ink, 3)
@@ -418,12 +470,14 @@ def _cells(line: _Line) -> Iterator[_Cell | None]:
     reach = sx + 2 * int(PITCH * _S)
     padded = np.pad(ink, ((sy, sy), (reach, reach)), mode="edge")
     margin = int(_MARGIN * _S)
+    names = sorted(GLYPHS)
+    matched: list[np.ndarray | None] = []  # per cell: sharp and blurred scores per glyph, None when empty
     for left_edge, right_edge in itertools.pairwise(edges):
         left = round(float(left_edge))
         names, templates, (rows, cols) = _templates(round(float(right_edge - left_edge) / _S, 1))
         core = smooth[margin:-margin, max(left, 0) : left + cols]
         if core.size == 0 or core.max() - paper < 0.5 * level:
-            yield _Cell(" ", 1.0, 0.0)
+            matched.append(None)
             continue
         at = reach + left
         windows = np.stack(
@@ -434,16 +488,28 @@ def _cells(line: _Line) -> Iterator[_Cell | None]:
             ]
         )
         # einsum rather than a matrix product: BLAS threads cost more than these small products on a busy host.
-        per_glyph = np.einsum("wk,gk->gw", _normalised(windows), templates).max(axis=1)
-        order = np.argsort(per_glyph)[::-1]
-        yield _Cell(names[int(order[0])], float(per_glyph[order[0]]), float(per_glyph[order[1]]))
+        scores = np.einsum("wk,gk->gw", _normalised(windows), templates).max(axis=1).reshape(2, len(names))
+        if scores.max() < MIN_SCORE:  # no glyph either way: the line is not read, whatever its other cells
+            best = int(np.argmax(scores.max(axis=0)))
+            yield _Cell(names[best], float(scores.max()), float(scores.max()))
+            return
+        matched.append(scores)
+    inked = [m for m in matched if m is not None]
+    blurred = int(bool(inked) and np.median([m[1].max() - m[0].max() for m in inked]) > 0)
+    for m in matched:
+        if m is None:
+            yield _Cell(" ", 1.0, 0.0)
+            continue
+        order = np.argsort(m[blurred])[::-1]
+        yield _Cell(names[int(order[0])], float(m[blurred][order[0]]), float(m[blurred][order[1]]))
 
 
 def _read(line: _Line) -> str | None:
     """The line's characters, or None at its first unsure cell."""
     text: list[str] = []
     for cell in _cells(line):
-        if cell is None or cell.score < MIN_SCORE or cell.score - cell.runner_up < MIN_MARGIN:
+        least = MIN_DASH_SCORE if cell is not None and cell.glyph == DASH else MIN_SCORE
+        if cell is None or cell.score < least or cell.score - cell.runner_up < MIN_MARGIN:
             return None
         text.append(cell.glyph)
     return " ".join("".join(text).split())
@@ -483,7 +549,8 @@ def _lines(page: np.ndarray, deadline: float) -> list[Found]:
             found = Found(TYPE, value, checksum(value), _region(line))
             if all(f.value != value or not _overlap(f.region, found.region) for f in out):
                 out.append(found)
-    return out
+    # Two rows read differently in one place: one of them is not the whole line, and which is not sure.
+    return [f for f in out if all(g.value == f.value or not _overlap(f.region, g.region) for g in out)]
 
 
 def _overlap(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]) -> bool:
