@@ -1,5 +1,6 @@
-"""What a search by the stacked readers (Code 16K, Codablock F) costs on pages holding none of their symbols,
-against their ``price``: the corpus's falsepositives photos, and large pages (a photo scaled up, noise).
+"""What a search by each of the engine's own readers (``recognition.READERS``: the stacked ones, Han Xin, DotCode,
+the postal rows, MICR) costs on pages holding none of their symbols, against its ``price``: the corpus's
+falsepositives photos, and large pages (a photo scaled up, noise).
 
 Prints, per reader and set of pages, the wall and CPU time per page and the largest ratio of the time to the
 price: the price must stay above what a search costs, or recognize overruns its budget.
