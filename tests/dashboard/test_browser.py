@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from barcode_cloud import ApiClient, ApiException, Configuration, EncodeBarcodeType, GenerateApi
-from tests.support.chromium import chromium, needs_chromium, new_page, shoot
+from tests.support.chromium import needs_chromium, new_page, shoot
 from tests.support.dashboard_client import setup_token
 from tests.support.servers import LiveServer, running_server
 
@@ -26,12 +26,6 @@ pytestmark = needs_chromium
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     with running_server(tmp_path_factory.mktemp("browser")) as live:
         yield live
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
 
 
 def generate_qr(server: LiveServer, client_id: str, secret: str) -> bytes:

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
-from tests.support.chromium import chromium, needs_chromium, new_page, shoot
+from tests.support.chromium import needs_chromium, new_page, shoot
 from tests.support.dashboard_client import setup_token
 from tests.support.servers import LiveServer, running_server
 
@@ -25,12 +25,6 @@ PASSWORD = "root password 1"
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     with running_server(tmp_path_factory.mktemp("browser-admin")) as live:
         yield live
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture(scope="module")

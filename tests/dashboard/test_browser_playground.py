@@ -15,7 +15,7 @@ from PIL import Image
 from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from barcode_cloud_server.engine.generate import GenerateRequest, generate
-from tests.support.chromium import chromium, needs_chromium, new_page, shoot
+from tests.support.chromium import needs_chromium, new_page, shoot
 from tests.support.dashboard_client import Browser as HttpClient
 from tests.support.dashboard_client import setup_token
 from tests.support.servers import LiveServer, running_server
@@ -30,12 +30,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     with running_server(tmp_path_factory.mktemp("browser-playground")) as live:
         assert HttpClient(live).set_up(setup_token(live.logs()), PASSWORD, EMAIL).status_code == 303
         yield live
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
 
 
 def two_codes() -> bytes:

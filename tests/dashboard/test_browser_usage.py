@@ -24,7 +24,7 @@ from barcode_cloud_server.identity import playground
 from barcode_cloud_server.identity.usage import write
 from barcode_cloud_server.settings import normalize_database_url
 from barcode_cloud_server.storage.db import Database
-from tests.support.chromium import chromium, needs_chromium, new_page, shoot
+from tests.support.chromium import needs_chromium, new_page, shoot
 from tests.support.dashboard_client import Browser as Client
 from tests.support.dashboard_client import invited_member, setup_token
 from tests.support.servers import LiveServer, running_server
@@ -50,12 +50,6 @@ class Member:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     with running_server(tmp_path_factory.mktemp("usage-browser")) as live:
         yield live
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture(scope="module")
