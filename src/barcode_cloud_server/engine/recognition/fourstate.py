@@ -42,7 +42,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from barcode_cloud_server.engine.recognition import bar_profile
+from barcode_cloud_server.engine.recognition import bar_profile, shrink
 from barcode_cloud_server.engine.recognition.found import Found, Reader
 from barcode_cloud_server.engine.recognition.scanlines import BLOCK, threshold_map
 
@@ -100,14 +100,9 @@ def flipped(states: str) -> str:
     return states[::-1].translate(_FLIP)
 
 
-def _factor(shape: tuple[int, int]) -> int:
-    """By how much a page is shrunk before it is sampled: to at most ``MAX_PIXELS``."""
-    return max(1, math.ceil(math.sqrt(shape[0] * shape[1] / MAX_PIXELS)))
-
-
 def price(shape: tuple[int, int]) -> float:
     """What :func:`candidates` costs on a page of this shape, seconds."""
-    k = _factor(shape)
+    k = shrink.factor(shape, MAX_PIXELS)
     return PAGE_SECONDS + MERGED_SECONDS + (shape[0] // k) * (shape[1] // k) * (PAGE_NS + MERGED_NS) * 1e-9
 
 
@@ -344,15 +339,6 @@ def _upper(ends: np.ndarray, height: float, *, low: bool) -> np.ndarray:
     return out
 
 
-def _shrunk(page: np.ndarray) -> tuple[np.ndarray, int]:
-    """The page as it is sampled, and by how much it was shrunk: each block of k by k pixels becomes its mean."""
-    k = _factor(page.shape)
-    if k > 1:
-        h, w = page.shape[0] // k, page.shape[1] // k
-        page = page[: h * k, : w * k].reshape(h, k, w, k).mean(axis=(1, 3)).astype(np.uint8)
-    return page, k
-
-
 def _scaled(rows: list[Candidate], k: int) -> list[Candidate]:
     return rows if k == 1 else [Candidate(c.states, tuple((x * k, y * k) for x, y in c.region)) for c in rows]
 
@@ -361,7 +347,7 @@ def candidates(page: np.ndarray, deadline: float = math.inf) -> list[Candidate]:
     """Every row of evenly spaced bars in a gray page; sampling stops at ``deadline`` (``time.monotonic()``)
     with the rows found so far."""
     found: list[Candidate] = []
-    page, shrink = _shrunk(page)
+    page, k = shrink.shrunk(page, MAX_PIXELS)
     if min(page.shape) < 8:
         return found
     comps = _components(_dark(page))
@@ -374,16 +360,16 @@ def candidates(page: np.ndarray, deadline: float = math.inf) -> list[Candidate]:
         if rank >= ALWAYS_GROUPS and time.monotonic() > deadline:
             break
         found += _rows(comps, members)
-    return _scaled(found, shrink)
+    return _scaled(found, k)
 
 
 def merged_candidates(page: np.ndarray, deadline: float = math.inf) -> list[Candidate]:
     """Rows of bars too thin and spoilt to stand apart (:mod:`.bar_profile`); sampling stops at ``deadline``."""
-    small, shrink = _shrunk(page)
+    small, k = shrink.shrunk(page, MAX_PIXELS)
     if min(small.shape) < 8:
         return []
     rows = [Candidate(states, region) for states, region in bar_profile.rows(small, deadline)]
-    return _scaled(rows, shrink)
+    return _scaled(rows, k)
 
 
 def _same(a: Found, b: Found) -> bool:

@@ -31,6 +31,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
+from barcode_cloud_server.engine.recognition import shrink
 from barcode_cloud_server.engine.recognition.found import Found, Reader
 from barcode_cloud_server.engine.recognition.scanlines import BLOCK, threshold_map
 
@@ -113,13 +114,9 @@ PAGE_SECONDS = 0.02
 MAX_PIXELS = 4_000_000
 
 
-def _factor(shape: tuple[int, int]) -> int:
-    return max(1, math.ceil(math.sqrt(shape[0] * shape[1] / MAX_PIXELS)))
-
-
 def price(shape: tuple[int, int]) -> float:
     """What :func:`lines` costs on a page of this shape, seconds."""
-    k = _factor(shape)
+    k = shrink.factor(shape, MAX_PIXELS)
     return PAGE_SECONDS + (shape[0] // k) * (shape[1] // k) * PAGE_NS * 1e-9
 
 
@@ -521,12 +518,10 @@ def _region(line: _Line) -> tuple[tuple[int, int], ...]:
 
 def lines(page: np.ndarray, deadline: float = math.inf) -> list[Found]:
     """The MICR lines in a gray page (shrunk first when it is larger than ``MAX_PIXELS``)."""
-    k = _factor(page.shape)
+    small, k = shrink.shrunk(page, MAX_PIXELS)
+    found = _lines(small, deadline)
     if k == 1:
-        return _lines(page, deadline)
-    h, w = page.shape[0] // k * k, page.shape[1] // k * k
-    small = page[:h, :w].reshape(h // k, k, w // k, k).mean(axis=(1, 3), dtype=np.float32)
-    found = _lines(np.ascontiguousarray(small.round().astype(np.uint8)), deadline)
+        return found
     return [Found(f.type, f.value, f.checksum, tuple((x * k, y * k) for x, y in f.region)) for f in found]
 
 
