@@ -91,13 +91,7 @@ async def test_counts_that_could_not_be_written_wait_for_the_next_flush(
 ) -> None:
     usage = Usage(db, clock=lambda: NOW)
     usage.record("app", GENERATE, 200, "req", 0.001)
-
-    def unreachable(*_: object) -> None:
-        raise OSError("database unreachable")
-
-    monkeypatch.setattr(usage_module, "write", unreachable)
-    await usage.flush()
-    monkeypatch.undo()
+    await _flush_with_the_database_down(usage, monkeypatch)
     usage.record("app", GENERATE, 200, "req", 0.001)
     await usage.flush()
     assert by_operation(db, datetime(2026, 12, 1, tzinfo=UTC))["app"]["generate"].requests == 2
@@ -132,13 +126,7 @@ async def test_calls_that_could_not_be_written_wait_for_the_next_flush_still_bou
     usage = Usage(db, clock=lambda: NOW)
     for i in range(KEEP):
         usage.record("app", GENERATE, 200, f"old-{i}", 0.001)
-
-    def unreachable(*_: object) -> None:
-        raise OSError("database unreachable")
-
-    monkeypatch.setattr(usage_module, "write", unreachable)
-    await usage.flush()
-    monkeypatch.undo()
+    await _flush_with_the_database_down(usage, monkeypatch)
     usage.record("app", GENERATE, 200, "new", 0.001)
     await usage.flush()
     ids = [c.request_id for c in recent(db, "app")]
@@ -174,3 +162,12 @@ async def test_a_deleted_applications_log_goes_with_it(db: Database) -> None:
     clients.delete(app)
     assert recent(db, app) == []
     assert by_operation(db, datetime(2026, 12, 1, tzinfo=UTC))[app]["generate"].requests == 1
+
+
+async def _flush_with_the_database_down(usage: Usage, monkeypatch: pytest.MonkeyPatch) -> None:
+    def unreachable(*_: object) -> None:
+        raise OSError("database unreachable")
+
+    monkeypatch.setattr(usage_module, "write", unreachable)
+    await usage.flush()
+    monkeypatch.undo()
