@@ -14,7 +14,10 @@ from tests.support.postal import SPOILT, degrade
 POSTAL = frozenset({"Postnet", "Planet", "RM4SCC", "DutchKIX", "AustraliaPost", "OneCode"})
 # Turned and spoilt at three pixels a unit (BWIPP draws a bar two or three units wide, a gap one or two).
 SCALE = 3
-SYMBOLS = [(name, *second_encoder.symbol(name)[:2]) for name in second_encoder.names(*POSTAL)]
+SYMBOLS = [
+    (n, str(second_encoder.MANIFEST[n]["type"]), str(second_encoder.MANIFEST[n]["value"]))
+    for n in second_encoder.names(*POSTAL)
+]
 
 
 def _page(name: str, scale: int) -> np.ndarray:
