@@ -1,10 +1,14 @@
 """What deploy/ promises and the cluster tests cannot run here (no Docker engine, no Kubernetes): the compose
-file and the Helm chart migrate once and start servers with --no-migrate, with the probes and secrets in place."""
+file and the Helm chart migrate once and start servers with --no-migrate, with the probes and secrets in place.
+scripts/check_deploy.sh runs the real tools (helm, docker compose) on the same files where they are installed."""
 
 from __future__ import annotations
 
+import json
 import re
 
+import jsonschema
+import pytest
 import yaml
 
 from tests.support.cluster import DEPLOY
@@ -38,3 +42,37 @@ def test_the_helm_chart_probes_migrates_and_keeps_secrets_in_a_secret() -> None:
     helpers = (CHART / "templates" / "_helpers.tpl").read_text()
     for variable in ("BARCODE_CLOUD_DATABASE_URL", "BARCODE_CLOUD_KEY_ENCRYPTION_KEY"):
         assert re.search(variable + r"\n  valueFrom:\n    secretKeyRef:", helpers)
+
+
+def test_the_servers_selectors_leave_out_the_migrate_jobs_pods() -> None:
+    helpers = (CHART / "templates" / "_helpers.tpl").read_text()
+    server_labels = re.search(r'define "barcode-cloud.serverLabels" -}}\n(.*?)\n{{- end', helpers, re.S)
+    assert server_labels and "app.kubernetes.io/component: server" in server_labels.group(1)
+    deployment = (CHART / "templates" / "deployment.yaml").read_text()
+    assert 'matchLabels: {{- include "barcode-cloud.serverLabels"' in deployment
+    assert 'labels: {{- include "barcode-cloud.serverLabels"' in deployment
+    service = (CHART / "templates" / "service.yaml").read_text()
+    assert 'selector: {{- include "barcode-cloud.serverLabels"' in service
+    template = (CHART / "templates" / "migrate-job.yaml").read_text()
+    job = yaml.safe_load(re.sub(r"{{.*?}}", "x", re.sub(r"(?m)^ *{{.*}}\n", "", template)))
+    assert job["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/component"] == "migrate"
+
+
+def _values_schema() -> dict[str, object]:
+    schema: dict[str, object] = json.loads((CHART / "values.schema.json").read_text())
+    return schema
+
+
+def test_the_charts_default_values_meet_its_schema() -> None:
+    # Helm refuses to render values its schema rejects: a value added to values.yaml needs its entry there.
+    jsonschema.validate(yaml.safe_load((CHART / "values.yaml").read_text()), _values_schema())
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("replicas", "three"), ("issuer", "barcode.example.com"), ("replica", 2), ("existingSecret", "")],
+)
+def test_the_charts_schema_rejects_a_wrong_value(key: str, value: object) -> None:
+    values = yaml.safe_load((CHART / "values.yaml").read_text()) | {key: value}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(values, _values_schema())

@@ -3,6 +3,12 @@ app.kubernetes.io/name: barcode-cloud
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
+{{/* The servers' pods: what the Deployment and the Service select, and not the migrate Job's pods. */}}
+{{- define "barcode-cloud.serverLabels" -}}
+{{ include "barcode-cloud.labels" . }}
+app.kubernetes.io/component: server
+{{- end }}
+
 {{- define "barcode-cloud.env" -}}
 - name: BARCODE_CLOUD_DATABASE_URL
   valueFrom:
