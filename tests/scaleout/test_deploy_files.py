@@ -29,6 +29,19 @@ def test_compose_migrates_once_and_its_servers_do_not() -> None:
     assert upstreams == servers
 
 
+def test_compose_servers_reach_out_for_file_urls_and_only_nginx_reaches_them() -> None:
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    internal = {name for name, network in compose["networks"].items() if (network or {}).get("internal")}
+    services = compose["services"]
+    servers = {name: service for name, service in services.items() if name.startswith("server-")}
+    for name, server in servers.items():
+        assert "backend" in internal and "backend" in server["networks"] and "ports" not in server
+        assert set(server["networks"]) - internal, f"{name}: no network with a way out"
+    # The servers' way out is theirs alone: the only other network with one is nginx's public side.
+    others = {network for name, service in services.items() if name not in servers for network in service["networks"]}
+    assert others - internal == {"public"}
+
+
 def test_the_helm_chart_probes_migrates_and_keeps_secrets_in_a_secret() -> None:
     assert yaml.safe_load((CHART / "Chart.yaml").read_text())["name"] == "barcode-cloud"
     values = yaml.safe_load((CHART / "values.yaml").read_text())
