@@ -1,6 +1,6 @@
 """What deploy/ promises and the cluster tests cannot run here (no Docker engine, no Kubernetes): the compose
 file and the Helm chart migrate once and start servers with --no-migrate, with the probes and secrets in place.
-scripts/check_deploy.sh runs the real tools (helm, docker compose) on the same files where they are installed."""
+scripts/check_deploy.sh runs the real tools (helm, kubernetes-validate, docker-compose) on them where installed."""
 
 from __future__ import annotations
 
