@@ -49,7 +49,6 @@ from tests.support.cluster import Cluster, running_cluster
 
 import barcode_cloud
 from barcode_cloud_server.identity.clients import ClientStore
-from barcode_cloud_server.identity.usage import FLUSH_SECONDS
 from barcode_cloud_server.identity.usage_report import by_operation, period_start
 from barcode_cloud_server.settings import normalize_database_url
 from barcode_cloud_server.storage.db import Database
@@ -363,7 +362,7 @@ def main() -> None:
         if args.quota:
             for c in creds:
                 store.set_quota(c["client_id"], args.quota, None)
-            time.sleep(FLUSH_SECONDS + 1)  # every host reads quotas when it flushes
+            time.sleep(cluster.usage_flush_seconds + 1)  # every host reads quotas when it flushes
         made = _made_before(cluster)
         token = httpx.post(
             cluster.proxy_url + "/connect/token", data={"grant_type": "client_credentials", **setup}
@@ -401,7 +400,7 @@ def main() -> None:
         time.sleep(1)  # PostgreSQL publishes its statistics about once a second
         shared_after = _shared_counts(cluster, db)
         load_after = os.getloadavg()[0]
-        time.sleep(FLUSH_SECONDS + 1)  # every host has added its counts
+        time.sleep(cluster.usage_flush_seconds + 1)  # every host has added its counts
         calls = sum(len(v) for v in stats.latencies.values())
         result: dict[str, object] = {
             "hosts": args.hosts,

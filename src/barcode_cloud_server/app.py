@@ -77,7 +77,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> BarcodeCloudApp:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         identity.status.start(also=[identity.keys.reload])
-        identity.usage.start()
+        identity.usage.start(every=settings.usage_flush_seconds)
         if purger is not None:  # the dashboard's, made below with the app
             purger.start()
         try:

@@ -132,6 +132,13 @@ class Settings(BaseSettings):
         "Count every API request by application (the dashboard's usage pages, recent-calls log, quotas); off only to "
         "measure what counting costs (requests then count toward no quota and are not logged).",
     )
+    usage_flush_seconds: float = _field(
+        5.0,
+        "Seconds between adding this process's usage counts to the database. Without Redis, quotas shared by several "
+        "processes are as exact as this; the dashboard's usage pages and recent-calls log lag by up to this.",
+        ge=0.1,
+        le=300,
+    )
     dashboard: bool = _field(True, "Serve the dashboard at / (accounts, applications); off for API-only servers.")
     self_signup: bool = _field(
         False,

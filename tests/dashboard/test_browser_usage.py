@@ -27,12 +27,10 @@ from barcode_cloud_server.storage.db import Database
 from tests.support.chromium import needs_chromium, new_page, shoot
 from tests.support.dashboard_client import Browser as Client
 from tests.support.dashboard_client import invited_member, setup_token
-from tests.support.servers import LiveServer, running_server
+from tests.support.servers import FLUSH_WAIT, QUICK_FLUSH, LiveServer, running_server
 
 pytestmark = needs_chromium
 
-# A server adds its usage counts and calls to the database every 5 seconds.
-FLUSH_WAIT = 6.5
 PASSWORD = "a long password 1"
 # What the calls of ``calls`` add up to for one application: operation -> status class -> requests.
 EXPECTED = {"generate": {"2xx": 5, "4xx": 1}, "token": {"2xx": 2}}
@@ -48,7 +46,7 @@ class Member:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with running_server(tmp_path_factory.mktemp("usage-browser")) as live:
+    with running_server(tmp_path_factory.mktemp("usage-browser"), args=QUICK_FLUSH) as live:
         yield live
 
 

@@ -18,17 +18,18 @@ from barcode_cloud_server.identity import playground
 from barcode_cloud_server.identity.usage_report import by_operation, since_days
 from barcode_cloud_server.storage.db import Database
 from tests.support.dashboard_client import Browser, setup_token
-from tests.support.servers import LiveServer, running_server
+from tests.support.servers import FLUSH_WAIT, QUICK_FLUSH, LiveServer, running_server
 
 ADMIN = "player@example.com"
 # Small enough that a generated image passes it and a padded one does not; larger than the dashboard's 64 KB forms.
 MAX_UPLOAD = 300_000
-FLUSH_WAIT = 6.5  # usage counts reach the database within 5 seconds
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with running_server(tmp_path_factory.mktemp("playground"), args=("--max-upload-bytes", str(MAX_UPLOAD))) as live:
+    with running_server(
+        tmp_path_factory.mktemp("playground"), args=("--max-upload-bytes", str(MAX_UPLOAD), *QUICK_FLUSH)
+    ) as live:
         yield live
 
 

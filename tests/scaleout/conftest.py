@@ -18,5 +18,6 @@ def cluster() -> Iterator[Cluster]:
         if os.environ.get("CI"):
             pytest.fail(f"the multi-host tests cannot run: {reason}")
         pytest.skip(reason)
-    with running_cluster(3) as cluster:
+    # Usage counts flushed every second: the usage tests wait for a flush on every host several times.
+    with running_cluster(3, usage_flush_seconds=1.0) as cluster:
         yield cluster

@@ -15,15 +15,11 @@ from typing import Any
 
 import httpx
 
-from barcode_cloud_server.identity.usage import FLUSH_SECONDS
 from barcode_cloud_server.identity.usage_report import by_operation, since_days
 from barcode_cloud_server.settings import normalize_database_url
 from barcode_cloud_server.storage.db import Database
 from tests.support.cluster import Cluster
 
-# A host adds its counts to the database every FLUSH_SECONDS and reads quotas right after; a change is in
-# everywhere once every host has flushed since.
-FLUSHED_WITHIN = FLUSH_SECONDS + 2
 THREADS = 4
 QR_BODY = {"barcodeType": "QR", "encodeData": {"data": "usage"}}
 
@@ -51,7 +47,9 @@ def _expected(tally: Counter[tuple[str, str]]) -> dict[str, dict[str, Any]]:
 
 
 def _until_stored(cluster: Cluster, client_id: str, expected: dict[str, dict[str, Any]]) -> None:
-    deadline = time.monotonic() + FLUSHED_WITHIN
+    # A host adds its counts to the database at every flush and reads quotas right after; a change is in
+    # everywhere once every host has flushed since.
+    deadline = time.monotonic() + cluster.usage_flush_seconds + 2
     while _stored(cluster, client_id) != expected and time.monotonic() < deadline:
         time.sleep(0.5)
     assert _stored(cluster, client_id) == expected
@@ -208,5 +206,5 @@ def test_a_daily_quota_holds_exactly_across_three_hosts_and_through_a_redis_rest
     # Redis came back empty: its counters start again from the stored counts once every host has flushed them and
     # read them back (at its next flush). Then the three hosts together let through exactly what is left.
     _until_stored(cluster, creds["client_id"], {"generate": {"requests": 27, "by_status": {"2xx": 27}}, **grants})
-    time.sleep(FLUSH_SECONDS + 0.5)
+    time.sleep(cluster.usage_flush_seconds + 0.5)
     assert _generate_all(cluster, token, 30) == {200: 40 - 27, 429: 30 - 13}

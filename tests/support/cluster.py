@@ -27,7 +27,7 @@ import httpx
 import yaml
 
 from barcode_cloud_server.identity.clients import ClientStore
-from barcode_cloud_server.settings import normalize_database_url
+from barcode_cloud_server.settings import field_info, normalize_database_url
 from barcode_cloud_server.storage.db import Database
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
@@ -91,6 +91,7 @@ class Cluster:
     prefix: str
     folder: Path
     subnet: str  # "10.213.N": the bridge is .1, the proxy .2, hosts .11 onwards
+    usage_flush_seconds: float = field_info("usage_flush_seconds").default
     hosts: list[Host] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
     pg_process: subprocess.Popen[bytes] | None = None
@@ -322,8 +323,11 @@ def _kill(process: subprocess.Popen[Any] | None, sig: int = signal.SIGKILL) -> N
 
 
 @contextmanager
-def running_cluster(hosts: int = 3, *, token_lifetime: int = 3600) -> Iterator[Cluster]:
-    """A cluster of ``hosts`` servers (at most 3, as in compose.yaml), ready behind nginx."""
+def running_cluster(
+    hosts: int = 3, *, token_lifetime: int = 3600, usage_flush_seconds: float | None = None
+) -> Iterator[Cluster]:
+    """A cluster of ``hosts`` servers (at most 3, as in compose.yaml), ready behind nginx; each adds its usage
+    counts to the database every ``usage_flush_seconds`` (the servers' default when None)."""
     reason = missing()
     pg_bin = _pg_bin()
     if reason or pg_bin is None:
@@ -333,6 +337,8 @@ def running_cluster(hosts: int = 3, *, token_lifetime: int = 3600) -> Iterator[C
     folder.chmod(0o755)
     shutil.chown(folder, "postgres")  # PostgreSQL runs as postgres and keeps its data and socket here
     cluster = Cluster(prefix, folder, _free_subnet())
+    if usage_flush_seconds is not None:
+        cluster.usage_flush_seconds = usage_flush_seconds
     with ExitStack() as cleanup:
         cleanup.callback(shutil.rmtree, folder, True)
         cleanup.callback(cluster.close_database)  # after the servers and PostgreSQL are stopped: nothing waits
@@ -364,6 +370,7 @@ def running_cluster(hosts: int = 3, *, token_lifetime: int = 3600) -> Iterator[C
             "BARCODE_CLOUD_ISSUER": cluster.proxy_url,
             "BARCODE_CLOUD_TOKEN_LIFETIME": str(token_lifetime),
             "BARCODE_CLOUD_DATA_DIR": str(folder / "data"),
+            "BARCODE_CLOUD_USAGE_FLUSH_SECONDS": str(cluster.usage_flush_seconds),
         }
         cluster.cli(*compose_service("migrate")["command"])
         for host in cluster.hosts:

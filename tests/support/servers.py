@@ -31,6 +31,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# A server whose test waits for its usage counts to reach the database flushes them this often, and the test
+# waits FLUSH_WAIT: a few flushes, for a loaded machine (quotas are read again right after each flush).
+QUICK_FLUSH = ("--usage-flush-seconds", "0.5")
+FLUSH_WAIT = 2.0
+
+
 @dataclass
 class LiveServer:
     """A running ``barcode-cloud serve`` process and ways to talk to it."""

@@ -9,10 +9,7 @@ from typing import Any
 
 import httpx
 
-from tests.support.servers import LiveServer
-
-# A server adds its counts to the database every FLUSH_SECONDS (5) and reads quotas right after.
-FLUSH_WAIT = 6.5
+from tests.support.servers import FLUSH_WAIT, QUICK_FLUSH, LiveServer
 
 
 def generate(server: LiveServer, token: str) -> httpx.Response:
@@ -52,7 +49,7 @@ def test_usage_counts_every_request_and_grant_and_a_stopped_server_loses_none(
 
 
 def test_past_a_daily_quota_the_api_answers_429_until_the_day_ends(start_server: Callable[..., LiveServer]) -> None:
-    server = start_server()
+    server = start_server(*QUICK_FLUSH)
     creds = server.create_client("limited")
     assert "daily: 3, monthly: none" in server.cli("clients", "quota", creds.client_id, "--daily", "3").stdout
     token = server.token(creds)
@@ -69,7 +66,7 @@ def test_past_a_daily_quota_the_api_answers_429_until_the_day_ends(start_server:
 
 
 def test_a_cleared_quota_lets_requests_through_again(start_server: Callable[..., LiveServer]) -> None:
-    server = start_server()
+    server = start_server(*QUICK_FLUSH)
     creds = server.create_client("limited")
     server.cli("clients", "quota", creds.client_id, "--daily", "1")
     token = server.token(creds)

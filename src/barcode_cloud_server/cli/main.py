@@ -132,6 +132,7 @@ def serve(
     keep_alive_timeout: Annotated[int | None, setting_option("keep_alive_timeout")] = None,
     max_connections: Annotated[int | None, setting_option("max_connections")] = None,
     count_usage: Annotated[bool | None, setting_option("count_usage", "--count-usage/--no-count-usage")] = None,
+    usage_flush_seconds: Annotated[float | None, setting_option("usage_flush_seconds")] = None,
     dashboard: Annotated[bool | None, setting_option("dashboard", "--dashboard/--no-dashboard")] = None,
     self_signup: Annotated[bool | None, setting_option("self_signup", "--self-signup/--no-self-signup")] = None,
 ) -> None:
@@ -170,6 +171,7 @@ def serve(
         keep_alive_timeout=keep_alive_timeout,
         max_connections=max_connections,
         count_usage=count_usage,
+        usage_flush_seconds=usage_flush_seconds,
         dashboard=dashboard,
         self_signup=self_signup,
     )

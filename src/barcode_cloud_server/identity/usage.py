@@ -1,9 +1,9 @@
 """Usage counting and quotas, without a database write on the request path.
 
 Each request of an application is counted in this process's memory by (client id, hour, operation, status class);
-every ``FLUSH_SECONDS`` the counts are added to the database's hourly and daily counts in one transaction
-(upserts, so that every process adds its own), and a process that stops flushes before it exits. After each flush
-the quotas are read again with what every process has counted so far; a quota check adds what this process
+every few seconds (``--usage-flush-seconds``) the counts are added to the database's hourly and daily counts in one
+transaction (upserts, so that every process adds its own), and a process that stops flushes before it exits. After
+each flush the quotas are read again with what every process has counted so far; a quota check adds what this process
 counted since, so several processes may let through together up to a few seconds of requests past a quota. With
 Redis (``--redis-url``), requests of applications with a quota are checked against counters every process shares
 instead (identity.shared_quota). The same flush writes the recent-calls log (``recent_calls``).
@@ -34,7 +34,6 @@ from barcode_cloud_server.identity.shared_quota import Period, SharedQuota, peri
 from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.storage.tables import ClientRow, DailyUsageRow, UsageRow
 
-FLUSH_SECONDS = 5.0
 GRANT = "token"  # the operation name of token grants
 # The operation each counted route is; requests of other routes are not counted.
 OPERATIONS = {
@@ -257,8 +256,9 @@ class Usage:
         """Read the quotas once, at start."""
         self._quotas = self.read_quotas()
 
-    def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._flush_forever())
+    def start(self, every: float) -> None:
+        """Flush every ``every`` seconds until :meth:`stop`."""
+        self._task = asyncio.get_running_loop().create_task(self._flush_forever(every))
 
     async def stop(self) -> None:
         """Stop flushing every few seconds, and flush what is left."""
@@ -270,9 +270,9 @@ class Usage:
         if self._shared is not None:
             await self._shared.close()
 
-    async def _flush_forever(self) -> None:
+    async def _flush_forever(self, every: float) -> None:
         while True:
-            await asyncio.sleep(FLUSH_SECONDS)
+            await asyncio.sleep(every)
             await self.flush()
 
 
