@@ -1,4 +1,9 @@
-"""Applications (OAuth clients): create, list, rotate secrets, disable, delete, authenticate."""
+"""Applications (OAuth clients): create, list, rotate secrets, disable, delete, authenticate.
+
+Every statement here that changes a client's status (enabled, its tokens' mark, deleted) moves the status counter
+that the servers' reloads compare (:meth:`ClientStore.status_revision`): the database's triggers do it (migration
+0007), in the same transaction, so no writer has to remember to.
+"""
 
 from __future__ import annotations
 
