@@ -15,11 +15,15 @@ from barcode_cloud_server.identity.status import ClientStatus
 from barcode_cloud_server.storage.db import Database
 from tests.support.servers import database_on
 
-ISSUED = 1_800_000_000  # a token's iat, later than every mark made here
-
 
 def _issued_before_now() -> int:
+    """A token's iat earlier than any mark made from now on."""
     return int(time.time()) - 10
+
+
+def _issued_after_now() -> int:
+    """A token's iat later than any mark made until now (a mark is the start of the next second)."""
+    return int(time.time()) + 2
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -87,11 +91,12 @@ async def test_enabling_through_another_host_is_seen_at_the_next_reload(db: Data
     store.set_enabled(client_id, False)
     status = ClientStatus(store)
     status.reload()
-    assert not await status.accepts(client_id, ISSUED)  # remembered as disabled until a whole read
+    issued = _issued_after_now()
+    assert not await status.accepts(client_id, issued)  # remembered as disabled until a whole read
     assert other_host.set_enabled(client_id, True)
     status.reload()
     assert status.known(client_id)
-    assert await status.accepts(client_id, ISSUED)
+    assert await status.accepts(client_id, issued)
 
 
 def test_writes_that_leave_the_status_alone_do_not_move_the_counter(db: Database, other_host: ClientStore) -> None:
@@ -116,4 +121,4 @@ async def test_a_status_change_made_in_sql_moves_the_counter(db: Database) -> No
         conn.execute(text("UPDATE clients SET enabled = false WHERE id = :id"), {"id": client_id})
     assert store.status_revision() != before
     status.reload()
-    assert not await status.accepts(client_id, ISSUED)
+    assert not await status.accepts(client_id, _issued_after_now())
