@@ -1,5 +1,5 @@
 """The in-memory view of which clients are enabled and since when their tokens count: reads racing the 2-second
-reload, and the reload under load."""
+reload, the reload reading the whole set only when the status counter has moved, and the reload under load."""
 
 from __future__ import annotations
 
@@ -17,14 +17,33 @@ ISSUED = 1_800_000_000  # a token's iat
 
 
 class FakeClients:
-    """The two reads ClientStatus makes, with hooks that run in the middle of them."""
+    """The reads ClientStatus makes, with hooks that run in the middle of them. Changes made with :meth:`disable`
+    and :meth:`void` move the status counter, as the database's triggers do; those made on the attributes do not."""
 
     def __init__(self, enabled: set[str]) -> None:
         self.enabled = set(enabled)
         self.marks: dict[str, int] = {}  # client id -> tokens issued before this second are void
-        self.reloads = 0
+        self.revision: int | None = 0
+        self.revision_reads = 0
+        self.reloads = 0  # whole reads
         self.during_reload: Callable[[], None] = lambda: None
         self.during_read: Callable[[], None] = lambda: None
+
+    def disable(self, client_id: str) -> None:
+        self.enabled.discard(client_id)
+        self._bump()
+
+    def void(self, client_id: str, mark: int) -> None:
+        self.marks[client_id] = mark
+        self._bump()
+
+    def _bump(self) -> None:
+        if self.revision is not None:
+            self.revision += 1
+
+    def status_revision(self) -> int | None:
+        self.revision_reads += 1
+        return self.revision
 
     def enabled_clients(self) -> dict[str, int]:
         answer = {client_id: self.marks.get(client_id, 0) for client_id in self.enabled}
@@ -43,7 +62,7 @@ async def test_a_grant_read_before_a_reload_does_not_bring_back_a_disabled_clien
     status = ClientStatus(clients)
     status.reload()
     before_authentication = status.generation  # the grant's authentication then reads "app" as enabled...
-    clients.enabled.clear()  # ...the client is disabled, and the reload sees it
+    clients.disable("app")  # ...the client is disabled, and the reload sees it
     status.reload()
     status.mark_enabled("app", before_authentication, 0)  # the grant finishes
     assert not await status.accepts("app", ISSUED)
@@ -64,7 +83,7 @@ async def test_a_single_read_overtaken_by_a_reload_is_not_remembered() -> None:
     status = ClientStatus(clients)
 
     def disable_and_reload() -> None:  # while the single read is on its way back
-        clients.enabled.clear()
+        clients.disable("app")
         clients.during_read = lambda: None
         status.reload()
 
@@ -90,7 +109,7 @@ async def test_tokens_issued_before_the_mark_are_void_from_the_next_reload() -> 
     status = ClientStatus(clients)
     status.reload()
     assert await status.accepts("app", ISSUED - 5)
-    clients.marks["app"] = ISSUED  # revoked during the second before ISSUED
+    clients.void("app", ISSUED)  # revoked during the second before ISSUED
     assert await status.accepts("app", ISSUED - 5)  # until the reload
     status.reload()
     assert not await status.accepts("app", ISSUED - 5)
@@ -98,6 +117,67 @@ async def test_tokens_issued_before_the_mark_are_void_from_the_next_reload() -> 
     assert await status.accepts("app", ISSUED)  # issued once the mark was set (TokenService.issue dates it so)
     status.mark_enabled("late", status.generation, ISSUED)  # a grant remembers the mark its row held
     assert not await status.accepts("late", ISSUED - 1) and await status.accepts("late", ISSUED)
+
+
+async def test_a_reload_reads_the_whole_set_only_when_the_counter_moved() -> None:
+    clients = FakeClients({"app", "other"})
+    status = ClientStatus(clients)
+    status.reload()
+    status.reload()
+    assert clients.reloads == 1
+    clients.disable("app")
+    status.reload()
+    assert clients.reloads == 2 and not await status.accepts("app", ISSUED)
+    status.reload()
+    assert clients.reloads == 2 and await status.accepts("other", ISSUED)
+
+
+async def test_a_change_committed_during_the_whole_read_is_read_at_the_next_reload() -> None:
+    # The counter is read before the set: a change the set missed has moved it past the value remembered.
+    clients = FakeClients({"app"})
+    status = ClientStatus(clients)
+    clients.during_reload = lambda: clients.disable("app")
+    status.reload()
+    assert await status.accepts("app", ISSUED)  # the set was read before the change
+    clients.during_reload = lambda: None
+    status.reload()
+    assert not await status.accepts("app", ISSUED)
+
+
+async def test_answers_read_across_a_reload_that_found_nothing_changed_are_kept() -> None:
+    clients = FakeClients({"app"})
+    status = ClientStatus(clients)
+    status.reload()
+    before_authentication = status.generation
+    status.reload()  # the counter has not moved: the sets are the same, and so is the generation
+    status.mark_enabled("new", before_authentication, 0)
+    reads: list[str] = []
+    clients.during_read = lambda: reads.append("read")
+    assert await status.accepts("new", ISSUED)
+    assert reads == []
+
+
+async def test_the_whole_set_is_read_again_after_a_while_even_when_the_counter_stands_still() -> None:
+    now = [0.0]
+    clients = FakeClients({"app"})
+    status = ClientStatus(clients, clock=lambda: now[0])
+    status.reload()
+    clients.enabled.clear()  # by hand, without moving the counter
+    now[0] += status_module.WHOLE_READ_SECONDS - 1
+    status.reload()
+    assert await status.accepts("app", ISSUED)
+    now[0] += 1
+    status.reload()
+    assert not await status.accepts("app", ISSUED)
+
+
+async def test_without_a_counter_every_reload_reads_the_whole_set() -> None:
+    clients = FakeClients({"app"})
+    clients.revision = None
+    status = ClientStatus(clients)
+    status.reload()
+    status.reload()
+    assert clients.reloads == 2
 
 
 async def test_the_refresh_runs_while_every_worker_thread_is_busy(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -112,7 +192,7 @@ async def test_the_refresh_runs_while_every_worker_thread_is_busy(monkeypatch: p
     status.start(also=[])
     try:
         await asyncio.sleep(0.5)
-        reloads = clients.reloads
+        reloads = clients.revision_reads
     finally:
         release.set()
         await busy

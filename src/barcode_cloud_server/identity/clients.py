@@ -1,4 +1,9 @@
-"""Applications (OAuth clients): create, list, rotate secrets, disable, delete, authenticate."""
+"""Applications (OAuth clients): create, list, rotate secrets, disable, delete, authenticate.
+
+Every statement here that changes a client's status (enabled, its tokens' mark, deleted) moves the status counter
+that the servers' reloads compare (:meth:`ClientStore.status_revision`): the database's triggers do it (migration
+0007), in the same transaction, so no writer has to remember to.
+"""
 
 from __future__ import annotations
 
@@ -22,9 +27,11 @@ from barcode_cloud_server.identity.client_secrets import (
 )
 from barcode_cloud_server.identity.scopes import ALL_SCOPES
 from barcode_cloud_server.storage.db import Database
-from barcode_cloud_server.storage.tables import ClientRow, RecentCallRow, ServerSecretRow, as_utc
+from barcode_cloud_server.storage.tables import ClientRow, RecentCallRow, RevisionRow, ServerSecretRow, as_utc
 
 HASH_KEY_NAME = "client_secret_hmac_key"
+# The counter the database bumps with every change of a client's status (migration 0007's triggers).
+STATUS_REVISION_NAME = "client_status"
 # last_used_at is written at most this often per client and process, so grants do not all write.
 _TOUCH_INTERVAL = 60.0
 # Every id new_client_id() makes matches this (and the column holds 64 characters at most).
@@ -286,6 +293,12 @@ class ClientStore:
                 select(ClientRow.id, ClientRow.tokens_valid_after).where(ClientRow.enabled.is_(True))
             )
             return {row.id: _epoch(row.tokens_valid_after) for row in rows}
+
+    def status_revision(self) -> int | None:
+        """The counter of status changes (disable, enable, delete, a new mark): moved since the last read means
+        :meth:`enabled_clients` may answer otherwise. None when its row is missing (nothing to compare with)."""
+        with self._db.session() as session:
+            return session.scalar(select(RevisionRow.value).where(RevisionRow.name == STATUS_REVISION_NAME))
 
     def valid_after(self, client_id: str) -> int | None:
         """The client's :attr:`ClientInfo.valid_after`, or None when it is disabled or does not exist."""

@@ -2,13 +2,16 @@
 
 A background task reloads the enabled client ids, each with its mark (tokens issued before it are void), every
 ``REFRESH_SECONDS``, so disabling or deleting a client, or voiding its tokens, makes its live tokens fail within
-that time on every server process. A client id not in the set (one created after the last reload) costs one
-database read, and the answer is remembered until the next reload.
+that time on every server process. A reload first reads one row, the counter the database bumps with every such
+change, and reads the whole set only when the counter has moved since the last whole read. A client id not in the
+set (one created after the last whole read) costs one database read, and the answer is remembered until the next
+whole read.
 
 Answers read from the database outside a reload (a token grant's authentication, the single read above) are
-only remembered when no reload has run since they were read: otherwise a read made just before a client was
+only remembered when no whole read has run since they were read: otherwise a read made just before a client was
 disabled could put it back into the set that the reload had just made without it, and its tokens would keep
-working until the reload after.
+working until the reload after. A reload that finds the counter unchanged changes nothing, so answers read
+across it are kept: any change committed before it read the counter would have moved it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import asyncio
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Protocol
 
@@ -24,20 +28,29 @@ import anyio
 import anyio.to_thread
 
 REFRESH_SECONDS = 2.0
+# A whole read at least this often even when the counter stands still: rows written with the database's triggers
+# off (a restore with --disable-triggers), or a restored backup whose counter is one a process has already seen,
+# change the clients without moving it.
+WHOLE_READ_SECONDS = 60.0
 log = logging.getLogger("barcode_cloud.identity")
 
 
 class EnabledClients(Protocol):
+    def status_revision(self) -> int | None: ...
     def enabled_clients(self) -> dict[str, int]: ...
     def valid_after(self, client_id: str) -> int | None: ...
 
 
 class ClientStatus:
-    def __init__(self, clients: EnabledClients) -> None:
+    def __init__(self, clients: EnabledClients, clock: Callable[[], float] = time.monotonic) -> None:
         self._clients = clients
+        self._clock = clock
+        # The counter as read before the last whole read (None: no whole read yet, or no counter), and when.
+        self._revision: int | None = None
+        self._read_at = 0.0
         self._enabled: dict[str, int] = {}  # client id -> the earliest iat still valid
         self._disabled: set[str] = set()
-        # Bumped when a reload starts reading and again when it has replaced the sets: an answer read under one
+        # Bumped when a whole read starts and again when it has replaced the sets: an answer read under one
         # generation may be added only while it is still the current one.
         self._generation = 0
         self._lock = threading.Lock()
@@ -49,11 +62,17 @@ class ClientStatus:
         return self._generation
 
     def reload(self) -> None:
+        # The counter before the whole read: a change committed after this read moves it for the next reload.
+        revision = self._clients.status_revision()
+        now = self._clock()
+        if revision is not None and revision == self._revision and now - self._read_at < WHOLE_READ_SECONDS:
+            return
         with self._lock:
             self._generation += 1
         enabled = self._clients.enabled_clients()
         with self._lock:
             self._enabled, self._disabled = enabled, set()
+            self._revision, self._read_at = revision, now
             self._generation += 1
 
     def mark_enabled(self, client_id: str, generation: int, valid_after: int) -> None:

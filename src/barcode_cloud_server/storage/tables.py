@@ -68,6 +68,16 @@ class ServerSecretRow(Base):
     value: Mapped[bytes] = mapped_column(LargeBinary(128))
 
 
+class RevisionRow(Base):
+    """A counter that moves whenever what it counts changes. ``client_status``: bumped by database triggers (see
+    migration 0007) by every statement that may change which clients are enabled or their tokens' mark."""
+
+    __tablename__ = "revisions"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
 class UserRow(Base):
     """A dashboard account. No password until its setup or invitation link is used."""
 
