@@ -75,3 +75,11 @@ def test_a_looser_folder_or_database_is_warned_about_at_start(tmp_path: Path, ca
     database.chmod(0o600)
     create_app(Settings(data_dir=data_dir)).state.db.dispose()
     assert not [r for r in caplog.records if r.name == "barcode_cloud.storage"]
+
+
+def test_a_data_folder_that_cannot_be_made_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    # As a volume on the image's /data that its user may not write; here a file stands where a folder must go.
+    (tmp_path / "file").write_text("")
+    result = run_cli("migrate", "--data-dir", str(tmp_path / "file" / "data"), check=False)
+    assert result.returncode == 1
+    assert result.stderr == f"error: {tmp_path / 'file' / 'data'}: Not a directory\n"

@@ -94,3 +94,15 @@ def test_a_newer_schema_than_the_code_starts_with_a_note(tmp_path: Path) -> None
     with running_server(tmp_path / "data", database_url=url, args=("--no-migrate",)) as server:
         assert "revision 9999, unknown to this version" in server.logs()
     assert _revision(url) == "9999"
+
+
+@pytest.mark.parametrize("command", [("migrate",), ("serve", "--no-migrate", "--port", "1")])
+def test_a_database_out_of_reach_is_one_line_and_exit_1(tmp_path: Path, command: tuple[str, ...]) -> None:
+    # The migrate job or a server started before its database (a container started first): say so, no traceback.
+    url = "postgresql://barcode:sekret@127.0.0.1:1/barcode"  # nothing listens on port 1
+    result = run_cli(*command, "--data-dir", str(tmp_path / "data"), "--database-url", url, check=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: database postgresql+psycopg://barcode:***@127.0.0.1:1/barcode")
+    assert "Connection refused" in result.stderr
+    assert "Traceback" not in result.stderr and "sekret" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1

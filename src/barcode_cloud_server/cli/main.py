@@ -65,25 +65,48 @@ def _key_store_errors() -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
-def _open_db(settings: Settings):  # type: ignore[no-untyped-def]
+@contextmanager
+def _database_errors(url: str) -> Iterator[None]:
+    """A database out of reach (not up yet, refused, wrong password): say which and why in one line, exit 1."""
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        yield
+    except OperationalError as exc:
+        reason = " ".join(str(exc.orig or exc).split())  # the driver's words, never the statement or the password
+        err.print(f"error: database {_safe_url(url)}: {reason}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+
+
+def _database(settings: Settings):  # type: ignore[no-untyped-def]
+    """The data folder made and the database opened (no connection yet), or exit 1 saying which file and why."""
     from barcode_cloud_server.storage.db import Database
     from barcode_cloud_server.storage.private import make_private_dir
 
-    make_private_dir(settings.data_dir)
-    db = Database(settings.resolved_database_url)
-    db.migrate()
+    try:
+        make_private_dir(settings.data_dir)
+        return Database(settings.resolved_database_url)
+    except OSError as exc:  # e.g. a volume on the image's /data that its user may not write
+        where = Path(exc.filename).absolute() if exc.filename else settings.data_dir
+        err.print(f"error: {where}: {exc.strerror or exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+
+
+def _open_db(settings: Settings):  # type: ignore[no-untyped-def]
+    db = _database(settings)
+    with _database_errors(settings.resolved_database_url):
+        db.migrate()
     return db
 
 
 def _checked_db(settings: Settings):  # type: ignore[no-untyped-def]
     """The database as it is, or exit 2 when its schema is older than this code (``serve --no-migrate``)."""
-    from barcode_cloud_server.storage.db import Database, SchemaTooOld
-    from barcode_cloud_server.storage.private import make_private_dir
+    from barcode_cloud_server.storage.db import SchemaTooOld
 
-    make_private_dir(settings.data_dir)
-    db = Database(settings.resolved_database_url)
+    db = _database(settings)
     try:
-        unknown = db.check_schema()
+        with _database_errors(settings.resolved_database_url):
+            unknown = db.check_schema()
     except SchemaTooOld as exc:
         err.print(f"error: {exc}; run `{_command_name()} migrate` first (or serve without --no-migrate)")
         raise typer.Exit(2) from None
