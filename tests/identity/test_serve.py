@@ -110,6 +110,7 @@ def test_sigterm_shuts_down_cleanly(tmp_path: Path) -> None:
         # uvicorn finishes the shutdown, then re-raises the signal it caught: -SIGTERM is a clean exit here.
         assert server.process.wait(timeout=20) in (0, -signal.SIGTERM)
         logs = server.logs()
+        assert f"clients create my-app --data-dir {tmp_path}" in logs
         assert "Application shutdown complete" in logs
         assert "Traceback" not in logs
 
@@ -119,6 +120,8 @@ def test_readyz_says_unavailable_when_the_database_is_gone(tmp_path: Path) -> No
 
     with postgres_database() as url, running_server(tmp_path, database_url=url) as server:
         assert httpx.get(server.base_url + "/readyz", timeout=10).status_code == 200
+        # The start hint names no data folder the server does not use, and no password.
+        assert "clients create my-app with this server's --database-url" in server.logs()
         with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
         response = httpx.get(server.base_url + "/readyz", timeout=10)

@@ -210,7 +210,8 @@ def serve(
     err.print(
         f"Barcode Cloud on http://{settings.host}:{settings.port} (API /v4.0, docs /docs); "
         f"database {_safe_url(settings.resolved_database_url)}\n"
-        f"Create a client: {_command_name()} clients create my-app --data-dir {settings.data_dir}",
+        f"Create a client: {_command_name()} clients create my-app {_same_database(settings)}",
+        soft_wrap=True,  # not cut at 80 columns where stderr is no terminal: the command is to be pasted
         highlight=False,
     )
     if setup_link:
@@ -245,6 +246,13 @@ def _prepare_multiprocess_metrics(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     os.environ[MULTIPROCESS_DIR_ENV] = str(folder.resolve())
+
+
+def _same_database(settings: Settings) -> str:
+    """The options of the client-creation hint that reach this server's database (a password is not printed)."""
+    if settings.database_url:
+        return "with this server's --database-url (or BARCODE_CLOUD_DATABASE_URL)"
+    return f"--data-dir {settings.data_dir}"
 
 
 def _command_name() -> str:
