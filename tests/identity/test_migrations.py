@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from barcode_cloud_server.settings import normalize_database_url
-from barcode_cloud_server.storage.db import Database
+from barcode_cloud_server.storage.db import SCHEMA_REVISION, Database, _alembic_config
 from barcode_cloud_server.storage.tables import Base
 from tests.support.servers import postgres_database
 
@@ -23,6 +24,18 @@ def assert_schema_matches(db: Database) -> None:
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+def test_the_schema_revision_is_the_newest_migration(tmp_path: Path) -> None:
+    # Database.migrate skips Alembic when the database is at SCHEMA_REVISION: a new migration must move it.
+    assert ScriptDirectory.from_config(_alembic_config()).get_heads() == [SCHEMA_REVISION]
+    db = Database(f"sqlite:///{tmp_path / 'schema.db'}")
+    try:
+        assert db.revision() is None
+        db.migrate()
+        assert db.revision() == SCHEMA_REVISION
+    finally:
+        db.dispose()
 
 
 def test_sqlite_schema_matches_the_tables(tmp_path: Path) -> None:

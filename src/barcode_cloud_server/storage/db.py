@@ -1,4 +1,7 @@
-"""Database engine, sessions and migrations (Alembic: applied at start, or by ``barcode-cloud migrate`` alone)."""
+"""Database engine, sessions and migrations (Alembic: applied at start, or by ``barcode-cloud migrate`` alone).
+
+Alembic is imported only when the schema is not already this code's: every command opens the database, and a
+schema at ``SCHEMA_REVISION`` is told by one query."""
 
 from __future__ import annotations
 
@@ -7,19 +10,21 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from barcode_cloud_server.storage.private import create_private_file
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# The newest migration's revision (a test checks it against Alembic's head).
+SCHEMA_REVISION = "0006"
 # Any constant: serialises concurrent migrations of several servers starting at once on PostgreSQL.
 _PG_MIGRATION_LOCK = 0x6261_7263
 # Seconds a SQLite connection waits for another process's write lock.
@@ -58,8 +63,11 @@ class Database:
         """Bring the schema to the newest revision; safe when several processes start at once.
 
         Every process migrates at start (each ``serve`` and every CLI command), so two of them often meet here on
-        a fresh database. Each takes an exclusive lock first and then finds the schema already done.
+        a fresh database. Each takes an exclusive lock first and then finds the schema already done. A schema
+        already at ``SCHEMA_REVISION`` needs neither the lock nor Alembic.
         """
+        if self.revision() == SCHEMA_REVISION:
+            return
         if self.is_sqlite:
             self._migrate_sqlite()
             return
@@ -89,18 +97,26 @@ class Database:
         Returns None when the schema is the code's, or the revision found when this code does not know it: a
         newer schema, which a rolling upgrade brings while older servers still run. Raises SchemaTooOld when the
         schema is missing or one of the code's older revisions."""
-        script = ScriptDirectory.from_config(_alembic_config())
-        head = script.get_current_head()
-        with self.engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
-        if current == head:
+        current = self.revision()
+        if current == SCHEMA_REVISION:
             return None
         if current is None:
-            raise SchemaTooOld(f"the database has no schema (this version needs revision {head})")
-        known = {revision.revision for revision in script.walk_revisions()}
+            raise SchemaTooOld(f"the database has no schema (this version needs revision {SCHEMA_REVISION})")
+        from alembic.script import ScriptDirectory
+
+        known = {revision.revision for revision in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
         if current in known:
-            raise SchemaTooOld(f"the database schema is at revision {current}, older than this version's {head}")
+            raise SchemaTooOld(
+                f"the database schema is at revision {current}, older than this version's {SCHEMA_REVISION}"
+            )
         return current
+
+    def revision(self) -> str | None:
+        """The schema's revision, as Alembic's version table holds it; None before the first migration."""
+        with self.engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     def ping(self) -> bool:
         try:
@@ -123,12 +139,16 @@ def _sqlite_path(url: str) -> Path | None:
 
 
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
 def _upgrade(conn: Connection) -> None:
+    from alembic import command
+
     config = _alembic_config()
     config.attributes["connection"] = conn
     command.upgrade(config, "head")
