@@ -17,7 +17,10 @@ ENVIRONMENT_ONLY = {"audience", "key_encryption_key"}
 
 def all_options(group: TyperGroup) -> list[TyperOption]:
     found: list[TyperOption] = []
-    for command in group.commands.values():
+    context = typer.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)  # the everyday commands are built when looked up
+        assert command is not None
         if isinstance(command, TyperGroup):
             found += all_options(command)
         else:

@@ -14,21 +14,46 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from barcode_cloud_server.cli import doctor, generate, mcp_command, recognize
+from barcode_cloud_server.cli.lazy import lazy_group
 from barcode_cloud_server.cli.options import setting_option
 from barcode_cloud_server.cli.usage import quota, usage
 from barcode_cloud_server.cli.users import first_start_link, users_app
 from barcode_cloud_server.settings import Settings
 
-app = typer.Typer(help="Barcode Cloud: barcode generation and recognition service.", no_args_is_help=True)
+# Every command pays for what this module and the modules of the commands it registers import, so commands import
+# the rest (the database, identity, uvicorn, the app) in their bodies; bench/bench_cli_start.py measures it.
+
+
+def _register_everyday(app: typer.Typer) -> None:
+    """The commands on the SDK, the tools and the engine: registered when one of them runs (cli.lazy)."""
+    from barcode_cloud_server.cli import doctor, generate, mcp_command, recognize
+
+    generate.register(app)
+    recognize.register(app)
+    doctor.register(app)
+    mcp_command.register(app)
+
+
+# The first paragraphs of their help, line breaks included, for the list of commands (a test checks them).
+_EVERYDAY = {
+    "generate": "Generate a barcode image, or one per row of a CSV file (--batch), in process or through a server.",
+    "recognize": "Read the barcodes of the given types in images and PDFs (every page).",
+    "scan": "Read every barcode of every type in images and PDFs (every page), as the API's scan does.",
+    "doctor": "Check a configuration end to end: server reachable, discovery, a token, one generate and one recognize;"
+    "\neach failed step says what is wrong and how to fix it (exit status 1).",
+    "mcp": "Serve the MCP tools generate_barcode, recognize_barcode, scan_barcode and list_barcode_types over stdio,"
+    "\non the engine in process or on a server (--remote).",
+}
+
+app = typer.Typer(
+    cls=lazy_group(_register_everyday, _EVERYDAY),
+    help="Barcode Cloud: barcode generation and recognition service.",
+    no_args_is_help=True,
+)
 clients_app = typer.Typer(help="Applications (OAuth clients) and their secrets.", no_args_is_help=True)
 keys_app = typer.Typer(help="Token signing keys.", no_args_is_help=True)
 app.add_typer(clients_app, name="clients")
 app.add_typer(keys_app, name="keys")
-generate.register(app)
-recognize.register(app)
-doctor.register(app)
-mcp_command.register(app)
 app.add_typer(users_app, name="users")
 app.command("usage")(usage)
 clients_app.command("quota")(quota)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from barcode_cloud_server.cli.options import setting_option
 from barcode_cloud_server.settings import Settings
-from barcode_cloud_server.storage.db import Database
+
+if TYPE_CHECKING:
+    from barcode_cloud_server.storage.db import Database
 
 users_app = typer.Typer(help="Dashboard accounts.", no_args_is_help=True)
 

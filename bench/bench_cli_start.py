@@ -1,0 +1,121 @@
+"""How long ``barcode-cloud`` commands take from start to finish (``serve``: to its first 200 from /readyz), and how
+much of that is imports, for this tree and another (``--base``, a folder holding ``barcode_cloud_server``: a copy
+of an older commit's ``src``, e.g. ``git archive main src | tar -x -C /tmp/base``). The two are run alternately,
+round after round, so that the load of a shared machine falls on both alike.
+
+    .venv/bin/python bench/bench_cli_start.py --base /tmp/base/src [--rounds 5]
+
+One JSON line per command and tree: the best wall time of the rounds and the best total of ``-X importtime``'s
+top-level imports, in seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+HERE = Path(__file__).resolve().parents[1] / "src"
+# Top-level lines of -X importtime: "import time: self | cumulative | name", the name not indented.
+_TOP = re.compile(r"^import time:\s+\d+ \|\s+(\d+) \| (\S.*)$")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _env(src: Path) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("BARCODE_CLOUD_")}
+    return {**clean, "PYTHONPATH": str(src)}
+
+
+def _imports(stderr: str) -> float:
+    return sum(int(m[1]) for line in stderr.splitlines() if (m := _TOP.match(line))) / 1e6
+
+
+def _command(args: list[str], importtime: bool) -> list[str]:
+    return [sys.executable, *(["-X", "importtime"] if importtime else []), "-m", "barcode_cloud_server.cli", *args]
+
+
+def _run(src: Path, args: list[str], importtime: bool) -> tuple[float, float]:
+    start = time.perf_counter()
+    done = subprocess.run(
+        _command(args, importtime), env=_env(src), capture_output=True, text=True, timeout=120, check=True
+    )
+    return time.perf_counter() - start, _imports(done.stderr)
+
+
+def _serve(src: Path, data_dir: Path, importtime: bool) -> tuple[float, float]:
+    port = _free_port()
+    args = ["serve", "--port", str(port), "--data-dir", str(data_dir), "--log-format", "json"]
+    with tempfile.TemporaryFile("w+") as log:
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            _command(args, importtime),
+            env=_env(src),
+            stderr=log,
+            stdout=subprocess.DEVNULL,
+        )
+        try:
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"serve exited with {process.returncode}")
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.01)
+            elapsed = time.perf_counter() - start
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+        log.seek(0)
+        return elapsed, _imports(log.read())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base", type=Path, required=True, help="the other tree's folder of packages")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    trees = {"base": args.base.resolve(), "this": HERE}
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        commands = {
+            "--help": ["--help"],
+            "clients list": ["clients", "list", "--data-dir", str(work / "data")],
+            "generate": ["generate", "QR", "x", "-o", str(work / "x.png")],
+        }
+        # Both trees' schemas are the same; the first run makes the database, so that no round pays for it.
+        _run(HERE, commands["clients list"], importtime=False)
+        walls: dict[tuple[str, str], float] = {}
+        imports: dict[tuple[str, str], float] = {}
+        for _ in range(args.rounds):
+            for name, command in [*commands.items(), ("serve", None)]:
+                for tree, src in trees.items():
+                    # Wall time without -X importtime (it slows imports down), then the imports in a run of their own.
+                    for importtime, best in ((False, walls), (True, imports)):
+                        if command is None:
+                            took = _serve(src, work / "data", importtime)
+                        else:
+                            took = _run(src, command, importtime)
+                        best[(name, tree)] = min(best.get((name, tree), float("inf")), took[importtime])
+    for (name, tree), wall in walls.items():
+        took = {"wall_s": round(wall, 3), "imports_s": round(imports[(name, tree)], 3)}
+        print(json.dumps({"command": name, "tree": tree, **took}))
+
+
+if __name__ == "__main__":
+    main()
