@@ -17,7 +17,7 @@ from PIL import Image
 
 from barcode_cloud.models import GenerateParams
 from barcode_cloud_server.api.bodies import parse_model
-from barcode_cloud_server.api.errors import ApiProblem
+from barcode_cloud_server.api.problems import ApiProblem
 from barcode_cloud_server.engine.errors import InvalidImage
 from barcode_cloud_server.engine.images import load_image_bytes
 from barcode_cloud_server.identity.routes import _BadRequest, _basic_credentials, _form

@@ -17,10 +17,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from barcode_cloud_server import __version__
 from barcode_cloud_server.api import generate as generate_api
 from barcode_cloud_server.api import recognize as recognize_api
-from barcode_cloud_server.api.errors import ApiProblem, install_error_handlers, problem_response
+from barcode_cloud_server.api.errors import install_error_handlers, problem_response
 from barcode_cloud_server.api.generate import router as generate_router
 from barcode_cloud_server.api.generate_params import PARAMS
 from barcode_cloud_server.api.hotpath import GenerateHotPath
+from barcode_cloud_server.api.problems import ApiProblem
 from barcode_cloud_server.api.recognize import router as recognize_router
 from barcode_cloud_server.api.whoami import router as whoami_router
 from barcode_cloud_server.dashboard.playground_pages import PlaygroundCalls

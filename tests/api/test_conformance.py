@@ -605,7 +605,8 @@ def test_xml_error_with_a_control_character_is_well_formed() -> None:
     this test sent (a control character in recognize-multipart's recognitionMode) is now quoted with repr."""
     from starlette.requests import Request
 
-    from barcode_cloud_server.api.errors import ApiProblem, problem_response
+    from barcode_cloud_server.api.errors import problem_response
+    from barcode_cloud_server.api.problems import ApiProblem
 
     request = Request({"type": "http", "method": "GET", "path": "/", "headers": [(b"accept", b"application/xml")]})
     response = problem_response(request, ApiProblem(400, "recognitionMode: '\x00\x1b' is not valid"))

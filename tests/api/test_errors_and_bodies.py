@@ -13,7 +13,8 @@ from starlette.requests import Request
 from barcode_cloud.models import GenerateParams, ScanBase64Request
 from barcode_cloud.models.base import WireModel
 from barcode_cloud_server.api.bodies import parse_model, read_form
-from barcode_cloud_server.api.errors import ApiProblem, problem_response
+from barcode_cloud_server.api.errors import problem_response
+from barcode_cloud_server.api.problems import ApiProblem
 from barcode_cloud_server.web.request_body import BodyError
 from tests.support.servers import LiveServer
 

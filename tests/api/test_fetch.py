@@ -6,8 +6,8 @@ import ipaddress
 
 import pytest
 
-from barcode_cloud_server.api.errors import ApiProblem
 from barcode_cloud_server.api.fetch import IPAddress, fetch_url, is_public_address
+from barcode_cloud_server.api.problems import ApiProblem
 from tests.support.image_server import serve
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"x" * 1000

@@ -363,7 +363,7 @@ def test_query_fields_fuzzed_against_starlette() -> None:
 
 def assert_read_as_starlette_does(query_fields: Any, params: Any, query: bytes) -> None:
     """The same fields as Starlette reads, or a 400 where a name is repeated (Starlette keeps the last)."""
-    from barcode_cloud_server.api.errors import ApiProblem
+    from barcode_cloud_server.api.problems import ApiProblem
 
     names = [name for name, _ in params.multi_items()]
     if len(set(names)) < len(names):

@@ -1,6 +1,6 @@
 """What a ``barcode-cloud`` command loads: the administration commands neither the engine, the SDK, the web stack
-nor MCP (every test and every administrator starts them, and those imports took seconds), and the help lists every
-command as it is without loading the everyday ones."""
+nor MCP, and ``generate`` no web stack (every test and every administrator starts them, and those imports took
+seconds); the help lists every command as it is without loading the everyday ones."""
 
 from __future__ import annotations
 
@@ -35,20 +35,38 @@ NOT_FOR_ADMINISTRATION = (
     "zxingcpp",
 )
 
+NOT_FOR_GENERATION = (
+    "barcode_cloud_server.engine.recognition",
+    "barcode_cloud_server.identity",
+    "fastapi",
+    "mcp",
+    "scipy",
+    "starlette",
+    "uvicorn",
+)
+
 _RUN = """
 import json, sys
 from typer.testing import CliRunner
 from barcode_cloud_server.cli.main import app
 
-ran = [(args, CliRunner().invoke(app, args)) for args in json.loads(sys.argv[1])]
-print(json.dumps({
-    "failed": [[args, r.exit_code, r.output] for args, r in ran if r.exit_code != 0],
-    "modules": sorted(sys.modules),
-}))
+report = {"failed": [], "modules": []}
+for commands in json.loads(sys.argv[1]):
+    before = set(sys.modules)
+    for args in commands:
+        result = CliRunner().invoke(app, args)
+        if result.exit_code != 0:
+            report["failed"].append([args, result.exit_code, result.output])
+    report["modules"].append(sorted(set(sys.modules) - before))
+print(json.dumps(report))
 """
 
 
-def test_administration_commands_load_no_engine_sdk_web_stack_or_mcp(tmp_path: Path) -> None:
+def _loaded(modules: list[str], packages: tuple[str, ...]) -> list[str]:
+    return [m for m in modules if any(m == p or m.startswith(p + ".") for p in packages)]
+
+
+def test_administration_commands_load_no_engine_sdk_web_stack_or_mcp_and_generate_no_web_stack(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path)
     db = Database(settings.resolved_database_url)
     db.migrate()
@@ -66,14 +84,22 @@ def test_administration_commands_load_no_engine_sdk_web_stack_or_mcp(tmp_path: P
         ["users", "purge", *data],
         ["usage", *data],
     ]
+    image = tmp_path / "qr.png"
     done = subprocess.run(
-        [sys.executable, "-c", _RUN, json.dumps(commands)], capture_output=True, text=True, timeout=60, check=True
+        [sys.executable, "-c", _RUN, json.dumps([commands, [["generate", "QR", "x", "-o", str(image)]]])],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     report = json.loads(done.stdout)
     assert report["failed"] == []
-    loaded = [m for m in report["modules"] if any(m == p or m.startswith(p + ".") for p in NOT_FOR_ADMINISTRATION)]
-    assert loaded == []
-    assert "barcode_cloud_server.identity.keys" in report["modules"]  # the commands did their work here
+    administration, generation = report["modules"]
+    assert _loaded(administration, NOT_FOR_ADMINISTRATION) == []
+    assert "barcode_cloud_server.identity.keys" in administration  # the commands did their work here
+    # generate in process needs the engine's encoders and the API's parameter table, not the web stack
+    assert _loaded(generation, NOT_FOR_GENERATION) == []
+    assert image.read_bytes().startswith(b"\x89PNG")
 
 
 def _help(group: TyperGroup, capsys: pytest.CaptureFixture[str]) -> str:

@@ -15,7 +15,8 @@ from starlette.types import Message
 
 from barcode_cloud.models.base import WireModel
 from barcode_cloud.models.xml import from_element
-from barcode_cloud_server.api.errors import ApiProblem, describe_validation_errors
+from barcode_cloud_server.api.errors import describe_validation_errors
+from barcode_cloud_server.api.problems import ApiProblem
 from barcode_cloud_server.engine.errors import shown
 from barcode_cloud_server.web.request_body import read_limited
 

@@ -15,45 +15,13 @@ from starlette.responses import Response
 
 from barcode_cloud.models import ApiError, ApiErrorResponse
 from barcode_cloud.models.base import WireModel
+from barcode_cloud_server.api.problems import ApiProblem
 from barcode_cloud_server.engine.errors import EngineError
 from barcode_cloud_server.identity.unavailable import DATABASE_UNAVAILABLE, RETRY_AFTER
 from barcode_cloud_server.identity.verify import AccessRefused
 from barcode_cloud_server.web.request_body import BodyError
 
 log = logging.getLogger("barcode_cloud.api")
-
-_CODES = {
-    400: "BadRequest",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "NotFound",
-    405: "MethodNotAllowed",
-    413: "RequestEntityTooLarge",
-    415: "UnsupportedMediaType",
-    429: "TooManyRequests",
-    500: "InternalServerError",
-    503: "ServiceUnavailable",
-}
-
-
-class ApiProblem(Exception):
-    """Raise to answer with an ``ApiErrorResponse``; ``message`` is shown to the caller as is."""
-
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        *,
-        code: str | None = None,
-        description: str | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.code = code or _CODES.get(status, "Error")
-        self.description = description
-        self.headers = headers or {}
 
 
 def wants_xml(request: Request) -> bool:

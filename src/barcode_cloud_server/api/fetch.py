@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from barcode_cloud_server.api.errors import ApiProblem
+from barcode_cloud_server.api.problems import ApiProblem
 from barcode_cloud_server.engine.errors import shown
 
 MAX_REDIRECTS = 3

@@ -51,9 +51,10 @@ from barcode_cloud.models import (
 )
 from barcode_cloud_server.api.bodies import by_lower_name, only, read_form, read_model
 from barcode_cloud_server.api.cpu_limit import PerCoreLimiter
-from barcode_cloud_server.api.errors import ApiProblem, model_response
+from barcode_cloud_server.api.errors import model_response
 from barcode_cloud_server.api.fetch import fetch_url
 from barcode_cloud_server.api.openapi_docs import error_response
+from barcode_cloud_server.api.problems import ApiProblem
 from barcode_cloud_server.engine.errors import shown
 from barcode_cloud_server.engine.images import UploadTooLarge
 from barcode_cloud_server.engine.recognize import BUDGET_SECONDS, Detection, ImageKind, Mode, recognize_bytes

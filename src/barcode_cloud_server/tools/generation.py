@@ -55,8 +55,8 @@ def build_request(
 ) -> GenerateRequest:
     """A checked request from string options by wire name; ``image_format`` (from a file name) unless
     ``imageFormat`` is among the options."""
-    from barcode_cloud_server.api.errors import ApiProblem
-    from barcode_cloud_server.api.generate import request_from_fields
+    from barcode_cloud_server.api.generate_fields import request_from_fields
+    from barcode_cloud_server.api.problems import ApiProblem
 
     fields = {k: v for k, v in options.items() if v is not None and v != ""}
     bmp = image_format == "Bmp" and "imageFormat" not in fields

@@ -21,8 +21,8 @@ from mcp.types import ImageContent, TextContent
 from pydantic import Field
 
 from barcode_cloud_server.api.cpu_limit import PerCoreLimiter
-from barcode_cloud_server.api.errors import ApiProblem
 from barcode_cloud_server.api.fetch import fetch_url
+from barcode_cloud_server.api.problems import ApiProblem
 from barcode_cloud_server.engine import symbologies
 from barcode_cloud_server.engine.generate import GenerateRequest
 from barcode_cloud_server.engine.images import DEFAULT_MAX_BYTES
