@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select, update
 
+from barcode_cloud_server.dashboard import accounts as accounts_module
 from barcode_cloud_server.dashboard.accounts import AccountError, Accounts
 from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.storage.tables import AccountLinkRow, UserRow, UserSessionRow
@@ -35,6 +38,26 @@ def test_the_first_start_link_makes_one_administrator_and_works_once(db: Databas
         accounts.use_link(first, PASSWORD, "other@example.com")
     with pytest.raises(AccountError, match="already has an administrator"):
         accounts.use_link(second, PASSWORD, "other@example.com")
+
+
+def test_the_hash_unknown_emails_are_checked_against_is_made_up_front_and_not_for_administration(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hashed: list[object] = []
+
+    class Counting(PasswordHasher):
+        def hash(self, password: str | bytes, **kwargs: Any) -> str:
+            hashed.append(password)
+            return super().hash(password, **kwargs)
+
+    monkeypatch.setattr(accounts_module, "_hasher", Counting())
+    administration = Accounts(db, signs_in=False)  # the CLI's: an argon2 hash is a good part of a second
+    assert administration.first_start_link()
+    assert hashed == []
+    Accounts(db)  # the dashboard's: the first sign-in with an unknown email costs what the others do
+    assert len(hashed) == 1
+    assert administration.authenticate("nobody@example.com", PASSWORD) is None  # made when needed after all
+    assert len(hashed) == 2
 
 
 def test_passwords_are_stored_as_argon2id_hashes_and_checked(db: Database) -> None:

@@ -24,7 +24,7 @@ def first_start_link(db: Database, settings: Settings) -> str | None:
     """The one-time link that makes the first administrator, when the database has none."""
     from barcode_cloud_server.dashboard.accounts import Accounts
 
-    token = Accounts(db).first_start_link()
+    token = Accounts(db, signs_in=False).first_start_link()
     return setup_url(settings, token) if token else None
 
 
@@ -44,7 +44,7 @@ def users_create(
 
     settings = _settings(data_dir, database_url, issuer=issuer)
     try:
-        user, token = Accounts(_open_db(settings)).create_user(email, admin=admin)
+        user, token = Accounts(_open_db(settings), signs_in=False).create_user(email, admin=admin)
     except AccountError as exc:
         err.print(f"error: {exc}", highlight=False)
         raise typer.Exit(1) from None
@@ -63,7 +63,7 @@ def users_purge(
     from barcode_cloud_server.dashboard.accounts import Accounts
     from barcode_cloud_server.dashboard.purge import PURGE_BATCH
 
-    accounts = Accounts(_open_db(_settings(data_dir, database_url)))
+    accounts = Accounts(_open_db(_settings(data_dir, database_url)), signs_in=False)
     sessions = links = 0
     while True:  # batch after batch, each its own short transaction, as the servers do
         purged = accounts.purge_expired(PURGE_BATCH)

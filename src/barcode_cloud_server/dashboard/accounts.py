@@ -7,6 +7,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -74,10 +75,17 @@ def check_password(password: str) -> None:
 
 
 class Accounts:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, signs_in: bool = True) -> None:
+        """``signs_in=False`` for the administration commands, which check no password: they skip the argon2 hash
+        that the dashboard's accounts make here, before their first sign-in."""
         self._db = db
+        if signs_in:
+            self._dummy_hash  # noqa: B018 (made now, so that the first sign-in costs what the others do)
+
+    @cached_property
+    def _dummy_hash(self) -> str:
         # Verified against when the email is unknown or has no password, so that every failure costs the same.
-        self._dummy_hash = _hasher.hash(secrets.token_urlsafe(16))
+        return _hasher.hash(secrets.token_urlsafe(16))
 
     # Users
 
