@@ -1,12 +1,14 @@
-"""How long ``barcode-cloud`` commands take from start to finish (``serve``: to its first 200 from /readyz), and how
-much of that is imports, for this tree and another (``--base``, a folder holding ``barcode_cloud_server``: a copy
-of an older commit's ``src``, e.g. ``git archive main src | tar -x -C /tmp/base``). The two are run alternately,
-round after round, so that the load of a shared machine falls on both alike.
+"""How long ``barcode-cloud`` commands take from start to finish (``serve``: to its first 200 from /readyz, with one
+worker and with two), and how much of that is imports, for this tree and another (``--base``, a folder holding
+``barcode_cloud_server``: a copy of an older commit's ``src``, e.g. ``git archive main src | tar -x -C /tmp/base``).
+The two are run alternately, round after round, so that the load of a shared machine falls on both alike. Commands
+start as the installed ``barcode-cloud`` script does (a file that imports the CLI: ``serve --workers 2``'s worker
+processes import it again).
 
     .venv/bin/python bench/bench_cli_start.py --base /tmp/base/src [--rounds 5]
 
 One JSON line per command and tree: the best wall time of the rounds and the best total of ``-X importtime``'s
-top-level imports, in seconds.
+top-level imports (in ``serve``'s first process only), in seconds.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -44,25 +47,34 @@ def _imports(stderr: str) -> float:
     return sum(int(m[1]) for line in stderr.splitlines() if (m := _TOP.match(line))) / 1e6
 
 
-def _command(args: list[str], importtime: bool) -> list[str]:
-    return [sys.executable, *(["-X", "importtime"] if importtime else []), "-m", "barcode_cloud_server.cli", *args]
+# What pip writes for the console script.
+LAUNCHER = """import sys
+from barcode_cloud_server.cli.main import app
+if __name__ == "__main__":
+    sys.argv[0] = "barcode-cloud"
+    sys.exit(app())
+"""
 
 
-def _run(src: Path, args: list[str], importtime: bool) -> tuple[float, float]:
+def _command(launcher: Path, args: list[str], importtime: bool) -> list[str]:
+    return [sys.executable, *(["-X", "importtime"] if importtime else []), str(launcher), *args]
+
+
+def _run(launcher: Path, src: Path, args: list[str], importtime: bool) -> tuple[float, float]:
     start = time.perf_counter()
     done = subprocess.run(
-        _command(args, importtime), env=_env(src), capture_output=True, text=True, timeout=120, check=True
+        _command(launcher, args, importtime), env=_env(src), capture_output=True, text=True, timeout=120, check=True
     )
     return time.perf_counter() - start, _imports(done.stderr)
 
 
-def _serve(src: Path, data_dir: Path, importtime: bool) -> tuple[float, float]:
+def _serve(launcher: Path, src: Path, data_dir: Path, workers: int, importtime: bool) -> tuple[float, float]:
     port = _free_port()
-    args = ["serve", "--port", str(port), "--data-dir", str(data_dir), "--log-format", "json"]
+    args = ["serve", "--port", str(port), "--data-dir", str(data_dir), "--workers", str(workers)]
     with tempfile.TemporaryFile("w+") as log:
         start = time.perf_counter()
         process = subprocess.Popen(
-            _command(args, importtime),
+            _command(launcher, [*args, "--log-format", "json"], importtime),
             env=_env(src),
             stderr=log,
             stdout=subprocess.DEVNULL,
@@ -93,28 +105,34 @@ def main() -> None:
     trees = {"base": args.base.resolve(), "this": HERE}
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        commands = {
-            "--help": ["--help"],
-            "clients list": ["clients", "list", "--data-dir", str(work / "data")],
-            "generate": ["generate", "QR", "x", "-o", str(work / "x.png")],
+        launcher = work / "barcode-cloud"
+        launcher.write_text(LAUNCHER)
+        data = {tree: work / tree for tree in trees}  # each its own: the trees' schemas may differ
+        commands: dict[str, Callable[[str, Path, bool], tuple[float, float]]] = {
+            "--help": lambda tree, src, it: _run(launcher, src, ["--help"], it),
+            "clients list": lambda tree, src, it: _run(
+                launcher, src, ["clients", "list", "--data-dir", str(data[tree])], it
+            ),
+            "generate": lambda tree, src, it: _run(
+                launcher, src, ["generate", "QR", "x", "-o", str(work / "x.png")], it
+            ),
+            "serve": lambda tree, src, it: _serve(launcher, src, data[tree], 1, it),
+            "serve --workers 2": lambda tree, src, it: _serve(launcher, src, data[tree], 2, it),
         }
-        # Both trees' schemas are the same; the first run makes the database, so that no round pays for it.
-        _run(HERE, commands["clients list"], importtime=False)
+        for tree, src in trees.items():  # the databases are made before the clock starts
+            _run(launcher, src, ["migrate", "--data-dir", str(data[tree])], importtime=False)
         walls: dict[tuple[str, str], float] = {}
         imports: dict[tuple[str, str], float] = {}
         for _ in range(args.rounds):
-            for name, command in [*commands.items(), ("serve", None)]:
+            for name, command in commands.items():
                 for tree, src in trees.items():
                     # Wall time without -X importtime (it slows imports down), then the imports in a run of their own.
                     for importtime, best in ((False, walls), (True, imports)):
-                        if command is None:
-                            took = _serve(src, work / "data", importtime)
-                        else:
-                            took = _run(src, command, importtime)
+                        took = command(tree, src, importtime)
                         best[(name, tree)] = min(best.get((name, tree), float("inf")), took[importtime])
     for (name, tree), wall in walls.items():
-        took = {"wall_s": round(wall, 3), "imports_s": round(imports[(name, tree)], 3)}
-        print(json.dumps({"command": name, "tree": tree, **took}))
+        figures = {"wall_s": round(wall, 3), "imports_s": round(imports[(name, tree)], 3)}
+        print(json.dumps({"command": name, "tree": tree, **figures}))
 
 
 if __name__ == "__main__":
