@@ -78,7 +78,6 @@ def test_administration_commands_load_no_engine_sdk_web_stack_or_mcp_and_generat
         ["migrate", *data],
         ["clients", "create", "app", *data],
         ["clients", "list", *data],
-        ["keys", "rotate", *data],
         ["keys", "list", *data],
         ["users", "create", "a@example.com", *data],
         ["users", "purge", *data],
