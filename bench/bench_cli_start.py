@@ -7,16 +7,19 @@ processes import it again).
 
     .venv/bin/python bench/bench_cli_start.py --base /tmp/base/src [--rounds 5]
 
-One JSON line per command and tree: the best wall time of the rounds and the best total of ``-X importtime``'s
-top-level imports (in ``serve``'s first process only), in seconds.
+One JSON line per command and tree, in seconds, each the best of the rounds: wall time, CPU time (user and system,
+of the command's processes; ``serve`` until it is ready), and the total of ``-X importtime``'s top-level imports
+(``serve``'s workers write theirs to the same stream).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
+import resource
 import socket
 import subprocess
 import sys
@@ -24,12 +27,19 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 
 HERE = Path(__file__).resolve().parents[1] / "src"
 # Top-level lines of -X importtime: "import time: self | cumulative | name", the name not indented.
 _TOP = re.compile(r"^import time:\s+\d+ \|\s+(\d+) \| (\S.*)$")
+
+
+class Took(NamedTuple):
+    wall: float
+    cpu: float  # the command's processes' user and system time (serve: until it is ready)
+    imports: float
 
 
 def _free_port() -> int:
@@ -60,15 +70,32 @@ def _command(launcher: Path, args: list[str], importtime: bool) -> list[str]:
     return [sys.executable, *(["-X", "importtime"] if importtime else []), str(launcher), *args]
 
 
-def _run(launcher: Path, src: Path, args: list[str], importtime: bool) -> tuple[float, float]:
+def _tree_cpu(pid: int) -> float:
+    """User and system seconds of a running process and its children (``serve``'s workers), from Linux's /proc."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if pid in (int(stat.parent.name), int(fields[1])):
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _run(launcher: Path, src: Path, args: list[str], importtime: bool) -> Took:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
         _command(launcher, args, importtime), env=_env(src), capture_output=True, text=True, timeout=120, check=True
     )
-    return time.perf_counter() - start, _imports(done.stderr)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return Took(wall, cpu, _imports(done.stderr))
 
 
-def _serve(launcher: Path, src: Path, data_dir: Path, workers: int, importtime: bool) -> tuple[float, float]:
+def _serve(launcher: Path, src: Path, data_dir: Path, workers: int, importtime: bool) -> Took:
     port = _free_port()
     args = ["serve", "--port", str(port), "--data-dir", str(data_dir), "--workers", str(workers)]
     with tempfile.TemporaryFile("w+") as log:
@@ -90,11 +117,12 @@ def _serve(launcher: Path, src: Path, data_dir: Path, workers: int, importtime: 
                     pass
                 time.sleep(0.01)
             elapsed = time.perf_counter() - start
+            cpu = _tree_cpu(process.pid)
         finally:
             process.terminate()
             process.wait(timeout=30)
         log.seek(0)
-        return elapsed, _imports(log.read())
+        return Took(elapsed, cpu, _imports(log.read()))
 
 
 def main() -> None:
@@ -108,7 +136,7 @@ def main() -> None:
         launcher = work / "barcode-cloud"
         launcher.write_text(LAUNCHER)
         data = {tree: work / tree for tree in trees}  # each its own: the trees' schemas may differ
-        commands: dict[str, Callable[[str, Path, bool], tuple[float, float]]] = {
+        commands: dict[str, Callable[[str, Path, bool], Took]] = {
             "--help": lambda tree, src, it: _run(launcher, src, ["--help"], it),
             "clients list": lambda tree, src, it: _run(
                 launcher, src, ["clients", "list", "--data-dir", str(data[tree])], it
@@ -121,17 +149,18 @@ def main() -> None:
         }
         for tree, src in trees.items():  # the databases are made before the clock starts
             _run(launcher, src, ["migrate", "--data-dir", str(data[tree])], importtime=False)
-        walls: dict[tuple[str, str], float] = {}
-        imports: dict[tuple[str, str], float] = {}
+        best: dict[tuple[str, str], Took] = {}
         for _ in range(args.rounds):
             for name, command in commands.items():
                 for tree, src in trees.items():
-                    # Wall time without -X importtime (it slows imports down), then the imports in a run of their own.
-                    for importtime, best in ((False, walls), (True, imports)):
-                        took = command(tree, src, importtime)
-                        best[(name, tree)] = min(best.get((name, tree), float("inf")), took[importtime])
-    for (name, tree), wall in walls.items():
-        figures = {"wall_s": round(wall, 3), "imports_s": round(imports[(name, tree)], 3)}
+                    # Wall and CPU time without -X importtime (it slows imports down), imports in a run of their own.
+                    timed, imported = command(tree, src, False), command(tree, src, True)
+                    old = best.get((name, tree), Took(math.inf, math.inf, math.inf))
+                    best[(name, tree)] = Took(
+                        min(old.wall, timed.wall), min(old.cpu, timed.cpu), min(old.imports, imported.imports)
+                    )
+    for (name, tree), took in best.items():
+        figures = {"wall_s": round(took.wall, 3), "cpu_s": round(took.cpu, 3), "imports_s": round(took.imports, 3)}
         print(json.dumps({"command": name, "tree": tree, **figures}))
 
 
