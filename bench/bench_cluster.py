@@ -20,11 +20,12 @@ Without ``--rate`` every client calls again as soon as it has its answer (the se
 (a call starts late only when every client is busy: ``started_late`` counts those more than 50 ms late), so one
 and three hosts can be compared at the same load below saturation.
 
-What a call costs, apart: ``--idle S`` first measures the servers' CPU and context switches over S quiet
-seconds (their background loops) and reports the per-call figures without them too; the servers' context
-switches per call, voluntary (a thread waited) and involuntary (pre-empted while it could run), from their
-threads' /proc status; the TCP connections the servers accepted per call (nginx's to them); the load
-generator's own CPU per call (it shares the cores); PostgreSQL transactions and Redis commands per call are
+What a call costs, apart: the shared services' CPU per call each (PostgreSQL, Redis, nginx); ``--idle S``
+first measures the servers' and the shared services' CPU and the servers' context switches over S quiet seconds
+(the servers' background loops and the queries these make) and reports the per-call figures without them too;
+the servers' context switches per call, voluntary (a thread waited) and involuntary (pre-empted while it could
+run), from their threads' /proc status; the TCP connections the servers accepted per call (nginx's to them); the
+load generator's own CPU per call (it shares the cores); PostgreSQL transactions and Redis commands per call are
 counted from their own statistics; ``--profile FILE`` samples the first host's server with py-spy (``--py-spy``
 names its binary) during the load and writes its collapsed stacks to FILE, with the samples per component.
 """
@@ -229,11 +230,16 @@ def _servers(cluster: Cluster) -> list[int]:
     return [h.process.pid for h in cluster.hosts if h.process and h.process.poll() is None]
 
 
+SHARED = ("postgres", "redis", "proxy")
+
+
 def _cpu(cluster: Cluster) -> dict[str, float]:
-    shared = [p for p in (cluster.pg_process, cluster.redis_process, cluster.proxy_process) if p is not None]
+    processes = (cluster.pg_process, cluster.redis_process, cluster.proxy_process)
+    shared = {name: _tree_cpu(p.pid) if p is not None else 0.0 for name, p in zip(SHARED, processes, strict=True)}
     return {
         "servers": sum(_tree_cpu(pid) for pid in _servers(cluster)),
-        "shared": sum(_tree_cpu(p.pid) for p in shared),
+        "shared": sum(shared.values()),
+        **shared,
         "generator": time.process_time(),  # this process: the load clients
     }
 
@@ -436,7 +442,7 @@ def main() -> None:
     parser.add_argument("--fault", choices=("kill", "postgres", "redis", "redis-stall", "netcut", "rolling"))
     parser.add_argument("--only", choices=OPERATIONS, help="one operation instead of the mix (for its cost alone)")
     parser.add_argument("--quota", type=int, help="a daily quota on every load client (never reached)")
-    parser.add_argument("--idle", type=float, default=0, help="seconds of quiet to measure the servers' idle CPU")
+    parser.add_argument("--idle", type=float, default=0, help="seconds of quiet to measure the idle CPU")
     parser.add_argument("--profile", type=Path, help="py-spy's collapsed stacks of the first host go here")
     parser.add_argument("--py-spy", default="py-spy", help="the py-spy binary")
     parser.add_argument("--rate", type=float, help="calls a second offered by all the clients together (paced)")
@@ -468,10 +474,11 @@ def main() -> None:
         since = period_start(datetime.now(UTC) - timedelta(seconds=seconds + 60), "day")
         idle_ms_per_s, idle_switches_per_s = None, None
         if args.idle:
-            idle_before, switches_before, idle_start = _cpu(cluster)["servers"], _switches(cluster), time.monotonic()
+            idle_before, switches_before, idle_start = _cpu(cluster), _switches(cluster), time.monotonic()
             time.sleep(args.idle)
-            idle_wall, switches = time.monotonic() - idle_start, _switches(cluster)
-            idle_ms_per_s = 1000 * (_cpu(cluster)["servers"] - idle_before) / idle_wall
+            idle_wall, idle_after, switches = time.monotonic() - idle_start, _cpu(cluster), _switches(cluster)
+            measured = ("servers", "shared", *SHARED)
+            idle_ms_per_s = {k: 1000 * (idle_after[k] - idle_before[k]) / idle_wall for k in measured}
             idle_switches_per_s = {k: (switches[k] - switches_before[k]) / idle_wall for k in switches}
         profiler: list[subprocess.Popen[bytes]] = []
         before: dict[str, dict[str, float]] = {}
@@ -537,7 +544,8 @@ def main() -> None:
             result.update(fault)
         else:  # a killed or restarted server takes its CPU time with it
             result["server_cpu_ms_per_call"] = round(1000 * (cpu_after["servers"] - cpu_before["servers"]) / calls, 3)
-            result["shared_cpu_ms_per_call"] = round(1000 * (cpu_after["shared"] - cpu_before["shared"]) / calls, 3)
+            for name in ("shared", *SHARED):
+                result[f"{name}_cpu_ms_per_call"] = round(1000 * (cpu_after[name] - cpu_before[name]) / calls, 3)
             generator = cpu_after["generator"] - cpu_before["generator"]
             result["generator_cpu_ms_per_call"] = round(1000 * generator / calls, 3)
             accepted = accepted_after - before["accepted"]["servers"]
@@ -545,9 +553,10 @@ def main() -> None:
             for kind, count in switches_after.items():
                 result[f"server_{kind}_switches_per_call"] = round((count - before["switches"][kind]) / calls, 2)
             if idle_ms_per_s is not None and idle_switches_per_s is not None:
-                busy = 1000 * (cpu_after["servers"] - cpu_before["servers"]) - idle_ms_per_s * wall
-                result["server_idle_ms_per_s"] = round(idle_ms_per_s, 2)
-                result["server_cpu_ms_per_call_less_idle"] = round(busy / calls, 3)
+                for name, key in (("servers", "server"), ("shared", "shared"), ("postgres", "postgres")):
+                    busy = 1000 * (cpu_after[name] - cpu_before[name]) - idle_ms_per_s[name] * wall
+                    result[f"{key}_idle_ms_per_s"] = round(idle_ms_per_s[name], 2)
+                    result[f"{key}_cpu_ms_per_call_less_idle"] = round(busy / calls, 3)
                 for kind, per_s in idle_switches_per_s.items():
                     busy_switches = switches_after[kind] - before["switches"][kind] - per_s * wall
                     result[f"server_{kind}_switches_per_call_less_idle"] = round(busy_switches / calls, 2)
