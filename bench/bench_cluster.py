@@ -27,7 +27,10 @@ the servers' context switches per call, voluntary (a thread waited) and involunt
 run), from their threads' /proc status; the TCP connections the servers accepted per call (nginx's to them); the
 load generator's own CPU per call (it shares the cores); PostgreSQL transactions and Redis commands per call are
 counted from their own statistics; ``--profile FILE`` samples the first host's server with py-spy (``--py-spy``
-names its binary) during the load and writes its collapsed stacks to FILE, with the samples per component.
+names its binary) during the load and writes its collapsed stacks to FILE, with the samples per component;
+``--calibrate`` times the CPU of one fixed piece of pure-Python work, repeated every 20 ms through the load by a
+process of its own (``calibration_cpu_ms``, median and mean): the same instructions in every run, so a change
+between runs is the machine's (what else ran on its cores), not the servers'.
 """
 
 from __future__ import annotations
@@ -261,6 +264,30 @@ def _accepted(cluster: Cluster) -> int:
     return total
 
 
+# The same pure-Python work, timed in CPU every 20 ms through the load by a process of its own (a few % of a
+# core): a change in what the same instructions cost between runs comes from the machine (the other processes on
+# its cores, their caches), which every process's CPU per call, ours included, pays too.
+_CALIBRATION = """
+import statistics, sys, time
+times, until = [], time.monotonic() + float(sys.argv[1])
+while time.monotonic() < until:
+    start = time.thread_time()
+    table = {}
+    for i in range(1000):
+        table[str(i)] = [i, i * i, str(i)]
+    sum(len(v[2]) for v in table.values())
+    times.append(time.thread_time() - start)
+    time.sleep(0.02)
+print(1000 * statistics.median(times), 1000 * statistics.mean(times))
+"""
+
+
+def _calibration(seconds: float) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", _CALIBRATION, str(seconds)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+
+
 def _shared_counts(cluster: Cluster, db: Database) -> dict[str, int]:
     """PostgreSQL's transactions in the cluster's database, its index and table scans and rows written per
     table, and the commands Redis has run, so far."""
@@ -445,6 +472,7 @@ def main() -> None:
     parser.add_argument("--idle", type=float, default=0, help="seconds of quiet to measure the idle CPU")
     parser.add_argument("--profile", type=Path, help="py-spy's collapsed stacks of the first host go here")
     parser.add_argument("--py-spy", default="py-spy", help="the py-spy binary")
+    parser.add_argument("--calibrate", action="store_true", help="time a fixed workload's CPU during the load")
     parser.add_argument("--rate", type=float, help="calls a second offered by all the clients together (paced)")
     args = parser.parse_args()
     if args.rate is not None and args.rate <= 0:
@@ -481,6 +509,7 @@ def main() -> None:
             idle_ms_per_s = {k: 1000 * (idle_after[k] - idle_before[k]) / idle_wall for k in measured}
             idle_switches_per_s = {k: (switches[k] - switches_before[k]) / idle_wall for k in switches}
         profiler: list[subprocess.Popen[bytes]] = []
+        calibration: list[subprocess.Popen[str]] = []
         before: dict[str, dict[str, float]] = {}
 
         def begin() -> float:
@@ -489,6 +518,8 @@ def main() -> None:
                 record = ["record", "--pid", str(pids[0]), "--format", "raw", "--rate", "200", "--gil", "--nonblocking"]
                 command = [args.py_spy, *record, "--duration", str(int(seconds) - 2), "--output", str(args.profile)]
                 profiler.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            if args.calibrate:
+                calibration.append(_calibration(seconds))
             before["load"] = {"average": os.getloadavg()[0]}
             before["shared"] = {k: float(v) for k, v in _shared_counts(cluster, db).items()}
             before["cpu"] = _cpu(cluster)
@@ -534,6 +565,9 @@ def main() -> None:
         for name, count in shared_before.items():
             if shared_after[name] != count:
                 result[f"{name}_per_call"] = round((shared_after[name] - count) / calls, 3)
+        if calibration:
+            median, mean = (float(x) for x in calibration[0].communicate(timeout=30)[0].split())
+            result["calibration_cpu_ms"] = {"median": round(median, 3), "mean": round(mean, 3)}
         if profiler and args.profile:
             profiler[0].wait(timeout=30)
             result["profile_samples"] = _components(args.profile.read_text())
