@@ -3,6 +3,7 @@ front, a throwaway PostgreSQL and Redis): SDK clients (barcode_cloud, JWT mode, 
 grants, generation and recognition through nginx for a bounded time, with at most one fault in the middle.
 
     sudo .venv/bin/python bench/bench_cluster.py --hosts 3 --clients 64 --seconds 60 [--fault kill] [--quota N]
+    sudo .venv/bin/python bench/bench_cluster.py --hosts 1 --clients 16 --seconds 40 --rate 120 --idle 10
 
 Faults: kill (SIGKILL one host, restarted 5 s later), postgres (stopped 5 s), redis (stopped 5 s), redis-stall
 (stopped with SIGSTOP 5 s: it takes connections and answers nothing), netcut (one host's veth down 5 s),
@@ -14,10 +15,22 @@ the successful calls the usage counts in the database miss (a host killed loses 
 ``--quota N`` every load client gets a daily quota of N, so that every call takes its count from the quota
 counters in Redis. One JSON line on stdout.
 
-What a call costs, apart: ``--idle S`` first measures the servers' CPU over S quiet seconds (their background
-loops) and reports the per-call CPU without it too; PostgreSQL transactions and Redis commands per call are
+Without ``--rate`` every client calls again as soon as it has its answer (the servers saturated); with
+``--rate R`` the clients together start R calls a second, one every 1/R s, each taken by a client that is free
+(a call starts late only when every client is busy: ``started_late`` counts those more than 50 ms late), so one
+and three hosts can be compared at the same load below saturation.
+
+What a call costs, apart: the shared services' CPU per call each (PostgreSQL, Redis, nginx); ``--idle S``
+first measures the servers' and the shared services' CPU and the servers' context switches over S quiet seconds
+(the servers' background loops and the queries these make) and reports the per-call figures without them too;
+the servers' context switches per call, voluntary (a thread waited) and involuntary (pre-empted while it could
+run), from their threads' /proc status; the TCP connections the servers accepted per call (nginx's to them); the
+load generator's own CPU per call (it shares the cores); PostgreSQL transactions and Redis commands per call are
 counted from their own statistics; ``--profile FILE`` samples the first host's server with py-spy (``--py-spy``
-names its binary) during the load and writes its collapsed stacks to FILE, with the samples per component.
+names its binary) during the load and writes its collapsed stacks to FILE, with the samples per component;
+``--calibrate`` times the CPU of one fixed piece of pure-Python work, repeated every 20 ms through the load by a
+process of its own (``calibration_cpu_ms``, median and mean): the same instructions in every run, so a change
+between runs is the machine's (what else ran on its cores), not the servers'.
 """
 
 from __future__ import annotations
@@ -56,6 +69,7 @@ from barcode_cloud_server.storage.db import Database
 OPERATIONS = ("token", "generate", "recognize")
 WEIGHTS = (1, 3, 1)
 MAX_SECONDS = 180
+LATE_S = 0.05  # a paced call that starts this much after its slot was not offered at the rate asked for
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -78,6 +92,32 @@ class Stats:
                 "first_failures": self.failures[op][:3],
             }
         return out
+
+
+@dataclass
+class Pacing:
+    """Calls offered at ``rate`` a second in all: slot k is due at ``start + k / rate``, and each client takes the
+    next slot when it is free, so a call starts after its slot only when every client is busy."""
+
+    rate: float
+    start: float = 0.0
+    slots: int = 0
+    late: int = 0  # started more than LATE_S after their slot
+    worst_lag: float = 0.0
+
+    async def wait(self, until: float) -> bool:
+        """Wait for the next slot; False when it falls after ``until``."""
+        due = self.start + self.slots / self.rate
+        if due >= until:
+            return False
+        self.slots += 1
+        now = time.monotonic()
+        if due > now:
+            await asyncio.sleep(due - now)
+        else:
+            self.late += now - due > LATE_S
+            self.worst_lag = max(self.worst_lag, now - due)
+        return True
 
 
 async def _token(http: httpx.AsyncClient, url: str, creds: dict[str, str]) -> None:
@@ -107,12 +147,15 @@ async def _client(
     until: float,
     n: int,
     weights: tuple[int, ...],
+    pacing: Pacing | None,
 ) -> None:
     rng = random.Random(n)
     api, http = sessions
     generate, recognize = barcode_cloud.AsyncGenerateApi(api), barcode_cloud.AsyncRecognizeApi(api)
     calls = 0
     while time.monotonic() < until:
+        if pacing and not await pacing.wait(until):
+            break
         op = rng.choices(OPERATIONS, weights)[0]
         start = time.perf_counter()
         try:
@@ -139,8 +182,8 @@ def _per_window(finished: list[float], start: float, seconds: float, window: flo
     return counts
 
 
-def _tree_cpu(root: int) -> float:
-    """CPU seconds of a process and its descendants (and of the children they have reaped)."""
+def _tree(root: int) -> list[int]:
+    """A process and its descendants."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -149,24 +192,99 @@ def _tree_cpu(root: int) -> float:
             except OSError:
                 continue
             children.setdefault(int(fields[1]), []).append(int(entry.name))
-    total, pending = 0.0, [root]
+    found, pending = [], [root]
     while pending:
         pid = pending.pop()
+        found.append(pid)
+        pending.extend(children.get(pid, []))
+    return found
+
+
+def _tree_cpu(root: int) -> float:
+    """CPU seconds of a process and its descendants (and of the children they have reaped)."""
+    total = 0.0
+    for pid in _tree(root):
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         total += sum(int(x) for x in fields[11:15]) / TICK  # utime stime cutime cstime
-        pending.extend(children.get(pid, []))
     return total
 
 
+def _tree_switches(root: int) -> dict[str, int]:
+    """Context switches of every live thread of a process and its descendants: voluntary (it waited) and
+    involuntary (pre-empted while it could run). A thread that has exited takes its counts with it."""
+    out = {"voluntary": 0, "involuntary": 0}
+    for pid in _tree(root):
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                with contextlib.suppress(OSError):
+                    for line in (task / "status").read_text().splitlines():
+                        if line.startswith("voluntary_ctxt_switches:"):
+                            out["voluntary"] += int(line.split()[1])
+                        elif line.startswith("nonvoluntary_ctxt_switches:"):
+                            out["involuntary"] += int(line.split()[1])
+    return out
+
+
+def _servers(cluster: Cluster) -> list[int]:
+    return [h.process.pid for h in cluster.hosts if h.process and h.process.poll() is None]
+
+
+SHARED = ("postgres", "redis", "proxy")
+
+
 def _cpu(cluster: Cluster) -> dict[str, float]:
-    shared = [p for p in (cluster.pg_process, cluster.redis_process, cluster.proxy_process) if p is not None]
+    processes = (cluster.pg_process, cluster.redis_process, cluster.proxy_process)
+    shared = {name: _tree_cpu(p.pid) if p is not None else 0.0 for name, p in zip(SHARED, processes, strict=True)}
     return {
-        "servers": sum(_tree_cpu(h.process.pid) for h in cluster.hosts if h.process and h.process.poll() is None),
-        "shared": sum(_tree_cpu(p.pid) for p in shared),
+        "servers": sum(_tree_cpu(pid) for pid in _servers(cluster)),
+        "shared": sum(shared.values()),
+        **shared,
+        "generator": time.process_time(),  # this process: the load clients
     }
+
+
+def _switches(cluster: Cluster) -> dict[str, int]:
+    counts = [_tree_switches(pid) for pid in _servers(cluster)]
+    return {kind: sum(c[kind] for c in counts) for kind in ("voluntary", "involuntary")}
+
+
+def _accepted(cluster: Cluster) -> int:
+    """TCP connections the servers' network namespaces have accepted (each host has its own: nginx's
+    connections to it, and the readiness checks)."""
+    total = 0
+    for pid in _servers(cluster):
+        names, values = [
+            line.split() for line in Path(f"/proc/{pid}/net/snmp").read_text().splitlines() if line.startswith("Tcp:")
+        ]
+        total += int(values[names.index("PassiveOpens")])
+    return total
+
+
+# The same pure-Python work, timed in CPU every 20 ms through the load by a process of its own (a few % of a
+# core): a change in what the same instructions cost between runs comes from the machine (the other processes on
+# its cores, their caches), which every process's CPU per call, ours included, pays too.
+_CALIBRATION = """
+import statistics, sys, time
+times, until = [], time.monotonic() + float(sys.argv[1])
+while time.monotonic() < until:
+    start = time.thread_time()
+    table = {}
+    for i in range(1000):
+        table[str(i)] = [i, i * i, str(i)]
+    sum(len(v[2]) for v in table.values())
+    times.append(time.thread_time() - start)
+    time.sleep(0.02)
+print(1000 * statistics.median(times), 1000 * statistics.mean(times))
+"""
+
+
+def _calibration(seconds: float) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", _CALIBRATION, str(seconds)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
 
 
 def _shared_counts(cluster: Cluster, db: Database) -> dict[str, int]:
@@ -311,6 +429,7 @@ async def _load(
     seconds: float,
     fault: str | None,
     weights: tuple[int, ...],
+    pacing: Pacing | None,
     begin: Callable[[], float],
 ) -> tuple[Stats, dict[str, object] | None]:
     """The clients' load for ``seconds`` from ``begin()`` (which measures what is before, and says when)."""
@@ -325,9 +444,12 @@ async def _load(
             api = await stack.enter_async_context(barcode_cloud.AsyncApiClient(config))
             sessions.append((api, await stack.enter_async_context(httpx.AsyncClient(timeout=30))))
         stats = Stats()
-        until = begin() + seconds
+        start = begin()
+        until = start + seconds
+        if pacing:
+            pacing.start = start
         tasks = [
-            asyncio.create_task(_client(cluster, c, session, png, stats, until, n, weights))
+            asyncio.create_task(_client(cluster, c, session, png, stats, until, n, weights, pacing))
             for n, (c, session) in enumerate(zip(clients, sessions, strict=True))
         ]
         fault_result: dict[str, object] | None = None
@@ -346,10 +468,15 @@ def main() -> None:
     parser.add_argument("--fault", choices=("kill", "postgres", "redis", "redis-stall", "netcut", "rolling"))
     parser.add_argument("--only", choices=OPERATIONS, help="one operation instead of the mix (for its cost alone)")
     parser.add_argument("--quota", type=int, help="a daily quota on every load client (never reached)")
-    parser.add_argument("--idle", type=float, default=0, help="seconds of quiet to measure the servers' idle CPU")
+    parser.add_argument("--idle", type=float, default=0, help="seconds of quiet to measure the idle CPU")
     parser.add_argument("--profile", type=Path, help="py-spy's collapsed stacks of the first host go here")
     parser.add_argument("--py-spy", default="py-spy", help="the py-spy binary")
+    parser.add_argument("--calibrate", action="store_true", help="time a fixed workload's CPU during the load")
+    parser.add_argument("--rate", type=float, help="calls a second offered by all the clients together (paced)")
     args = parser.parse_args()
+    if args.rate is not None and args.rate <= 0:
+        parser.error("--rate must be above 0")
+    load_at_start = os.getloadavg()[0]  # the other sessions', before this run's cluster starts
     weights = tuple(int(op == args.only) for op in OPERATIONS) if args.only else WEIGHTS
     seconds = min(args.seconds, MAX_SECONDS)
     with running_cluster(args.hosts, token_lifetime=10) as cluster:
@@ -372,12 +499,16 @@ def main() -> None:
         ).content
         pids = [h.process.pid for h in cluster.hosts if h.process]
         since = period_start(datetime.now(UTC) - timedelta(seconds=seconds + 60), "day")
-        idle_ms_per_s = None
+        idle_ms_per_s, idle_switches_per_s = None, None
         if args.idle:
-            idle_before, idle_start = _cpu(cluster)["servers"], time.monotonic()
+            idle_before, switches_before, idle_start = _cpu(cluster), _switches(cluster), time.monotonic()
             time.sleep(args.idle)
-            idle_ms_per_s = 1000 * (_cpu(cluster)["servers"] - idle_before) / (time.monotonic() - idle_start)
+            idle_wall, idle_after, switches = time.monotonic() - idle_start, _cpu(cluster), _switches(cluster)
+            measured = ("servers", "shared", *SHARED)
+            idle_ms_per_s = {k: 1000 * (idle_after[k] - idle_before[k]) / idle_wall for k in measured}
+            idle_switches_per_s = {k: (switches[k] - switches_before[k]) / idle_wall for k in switches}
         profiler: list[subprocess.Popen[bytes]] = []
+        calibration: list[subprocess.Popen[str]] = []
         before: dict[str, dict[str, float]] = {}
 
         def begin() -> float:
@@ -386,17 +517,22 @@ def main() -> None:
                 record = ["record", "--pid", str(pids[0]), "--format", "raw", "--rate", "200", "--gil", "--nonblocking"]
                 command = [args.py_spy, *record, "--duration", str(int(seconds) - 2), "--output", str(args.profile)]
                 profiler.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            if args.calibrate:
+                calibration.append(_calibration(seconds))
             before["load"] = {"average": os.getloadavg()[0]}
             before["shared"] = {k: float(v) for k, v in _shared_counts(cluster, db).items()}
             before["cpu"] = _cpu(cluster)
+            before["switches"] = {k: float(v) for k, v in _switches(cluster).items()}
+            before["accepted"] = {"servers": float(_accepted(cluster))}
             before["wall"] = {"start": time.monotonic()}
             return before["wall"]["start"]
 
-        stats, fault = asyncio.run(_load(cluster, creds, png, seconds, args.fault, weights, begin))
+        pacing = Pacing(args.rate) if args.rate else None
+        stats, fault = asyncio.run(_load(cluster, creds, png, seconds, args.fault, weights, pacing, begin))
         wall_start = before["wall"]["start"]
         wall = time.monotonic() - wall_start
         load_before, shared_before, cpu_before = before["load"]["average"], before["shared"], before["cpu"]
-        cpu_after = _cpu(cluster)
+        cpu_after, switches_after, accepted_after = _cpu(cluster), _switches(cluster), _accepted(cluster)
         time.sleep(1)  # PostgreSQL publishes its statistics about once a second
         shared_after = _shared_counts(cluster, db)
         load_after = os.getloadavg()[0]
@@ -417,12 +553,20 @@ def main() -> None:
             "lost_after": _lost(store, made),
             "usage_uncounted": _uncounted(db, creds, stats, since),
             "quota": args.quota,
+            "load_average_at_start": round(load_at_start, 2),
             "load_average": [round(load_before, 1), round(load_after, 1)],
             "server_pids_changed": [h.process.pid for h in cluster.hosts if h.process] != pids,
         }
+        if pacing:
+            result["offered_per_second"] = round(pacing.slots / wall, 1)
+            result["started_late"] = pacing.late
+            result["worst_lag_s"] = round(pacing.worst_lag, 3)
         for name, count in shared_before.items():
             if shared_after[name] != count:
                 result[f"{name}_per_call"] = round((shared_after[name] - count) / calls, 3)
+        if calibration:
+            median, mean = (float(x) for x in calibration[0].communicate(timeout=30)[0].split())
+            result["calibration_cpu_ms"] = {"median": round(median, 3), "mean": round(mean, 3)}
         if profiler and args.profile:
             profiler[0].wait(timeout=30)
             result["profile_samples"] = _components(args.profile.read_text())
@@ -433,11 +577,22 @@ def main() -> None:
             result.update(fault)
         else:  # a killed or restarted server takes its CPU time with it
             result["server_cpu_ms_per_call"] = round(1000 * (cpu_after["servers"] - cpu_before["servers"]) / calls, 3)
-            result["shared_cpu_ms_per_call"] = round(1000 * (cpu_after["shared"] - cpu_before["shared"]) / calls, 3)
-            if idle_ms_per_s is not None:
-                busy = 1000 * (cpu_after["servers"] - cpu_before["servers"]) - idle_ms_per_s * wall
-                result["server_idle_ms_per_s"] = round(idle_ms_per_s, 2)
-                result["server_cpu_ms_per_call_less_idle"] = round(busy / calls, 3)
+            for name in ("shared", *SHARED):
+                result[f"{name}_cpu_ms_per_call"] = round(1000 * (cpu_after[name] - cpu_before[name]) / calls, 3)
+            generator = cpu_after["generator"] - cpu_before["generator"]
+            result["generator_cpu_ms_per_call"] = round(1000 * generator / calls, 3)
+            accepted = accepted_after - before["accepted"]["servers"]
+            result["server_connections_per_call"] = round(accepted / calls, 4)
+            for kind, count in switches_after.items():
+                result[f"server_{kind}_switches_per_call"] = round((count - before["switches"][kind]) / calls, 2)
+            if idle_ms_per_s is not None and idle_switches_per_s is not None:
+                for name, key in (("servers", "server"), ("shared", "shared"), ("postgres", "postgres")):
+                    busy = 1000 * (cpu_after[name] - cpu_before[name]) - idle_ms_per_s[name] * wall
+                    result[f"{key}_idle_ms_per_s"] = round(idle_ms_per_s[name], 2)
+                    result[f"{key}_cpu_ms_per_call_less_idle"] = round(busy / calls, 3)
+                for kind, per_s in idle_switches_per_s.items():
+                    busy_switches = switches_after[kind] - before["switches"][kind] - per_s * wall
+                    result[f"server_{kind}_switches_per_call_less_idle"] = round(busy_switches / calls, 2)
         sys.stdout.write(json.dumps(result) + "\n")
 
 

@@ -151,7 +151,7 @@ class DailyUsageRow(Base):
 
 class RecentCallRow(Base):
     """One of the last calls of an application (its recent-calls log): never a body, token or secret. Written with
-    the usage counts' flush, which keeps the newest ``usage.RECENT_CALLS`` per application."""
+    the usage counts' flush, which keeps the newest ``recent_calls.KEEP`` per application."""
 
     __tablename__ = "recent_calls"
     __table_args__ = (Index("ix_recent_calls_client_at", "client_id", "at"),)
