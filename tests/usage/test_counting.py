@@ -16,7 +16,7 @@ from barcode_cloud_server.identity.recent_calls import KEEP, recent
 from barcode_cloud_server.identity.usage import Usage, period_bounds
 from barcode_cloud_server.identity.usage_report import by_operation, quota_usage, since_days, since_hours
 from barcode_cloud_server.storage.db import Database, _alembic_config
-from barcode_cloud_server.storage.tables import DailyUsageRow, UsageRow, as_utc
+from barcode_cloud_server.storage.tables import DailyUsageRow, RecentCallRow, UsageRow, as_utc
 from tests.support.servers import database_on
 
 GENERATE = "/v4.0/barcode/generate/{barcodeType}"
@@ -118,6 +118,25 @@ async def test_the_flush_logs_each_applications_newest_calls_and_keeps_the_last_
     assert (first_400.operation, first_400.status, first_400.ms) == ("generate", 400, 12.5)
     assert first_400.time == datetime.fromtimestamp(NOW + 140, UTC)
     assert [(c.operation, c.status, c.request_id) for c in recent(db, "other")] == [("token", 401, "grant")]
+
+
+async def test_the_log_is_pruned_once_a_minute_at_most_and_shows_the_newest_200_between(db: Database) -> None:
+    clock = [NOW]
+    usage = Usage(db, clock=lambda: clock[0])
+
+    def stored() -> int:
+        with db.session() as session:
+            return len(session.execute(select(RecentCallRow.id).where(RecentCallRow.client_id == "app")).all())
+
+    for flush, at in enumerate((0, 5, 10, usage_module.PRUNE_SECONDS + 1)):
+        clock[0] = NOW + at
+        for i in range(150 if flush < 3 else 0):
+            usage.record("app", GENERATE, 200, f"{flush}-{i}", 0.001)
+        await usage.flush()
+        shown = [c.request_id for c in recent(db, "app")]
+        assert len(shown) == min(KEEP, 150 * min(flush + 1, 3)) and shown[0] == f"{min(flush, 2)}-149"
+        # Pruned at the first flush and a minute later (with nothing new to write), not between.
+        assert stored() == {0: 150, 1: 300, 2: 450, 3: KEEP}[flush]
 
 
 async def test_calls_that_could_not_be_written_wait_for_the_next_flush_still_bounded(

@@ -1,10 +1,11 @@
 """The recent-calls log: the last ``KEEP`` calls of each application (time, operation, status, duration, request id;
 never a body, token or secret). Kept in memory on the request path, bounded per application, and written by the
-usage flush, which also prunes each application it wrote to its newest ``KEEP``."""
+usage flush, which also prunes the applications it wrote to, to their newest ``KEEP``, once a minute at most."""
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import NamedTuple
 
@@ -53,7 +54,7 @@ class CallBuffer:
 
 
 def write(session: Session, taken: dict[str, deque[Call]]) -> None:
-    """Add the calls, then drop all but the newest ``KEEP`` of each application written to."""
+    """Add the calls (the log may hold more than ``KEEP`` of an application until it is pruned)."""
     rows = [
         {
             "client_id": client_id,
@@ -66,16 +67,23 @@ def write(session: Session, taken: dict[str, deque[Call]]) -> None:
         for client_id, calls in taken.items()
         for call in calls
     ]
-    if not rows:
+    if rows:
+        session.execute(insert(RecentCallRow), rows)
+
+
+def prune(session: Session, client_ids: Collection[str]) -> None:
+    """Drop all but the newest ``KEEP`` calls of each of these applications."""
+    if not client_ids:
         return
-    session.execute(insert(RecentCallRow), rows)
-    # One statement for every application written to, not one each: every host writes to every application it
-    # served, so a statement each would cost every host as much as one host serving them all.
+    # One statement for every application, not one each: every host writes to every application it served, so a
+    # statement each would cost every host as much as one host serving them all.
     newest_first = func.row_number().over(
         partition_by=RecentCallRow.client_id, order_by=(RecentCallRow.at.desc(), RecentCallRow.id.desc())
     )
     ranked = (
-        select(RecentCallRow.id, newest_first.label("rank")).where(RecentCallRow.client_id.in_(list(taken))).subquery()
+        select(RecentCallRow.id, newest_first.label("rank"))
+        .where(RecentCallRow.client_id.in_(list(client_ids)))
+        .subquery()
     )
     session.execute(delete(RecentCallRow).where(RecentCallRow.id.in_(select(ranked.c.id).where(ranked.c.rank > KEEP))))
 

@@ -17,7 +17,7 @@ import logging
 import math
 import time
 from collections import deque
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Collection, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -35,6 +35,10 @@ from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.storage.tables import ClientRow, DailyUsageRow, UsageRow
 
 GRANT = "token"  # the operation name of token grants
+# A process prunes the recent-calls log of the applications it wrote to at most this often, not at every flush: the
+# prune ranks every logged call of them, a cost each host pays however few calls it wrote; readers take the newest
+# recent_calls.KEEP, so the rows past it meanwhile are never shown.
+PRUNE_SECONDS = 60.0
 # The operation each counted route is; requests of other routes are not counted.
 OPERATIONS = {
     "/connect/token": GRANT,
@@ -107,6 +111,8 @@ class Usage:
         self._to_give_back: dict[tuple[str, str], int] = {}
         self._pending: dict[Key, int] = {}
         self._calls = CallBuffer()
+        self._unpruned: set[str] = set()  # applications whose calls were written since the last prune
+        self._pruned_at = -math.inf
         # Quota-counting requests per client: since the last swap, and swapped but not yet in the quotas read.
         self._since: dict[str, int] = {}
         self._in_flight: dict[str, int] = {}
@@ -213,8 +219,15 @@ class Usage:
                         self._to_give_back[keys] = self._to_give_back.get(keys, 0) + n
 
     def _write_and_read_quotas(self, batch: dict[Key, int], calls: dict[str, deque[Call]]) -> dict[str, QuotaState]:
-        if batch:
-            write(self._db, batch, calls)
+        now = self._clock()
+        due = now - self._pruned_at >= PRUNE_SECONDS
+        written = self._unpruned | calls.keys()
+        if batch or (due and written):
+            write(self._db, batch, calls, prune=written if due else ())
+        if due:
+            self._unpruned, self._pruned_at = set(), now
+        else:
+            self._unpruned = written
         return self.read_quotas()
 
     def read_quotas(self) -> dict[str, QuotaState]:
@@ -276,9 +289,11 @@ class Usage:
             await self.flush()
 
 
-def write(db: Database, batch: dict[Key, int], calls: dict[str, deque[Call]] | None = None) -> None:
+def write(
+    db: Database, batch: dict[Key, int], calls: dict[str, deque[Call]] | None = None, prune: Collection[str] = ()
+) -> None:
     """Add ``batch`` to the stored hourly and daily counts (a statement each) and ``calls`` to the recent-calls
-    log, in one transaction."""
+    log, and prune the log of the applications in ``prune``, in one transaction."""
     days: dict[Key, int] = {}
     for (client_id, hour, operation, status_class), n in batch.items():
         key = (client_id, hour // 24, operation, status_class)
@@ -289,6 +304,7 @@ def write(db: Database, batch: dict[Key, int], calls: dict[str, deque[Call]] | N
                 session.execute(_upsert(db, table), _rows(table, counts, seconds))
         if calls:
             recent_calls.write(session, calls)
+        recent_calls.prune(session, prune)
 
 
 def _upsert(db: Database, table: type[UsageRow] | type[DailyUsageRow]) -> Any:
