@@ -1,6 +1,7 @@
 """The recent-calls log: the last ``KEEP`` calls of each application (time, operation, status, duration, request id;
 never a body, token or secret). Kept in memory on the request path, bounded per application, and written by the
-usage flush, which also prunes the applications it wrote to, to their newest ``KEEP``, once a minute at most."""
+usage flush, which also prunes the applications it wrote to, to their newest ``KEEP``, every
+``usage.PRUNE_SECONDS`` at most."""
 
 from __future__ import annotations
 
