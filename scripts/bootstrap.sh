@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Creates .venv (Python 3.11+) and installs the project into it; quiet when nothing changed.
+# Creates .venv (Python 3.11+) and installs the project into it, at the versions constraints.txt pins; quiet when
+# nothing changed.
 # Usage: scripts/bootstrap.sh [server|dev]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,9 +11,10 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
   exit 1
 fi
 [ -x .venv/bin/python ] || "$python" -m venv .venv
-stamp=".venv/.installed-$extra-$(sha256sum pyproject.toml | cut -c1-16)"
+stamp=".venv/.installed-$extra-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)"
 if [ ! -e "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e ".[$extra]"
+  # constraints.txt pins every package to the versions the suite passed on (scripts/lock.sh moves them).
+  .venv/bin/python -m pip install --quiet -c constraints.txt -e ".[$extra]"
   touch "$stamp"
 fi

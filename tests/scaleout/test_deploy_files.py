@@ -89,3 +89,12 @@ def test_the_charts_schema_rejects_a_wrong_value(key: str, value: object) -> Non
     values = yaml.safe_load((CHART / "values.yaml").read_text()) | {key: value}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(values, _values_schema())
+
+
+def test_the_image_installs_at_the_pinned_versions_from_files_the_context_lets_through() -> None:
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert re.search(r"pip install [^\n]*-c constraints\.txt", dockerfile)
+    copied = {name for line in re.findall(r"^COPY (.+)$", dockerfile, re.M) for name in line.split()[:-1]}
+    assert "constraints.txt" in copied
+    allowed = {line[1:] for line in (DEPLOY.parent / ".dockerignore").read_text().splitlines() if line.startswith("!")}
+    assert copied <= allowed, f"copied by the Dockerfile but left out of the build context: {copied - allowed}"
