@@ -60,7 +60,7 @@ def test_budget_spent_waiting_for_a_thread_is_a_503_not_an_empty_result(
     assert busy.headers["Retry-After"] == "2"
     assert "budget" in busy.json()["error"]["message"]
     assert len(deadlines) == 1 and 0 < deadlines[0] <= BUDGET  # the engine got what was left of the budget
-    assert recognize_api._in_flight == 0 and recognize_api._reading == 0 and not recognize_api._by_client
+    assert recognize_api._in_flight == 0 and recognize_api._reading == 0 and recognize_api._places.total == 0
 
 
 def _three_scans_with_a_limit_of_two(
@@ -83,7 +83,7 @@ def test_too_many_queued_recognitions_are_refused_at_once(
     assert "queued" in refused.json()["error"]["message"]
     assert time.monotonic() - started < 3 * ENGINE_SECONDS  # the refused one did not wait its turn
     assert recognize_api._in_flight == 0  # every place taken was given back, the refused one's too
-    assert recognize_api._reading == 0 and not recognize_api._by_client
+    assert recognize_api._reading == 0 and recognize_api._places.total == 0
 
 
 def test_one_client_holds_at_most_its_share_of_the_recognitions(
@@ -93,4 +93,4 @@ def test_one_client_holds_at_most_its_share_of_the_recognitions(
     assert sorted(r.status_code for r in responses) == [200, 200, 429]
     refused = next(r for r in responses if r.status_code == 429)
     assert refused.headers["Retry-After"] == "2" and "this client" in refused.json()["error"]["message"]
-    assert recognize_api._reading == 0 and not recognize_api._by_client
+    assert recognize_api._reading == 0 and recognize_api._places.total == 0

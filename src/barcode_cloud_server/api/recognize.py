@@ -61,6 +61,7 @@ from barcode_cloud_server.engine.recognize import BUDGET_SECONDS, Detection, Ima
 from barcode_cloud_server.identity.scopes import RECOGNIZE
 from barcode_cloud_server.identity.tokens import TokenClaims
 from barcode_cloud_server.identity.verify import require_scope
+from barcode_cloud_server.web.holds import Holds
 
 router = APIRouter()
 Authorized = Annotated[TokenClaims, Depends(require_scope(RECOGNIZE))]
@@ -71,7 +72,7 @@ PER_CLIENT_PER_THREAD = 2
 _RETRY_AFTER = {"Retry-After": "2"}
 _reading = 0  # bodies being read or files fetched
 _in_flight = 0  # images in hand, waiting for a decoding thread or decoding
-_by_client: dict[str, int] = {}
+_places = Holds()  # recognitions from their first byte to their answer
 # At most one decoding thread per core (the engine is CPU-bound and releases the GIL in zxing-cpp).
 _decoding_threads = PerCoreLimiter()
 
@@ -123,7 +124,7 @@ async def recognition_place(request: Request, client: str) -> AsyncIterator[_Pla
     """``client``'s place among the recognitions this process holds, taken before the image is read or fetched."""
     global _reading
     threads = _decoding_threads().total_tokens
-    held = _by_client.get(client, 0)
+    held = _places.of(client)
     if held >= PER_CLIENT_PER_THREAD * threads:
         raise ApiProblem(
             429,
@@ -133,18 +134,13 @@ async def recognition_place(request: Request, client: str) -> AsyncIterator[_Pla
         )
     if _reading >= READING_PER_THREAD * threads:
         raise ApiProblem(503, f"the server is busy: {_reading} images are being received; retry", headers=_RETRY_AFTER)
-    _by_client[client] = held + 1
     _reading += 1
     place = _Place(float(request.app.state.settings.upload_seconds))
-    try:
-        yield place
-    finally:
-        place.done_reading()
-        left = _by_client[client] - 1
-        if left:
-            _by_client[client] = left
-        else:
-            del _by_client[client]
+    with _places.hold(client):
+        try:
+            yield place
+        finally:
+            place.done_reading()
 
 
 async def _recognition_slot(request: Request, claims: Authorized) -> AsyncIterator[_Place]:

@@ -25,6 +25,7 @@ from barcode_cloud_server.identity.service import Identity
 from barcode_cloud_server.identity.tokens import TokenClaims
 from barcode_cloud_server.identity.verify import AccessRefused, InsufficientScope, authorize
 from barcode_cloud_server.tools.mcp_server import SCOPES_KEY, Backend, build_server
+from barcode_cloud_server.web.holds import Holds
 from barcode_cloud_server.web.request_body import BodyError, read_limited
 
 PATH = "/mcp"
@@ -48,8 +49,7 @@ class McpEndpoint:
         self.upload_seconds = upload_seconds
         cores = os.cpu_count() or 1
         self.most_held, self.most_per_client = QUEUE_PER_THREAD * cores, PER_CLIENT_PER_THREAD * cores
-        self.held = 0
-        self.by_client: dict[str, int] = {}
+        self.calls = Holds()
         # No file paths: a server's files are not the caller's.
         self.backend = Backend(None, None, allow_private_urls, max_bytes, shared_budget=True)
         self.sessions: StreamableHTTPSessionManager | None = None
@@ -89,11 +89,11 @@ class McpEndpoint:
         state[SCOPES_KEY] = tuple(claims.scopes)
         client = claims.client_id
         try:
-            self._hold(client)
+            self._may_hold(client)
         except _Refused as exc:
             await _refuse(send, exc.status, "busy", exc.message, exc.headers)
             return
-        try:
+        with self.calls.hold(client):
             try:
                 body = await self._body(scope, receive)
             except _Refused as exc:
@@ -103,25 +103,13 @@ class McpEndpoint:
                 await _refuse(send, 503, "busy", "the MCP endpoint is not running yet; retry", _RETRY_AFTER)
                 return
             await self.sessions.handle_request(scope, _replay(body, receive), send)
-        finally:
-            self._release(client)
 
-    def _hold(self, client: str) -> None:
-        held = self.by_client.get(client, 0)
+    def _may_hold(self, client: str) -> None:
+        held = self.calls.of(client)
         if held >= self.most_per_client:
             raise _Refused(429, f"this client already has {held} MCP calls in progress; retry", _RETRY_AFTER)
-        if self.held >= self.most_held:
-            raise _Refused(503, f"the server is busy: {self.held} MCP calls in progress; retry", _RETRY_AFTER)
-        self.by_client[client] = held + 1
-        self.held += 1
-
-    def _release(self, client: str) -> None:
-        self.held -= 1
-        left = self.by_client[client] - 1
-        if left:
-            self.by_client[client] = left
-        else:
-            del self.by_client[client]
+        if self.calls.total >= self.most_held:
+            raise _Refused(503, f"the server is busy: {self.calls.total} MCP calls in progress; retry", _RETRY_AFTER)
 
     async def _body(self, scope: Scope, receive: Receive) -> bytes:
         """The whole request body, within the size and time an upload is allowed."""
