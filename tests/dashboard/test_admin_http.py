@@ -15,7 +15,7 @@ from barcode_cloud_server.identity.keys import KeyState, list_signing_keys
 from barcode_cloud_server.identity.keyseal import is_sealed
 from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.storage.tables import SigningKeyRow
-from tests.support.dashboard_client import Browser, invited_member, setup_token
+from tests.support.dashboard_client import Browser, invited_member, member_id, setup_token
 from tests.support.servers import LiveServer, running_server
 
 ADMIN = "keys-admin@example.com"
@@ -223,13 +223,6 @@ def test_self_sign_up_needs_csrf_and_is_limited_like_sign_in(open_server: LiveSe
     assert answers == [303] * 10 + [429]
     locked = sign_up(open_server, "flood@example.com", "flood password")
     assert locked.status_code == 429 and int(locked.headers["retry-after"]) > 0
-
-
-def member_id(admin: Browser, email: str) -> int:
-    page = admin.get("/members").text
-    found = re.search(rf"<td data-label=\"Email\">{re.escape(email)}</td>.*?/members/(\d+)/", page, re.DOTALL)
-    assert found, page
-    return int(found.group(1))
 
 
 def test_a_resent_invitation_works_and_voids_the_one_before(server: LiveServer, admin: Browser) -> None:

@@ -198,7 +198,9 @@ def test_an_administrator_disables_and_deletes_members(server: LiveServer, admin
     assert admin.post(f"/members/{member_id}/delete").status_code == 303
     assert "dave@example.com" not in admin.get("/members").text
     info = server.clients.get(client_id)
-    assert info is not None and info.owner_id is None and token_status(server, client_id, secret) == 200
+    # A disabled account's applications stay disabled without it: deleting it does not bring them back.
+    assert info is not None and info.owner_id is None and not info.enabled
+    assert token_status(server, client_id, secret) == 401
 
 
 def accounts_of(server: LiveServer) -> Accounts:

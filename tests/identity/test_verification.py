@@ -22,14 +22,8 @@ from barcode_cloud_server.identity.keys import ACTIVATION_SECONDS
 from barcode_cloud_server.identity.status import REFRESH_SECONDS
 from barcode_cloud_server.storage.db import Database
 from barcode_cloud_server.storage.tables import SigningKeyRow
+from tests.support.bearer import PROTECTED, call, wait_for_status
 from tests.support.servers import LiveServer
-
-PROTECTED = "/v4.0/whoami"  # needs barcode.generate
-
-
-def call(server: LiveServer, token: str | None) -> httpx.Response:
-    headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
-    return httpx.get(server.base_url + PROTECTED, headers=headers, timeout=10)
 
 
 def assert_invalid_token(response: httpx.Response) -> None:
@@ -158,17 +152,6 @@ def test_a_token_without_the_scope_is_403(backend_server: LiveServer) -> None:
     response = call(backend_server, backend_server.token(creds))
     assert response.status_code == 403
     assert "barcode.generate" in response.json()["error"]["message"]
-
-
-def wait_for_status(server: LiveServer, token: str, status: int, within: float = 5.0) -> float:
-    started = time.monotonic()
-    while True:
-        code = call(server, token).status_code
-        elapsed = time.monotonic() - started
-        if code == status:
-            return elapsed
-        assert elapsed < within, f"still {code} after {elapsed:.1f}s"
-        time.sleep(0.2)
 
 
 def test_disabling_a_client_revokes_its_live_tokens_within_5_seconds(backend_server: LiveServer) -> None:

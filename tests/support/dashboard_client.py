@@ -71,3 +71,11 @@ def invited_member(admin: Browser, email: str, password: str) -> Browser:
     member = Browser(admin.server)
     assert member.set_up(admin.invite(email), password).status_code == 303
     return member
+
+
+def member_id(admin: Browser, email: str) -> int:
+    """As an administrator: the id of the account with ``email``, read from the members page."""
+    page = admin.get("/members").text
+    found = re.search(rf"<td data-label=\"Email\">{re.escape(email)}</td>.*?/members/(\d+)/", page, re.DOTALL)
+    assert found, page
+    return int(found.group(1))

@@ -359,7 +359,7 @@ def clients_list(data_dir: DataDir = None, database_url: DatabaseUrl = None, as_
             str(r["client_id"]),
             str(r["name"]),
             " ".join(r["scopes"]),
-            str(r["enabled"]),
+            str(r["enabled"]) + ("" if r["owner_enabled"] else " (owner disabled)"),
             str(r["created_at"])[:19],
             str(r["last_used_at"] or "-")[:19],
         )
@@ -384,10 +384,14 @@ def clients_show(
 
 
 def _set_enabled(client_id: str, enabled: bool, data_dir: Path | None, database_url: str | None) -> None:
-    if not _clients(data_dir, database_url).set_enabled(client_id, enabled):
+    clients = _clients(data_dir, database_url)
+    if not clients.set_enabled(client_id, enabled):
         err.print(f"error: no client {client_id}")
         raise typer.Exit(1)
     err.print(f"client {client_id} {'enabled' if enabled else 'disabled'}")
+    info = clients.get(client_id) if enabled else None
+    if info is not None and not info.owner_enabled:
+        err.print("its owner's dashboard account is disabled: it works once an administrator enables the account")
 
 
 @clients_app.command("disable")
@@ -399,7 +403,8 @@ def clients_disable(client_id: str, data_dir: DataDir = None, database_url: Data
 
 @clients_app.command("enable")
 def clients_enable(client_id: str, data_dir: DataDir = None, database_url: DatabaseUrl = None) -> None:
-    """Enable a disabled application again."""
+    """Enable a disabled application again (one made in the dashboard works only while its owner's account is
+    enabled too)."""
     _set_enabled(client_id, True, data_dir, database_url)
 
 

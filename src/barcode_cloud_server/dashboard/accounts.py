@@ -1,4 +1,8 @@
-"""Dashboard accounts: argon2id password hashes, one-time setup and invitation links, server-side sessions."""
+"""Dashboard accounts: argon2id password hashes, one-time setup and invitation links, server-side sessions.
+
+An account's applications work only while it is enabled (see identity.clients); disabling it ends its sessions and
+voids its applications' tokens, as disabling each of them would.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +19,9 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from barcode_cloud_server.identity.clients import void_mark
 from barcode_cloud_server.storage.db import Database
-from barcode_cloud_server.storage.tables import AccountLinkRow, UserRow, UserSessionRow, as_utc
+from barcode_cloud_server.storage.tables import AccountLinkRow, ClientRow, UserRow, UserSessionRow, as_utc
 
 LINK_LIFETIME = timedelta(days=3)
 SESSION_LIFETIME = timedelta(days=14)
@@ -127,16 +132,35 @@ class Accounts:
             return [User.of(r) for r in session.scalars(select(UserRow).order_by(UserRow.email))]
 
     def set_enabled(self, user_id: int, enabled: bool) -> bool:
+        """Enable or disable an account. Disabling ends its sessions and voids the tokens its applications hold, so
+        that enabling it again brings back its (enabled) applications but not those tokens."""
         with self._db.session() as session:
             changed = session.execute(update(UserRow).where(UserRow.id == user_id).values(enabled=enabled)).rowcount  # type: ignore[attr-defined]
-            if not enabled:
+            if changed and not enabled:
                 session.execute(delete(UserSessionRow).where(UserSessionRow.user_id == user_id))
+                session.execute(
+                    update(ClientRow).where(ClientRow.owner_id == user_id).values(tokens_valid_after=void_mark())
+                )
             return bool(changed)
 
     def delete_user(self, user_id: int) -> bool:
-        # Sessions and links go with the account (ON DELETE CASCADE); its applications stay, without an owner.
+        """Delete an account; its sessions and links go with it (ON DELETE CASCADE). Its applications stay, without
+        an owner: as they were when the account was enabled, disabled when it was not (an owner-less application
+        works when it is enabled, and deleting the account must not bring them back)."""
         with self._db.session() as session:
-            return bool(session.execute(delete(UserRow).where(UserRow.id == user_id)).rowcount)  # type: ignore[attr-defined]
+            # A write first, so that no disabling or enabling can change the account between this read and the
+            # deletion: SQLite's write lock; on PostgreSQL, naming ``enabled`` makes the trigger take the status
+            # counter's lock first (as a disabling or enabling does), then the statement waits for the row and
+            # returns its newest state.
+            enabled = session.scalar(
+                update(UserRow).where(UserRow.id == user_id).values(enabled=UserRow.enabled).returning(UserRow.enabled)
+            )
+            if enabled is None:
+                return False
+            if not enabled:
+                session.execute(update(ClientRow).where(ClientRow.owner_id == user_id).values(enabled=False))
+            session.execute(delete(UserRow).where(UserRow.id == user_id))
+            return True
 
     def authenticate(self, email: str, password: str) -> User | None:
         """The enabled account with this email and password, or None; the same work whatever is wrong."""

@@ -1,8 +1,9 @@
 """Applications (OAuth clients): create, list, rotate secrets, disable, delete, authenticate.
 
-Every statement here that changes a client's status (enabled, its tokens' mark, deleted) moves the status counter
-that the servers' reloads compare (:meth:`ClientStore.status_revision`): the database's triggers do it (migration
-0007), in the same transaction, so no writer has to remember to.
+An application works only while it and its owner's dashboard account are both enabled (one made with the CLI has
+no owner). Every statement that changes a client's status (enabled, its tokens' mark, deleted, its owner's account
+enabled or deleted) moves the status counter that the servers' reloads compare (:meth:`ClientStore.status_revision`):
+the database's triggers do it (migrations 0007 and 0008), in the same transaction, so no writer has to remember to.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, Select, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from barcode_cloud_server.identity.client_secrets import (
@@ -27,10 +28,17 @@ from barcode_cloud_server.identity.client_secrets import (
 )
 from barcode_cloud_server.identity.scopes import ALL_SCOPES
 from barcode_cloud_server.storage.db import Database
-from barcode_cloud_server.storage.tables import ClientRow, RecentCallRow, RevisionRow, ServerSecretRow, as_utc
+from barcode_cloud_server.storage.tables import (
+    ClientRow,
+    RecentCallRow,
+    RevisionRow,
+    ServerSecretRow,
+    UserRow,
+    as_utc,
+)
 
 HASH_KEY_NAME = "client_secret_hmac_key"
-# The counter the database bumps with every change of a client's status (migration 0007's triggers).
+# The counter the database bumps with every change of a client's status (migrations 0007 and 0008's triggers).
 STATUS_REVISION_NAME = "client_status"
 # last_used_at is written at most this often per client and process, so grants do not all write.
 _TOUCH_INTERVAL = 60.0
@@ -65,9 +73,10 @@ class ClientInfo:
     owner_id: int | None = None
     daily_quota: int | None = None
     monthly_quota: int | None = None
+    owner_enabled: bool = True  # also when it has no owner
 
     @classmethod
-    def of(cls, row: ClientRow) -> ClientInfo:
+    def of(cls, row: ClientRow, owner_enabled: bool) -> ClientInfo:
         return cls(
             row.id,
             row.name,
@@ -79,7 +88,13 @@ class ClientInfo:
             row.owner_id,
             row.daily_quota,
             row.monthly_quota,
+            owner_enabled,
         )
+
+    @property
+    def works(self) -> bool:
+        """Whether it gets tokens and its tokens are accepted (given a right secret and a valid mark)."""
+        return self.enabled and self.owner_enabled
 
     @property
     def valid_after(self) -> int:
@@ -92,6 +107,7 @@ class ClientInfo:
             "name": self.name,
             "scopes": list(self.scopes),
             "enabled": self.enabled,
+            "owner_enabled": self.owner_enabled,
             "created_at": self.created_at.isoformat(),
             "last_used_at": self.last_used_at.isoformat() if self.last_used_at else None,
             "tokens_valid_after": self.tokens_valid_after.isoformat() if self.tokens_valid_after else None,
@@ -100,6 +116,17 @@ class ClientInfo:
 
 def _epoch(mark: datetime | None) -> int:
     return int(as_utc(mark).timestamp()) if mark else 0
+
+
+# No owner (made with the CLI, or its account deleted) counts as an enabled one.
+_OWNER_ENABLED: ColumnElement[bool] = or_(UserRow.id.is_(None), UserRow.enabled.is_(True))
+_WORKS: ColumnElement[bool] = ClientRow.enabled.is_(True) & _OWNER_ENABLED
+_OWNER = UserRow.id == ClientRow.owner_id
+
+
+def _infos() -> Select[ClientRow, bool]:
+    """Clients with what :meth:`ClientInfo.of` needs."""
+    return select(ClientRow, _OWNER_ENABLED.label("owner_enabled")).outerjoin(UserRow, _OWNER)
 
 
 @dataclass(frozen=True)
@@ -173,16 +200,16 @@ class ClientStore:
 
     def list(self, owner_id: int | None = None) -> list[ClientInfo]:
         """Every client, or only those of one owner."""
-        query = select(ClientRow).order_by(ClientRow.created_at)
+        query = _infos().order_by(ClientRow.created_at)
         if owner_id is not None:
             query = query.where(ClientRow.owner_id == owner_id)
         with self._db.session() as session:
-            return [ClientInfo.of(r) for r in session.scalars(query)]
+            return [ClientInfo.of(row, owner_enabled) for row, owner_enabled in session.execute(query)]
 
     def get(self, client_id: str) -> ClientInfo | None:
         with self._db.session() as session:
-            row = session.get(ClientRow, client_id)
-            return ClientInfo.of(row) if row else None
+            found = session.execute(_infos().where(ClientRow.id == client_id))
+            return next((ClientInfo.of(row, owner_enabled) for row, owner_enabled in found), None)
 
     def rotate_secret(self, client_id: str, overlap_seconds: int = 86400) -> Credentials | None:
         """A new secret; the old one keeps working for ``overlap_seconds`` (0 ends it at once and voids every token
@@ -249,24 +276,26 @@ class ClientStore:
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def authenticate(self, client_id: str, secret: str) -> ClientInfo | None:
-        """The enabled client whose secret this is, or None; the same work whatever is wrong."""
+        """The working client (:attr:`ClientInfo.works`) whose secret this is, or None; the same work whatever is
+        wrong."""
         if not _PLAUSIBLE_ID.fullmatch(client_id):
             # Not an id we could have made. Not looked up: PostgreSQL refuses text with NUL bytes (a 500, where
             # SQLite just found nothing), and a long id would only cost a query.
             secret_matches(self._hash_key, secret, self._dummy_hash)
             return None
         with self._db.session() as session:
-            row = session.get(ClientRow, client_id)
-            if row is None:
+            found = session.execute(_infos().where(ClientRow.id == client_id)).first()
+            if found is None:
                 secret_matches(self._hash_key, secret, self._dummy_hash)
                 return None
+            row, owner_enabled = found
             ok = secret_matches(self._hash_key, secret, row.secret_hash)
             expires = row.previous_secret_expires_at
             if row.previous_secret_hash is not None and expires is not None and as_utc(expires) > datetime.now(UTC):
                 ok = secret_matches(self._hash_key, secret, row.previous_secret_hash) or ok
-            if not ok or not row.enabled:
+            info = ClientInfo.of(row, owner_enabled)
+            if not ok or not info.works:
                 return None
-            info = ClientInfo.of(row)
         self._touch(client_id)
         return info
 
@@ -287,23 +316,24 @@ class ClientStore:
             session.execute(update(ClientRow).where(ClientRow.id == client_id).values(last_used_at=datetime.now(UTC)))
 
     def enabled_clients(self) -> dict[str, int]:
-        """Every enabled client's id and :attr:`ClientInfo.valid_after`."""
+        """Every working client's id (:attr:`ClientInfo.works`) and :attr:`ClientInfo.valid_after`."""
         with self._db.session() as session:
             rows = session.execute(
-                select(ClientRow.id, ClientRow.tokens_valid_after).where(ClientRow.enabled.is_(True))
+                select(ClientRow.id, ClientRow.tokens_valid_after).outerjoin(UserRow, _OWNER).where(_WORKS)
             )
             return {row.id: _epoch(row.tokens_valid_after) for row in rows}
 
     def status_revision(self) -> int | None:
-        """The counter of status changes (disable, enable, delete, a new mark): moved since the last read means
-        :meth:`enabled_clients` may answer otherwise. None when its row is missing (nothing to compare with)."""
+        """The counter of status changes (disable, enable, delete, a new mark; an owner's account disabled, enabled
+        or deleted): moved since the last read means :meth:`enabled_clients` may answer otherwise. None when its
+        row is missing (nothing to compare with)."""
         with self._db.session() as session:
             return session.scalar(select(RevisionRow.value).where(RevisionRow.name == STATUS_REVISION_NAME))
 
     def valid_after(self, client_id: str) -> int | None:
-        """The client's :attr:`ClientInfo.valid_after`, or None when it is disabled or does not exist."""
+        """The client's :attr:`ClientInfo.valid_after`, or None when it does not work or does not exist."""
         with self._db.session() as session:
             row = session.execute(
-                select(ClientRow.enabled, ClientRow.tokens_valid_after).where(ClientRow.id == client_id)
+                select(ClientRow.tokens_valid_after).outerjoin(UserRow, _OWNER).where(ClientRow.id == client_id, _WORKS)
             ).first()
-        return _epoch(row.tokens_valid_after) if row is not None and row.enabled else None
+        return _epoch(row.tokens_valid_after) if row is not None else None

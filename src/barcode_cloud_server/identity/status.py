@@ -1,11 +1,11 @@
 """Which clients are enabled, and since when their tokens count, known to every request without a database read.
 
 A background task reloads the enabled client ids, each with its mark (tokens issued before it are void), every
-``REFRESH_SECONDS``, so disabling or deleting a client, or voiding its tokens, makes its live tokens fail within
-that time on every server process. A reload first reads one row, the counter the database bumps with every such
-change, and reads the whole set only when the counter has moved since the last whole read. A client id not in the
-set (one created after the last whole read) costs one database read, and the answer is remembered until the next
-whole read.
+``REFRESH_SECONDS``, so disabling or deleting a client (or disabling its owner's account), or voiding its tokens,
+makes its live tokens fail within that time on every server process. A reload first reads one row, the counter the
+database bumps with every such change, and reads the whole set only when the counter has moved since the last whole
+read. A client id not in the set (one created after the last whole read) costs one database read, and the answer is
+remembered until the next whole read.
 
 Answers read from the database outside a reload (a token grant's authentication, the single read above) are
 only remembered when no whole read has run since they were read: otherwise a read made just before a client was

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The newest migration's revision (a test checks it against Alembic's head).
-SCHEMA_REVISION = "0007"
+SCHEMA_REVISION = "0008"
 # Any constant: serialises concurrent migrations of several servers starting at once on PostgreSQL.
 _PG_MIGRATION_LOCK = 0x6261_7263
 # Seconds a SQLite connection waits for another process's write lock.

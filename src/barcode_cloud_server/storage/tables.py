@@ -70,7 +70,8 @@ class ServerSecretRow(Base):
 
 class RevisionRow(Base):
     """A counter that moves whenever what it counts changes. ``client_status``: bumped by database triggers (see
-    migration 0007) by every statement that may change which clients are enabled or their tokens' mark."""
+    migrations 0007 and 0008) by every statement that may change which clients work (their own ``enabled`` or
+    their owner's) or their tokens' mark."""
 
     __tablename__ = "revisions"
 
