@@ -4,14 +4,14 @@ DotCode has no finder pattern: its dots sit on the places of a square grid where
 square lattice of its own, turned 45 degrees and a diagonal apart. So the page's dark spots are found (local minima
 of the lightly smoothed page, darker than the middle of their surroundings, at a few scales of the page), spots a
 few lattice steps apart are grouped, and each group whose steps to its nearest neighbours point one way (text
-and pictures' do not) is fitted to a lattice: the direction of those steps and the period the spots repeat at
-along it give a first lattice (blur pulls neighbouring dots' spots together, shortening the steps between them,
-not the period), and least-squares fits of the spots to their lattice points, growing out from the centre, refine
-it (an affine map near the centre, then a homography: a photo taken at an angle still fits). The places the dark
-spots cover give the symbol's columns and rows; every dot place is then sampled and thresholded between the two
-levels the places hold. Dots of about two pixels blur into their diagonal neighbours, so a group that close is
-read again on the page around it doubled. A symbol with wide empty stretches falls into several groups: a looser
-grouping joins them.
+and pictures' do not) is fitted to a lattice: the direction and length of those steps give a first lattice, and
+least-squares fits of the spots to their lattice points, growing out from the centre, refine it (an affine map
+near the centre, then a homography: a photo taken at an angle still fits). The places the dark spots cover give
+the symbol's columns and rows; every dot place is then sampled and thresholded between the two levels the places
+hold. Dots of about two pixels blur into their diagonal neighbours, so a group that close is read again on the
+page around it doubled; there blur pulls neighbouring dots' spots together, shortening the steps between them but
+not the period the spots repeat at, which gives the first lattice's steps instead. A symbol with wide empty
+stretches falls into several groups: a looser grouping joins them.
 
 Which corner is the symbol's first is decided the way the specification leaves it to the reader: of the eight
 ways to turn and mirror the grid, those with a dot place at the top left are read as a symbol, and Reed-Solomon
@@ -257,17 +257,20 @@ def _period(offsets: np.ndarray, direction: np.ndarray, step: float) -> float:
     return float(periods[np.argmax(strength)])
 
 
-def _lattice(points: np.ndarray, phi: float, step: float) -> tuple[_Lattice, np.ndarray] | None:
-    """The lattice a group of spots lies on and the spots that do, or None."""
+def _lattice(points: np.ndarray, phi: float, step: float, periodic: bool) -> tuple[_Lattice, np.ndarray] | None:
+    """The lattice a group of spots lies on and the spots that do, or None. Its first steps are ``step`` long, or,
+    if ``periodic``, the period the spots repeat at along them."""
     centre = points[np.argmin(np.linalg.norm(points - points.mean(axis=0), axis=1))]
-    ua = np.array([math.cos(phi), math.sin(phi)])
-    ub = np.array([-math.sin(phi), math.cos(phi)])
-    offsets = points - centre
-    # Near the centre only: a symbol seen at an angle has a longer period on its near side than on its far one.
-    near = offsets[np.linalg.norm(offsets, axis=1) <= PERIOD_REACH * step]
-    a = _period(near, ua, step) * ua
-    b = _period(near, ub, step) * ub
-    step = math.sqrt(abs(a[0] * b[1] - a[1] * b[0]))
+    a = np.array([math.cos(phi), math.sin(phi)])
+    b = np.array([-math.sin(phi), math.cos(phi)])
+    if periodic:
+        offsets = points - centre
+        # Near the centre only: a symbol seen at an angle has a longer period on its near side than its far one.
+        near = offsets[np.linalg.norm(offsets, axis=1) <= PERIOD_REACH * step]
+        a, b = _period(near, a, step) * a, _period(near, b, step) * b
+        step = math.sqrt(abs(a[0] * b[1] - a[1] * b[0]))
+    else:
+        a, b = step * a, step * b
     lattice = _Lattice(_Lattice.affine(centre, a, b))
     # The first lattice is a few per cent off (blur pulls neighbouring spots together): fitted near the centre
     # first (an affine map), then farther out (a homography).
@@ -374,7 +377,9 @@ def _symbol(smooth: np.ndarray, points: np.ndarray, scale: float, offset: tuple[
     phi, step, coherence = _steps(points)
     if coherence < COHERENCE:
         return None
-    fitted = _lattice(points, phi, step)
+    # The period is looked for on the page doubled only: there dots of two pixels blur into their neighbours, and
+    # elsewhere it costs more than it helps (more groups of text and pictures' spots fit a lattice).
+    fitted = _lattice(points, phi, step, periodic=scale < 1)
     if fitted is None:
         return None
     lattice, st = fitted
