@@ -127,30 +127,32 @@ def _spots(page: np.ndarray, smoothing: float = SMOOTHING) -> np.ndarray:
     return np.stack([xs + sx / total, ys + sy / total], axis=1)
 
 
-def _groups(points: np.ndarray, link: float = LINK) -> list[np.ndarray]:
-    """Indices of the spots of each group large enough to be a symbol."""
+def _groups(points: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Indices of the spots of each group large enough to be a symbol: grouped strictly (spots ``LINK`` times the
+    distance to their nearest neighbour apart) and loosely (``FINE_LINK`` times), from one search for neighbours."""
     if len(points) < MIN_SPOTS:
-        return []
+        return [], []
     tree = cKDTree(points)
     nearest, _ = tree.query(points, k=2)
     step = nearest[:, 1]
-    pairs = tree.query_pairs(float(np.percentile(step, 90)) * link, output_type="ndarray")
-    if len(pairs) == 0:
-        return []
+    typical = float(np.percentile(step, 90))
+    pairs = tree.query_pairs(typical * FINE_LINK, output_type="ndarray").reshape(-1, 2)
     d = np.linalg.norm(points[pairs[:, 0]] - points[pairs[:, 1]], axis=1)
-    keep = d <= link * np.minimum(step[pairs[:, 0]], step[pairs[:, 1]])
-    pairs = pairs[keep]
-    n = len(points)
-    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
-    count, labels = connected_components(graph, directed=False)
-    sizes = np.bincount(labels, minlength=count)
-    return [np.flatnonzero(labels == k) for k in np.flatnonzero(sizes >= MIN_SPOTS)]
+    reach = np.minimum(np.minimum(step[pairs[:, 0]], step[pairs[:, 1]]), typical)
+
+    def components(linked: np.ndarray) -> list[np.ndarray]:
+        n = len(points)
+        graph = coo_matrix((np.ones(len(linked)), (linked[:, 0], linked[:, 1])), shape=(n, n))
+        count, labels = connected_components(graph, directed=False)
+        sizes = np.bincount(labels, minlength=count)
+        return [np.flatnonzero(labels == k) for k in np.flatnonzero(sizes >= MIN_SPOTS)]
+
+    return components(pairs[d <= LINK * reach]), components(pairs[d <= FINE_LINK * reach])
 
 
-def _candidates(points: np.ndarray, loose: list[np.ndarray], largest: int | None = None) -> list[np.ndarray]:
+def _candidates(strict: list[np.ndarray], loose: list[np.ndarray], largest: int | None = None) -> list[np.ndarray]:
     """The groups of spots tried as symbols (the ``largest`` of each grouping): a symbol with wide empty stretches
-    falls into several groups, so the looser grouping that joins them (``loose``) is tried after the strict one."""
-    strict = _groups(points)
+    falls into several strict groups, so the loose groups that join them are tried after the strict ones."""
     joined = [g for g in loose if not any(len(g) == len(s) for s in strict if g[0] in s)]
     return sorted(strict, key=len, reverse=True)[:largest] + sorted(joined, key=len, reverse=True)[:largest]
 
@@ -437,7 +439,7 @@ def _fine(page: np.ndarray, points: np.ndarray) -> tuple[Found | None, tuple[tup
     for crop in (doubled, sharpened):
         fine = _spots(crop, FINE_SMOOTHING)
         smooth = ndimage.gaussian_filter(crop, FINE_SMOOTHING)
-        for group in _candidates(fine, _groups(fine, FINE_LINK), FINE_GROUPS):
+        for group in _candidates(*_groups(fine), FINE_GROUPS):
             symbol = _symbol(smooth, fine[group], 0.5, (x0, y0))
             if symbol is not None:
                 return symbol, region
@@ -476,8 +478,8 @@ def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) ->
         if len(points) > MAX_SPOTS:  # texture or noise at this scale, not symbols
             continue
         smooth = ndimage.gaussian_filter(level, SMOOTHING)
-        loose = _groups(points, FINE_LINK)
-        for members in _candidates(points, loose):
+        strict, loose = _groups(points)
+        for members in _candidates(strict, loose):
             if time.monotonic() > deadline:
                 break
             group = points[members]
