@@ -262,8 +262,8 @@ def test_two_pixel_modules_and_mirrored() -> None:
 
 
 def test_two_pixel_modules_blurred() -> None:
-    # Blur pulls the spots of neighbouring dots towards each other, shortening the steps between them by up to a
-    # third: the lattice is found from the period the spots repeat at. Seeded random text, drawn at two pixels a
+    # Blur pulls the spots of neighbouring dots towards each other, shortening the steps between them by about a
+    # quarter: the lattice is found from the period the spots repeat at. Seeded random text, drawn at two pixels a
     # module and blurred by half a module.
     rng = random.Random(2)
     for _ in range(6):

@@ -305,7 +305,7 @@ def _lattice(points: np.ndarray, phi: float, step: float, periodic: bool) -> tup
 
 
 # The lattice's period is looked for among these multiples of the steps to the spots' nearest neighbours (blur
-# shortens those by up to a third), with the spots within this many of those steps of the centre.
+# made them a quarter shorter in two-pixel symbols), with the spots within this many of those steps of the centre.
 PERIODS = np.linspace(0.9, 1.5, 61)
 PERIOD_REACH = 8.0
 # Lattice steps from the centre within which spots are fitted, growing: an affine map at first, a homography
