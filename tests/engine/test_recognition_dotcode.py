@@ -4,6 +4,7 @@ and damaged, recognize asked for the types and scanning, and nothing read where 
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,7 @@ from tests.support.samples import QR, render
 FALSE_POSITIVES = Path("/work/shared/corpus/zxing-cpp-samples")
 TYPES = frozenset({"DotCode", "GS1DotCode"})
 GF = dotcode_codewords.GF
+PRINTABLE = "".join(chr(c) for c in range(32, 127))
 
 
 def _zint_grid(data: str | bytes, *, gs1: bool = False, eci: int = 0, mask: int = 0, columns: int = 0) -> np.ndarray:
@@ -242,14 +244,39 @@ def test_generated_symbols_turned_and_spoilt(kind: str, data: str, how: str) -> 
     assert [(f.type, f.value) for f in found] == [(kind, data)], angle
 
 
+def _two_pixel(data: str) -> np.ndarray:
+    return np.pad(np.where(_zint_grid(data), 0, 255).astype(np.uint8).repeat(2, 0).repeat(2, 1), 8, constant_values=255)
+
+
+def _blurred(gray: np.ndarray) -> np.ndarray:
+    """Blurred by half a module of two pixels."""
+    return np.asarray(Image.fromarray(gray).filter(ImageFilter.GaussianBlur(1.0)))
+
+
 def test_two_pixel_modules_and_mirrored() -> None:
-    grid = _zint_grid("Small modules 2026")
-    gray = np.pad(np.where(grid, 0, 255).astype(np.uint8).repeat(2, 0).repeat(2, 1), 8, constant_values=255)
+    gray = _two_pixel("Small modules 2026")
     assert [f.value for f in dotcode.find(gray, TYPES)] == ["Small modules 2026"]
     assert [f.value for f in dotcode.find(np.ascontiguousarray(gray[:, ::-1]), TYPES)] == ["Small modules 2026"]
     # Blurred by half a module: read on the page doubled and sharpened.
-    blurred = np.asarray(Image.fromarray(gray).filter(ImageFilter.GaussianBlur(1.0)))
-    assert [f.value for f in dotcode.find(blurred, TYPES)] == ["Small modules 2026"]
+    assert [f.value for f in dotcode.find(_blurred(gray), TYPES)] == ["Small modules 2026"]
+
+
+def test_two_pixel_modules_blurred() -> None:
+    # Blur pulls the spots of neighbouring dots towards each other, shortening the steps between them by about a
+    # quarter: the lattice is found from the period the spots repeat at. Seeded random text, drawn at two pixels a
+    # module and blurred by half a module.
+    rng = random.Random(2)
+    for _ in range(6):
+        data = "".join(rng.choice(PRINTABLE) for _ in range(rng.randint(4, 30)))
+        assert [f.value for f in dotcode.find(_blurred(_two_pixel(data)), TYPES)] == [data]
+
+
+def test_two_pixel_modules_with_an_empty_stretch() -> None:
+    # This small symbol's dots, on the page doubled, fall into two groups an empty stretch apart: the looser
+    # grouping joins them.
+    gray = _two_pixel('X1c?1"')
+    for page in (gray, _blurred(gray)):
+        assert [f.value for f in dotcode.find(page, TYPES)] == ['X1c?1"']
 
 
 def _damaged(grid: np.ndarray, dots: int, seed: int) -> np.ndarray:

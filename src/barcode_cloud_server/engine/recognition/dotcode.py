@@ -9,7 +9,9 @@ least-squares fits of the spots to their lattice points, growing out from the ce
 near the centre, then a homography: a photo taken at an angle still fits). The places the dark spots cover give
 the symbol's columns and rows; every dot place is then sampled and thresholded between the two levels the places
 hold. Dots of about two pixels blur into their diagonal neighbours, so a group that close is read again on the
-page around it doubled.
+page around it doubled; there blur pulls neighbouring dots' spots together, shortening the steps between them but
+not the period the spots repeat at, which gives the first lattice's steps instead. A symbol with wide empty
+stretches falls into several groups: a looser grouping joins them.
 
 Which corner is the symbol's first is decided the way the specification leaves it to the reader: of the eight
 ways to turn and mirror the grid, those with a dot place at the top left are read as a symbol, and Reed-Solomon
@@ -60,7 +62,7 @@ FINE_STEP = 3.6
 FINE_LINK = 4.0
 FINE_MARGIN = 10.0
 FINE_CROPS = 4
-FINE_GROUPS = 3  # the largest groups of the doubled part tried
+FINE_GROUPS = 3  # the largest groups of each grouping of the doubled part tried
 FINE_SMOOTHING = 1.2
 SHARPEN = 1.0
 # A group is fitted to a lattice only when the directions to its spots' nearest neighbours agree this well (the
@@ -125,24 +127,34 @@ def _spots(page: np.ndarray, smoothing: float = SMOOTHING) -> np.ndarray:
     return np.stack([xs + sx / total, ys + sy / total], axis=1)
 
 
-def _groups(points: np.ndarray, link: float = LINK) -> list[np.ndarray]:
-    """Indices of the spots of each group large enough to be a symbol."""
+def _groups(points: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Indices of the spots of each group large enough to be a symbol: grouped strictly (spots ``LINK`` times the
+    distance to their nearest neighbour apart) and loosely (``FINE_LINK`` times), from one search for neighbours."""
     if len(points) < MIN_SPOTS:
-        return []
+        return [], []
     tree = cKDTree(points)
     nearest, _ = tree.query(points, k=2)
     step = nearest[:, 1]
-    pairs = tree.query_pairs(float(np.percentile(step, 90)) * link, output_type="ndarray")
-    if len(pairs) == 0:
-        return []
+    typical = float(np.percentile(step, 90))
+    pairs = tree.query_pairs(typical * FINE_LINK, output_type="ndarray").reshape(-1, 2)
     d = np.linalg.norm(points[pairs[:, 0]] - points[pairs[:, 1]], axis=1)
-    keep = d <= link * np.minimum(step[pairs[:, 0]], step[pairs[:, 1]])
-    pairs = pairs[keep]
-    n = len(points)
-    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
-    count, labels = connected_components(graph, directed=False)
-    sizes = np.bincount(labels, minlength=count)
-    return [np.flatnonzero(labels == k) for k in np.flatnonzero(sizes >= MIN_SPOTS)]
+    reach = np.minimum(np.minimum(step[pairs[:, 0]], step[pairs[:, 1]]), typical)
+
+    def components(linked: np.ndarray) -> list[np.ndarray]:
+        n = len(points)
+        graph = coo_matrix((np.ones(len(linked)), (linked[:, 0], linked[:, 1])), shape=(n, n))
+        count, labels = connected_components(graph, directed=False)
+        sizes = np.bincount(labels, minlength=count)
+        return [np.flatnonzero(labels == k) for k in np.flatnonzero(sizes >= MIN_SPOTS)]
+
+    return components(pairs[d <= LINK * reach]), components(pairs[d <= FINE_LINK * reach])
+
+
+def _candidates(strict: list[np.ndarray], loose: list[np.ndarray], largest: int | None = None) -> list[np.ndarray]:
+    """The groups of spots tried as symbols (the ``largest`` of each grouping): a symbol with wide empty stretches
+    falls into several strict groups, so the loose groups that join them are tried after the strict ones."""
+    joined = [g for g in loose if not any(len(g) == len(s) for s in strict if g[0] in s)]
+    return sorted(strict, key=len, reverse=True)[:largest] + sorted(joined, key=len, reverse=True)[:largest]
 
 
 class _Lattice:
@@ -237,11 +249,30 @@ def _steps(points: np.ndarray) -> tuple[float, float, float]:
     return math.atan2(sin, cos) / 4, float(np.median(lengths[near])), math.hypot(sin, cos)
 
 
-def _lattice(points: np.ndarray, phi: float, step: float) -> tuple[_Lattice, np.ndarray] | None:
-    """The lattice a group of spots lies on and the spots that do, or None."""
-    a = step * np.array([math.cos(phi), math.sin(phi)])
-    b = step * np.array([-math.sin(phi), math.cos(phi)])
+def _period(offsets: np.ndarray, direction: np.ndarray, step: float) -> float:
+    """The lattice step along ``direction`` that the spots' offsets from a spot repeat at, near the steps to their
+    nearest neighbours (``step``): the strongest of their Fourier components along it. Under blur, neighbouring
+    dots' spots pull towards each other, shortening those steps, not the period of the lattice."""
+    along = offsets @ direction
+    periods = step * PERIODS
+    strength = np.abs(np.exp(2j * np.pi * along[None, :] / periods[:, None]).mean(axis=1))
+    return float(periods[np.argmax(strength)])
+
+
+def _lattice(points: np.ndarray, phi: float, step: float, periodic: bool) -> tuple[_Lattice, np.ndarray] | None:
+    """The lattice a group of spots lies on and the spots that do, or None. Its first steps are ``step`` long, or,
+    if ``periodic``, the period the spots repeat at along them."""
     centre = points[np.argmin(np.linalg.norm(points - points.mean(axis=0), axis=1))]
+    a = np.array([math.cos(phi), math.sin(phi)])
+    b = np.array([-math.sin(phi), math.cos(phi)])
+    if periodic:
+        offsets = points - centre
+        # Near the centre only: a symbol seen at an angle has a longer period on its near side than its far one.
+        near = offsets[np.linalg.norm(offsets, axis=1) <= PERIOD_REACH * step]
+        a, b = _period(near, a, step) * a, _period(near, b, step) * b
+        step = math.sqrt(abs(a[0] * b[1] - a[1] * b[0]))
+    else:
+        a, b = step * a, step * b
     lattice = _Lattice(_Lattice.affine(centre, a, b))
     # The first lattice is a few per cent off (blur pulls neighbouring spots together): fitted near the centre
     # first (an affine map), then farther out (a homography).
@@ -273,6 +304,10 @@ def _lattice(points: np.ndarray, phi: float, step: float) -> tuple[_Lattice, np.
     return lattice, np.rint(st[inliers]).astype(int)
 
 
+# The lattice's period is looked for among these multiples of the steps to the spots' nearest neighbours (blur
+# made them a quarter shorter in two-pixel symbols), with the spots within this many of those steps of the centre.
+PERIODS = np.linspace(0.9, 1.5, 61)
+PERIOD_REACH = 8.0
 # Lattice steps from the centre within which spots are fitted, growing: an affine map at first, a homography
 # once the spots span enough of the symbol for one.
 _REACH = (3.0, 5.0, 8.0, 12.0, 18.0, 27.0, 40.0, math.inf, math.inf)
@@ -344,7 +379,9 @@ def _symbol(smooth: np.ndarray, points: np.ndarray, scale: float, offset: tuple[
     phi, step, coherence = _steps(points)
     if coherence < COHERENCE:
         return None
-    fitted = _lattice(points, phi, step)
+    # The period is looked for on the page doubled only: there dots of two pixels blur into their neighbours, and
+    # elsewhere it costs more than it helps (more groups of text and pictures' spots fit a lattice).
+    fitted = _lattice(points, phi, step, periodic=scale < 1)
     if fitted is None:
         return None
     lattice, st = fitted
@@ -402,7 +439,7 @@ def _fine(page: np.ndarray, points: np.ndarray) -> tuple[Found | None, tuple[tup
     for crop in (doubled, sharpened):
         fine = _spots(crop, FINE_SMOOTHING)
         smooth = ndimage.gaussian_filter(crop, FINE_SMOOTHING)
-        for group in sorted(_groups(fine), key=len, reverse=True)[:FINE_GROUPS]:
+        for group in _candidates(*_groups(fine), FINE_GROUPS):
             symbol = _symbol(smooth, fine[group], 0.5, (x0, y0))
             if symbol is not None:
                 return symbol, region
@@ -441,12 +478,8 @@ def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) ->
         if len(points) > MAX_SPOTS:  # texture or noise at this scale, not symbols
             continue
         smooth = ndimage.gaussian_filter(level, SMOOTHING)
-        strict = _groups(points)
-        loose = _groups(points, FINE_LINK)
-        # A symbol with wide empty stretches falls into several groups: the looser grouping that joins them
-        # is tried too.
-        joined = [g for g in loose if not any(len(g) == len(s) for s in strict if g[0] in s)]
-        for members in sorted(strict, key=len, reverse=True) + sorted(joined, key=len, reverse=True):
+        strict, loose = _groups(points)
+        for members in _candidates(strict, loose):
             if time.monotonic() > deadline:
                 break
             group = points[members]
