@@ -115,7 +115,7 @@ def test_an_administrator_sets_up_and_manages_an_application(browser: Browser, s
     page.get_by_role("link", name="Done: I have copied the secret").click()
     server.create_client("made-with-the-cli")
     page.goto("/applications")
-    expect(page.get_by_role("cell", name="command line")).to_be_visible()
+    expect(page.get_by_role("cell", name="no owner")).to_be_visible()
     shoot(page, "applications")
     assert problems == []
 
