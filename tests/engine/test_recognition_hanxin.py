@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 import zint
 from PIL import Image
-from scipy import ndimage
 
 from barcode_cloud_server.engine import recognition
 from barcode_cloud_server.engine.recognition import hanxin, hanxin_grid, hanxin_stream, reed_solomon
@@ -20,7 +19,7 @@ from barcode_cloud_server.engine.recognition.hanxin_tables import BLOCKS
 from barcode_cloud_server.engine.recognize import Mode, recognize_array
 from tests.support import second_encoder
 from tests.support.generate import gen, open_image
-from tests.support.photo import photographed
+from tests.support.photo import bent, photographed
 from tests.support.samples import QR, render
 
 TYPES = frozenset({"HanXin"})
@@ -224,21 +223,12 @@ def test_reads_back_degraded(data: str, how: str) -> None:
     assert [(f.type, f.value, f.checksum) for f in search(gray, TYPES)] == [("HanXin", data, None)]
 
 
-def _bent(gray: np.ndarray, bulge: float) -> np.ndarray:
-    """The page bent like a label round a bottle: rows sag by up to ``bulge`` pixels in the middle, columns by
-    half as much."""
-    h, w = gray.shape
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
-    source = [yy + bulge * np.sin(np.pi * xx / w), xx + bulge / 2 * np.sin(np.pi * yy / h)]
-    return np.asarray(ndimage.map_coordinates(gray.astype(np.float64), source, order=1, cval=255), dtype=np.uint8)
-
-
 @pytest.mark.parametrize(("version", "bulge"), [(5, 8.0), (30, 12.0), (50, 16.0)])
 def test_a_bent_symbol_follows_its_alignment_patterns(version: int, bulge: float) -> None:
     # 4 px modules: the middle of the symbol lies 2 to 4 modules off where the position patterns put it.
     data = f"Bent version {version}"
     gray = np.kron(_page(_symbol(data, option_2=version), quiet=20), np.ones((2, 2), dtype=np.uint8))
-    assert [f.value for f in hanxin.find(_bent(gray, bulge), TYPES)] == [data]
+    assert [f.value for f in hanxin.find(bent(gray, bulge), TYPES)] == [data]
 
 
 @pytest.mark.parametrize("corner", ["tl", "tr", "bl", "br"])
