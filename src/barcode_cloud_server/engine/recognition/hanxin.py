@@ -273,6 +273,17 @@ def _arrangements(patterns: list[_Pattern]) -> list[list[_Pattern]]:
     return out
 
 
+def _corners(gray: np.ndarray, mapping: hanxin_sample.Map) -> np.ndarray:
+    """The modules of a symbol's four corners of 9 x 9, where the position patterns and the function information
+    lie (the rest left light)."""
+    side = mapping.side
+    out = np.zeros((side, side), dtype=bool)
+    for top in (0, side - 9):
+        for left in (0, side - 9):
+            out[top : top + 9, left : left + 9] = hanxin_sample.modules(gray, mapping, top, left, 9)
+    return out
+
+
 def _placed_map(four: list[_Pattern], page_points: np.ndarray, side: int) -> hanxin_sample.Map | None:
     """The map of a side-``side`` symbol that puts the cores at ``page_points`` and the outer L shapes where they
     were seen (which the projective map of the cores alone misses where the page is not flat)."""
@@ -301,10 +312,14 @@ def _decode_four(gray: np.ndarray, four: list[_Pattern]) -> Found | None:
         mapping = _placed_map(four, page_points, side)
         if mapping is None:
             return None
-        if _pattern_agreement(gray, mapping, seen) < _PATTERNS_AGREE:
-            continue  # not position patterns where the map puts them
+        # Not position patterns where the map puts them: with all four seen, their modules barely move with the
+        # side, so once is enough.
+        if (missing or side == sides[0]) and _pattern_agreement(gray, mapping, seen) < _PATTERNS_AGREE:
+            if missing:
+                continue
+            return None
         # The function information lies beside the top left core, where a wrong side moves modules least.
-        info = hanxin_grid.read_info(hanxin_sample.modules(gray, mapping))
+        info = hanxin_grid.read_info(_corners(gray, mapping))
         if info is None:
             continue
         version, exact = info[0], hanxin_grid.size(info[0])
