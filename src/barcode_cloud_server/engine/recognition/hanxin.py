@@ -209,15 +209,21 @@ _PATTERNS_AGREE = 0.8
 
 def _pattern_agreement(gray: np.ndarray, mapping: hanxin_sample.Map, seen: list[int]) -> float:
     """The share of the position patterns' modules (those of ``seen`` corners: 0 top left, then clockwise) that
-    read as they should, each judged with two modules of the page around it."""
-    far = mapping.side - 7
-    tops = np.array([(0, 0, far, far)[k] for k in seen], dtype=np.float64)[:, None, None]
-    lefts = np.array([(0, far, far, 0)[k] for k in seen], dtype=np.float64)[:, None, None]
-    ys, xs = np.mgrid[-2:9, -2:9].astype(np.float64) + 0.5
+    read as they should."""
+    dark = _corner_modules(gray, mapping, seen, 7)
+    return float((dark == np.array([_PATTERNS[k] for k in seen])).mean())
+
+
+def _corner_modules(gray: np.ndarray, mapping: hanxin_sample.Map, corners: list[int], size: int) -> np.ndarray:
+    """The squares of ``size`` modules at a symbol's ``corners`` (0 top left, then clockwise), each module judged
+    against those around it (two more of the page on each side)."""
+    far = mapping.side - size
+    tops = np.array([(0, 0, far, far)[k] for k in corners], dtype=np.float64)[:, None, None]
+    lefts = np.array([(0, far, far, 0)[k] for k in corners], dtype=np.float64)[:, None, None]
+    ys, xs = np.mgrid[-2 : size + 2, -2 : size + 2].astype(np.float64) + 0.5
     ys, xs = ys[None] + tops, xs[None] + lefts
     values = hanxin_sample.grey(gray, mapping, xs.ravel(), ys.ravel()).reshape(xs.shape)
-    dark = hanxin_sample.threshold(values)[:, 2:-2, 2:-2]
-    return float((dark == np.array([_PATTERNS[k] for k in seen])).mean())
+    return hanxin_sample.threshold(values)[:, 2:-2, 2:-2]
 
 
 _PATTERNS = [hanxin_grid.position_pattern(corner) for corner in ("tl", "tr", "br", "bl")]
@@ -278,9 +284,9 @@ def _corners(gray: np.ndarray, mapping: hanxin_sample.Map) -> np.ndarray:
     lie (the rest left light)."""
     side = mapping.side
     out = np.zeros((side, side), dtype=bool)
-    for top in (0, side - 9):
-        for left in (0, side - 9):
-            out[top : top + 9, left : left + 9] = hanxin_sample.modules(gray, mapping, top, left, 9)
+    squares = _corner_modules(gray, mapping, [0, 1, 2, 3], 9)
+    for square, (top, left) in zip(squares, ((0, 0), (0, side - 9), (side - 9, side - 9), (side - 9, 0)), strict=True):
+        out[top : top + 9, left : left + 9] = square
     return out
 
 
@@ -319,8 +325,13 @@ def _decode_four(gray: np.ndarray, four: list[_Pattern]) -> Found | None:
                 continue
             return None
         # The function information lies beside the top left core, where a wrong side moves modules least.
-        info = hanxin_grid.read_info(_corners(gray, mapping))
+        corners = _corners(gray, mapping)
+        info = hanxin_grid.read_info(corners)
         if info is None:
+            # Read as the mirror image (across the anti-diagonal, where the two orders of one four differ): the
+            # other order is tried too, and reads.
+            if hanxin_grid.read_info(np.ascontiguousarray(corners[::-1, ::-1].T)) is not None:
+                return None
             continue
         version, exact = info[0], hanxin_grid.size(info[0])
         mapping = _placed_map(four, page_points, exact)
