@@ -92,8 +92,8 @@ def grey(gray: np.ndarray, mapping: Map, xs: np.ndarray, ys: np.ndarray) -> np.n
 
 
 def modules(gray: np.ndarray, mapping: Map, top: int = 0, left: int = 0, size: int | None = None) -> np.ndarray:
-    """The modules (True dark) of the square of ``size`` modules (the symbol's side) from module ``top``, ``left``
-    under ``mapping``, judged with a module of the page around it that is cut off again."""
+    """The modules (True dark) of the square of ``size`` modules (by default the symbol's side) from module ``top``,
+    ``left`` under ``mapping``, judged along with one more module of the page on each side."""
     size = mapping.side if size is None else size
     ys, xs = np.mgrid[top - 1 : top + size + 1, left - 1 : left + size + 1].astype(np.float64) + 0.5
     values = grey(gray, mapping, xs.ravel(), ys.ravel()).reshape(xs.shape)
