@@ -11,16 +11,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 import zint
-from PIL import Image
-from scipy import ndimage
+from PIL import Image, ImageFilter
 
 from barcode_cloud_server.engine import recognition
-from barcode_cloud_server.engine.recognition import hanxin, hanxin_grid, hanxin_stream, reed_solomon
+from barcode_cloud_server.engine.recognition import hanxin, hanxin_grid, hanxin_sample, hanxin_stream, reed_solomon
 from barcode_cloud_server.engine.recognition.hanxin_tables import BLOCKS
 from barcode_cloud_server.engine.recognize import Mode, recognize_array
 from tests.support import second_encoder
 from tests.support.generate import gen, open_image
-from tests.support.photo import photographed
+from tests.support.photo import bent, photographed
 from tests.support.samples import QR, render
 
 TYPES = frozenset({"HanXin"})
@@ -224,13 +223,32 @@ def test_reads_back_degraded(data: str, how: str) -> None:
     assert [(f.type, f.value, f.checksum) for f in search(gray, TYPES)] == [("HanXin", data, None)]
 
 
-def _bent(gray: np.ndarray, bulge: float) -> np.ndarray:
-    """The page bent like a label round a bottle: rows sag by up to ``bulge`` pixels in the middle, columns by
-    half as much."""
-    h, w = gray.shape
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
-    source = [yy + bulge * np.sin(np.pi * xx / w), xx + bulge / 2 * np.sin(np.pi * yy / h)]
-    return np.asarray(ndimage.map_coordinates(gray.astype(np.float64), source, order=1, cval=255), dtype=np.uint8)
+def test_modules_blurred_by_half_a_module_are_judged_with_their_neighbours_spill_taken_off() -> None:
+    modules = np.random.default_rng(7).random((40, 40)) < 0.5
+    page = np.where(np.kron(modules, np.ones((2, 2), dtype=bool)), 0, 255).astype(np.uint8)  # 2 px modules
+    blurred = np.asarray(Image.fromarray(page).filter(ImageFilter.GaussianBlur(1.0)), dtype=np.float64)
+    values = blurred[::2, ::2] / 4 + blurred[1::2, ::2] / 4 + blurred[::2, 1::2] / 4 + blurred[1::2, 1::2] / 4
+    assert (hanxin_sample.threshold(values) != modules).any()  # against the modules around alone
+    assert (hanxin_sample.decide(values) == modules).all()
+
+
+@pytest.mark.parametrize(
+    ("version", "how"),
+    [
+        # 2 px modules blurred by 1 px: the light modules beside the quiet zone fall under the local mean, and an
+        # isolated module reads as its neighbours unless their spill is taken off.
+        (3, "blurred"),
+        # 1.5 px modules: the module the cores' area gives is 4% off, the side it suggests 6 modules off.
+        (50, "small"),
+        # Seen at an angle by a warp that is no projection: the middle of the symbol lies 3 modules off the map of
+        # the cores, and the patterns' own modules half a module off.
+        (40, "perspective"),
+    ],
+)
+def test_small_modules_blurred_and_seen_at_an_angle(version: int, how: str) -> None:
+    data = f"Han Xin {how} v{version}"
+    gray = photographed(_page(_symbol(data, option_2=version), quiet=0), how, np.random.default_rng(version))
+    assert [(f.type, f.value) for f in hanxin.find(gray, TYPES)] == [("HanXin", data)]
 
 
 @pytest.mark.parametrize(("version", "bulge"), [(5, 8.0), (30, 12.0), (50, 16.0)])
@@ -238,7 +256,7 @@ def test_a_bent_symbol_follows_its_alignment_patterns(version: int, bulge: float
     # 4 px modules: the middle of the symbol lies 2 to 4 modules off where the position patterns put it.
     data = f"Bent version {version}"
     gray = np.kron(_page(_symbol(data, option_2=version), quiet=20), np.ones((2, 2), dtype=np.uint8))
-    assert [f.value for f in hanxin.find(_bent(gray, bulge), TYPES)] == [data]
+    assert [f.value for f in hanxin.find(bent(gray, bulge), TYPES)] == [data]
 
 
 @pytest.mark.parametrize("corner", ["tl", "tr", "bl", "br"])

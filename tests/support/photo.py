@@ -7,6 +7,7 @@ import io
 
 import numpy as np
 from PIL import Image, ImageFilter
+from scipy import ndimage
 
 
 def spoil(
@@ -54,3 +55,12 @@ def photographed(gray: np.ndarray, how: str, rng: np.random.Generator) -> np.nda
         image = image.transform(image.size, Image.Transform.QUAD, quad, Image.Resampling.BILINEAR, fillcolor=255)
     image = spoil(image, how, rng, jpeg_quality=35, dim_floor=70, dim_low=0.55)
     return np.ascontiguousarray(np.asarray(image))
+
+
+def bent(gray: np.ndarray, bulge: float) -> np.ndarray:
+    """The page bent like a label round a bottle: rows sag by up to ``bulge`` pixels in the middle, columns by
+    half as much."""
+    h, w = gray.shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
+    source = [yy + bulge * np.sin(np.pi * xx / w), xx + bulge / 2 * np.sin(np.pi * yy / h)]
+    return np.asarray(ndimage.map_coordinates(gray.astype(np.float64), source, order=1, cval=255), dtype=np.uint8)

@@ -6,11 +6,11 @@ any line through the core that leaves it towards the L shapes' corner crosses da
 each core belongs to gives its centre, and the outer L's component on the same line the way to the L's corner. In
 three of the four patterns that corner is the symbol's; in the bottom left one it points inwards, which tells it
 apart. The top right pattern is the one across from it; the other two are the top left and bottom right ones, in
-either order (the other order is the mirror image, read as well). The cores' centres fix a projective map from the
-symbol's modules to the page: the function information near the top left core gives the version (and so the side),
-and the symbol is sampled again on the grid of that side, then its alignment lines and assistant patterns
-(versions 4 and up) pull the grid onto the modules where the page bends. When no four patterns read, three at the
-corners of a square place the missing fourth.
+either order (the other order is the mirror image, read as well). The cores' and outer L shapes' centres fix a map
+from the symbol's modules to the page (``hanxin_sample``): the function information near the top left core gives
+the version (and so the side), and the symbol is sampled again on the grid of that side, then its alignment lines
+and assistant patterns (versions 4 and up) pull the grid onto the modules where the page bends. When no four
+patterns read, three at the corners of a square place the missing fourth.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import time
 import numpy as np
 from scipy import ndimage
 
-from barcode_cloud_server.engine.recognition import hanxin_grid, hanxin_stream
+from barcode_cloud_server.engine.recognition import hanxin_grid, hanxin_sample, hanxin_stream
 from barcode_cloud_server.engine.recognition.found import Found, Reader
 
 TYPE = "HanXin"
@@ -30,6 +30,13 @@ TYPE = "HanXin"
 # the core's three modules twice as far.
 _RUN_TOLERANCE = 0.5
 _MAX_CANDIDATES = 60
+# An outer L's pixels against its core's: 13 modules to 9, a little more where dark spreads, less where it thins.
+_L_TO_CORE = (1.0, 2.2)
+# Sides tried (modules) either side of the one the patterns' distance and module size suggest.
+_SIDES = (0, -2, 2, -4, 4, -6, 6, -8, 8)
+# The middle of a window's darkest and lightest pixels judges them where they differ by this share of the page's
+# contrast at least.
+_CONTRAST = 0.25
 # Threes of patterns are tried for a missing fourth only on pages with this many patterns at most.
 _MAX_FOR_THREES = 16
 # What a search costs: a start, and per pixel of the page (threshold map, run search, components, the fours of
@@ -76,11 +83,15 @@ def _hits(dark: np.ndarray) -> list[tuple[float, float, float, float]]:
 
 
 class _Pattern:
-    """A position pattern found: its core's centre, the way to its L shapes' corner and its module size."""
+    """A position pattern found: its core's centre, the centre of its outer L (None when inferred), the way to its
+    L shapes' corner and its module size."""
 
-    def __init__(self, centre: np.ndarray, corner_way: np.ndarray, module: float, inferred: bool = False) -> None:
+    def __init__(
+        self, centre: np.ndarray, outer: np.ndarray | None, way: np.ndarray, module: float, inferred: bool = False
+    ) -> None:
         self.centre = centre
-        self.way = corner_way
+        self.outer = outer
+        self.way = way
         self.module = module
         self.inferred = inferred  # not seen: placed where three others that were put it, any way round
 
@@ -105,7 +116,7 @@ def _fourths(patterns: list[_Pattern]) -> list[_Pattern]:
                 math.hypot(x - sx, y - sy) >= 2 * module for sx, sy, _ in spots
             ):
                 spots.append((x, y, module))
-    return [_Pattern(np.array([x, y]), np.zeros(2), module, inferred=True) for x, y, module in spots]
+    return [_Pattern(np.array([x, y]), None, np.zeros(2), module, inferred=True) for x, y, module in spots]
 
 
 def _patterns(dark: np.ndarray) -> list[_Pattern]:
@@ -145,6 +156,7 @@ def _patterns(dark: np.ndarray) -> list[_Pattern]:
             len(seen) >= 2
             and 4.0 <= sizes[core_label - 1] / unit**2 <= 20.0
             and 6.0 <= sizes[outer_label - 1] / unit**2 <= 30.0
+            and _L_TO_CORE[0] <= sizes[outer_label - 1] / sizes[core_label - 1] <= _L_TO_CORE[1]
             and max(tall, wide) <= 2.0 * min(tall, wide) + 2
         ):
             candidates.append((core_label, outer_label, unit))
@@ -157,20 +169,8 @@ def _patterns(dark: np.ndarray) -> list[_Pattern]:
         norm = float(np.hypot(*way))
         if not 3.8 <= norm / module <= 5.8:  # 4.8 modules from the core's centre to the L's (any turn)
             continue
-        out.append(_Pattern(centre, way / norm, module))
+        out.append(_Pattern(centre, outer_centre, way / norm, module))
     return out
-
-
-def _homography(src: np.ndarray, dst: np.ndarray) -> np.ndarray | None:
-    """The projective map taking four points ``src`` to ``dst`` (x, y rows)."""
-    rows = []
-    for (x, y), (u, v) in zip(src, dst, strict=True):
-        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y, -u])
-        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y, -v])
-    _, s, vt = np.linalg.svd(np.array(rows, dtype=np.float64))
-    if s[-2] < 1e-9 * s[0]:
-        return None
-    return np.asarray(vt[-1].reshape(3, 3))
 
 
 def _placed(cores: np.ndarray, page_points: np.ndarray, missing: int) -> np.ndarray:
@@ -187,118 +187,46 @@ def _cores(side: int) -> np.ndarray:
     return np.array([[5.5, 5.5], [n - 5.5, 5.5], [n - 5.5, n - 5.5], [1.5, n - 1.5]])
 
 
-class _Map:
-    """Module coordinates (x across, y down) to page pixels: a projective map, and a smooth correction of it where
-    the page bends (a polynomial of the module coordinates fitted to where the alignment lines were found)."""
-
-    def __init__(self, homography: np.ndarray, side: int, correction: np.ndarray | None = None) -> None:
-        self.homography = homography
-        self.side = side
-        self.correction = correction
-
-    def __call__(self, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        u, v, w = self.homography @ np.stack([xs, ys, np.ones_like(xs)])
-        u, v = u / w, v / w
-        if self.correction is not None:
-            terms = _terms(xs / self.side, ys / self.side, self.correction.shape[1])
-            u, v = u + self.correction[0] @ terms, v + self.correction[1] @ terms
-        return u, v
+def _outer_ls(side: int) -> np.ndarray:
+    """The centres of the position patterns' outer L shapes in module coordinates, in the order of :func:`_cores`."""
+    far = side - 7
+    return np.asarray(_OUTER_L + np.array([[0, 0], [far, 0], [far, far], [0, far]]))
 
 
-def _terms(x: np.ndarray, y: np.ndarray, count: int) -> np.ndarray:
-    return np.stack([np.ones_like(x), x, y, x * y, x * x, y * y, x * x * y, x * y * y, x**3, y**3][:count])
+def _outer_l(pattern: np.ndarray) -> np.ndarray:
+    """The centre (x, y, modules from the pattern's top left) of a position pattern's outer L: its 13 modules."""
+    labels, _ = ndimage.label(pattern)
+    ys, xs = np.nonzero(labels == np.argmax(np.bincount(labels.ravel())[1:]) + 1)
+    return np.array([xs.mean() + 0.5, ys.mean() + 0.5])
 
 
-def _sample(gray: np.ndarray, level: np.ndarray, mapping: _Map) -> np.ndarray:
-    """The modules of the symbol under ``mapping``, True dark."""
-    side = mapping.side
-    ys, xs = np.mgrid[0:side, 0:side].astype(np.float64) + 0.5
-    return _dark_at(gray, level, *mapping(xs.ravel(), ys.ravel())).reshape(side, side)
+_OUTER_L = np.array([_outer_l(hanxin_grid.position_pattern(corner)) for corner in ("tl", "tr", "br", "bl")])
 
 
-def _dark_at(gray: np.ndarray, level: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    px = np.clip(np.rint(u), 0, gray.shape[1] - 1).astype(np.intp)
-    py = np.clip(np.rint(v), 0, gray.shape[0] - 1).astype(np.intp)
-    return np.asarray(gray[py, px] < level[py, px])
-
-
-# Alignment crossings and assistant patterns are looked for this far (modules) from where the map puts them, in
-# quarter steps, first far then near, against the function modules this far around them; a place counts when this
-# share of those modules agrees.
-_SEARCH = (2.0, 0.75)
-_WINDOW = 4
-_AGREE = 0.9
-_SPREAD = 1.0
 # A four is decoded only when this share of its position patterns' modules read right under its map.
 _PATTERNS_AGREE = 0.8
 
 
-def _bent(
-    gray: np.ndarray, level: np.ndarray, mapping: _Map, version: int, cores: np.ndarray, search: float
-) -> _Map | None:
-    """``mapping`` corrected to where the symbol's alignment crossings and assistant patterns are found (within
-    ``search`` modules), or None with too few found."""
-    side = mapping.side
-    function, dark = hanxin_grid.layout(version)
-    # The quiet zone around the symbol is light: part of the pattern an edge's assistant pattern is found by.
-    function = np.pad(function, _WINDOW, constant_values=True)
-    dark = np.pad(dark, _WINDOW, constant_values=False)
-    known_x, known_y = list(cores[:, 0]), list(cores[:, 1])
-    to_u, to_v = mapping(cores[:, 0], cores[:, 1])
-    found_u, found_v = list(to_u), list(to_v)
-    steps = np.arange(-search, search + 1e-9, 0.25)
-    ox, oy = (a.ravel() for a in np.meshgrid(steps, steps))
-    for y, x in hanxin_grid.anchors(version):
-        window = (slice(y, y + 2 * _WINDOW + 1), slice(x, x + 2 * _WINDOW + 1))  # in the padded layout
-        rows, cols = np.nonzero(function[window])
-        expected = dark[window][rows, cols]
-        u = (cols + x - _WINDOW + 0.5)[None, :] + ox[:, None]
-        v = (rows + y - _WINDOW + 0.5)[None, :] + oy[:, None]
-        pu, pv = mapping(u.ravel(), v.ravel())
-        agree = (_dark_at(gray, level, pu, pv).reshape(u.shape) == expected[None, :]).mean(axis=1)
-        # Along a line the fit is as good a little way either side: the middle of the best places, if they are close.
-        best = agree >= agree.max() - 0.02
-        if agree.max() < _AGREE or max(np.ptp(ox[best]), np.ptp(oy[best])) > _SPREAD:
-            continue
-        cu, cv = mapping(np.array([x + 0.5 + ox[best].mean()]), np.array([y + 0.5 + oy[best].mean()]))
-        known_x.append(x + 0.5)
-        known_y.append(y + 0.5)
-        found_u.append(float(cu[0]))
-        found_v.append(float(cv[0]))
-    count = len(known_x)
-    if count < 5:
-        return None
-    # As many terms as the places found can fit: a bilinear correction first, then quadratic, then cubic.
-    terms_count = 10 if count >= 16 else 6 if count >= 7 else 4
-    xs, ys = np.array(known_x), np.array(known_y)
-    plain_u, plain_v = _Map(mapping.homography, side)(xs, ys)
-    terms = _terms(xs / side, ys / side, terms_count).T
-    fit_u = np.linalg.lstsq(terms, np.array(found_u) - plain_u, rcond=None)[0]
-    fit_v = np.linalg.lstsq(terms, np.array(found_v) - plain_v, rcond=None)[0]
-    return _Map(mapping.homography, side, np.stack([fit_u, fit_v]))
-
-
-def _read_info(gray: np.ndarray, level: np.ndarray, mapping: _Map) -> tuple[int, int, int] | None:
-    """The function information's version, level and mask, sampling its modules only."""
-    copies = []
-    for places in hanxin_grid.info_places(mapping.side):
-        rows, cols = np.array(places[:28], dtype=np.float64).T
-        copies.append(_dark_at(gray, level, *mapping(cols + 0.5, rows + 0.5)))
-    return hanxin_grid.info_from_bits(copies[0], copies[1])
-
-
-def _pattern_agreement(gray: np.ndarray, level: np.ndarray, mapping: _Map, seen: list[int]) -> float:
+def _pattern_agreement(gray: np.ndarray, mapping: hanxin_sample.Map, seen: list[int]) -> float:
     """The share of the position patterns' modules (those of ``seen`` corners: 0 top left, then clockwise) that
     read as they should."""
-    far = mapping.side - 7
-    xs = np.concatenate([_PATTERN_XS + (0, far, far, 0)[k] for k in seen])
-    ys = np.concatenate([_PATTERN_YS + (0, 0, far, far)[k] for k in seen])
-    expected = np.concatenate([_PATTERNS[k] for k in seen])
-    return float((_dark_at(gray, level, *mapping(xs, ys)) == expected).mean())
+    dark = _corner_modules(gray, mapping, seen, 7)
+    return float((dark == np.array([_PATTERNS[k] for k in seen])).mean())
 
 
-_PATTERN_YS, _PATTERN_XS = (a.ravel() + 0.5 for a in np.mgrid[0:7, 0:7].astype(np.float64))
-_PATTERNS = [hanxin_grid.position_pattern(corner).ravel() for corner in ("tl", "tr", "br", "bl")]
+def _corner_modules(gray: np.ndarray, mapping: hanxin_sample.Map, corners: list[int], size: int) -> np.ndarray:
+    """The squares of ``size`` modules at a symbol's ``corners`` (0 top left, then clockwise), each module judged
+    against those around it (two more of the page on each side)."""
+    far = mapping.side - size
+    tops = np.array([(0, 0, far, far)[k] for k in corners], dtype=np.float64)[:, None, None]
+    lefts = np.array([(0, far, far, 0)[k] for k in corners], dtype=np.float64)[:, None, None]
+    ys, xs = np.mgrid[-2 : size + 2, -2 : size + 2].astype(np.float64) + 0.5
+    ys, xs = ys[None] + tops, xs[None] + lefts
+    values = hanxin_sample.grey(gray, mapping, xs.ravel(), ys.ravel()).reshape(xs.shape)
+    return hanxin_sample.threshold(values)[:, 2:-2, 2:-2]
+
+
+_PATTERNS = [hanxin_grid.position_pattern(corner) for corner in ("tl", "tr", "br", "bl")]
 
 
 def _read(modules: np.ndarray) -> str | None:
@@ -342,7 +270,8 @@ def _arrangements(patterns: list[_Pattern]) -> list[list[_Pattern]]:
             for spot in (middle + across, middle - across):
                 off = np.hypot(*(centres - spot).T)
                 near = np.flatnonzero(pointing & (off < 0.35 * lengths[t]))
-                sides.append([patterns[i] for i in near[np.argsort(off[near])][:2]])
+                # Patterns seen before those inferred (a page with many patterns infers many).
+                sides.append([patterns[i] for i in near[np.lexsort((off[near], inferred[near]))][:2]])
             for a in sides[0]:
                 for c in sides[1]:
                     if a.inferred + c.inferred + tr.inferred + bl.inferred <= 1:
@@ -350,41 +279,70 @@ def _arrangements(patterns: list[_Pattern]) -> list[list[_Pattern]]:
     return out
 
 
-def _decode_four(gray: np.ndarray, level: np.ndarray, four: list[_Pattern]) -> Found | None:
+def _corners(gray: np.ndarray, mapping: hanxin_sample.Map) -> np.ndarray:
+    """The modules of a symbol's four corners of 9 x 9, where the position patterns and the function information
+    lie (the rest left light)."""
+    side = mapping.side
+    out = np.zeros((side, side), dtype=bool)
+    squares = _corner_modules(gray, mapping, [0, 1, 2, 3], 9)
+    for square, (top, left) in zip(squares, ((0, 0), (0, side - 9), (side - 9, side - 9), (side - 9, 0)), strict=True):
+        out[top : top + 9, left : left + 9] = square
+    return out
+
+
+def _placed_map(four: list[_Pattern], page_points: np.ndarray, side: int) -> hanxin_sample.Map | None:
+    """The map of a side-``side`` symbol that puts the cores at ``page_points`` and the outer L shapes where they
+    were seen (which the projective map of the cores alone misses where the page is not flat)."""
+    projective = hanxin_sample.homography(_cores(side), page_points)
+    if projective is None:
+        return None
+    plain = hanxin_sample.Map(projective, side)
+    seen = [k for k, p in enumerate(four) if p.outer is not None]
+    modules = np.concatenate([_cores(side), _outer_ls(side)[seen]])
+    page = np.concatenate([page_points, np.array([four[k].outer for k in seen])])
+    return hanxin_sample.bend(plain, modules, page)
+
+
+def _decode_four(gray: np.ndarray, four: list[_Pattern]) -> Found | None:
     page_points = np.array([p.centre for p in four])
     module = float(np.mean([p.module for p in four]))
     across = float(np.hypot(*(four[1].centre - four[0].centre)))
     guess = round((across / module + 11.0 - 21.0) / 2) * 2 + 21
-    sides = sorted({min(189, max(23, guess + offset)) for offset in (0, -2, 2, -4, 4)}, key=lambda s: abs(s - guess))
     missing = [k for k, p in enumerate(four) if p.inferred]
+    tried = _SIDES[:5] if missing else _SIDES  # a four with one placed from the others: many more on a busy page
+    sides = sorted({min(189, max(23, guess + offset)) for offset in tried}, key=lambda s: abs(s - guess))
+    seen = [k for k in range(4) if k not in missing]
     for side in sides:
         if missing:  # where the other three put it on a grid of this side (an affine map: three points fix one)
             page_points[missing[0]] = _placed(_cores(side), page_points, missing[0])
-        homography = _homography(_cores(side), page_points)
-        if homography is None:
+        mapping = _placed_map(four, page_points, side)
+        if mapping is None:
             return None
-        seen = [k for k in range(4) if k not in missing]
-        if _pattern_agreement(gray, level, _Map(homography, side), seen) < _PATTERNS_AGREE:
-            continue  # not position patterns where the map puts them
+        # Not position patterns where the map puts them: with all four seen, their modules barely move with the
+        # side, so once is enough.
+        if (missing or side == sides[0]) and _pattern_agreement(gray, mapping, seen) < _PATTERNS_AGREE:
+            if missing:
+                continue
+            return None
         # The function information lies beside the top left core, where a wrong side moves modules least.
-        info = _read_info(gray, level, _Map(homography, side))
+        corners = _corners(gray, mapping)
+        info = hanxin_grid.read_info(corners)
         if info is None:
+            # Read as the mirror image (across the anti-diagonal, where the two orders of one four differ): the
+            # other order is tried too, and reads.
+            if hanxin_grid.read_info(np.ascontiguousarray(corners[::-1, ::-1].T)) is not None:
+                return None
             continue
         version, exact = info[0], hanxin_grid.size(info[0])
-        homography = _homography(_cores(exact), page_points)
-        if homography is None:
+        mapping = _placed_map(four, page_points, exact)
+        if mapping is None:
             return None
-        mapping = _Map(homography, exact)
-        read = _read(_sample(gray, level, mapping))
+        read = _read(hanxin_sample.modules(gray, mapping))
         if read is None and version >= 4:
-            for search in _SEARCH:
-                bent = _bent(gray, level, mapping, version, _cores(exact), search)
-                if bent is None:
-                    break
-                mapping = bent
-                read = _read(_sample(gray, level, mapping))
-                if read is not None:
-                    break
+            followed = hanxin_sample.follow(gray, mapping, version)
+            if followed is not None:
+                mapping = followed
+                read = _read(hanxin_sample.modules(gray, mapping))
         if read is None:
             continue
         u, v = mapping(np.array([0.0, exact, exact, 0.0]), np.array([0.0, 0.0, exact, exact]))
@@ -399,16 +357,21 @@ def find(page: np.ndarray, types: frozenset[str], deadline: float = math.inf) ->
     level = ndimage.uniform_filter(gray, size=window, mode="nearest")
     sample = gray[:: max(1, gray.shape[0] // 256), :: max(1, gray.shape[1] // 256)]  # enough for the contrast
     spread = float(np.percentile(sample, 95) - np.percentile(sample, 5))
-    # Patterns are found in pixels darker than their neighbourhood by a little; modules are read against it.
-    patterns = _patterns(np.asarray(gray < level - max(2.0, 0.04 * spread)))
-    found = _read_fours(gray, level, _arrangements(patterns), deadline)
+    # Patterns are found in pixels darker than their neighbourhood by a little, and where it holds both colours,
+    # darker than the middle of its darkest and lightest: beside the quiet zone the mean is pulled up, and a
+    # blurred light module between dark ones falls under it.
+    lightest = ndimage.maximum_filter(gray, size=window, mode="nearest")
+    darkest = ndimage.minimum_filter(gray, size=window, mode="nearest")
+    middle = np.where(lightest - darkest >= _CONTRAST * spread, (lightest + darkest) / 2, np.inf)
+    patterns = _patterns(np.asarray((gray < level - max(2.0, 0.04 * spread)) & (gray < middle)))
+    found = _read_fours(gray, _arrangements(patterns), deadline)
     if found or len(patterns) > _MAX_FOR_THREES:
         return found
     # None read from four patterns: one may be stained or torn away, and the other three place it.
-    return _read_fours(gray, level, _arrangements(patterns + _fourths(patterns)), deadline)
+    return _read_fours(gray, _arrangements(patterns + _fourths(patterns)), deadline)
 
 
-def _read_fours(gray: np.ndarray, level: np.ndarray, fours: list[list[_Pattern]], deadline: float) -> list[Found]:
+def _read_fours(gray: np.ndarray, fours: list[list[_Pattern]], deadline: float) -> list[Found]:
     """The symbols the fours of patterns read as, each pattern in one symbol at most."""
     found: list[Found] = []
     used: set[int] = set()
@@ -417,7 +380,7 @@ def _read_fours(gray: np.ndarray, level: np.ndarray, fours: list[list[_Pattern]]
             break
         if any(id(p) in used for p in four):
             continue
-        read = _decode_four(gray, level, four)
+        read = _decode_four(gray, four)
         if read is not None:
             used.update(id(p) for p in four)
             found.append(read)

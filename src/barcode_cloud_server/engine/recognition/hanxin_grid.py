@@ -165,6 +165,14 @@ def info_places(n: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     return first, second
 
 
+@functools.lru_cache(maxsize=8)
+def _info_indices(n: int) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """:func:`info_places` of the first 28 bits as row and column index arrays, for each copy."""
+    return tuple(
+        (np.array([r for r, _ in places[:28]]), np.array([c for _, c in places[:28]])) for places in info_places(n)
+    )
+
+
 def _all_infos() -> tuple[np.ndarray, list[tuple[int, int, int]]]:
     """Every function information's 28 data and check bits. The code is linear over GF(2), so each is the sum of
     the codewords of its 12 data bits alone: 12 Reed-Solomon encodings instead of 1344."""
@@ -190,7 +198,7 @@ def read_info(modules: np.ndarray, most_wrong: int = 6, one_copy: int = 2) -> tu
     no more than ``most_wrong`` of their 56 data and check bits differ from it (seven correctable symbols of a
     copy's seven would be 14) and no other is as near; or, the other copy spoilt, the one a single copy is within
     ``one_copy`` bits of (two copies' codewords differ in five bits at least)."""
-    first, second = (np.array([modules[p] for p in places[:28]]) for places in info_places(modules.shape[0]))
+    first, second = (modules[rows, cols] for rows, cols in _info_indices(modules.shape[0]))
     return info_from_bits(first, second, most_wrong, one_copy)
 
 
