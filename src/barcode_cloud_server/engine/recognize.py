@@ -139,8 +139,11 @@ class _Search:
         self.pending: dict[tuple[str, str], _Candidate] = {}
         # A read located a 2D symbol (finder patterns and all) that failed its checks; None: not probed yet.
         self.damaged_2d: bool | None = None
-        # How often each linear symbol (format, text) was searched for a composite component above it.
+        # How often each linear symbol (format, text) was searched for a composite component above it, and the
+        # composite its CC-A or CC-B made (checked by its own code): a later pass that reads the linear symbol
+        # again confirms it without reading the component again.
         self.composite_tries: dict[tuple[str, str], int] = {}
+        self.composites_read: dict[tuple[str, str], Detection] = {}
 
     # -- readers ----------------------------------------------------------------------------------------------------
     def zxing(
@@ -253,35 +256,39 @@ class _Search:
             if linear is None:
                 continue
             key = (b.format.name, b.text)
+            points = _points(b.position)
+            known = self.composites_read.get(key)
+            if known is not None and _overlap(
+                known.region, _region(points, variant.to_original, self.width, self.height)
+            ):
+                yield known, {index}
+                continue
             if self.composite_tries.get(key, 0) >= _COMPOSITE_TRIES:
                 continue
             self.composite_tries[key] = self.composite_tries.get(key, 0) + 1
-            points = _points(b.position)
             found = composite.read(variant.gray, b.format.name, points, others)
             if found is None:
                 continue
             value = composite.join(linear, found.value)
-            yield (
-                Detection(
-                    type=composite.TYPE,
-                    value=value,
-                    region=_region(
-                        composite.corners(found.corners, points), variant.to_original, self.width, self.height
-                    ),
-                    checksum=None,
-                    zxing_format=str(b.format),
-                    text=value,
-                    raw=value.encode("ascii"),
-                    meta={
-                        "symbologyIdentifier": b.symbology_identifier,
-                        "contentType": "GS1",
-                        "readerInit": "false",
-                        "compositeComponent": found.kind,
-                    },
-                    page=self.page,
-                ),
-                {index} if found.pdf417 is None else {index, found.pdf417},
+            det = Detection(
+                type=composite.TYPE,
+                value=value,
+                region=_region(composite.corners(found.corners, points), variant.to_original, self.width, self.height),
+                checksum=None,
+                zxing_format=str(b.format),
+                text=value,
+                raw=value.encode("ascii"),
+                meta={
+                    "symbologyIdentifier": b.symbology_identifier,
+                    "contentType": "GS1",
+                    "readerInit": "false",
+                    "compositeComponent": found.kind,
+                },
+                page=self.page,
             )
+            if found.pdf417 is None:
+                self.composites_read[key] = det
+            yield det, {index} if found.pdf417 is None else {index, found.pdf417}
 
     def _supplement(self, add_on: str, region: tuple[tuple[int, int], ...], host: str) -> Detection:
         """The add-on of an EAN/UPC symbol as a result of its own (the spec's Supplement type)."""
