@@ -67,6 +67,20 @@ _CC_B = {
 # bar of one module ends every row. The kinds each layout can be.
 _LAYOUTS = {"RCCR": ("CC-A", "CC-B"), "CRCCR": ("CC-A",), "RCRCCR": ("CC-B",), "RCCRCCR": ("CC-A", "CC-B")}
 _GROUP = {"R": (6, 10), "C": (8, 17)}
+
+
+def _layout_spans(layout: str) -> tuple[list[tuple[int, int, int]], int, int]:
+    """Each group's element range and modules, the layout's elements and modules (the stop bar left out)."""
+    spans: list[tuple[int, int, int]] = []
+    e = m = 0
+    for g in layout:
+        count, modules = _GROUP[g]
+        spans.append((e, e + count, modules))
+        e, m = e + count, m + modules
+    return spans, e, m
+
+
+_SPANS = {layout: _layout_spans(layout) for layout in _LAYOUTS}
 _TOLERANCE = 0.2  # a group's width may be this share off its modules times the module where it lies
 _FORESHORTENING = math.log(1.6)  # the modules of a row's two halves differ at most this much (a log ratio)
 # How far the sampled region reaches beyond the linear symbol, in lengths of the linear symbol: to each side (a
@@ -359,36 +373,31 @@ def _shifted(gray: np.ndarray, centre: np.ndarray, d: np.ndarray, half: float, r
 
 
 def _read_lines(band: np.ndarray, t_top: float, step: float) -> list[_Line]:
-    """The rows read on each line of a band (the ``t`` of each line: ``t_top`` less its index)."""
+    """The rows read on each line of a band (the ``t`` of each line: ``t_top`` less its index). The band's
+    elements (runs of dark or light) are numbered through all its lines at once, each line's ending at its end."""
     if band.size == 0:
         return []
     window = max(3, round(_WINDOW / step))
     low = ndimage.minimum_filter1d(band, window, axis=1)
     high = ndimage.maximum_filter1d(band, window, axis=1)
     dark = (band < (low + high) / 2) & (high - low > _CONTRAST)
+    lines, width = dark.shape
+    flat = dark.ravel()
+    cut = np.zeros(flat.size + 1, dtype=bool)
+    cut[0] = cut[-1] = True
+    cut[1:-1] = flat[1:] != flat[:-1]
+    cut[np.arange(1, lines) * width] = True  # a line's end ends its last element
+    cum = np.flatnonzero(cut).astype(np.float64)  # element k spans cum[k] to cum[k + 1] (samples into the band)
+    widths = np.diff(cum)
+    line = (cum[:-1] // width).astype(np.int64)
+    first = np.searchsorted(line, np.arange(lines))  # each line's first element; the next line's is its end
+    end = np.append(first[1:], len(widths))[line]
+    dark_element = flat[cum[:-1].astype(np.int64)]
+    enough = (end - first[line]) >= 30
     out: list[_Line] = []
-    for k, row in enumerate(dark):
-        out += _read_line(row, t_top - k)
-    return out
-
-
-def _read_line(dark: np.ndarray, t: float) -> list[_Line]:
-    bounds = np.concatenate(([0], np.flatnonzero(dark[1:] != dark[:-1]) + 1, [len(dark)]))
-    widths = np.diff(bounds).astype(np.float64)
-    first_dark = bool(dark[0])
-    n = len(widths)
-    if n < 30:
-        return []
-    cum = np.concatenate(([0.0], np.cumsum(widths)))
-    out: list[_Line] = []
-    for layout in _LAYOUTS:
-        spans: list[tuple[int, int, int]] = []  # element range and modules of each group
-        e = m = 0
-        for g in layout:
-            count, modules = _GROUP[g]
-            spans.append((e, e + count, modules))
-            e, m = e + count, m + modules
-        starts = np.arange(0 if first_dark else 1, n - e - 1, 2)
+    for layout, (spans, e, m) in _SPANS.items():
+        starts = np.flatnonzero(dark_element & enough)
+        starts = starts[starts + e + 1 < end[starts]]
         if len(starts) == 0:
             continue
         module = (cum[starts + e] - cum[starts]) / m
@@ -397,62 +406,77 @@ def _read_line(dark: np.ndarray, t: float) -> list[_Line]:
         # interpolated between those of the row's two halves (split between groups).
         half = len(spans) // 2
         e_half, m_half = spans[half][0], sum(modules for _, _, modules in spans[:half])
-        first = (cum[starts + e_half] - cum[starts]) / m_half
-        second = (cum[starts + e] - cum[starts + e_half]) / (m - m_half)
-        ok &= np.abs(np.log(second / np.maximum(first, 1e-9))) <= _FORESHORTENING
+        left = (cum[starts + e_half] - cum[starts]) / m_half
+        right = (cum[starts + e] - cum[starts + e_half]) / (m - m_half)
+        ok &= np.abs(np.log(right / np.maximum(left, 1e-9))) <= _FORESHORTENING
         at, centres = 0, (m_half / 2, (m + m_half) / 2)
         for a, b, modules in spans:
-            local = first + (second - first) * ((at + modules / 2 - centres[0]) / (centres[1] - centres[0]))
+            local = left + (right - left) * ((at + modules / 2 - centres[0]) / (centres[1] - centres[0]))
             ratio = (cum[starts + b] - cum[starts + a]) / (np.maximum(local, 1e-9) * modules)
             ok &= np.abs(ratio - 1) <= _TOLERANCE
             at += modules
         stop = widths[starts + e]
         ok &= (stop >= 0.4 * module) & (stop <= 2.2 * module)
-        ok &= (starts == 0) | (widths[np.maximum(starts - 1, 0)] >= 0.8 * module)
-        after = starts + e + 1
-        ok &= (after >= n) | (widths[np.minimum(after, n - 1)] >= 0.8 * module)
-        for j in np.flatnonzero(ok).tolist():
-            i = int(starts[j])
-            read = _codewords(widths, i, spans)
-            if read is not None:
-                out.append(_Line(layout, t, float(cum[i]), float(cum[i + e + 1]), float(module[j]), *read))
+        ok &= (starts == first[line[starts]]) | (widths[np.maximum(starts - 1, 0)] >= 0.8 * module)
+        ok &= widths[starts + e + 1] >= 0.8 * module
+        starts, module = starts[ok], module[ok]
+        read = _codewords(cum, starts, spans)
+        if read is None:
+            continue
+        kept, cluster, values = read
+        for i, j in enumerate(kept.tolist()):
+            s, row = int(starts[j]), int(line[starts[j]])
+            x0, x1 = float(cum[s]) - row * width, float(cum[s + e + 1]) - row * width
+            out.append(_Line(layout, t_top - row, x0, x1, float(module[j]), int(cluster[i]), tuple(values[i].tolist())))
     return out
 
 
 @cache
-def _by_edges() -> dict[tuple[int, ...], tuple[int, int]]:
-    """(cluster, value) of every PDF417 codeword by its six edge-to-similar-edge widths (a bar and the space after
-    it, a space and the bar after it, ...), in modules: unique over the three clusters, and unchanged when ink
-    spreads or blur narrows the spaces (ISO/IEC 15438's reference decode measures them so)."""
+def _edge_keys() -> tuple[np.ndarray, np.ndarray]:
+    """The six edge-to-similar-edge widths of every PDF417 codeword (a bar and the space after it, a space and
+    the bar after it, ...), in modules, as sorted keys (base 16), and each key's cluster * 929 + value: unique
+    over the three clusters, and unchanged when ink spreads or blur narrows the spaces (ISO/IEC 15438's reference
+    decode measures them so)."""
     table = patterns()
-    out: dict[tuple[int, ...], tuple[int, int]] = {}
+    keys, found = [], []
     for cluster in range(3):
         for value in range(929):
             bits = format(int(table[cluster, value]), "017b")
             widths = [len(run) for run in bits.replace("01", "0 1").replace("10", "1 0").split()]
-            out[tuple(widths[i] + widths[i + 1] for i in range(6))] = (cluster, value)
-    return out
+            keys.append(sum((widths[i] + widths[i + 1]) * 16**i for i in range(6)))
+            found.append(cluster * 929 + value)
+    order = np.argsort(keys)
+    return np.asarray(keys, dtype=np.int64)[order], np.asarray(found, dtype=np.int64)[order]
 
 
-def _codewords(widths: np.ndarray, start: int, spans: list[tuple[int, int, int]]) -> tuple[int, tuple[int, ...]] | None:
-    """The cluster and codewords of one row read (``_UNREAD`` for one that is no codeword of the row's cluster),
-    when all but at most one of three or four are codewords of one cluster (noise spoils one here and another
-    on the next line: the row's lines vote)."""
-    table = _by_edges()
-    read: list[tuple[int, int] | None] = []
-    for a, b, modules in spans:
+def _codewords(
+    cum: np.ndarray, starts: np.ndarray, spans: list[tuple[int, int, int]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Of rows read from element ``starts`` (``cum``: where elements start): those whose codewords, all but at
+    most one of three or four, are codewords of one cluster (noise spoils one here and another on the next line:
+    the row's lines vote), that cluster and their codewords (``_UNREAD`` for one that is no codeword of it)."""
+    keys, found = _edge_keys()
+    clusters, values = [], []
+    for a, _, modules in spans:
         if modules != 17:
             continue  # a row address pattern: its width was checked
-        runs = widths[start + a : start + b]
-        scale = 17 / float(runs.sum())
-        read.append(table.get(tuple(round(float(runs[i] + runs[i + 1]) * scale) for i in range(6))))
-    clusters = Counter(found[0] for found in read if found is not None).most_common(2)
-    if not clusters or (len(clusters) > 1 and clusters[1][1] == clusters[0][1]):
+        at = starts + a
+        edges = np.stack([cum[at + i + 2] - cum[at + i] for i in range(6)], axis=1)
+        rounded = np.rint(edges * (17 / (cum[at + 8] - cum[at]))[:, None]).astype(np.int64)
+        key = (np.clip(rounded, 0, 15) * 16 ** np.arange(6)).sum(axis=1)
+        index = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+        hit = (keys[index] == key) & (rounded <= 15).all(axis=1)
+        clusters.append(np.where(hit, found[index] // 929, -1))
+        values.append(found[index] % 929)
+    cluster_of, value_of = np.stack(clusters, axis=1), np.stack(values, axis=1)
+    counts = np.stack([(cluster_of == k).sum(axis=1) for k in range(3)], axis=1)
+    best, top = counts.argmax(axis=1), counts.max(axis=1)
+    columns = cluster_of.shape[1]
+    kept = np.flatnonzero(((counts == top[:, None]).sum(axis=1) == 1) & (top >= max(2, columns - 1)))
+    if len(kept) == 0:
         return None
-    cluster, count = clusters[0]
-    if count < max(2, len(read) - 1):
-        return None
-    return cluster, tuple(found[1] if found is not None and found[0] == cluster else _UNREAD for found in read)
+    mine = cluster_of[kept] == best[kept, None]
+    return kept, best[kept], np.where(mine, value_of[kept], _UNREAD)
 
 
 def _symbols(lines: list[_Line]) -> list[list[list[_Line]]]:
