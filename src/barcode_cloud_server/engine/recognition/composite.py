@@ -106,6 +106,7 @@ _EVIDENCE = 1
 _TILT_STEP = 1.0
 _MAX_TILT = 10.0
 _WIDE = 0.3
+_TALL = 10.0  # modules: no component row is taller
 _UNREAD = -1  # a codeword a line did not read
 _GAP = 8.0  # modules between lines read (some rows of two modules unread) past which they are not one symbol
 _SPARE = 2  # error correction codewords kept for detection: a component with k corrects (k - 2) // 2 errors
@@ -217,7 +218,27 @@ def _lines(gray: np.ndarray, frame: _Frame) -> list[_Line]:
         t = top
         if (lines and not found) or not lines:
             break
-    return [frame.placed(line) for line in lines]
+    return _short([frame.placed(line) for line in lines])
+
+
+def _short(lines: list[_Line]) -> list[_Line]:
+    """The lines but runs of lines of one layout ending at one place that read one cluster over more than
+    ``_TALL`` modules: a linear symbol's bars (theirs match a row's layout now and then, each line its own
+    codewords), not a component's rows, a few modules tall each and every one in the next cluster."""
+    places: dict[tuple[str, int], list[_Line]] = {}
+    for line in lines:
+        places.setdefault((line.layout, round(line.x1 / (2 * line.module))), []).append(line)
+    tall: set[int] = set()
+    for place in places.values():
+        place.sort(key=lambda line: line.y)
+        first = 0
+        for k in range(1, len(place) + 1):
+            if k < len(place) and place[k].cluster == place[k - 1].cluster:
+                continue
+            if place[k - 1].y - place[first].y > _TALL * place[first].module:
+                tall.update(id(line) for line in place[first:k])
+            first = k
+    return [line for line in lines if id(line) not in tall]
 
 
 def _found(frame: _Frame, lines: list[_Line]) -> Component | None:
