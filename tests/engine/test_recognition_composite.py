@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import zxingcpp
 from PIL import Image
 
 from barcode_cloud_server.engine.pdf417 import error_correction, patterns
 from barcode_cloud_server.engine.recognition import composite, composite_data, gf929, gs1_elements
-from barcode_cloud_server.engine.recognize import Mode, recognize_array
+from barcode_cloud_server.engine.recognize import Mode, _Search, recognize_array
+from barcode_cloud_server.engine.recognize_passes import Variant
+from barcode_cloud_server.engine.recognize_types import resolve
 from tests.support import second_encoder
 from tests.support.composite import LINEAR, Composite, draw, from_rows
 from tests.support.photo import spoil
@@ -274,6 +277,27 @@ def test_composites_turned_blurred_noisy_and_compressed(sample: Composite, angle
     for how in ("blurred", "noisy", "jpeg"):
         image = spoil(image, how, rng, jpeg_quality=35)
     assert [d.value for d in recognize_array(np.asarray(image), TYPE)] == [sample.value]
+
+
+def test_a_linear_read_by_another_pass_confirms_a_component_read_later() -> None:
+    # Pass families confirm each other's linear reads: a component that only a later pass reads still counts the
+    # read of its linear symbol by an earlier pass of another family, at the same place.
+    sample = Composite("EANX_CC", "331234567890", "[99]1234-abcd", 1)
+    whole = draw(sample)
+    blank = whole.copy()
+    blank[: 12 * 2 + 12] = 255  # the component's rows (below the 12-module margin) wiped out
+    wanted = resolve(TYPE)
+    search = _Search(whole, wanted, zxingcpp.TextMode.HRI, zxingcpp.EanAddOnSymbol.Ignore, 0)
+    binarizer = zxingcpp.Binarizer.LocalAverage
+    assert list(search.zxing(Variant(blank), binarizer, wanted.formats, family="first")) == []
+    (found,) = search.zxing(Variant(whole), binarizer, wanted.formats, family="second")
+    search.add(found, "second", primary=False)
+    assert [d.value for d in search.accepted] == [sample.value]
+    # Without the earlier read, the same read waits for another family.
+    alone = _Search(whole, wanted, zxingcpp.TextMode.HRI, zxingcpp.EanAddOnSymbol.Ignore, 0)
+    (found,) = alone.zxing(Variant(whole), binarizer, wanted.formats, family="second")
+    alone.add(found, "second", primary=False)
+    assert alone.accepted == []
 
 
 def test_a_damaged_component_gives_no_composite() -> None:
