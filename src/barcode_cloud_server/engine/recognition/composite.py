@@ -100,8 +100,8 @@ _PROFILE_GAP = 6.0  # the least distance in pixels between the two profiles that
 # width past about a degree, so they are that close, up to the tilt a reader still reads a symbol at.
 _TURNS = (0.0, *(sign * k * 1.5 for k in range(1, 13) for sign in (1, -1)))
 # Rows read but no component: the tilts around the one reading most lines are tried (at least this many lines),
-# in steps this many degrees apart up to this far from the bars' normal; the lines of the tilts that read at least
-# this share of the most are read together.
+# in steps this many degrees apart, up to this far from that one; the lines of the tilts that read at least this
+# share of the most are read together.
 _EVIDENCE = 1
 _TILT_STEP = 1.0
 _MAX_TILT = 10.0
