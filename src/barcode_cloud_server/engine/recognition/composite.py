@@ -338,7 +338,7 @@ class _Frame:
         x = self.origin[0] + s[None, :] * self.u[0] + t[:, None] * self.up[0]
         y = self.origin[1] + s[None, :] * self.u[1] + t[:, None] * self.up[1]
         out: np.ndarray = ndimage.map_coordinates(
-            np.asarray(gray, dtype=np.float32), [y, x], order=1, mode="constant", cval=255.0, output=np.float32
+            gray, [y, x], order=1, mode="constant", cval=255.0, output=np.float32
         )  # light beyond the page: lines past its edge would repeat its edge pixels, one row read many times
         return out
 
