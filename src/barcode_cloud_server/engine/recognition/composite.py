@@ -99,9 +99,9 @@ _PROFILE_GAP = 6.0  # the least distance in pixels between the two profiles that
 # Turns (degrees) tried when a symbol's tilt cannot be measured: a four-column row drifts a row's height over its
 # width past about a degree, so they are that close, up to the tilt a reader still reads a symbol at.
 _TURNS = (0.0, *(sign * k * 1.5 for k in range(1, 13) for sign in (1, -1)))
-# Rows read but no component: the tilts around the one reading most lines are tried (at least this many lines),
-# in steps this many degrees apart, up to this far from that one; the lines of the tilts that read at least this
-# share of the most are read together.
+# Rows read but no component: the tilts around the one reading most lines are tried (at least this many lines
+# above the linear symbol's read), in steps this many degrees apart, up to this far from that one; the lines of the
+# tilts that read at least this share of the most are read together.
 _EVIDENCE = 1
 _TILT_STEP = 1.0
 _MAX_TILT = 10.0
@@ -170,8 +170,8 @@ def _tilted(gray: np.ndarray, frame: _Frame, seen: dict[float, list[_Line]]) -> 
     the one that read most together, then those of all that read many (rows seen at an angle converge: each is
     read at its own tilt)."""
     start = max(seen, key=lambda turn: len(seen[turn]))
-    if len(seen[start]) < _EVIDENCE:
-        return None
+    if sum(line.y > frame.t[1] for line in seen[start]) < _EVIDENCE:
+        return None  # lines within the linear symbol's read are its bars (EAN/UPC photos have many)
     for turn in _tilts(seen, start):
         seen[turn] = _lines(gray, frame.turned(turn))
         found = _found(frame, seen[turn])
