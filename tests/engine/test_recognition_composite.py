@@ -1,20 +1,24 @@
 """GS1 composite symbols (ISO/IEC 24723): the component's data encodation against the specification's rules, the
 specification's figures drawn from their module rows, zint's composites of every linear symbol with CC-A, CC-B
-and CC-C, BWIPP's, turned and spoiled as photos spoil them; a damaged component gives no composite, and a request
-for the linear type alone reads it as before."""
+and CC-C, BWIPP's, turned, seen at an angle and spoiled as photos spoil them (one way, and all at once); a
+damaged component gives no composite, and a request for the linear type alone reads it as before."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+import zxingcpp
 from PIL import Image
 
 from barcode_cloud_server.engine.pdf417 import error_correction, patterns
 from barcode_cloud_server.engine.recognition import composite, composite_data, gf929, gs1_elements
-from barcode_cloud_server.engine.recognize import Mode, recognize_array
+from barcode_cloud_server.engine.recognize import Mode, _Search, recognize_array
+from barcode_cloud_server.engine.recognize_passes import Variant
+from barcode_cloud_server.engine.recognize_types import resolve
 from tests.support import second_encoder
 from tests.support.composite import LINEAR, Composite, draw, from_rows
 from tests.support.photo import spoil
+from tests.support.postal import perspective
 
 TYPE = ["GS1CompositeBar"]
 
@@ -235,6 +239,65 @@ def test_tilted_composites(sample: Composite, angle: float) -> None:
     # stacked symbol, looked for), and a four-column row drifts out of its row past a degree off.
     image = Image.fromarray(draw(sample)).rotate(angle, Image.Resampling.BILINEAR, expand=True, fillcolor=255)
     assert [d.value for d in recognize_array(np.asarray(image), TYPE)] == [sample.value]
+
+
+@pytest.mark.parametrize(
+    ("sample", "far_side"),
+    [
+        (Composite("EANX_CC", "331234567890", "[99]1234-abcd", 1), "right"),
+        (Composite("UPCE_CC", "0121230", "[15]021231", 1), "left"),
+        (Composite("UPCA_CC", "61414101234", "[10]12345678[21]ABCDEFGHIJ", 2), "right"),
+        (Composite("DBAR_OMN_CC", "0950110153000", "[11]990102[21]X-42", 2), "left"),
+    ],
+)
+def test_composites_seen_at_an_angle(sample: Composite, far_side: str) -> None:
+    # The far edge 0.8 of the near one: the component's rows are not square to the bars and converge, each row
+    # read at its own tilt.
+    image = Image.fromarray(np.pad(draw(sample, module=2, quiet=10), 10, constant_values=255))
+    flip = 180 if far_side == "left" else 0
+    image = perspective(image.rotate(flip), 0.8).rotate(flip)
+    assert [d.value for d in recognize_array(np.asarray(image), TYPE)] == [sample.value]
+
+
+@pytest.mark.parametrize(
+    ("sample", "angle", "seed"),
+    [
+        (Composite("EANX_CC", "331234567890", "[99]1234-abcd", 1), 15.0, 24723),
+        (Composite("UPCE_CC", "0121230", "[15]021231", 1), -25.0, 24726),
+        (Composite("EANX_CC", "1234567", "[21]HLCNMTTZU", 1), 15.0, 24728),
+        (Composite("UPCE_CC", "0121230", "[21]HLCNMTTZU", 1), -25.0, 24730),
+        (Composite("UPCE_CC", "0121230", "[21]HLCNMTTZU", 1), 35.0, 24730),
+    ],
+)
+def test_composites_turned_blurred_noisy_and_compressed(sample: Composite, angle: float, seed: int) -> None:
+    # All at once at 2 px modules: no line reads a whole row of four codewords, rows read in parts and vote.
+    rng = np.random.default_rng(seed)
+    image = Image.fromarray(draw(sample, module=2, quiet=10))
+    image = image.rotate(angle, Image.Resampling.BILINEAR, expand=True, fillcolor=255)
+    for how in ("blurred", "noisy", "jpeg"):
+        image = spoil(image, how, rng, jpeg_quality=35)
+    assert [d.value for d in recognize_array(np.asarray(image), TYPE)] == [sample.value]
+
+
+def test_a_linear_read_by_another_pass_confirms_a_component_read_later() -> None:
+    # Pass families confirm each other's linear reads: a component that only a later pass reads still counts the
+    # read of its linear symbol by an earlier pass of another family, at the same place.
+    sample = Composite("EANX_CC", "331234567890", "[99]1234-abcd", 1)
+    whole = draw(sample)
+    blank = whole.copy()
+    blank[: 12 * 2 + 12] = 255  # the component's rows (below the 12-module margin) wiped out
+    wanted = resolve(TYPE)
+    search = _Search(whole, wanted, zxingcpp.TextMode.HRI, zxingcpp.EanAddOnSymbol.Ignore, 0)
+    binarizer = zxingcpp.Binarizer.LocalAverage
+    assert list(search.zxing(Variant(blank), binarizer, wanted.formats, family="first")) == []
+    (found,) = search.zxing(Variant(whole), binarizer, wanted.formats, family="second")
+    search.add(found, "second", primary=False)
+    assert [d.value for d in search.accepted] == [sample.value]
+    # Without the earlier read, the same read waits for another family.
+    alone = _Search(whole, wanted, zxingcpp.TextMode.HRI, zxingcpp.EanAddOnSymbol.Ignore, 0)
+    (found,) = alone.zxing(Variant(whole), binarizer, wanted.formats, family="second")
+    alone.add(found, "second", primary=False)
+    assert alone.accepted == []
 
 
 def test_a_damaged_component_gives_no_composite() -> None:

@@ -139,8 +139,15 @@ class _Search:
         self.pending: dict[tuple[str, str], _Candidate] = {}
         # A read located a 2D symbol (finder patterns and all) that failed its checks; None: not probed yet.
         self.damaged_2d: bool | None = None
-        # How often each linear symbol (format, text) was searched for a composite component above it.
+        # How often each linear symbol (format, text) was searched for a composite component above it, and the
+        # composite its CC-A or CC-B made (checked by its own code): a later pass that reads the linear symbol
+        # again confirms it without reading the component again.
         self.composite_tries: dict[tuple[str, str], int] = {}
+        self.composites_read: dict[tuple[str, str], Detection] = {}
+        # Where each such linear symbol was read and by which pass family: a component read later counts those
+        # reads as confirming its linear symbol (``confirming``: the families, by the composite's format and text).
+        self.composite_hosts: dict[tuple[str, str], list[tuple[tuple[tuple[int, int], ...], str]]] = {}
+        self.confirming: dict[tuple[str, str], set[str]] = {}
 
     # -- readers ----------------------------------------------------------------------------------------------------
     def zxing(
@@ -150,6 +157,7 @@ class _Search:
         formats: zxingcpp.BarcodeFormats | None,
         try_invert: bool = True,
         note_damage: bool = False,
+        family: str = "primary",
     ) -> Iterator[Detection]:
         """zxing-cpp's reads of one variant. ``note_damage``: also ask for the symbols it located but could not
         decode, and note a 2D one in ``damaged_2d`` (only for 2D formats: asking for errors changes zxing-cpp's
@@ -171,7 +179,7 @@ class _Search:
         add_ons: list[Detection] = []
         paired: set[int] = set()
         if self.wanted.composites:
-            for det, parts in self._composites(variant, barcodes):
+            for det, parts in self._composites(variant, barcodes, family):
                 paired |= parts
                 yield det
         for index, b in enumerate(barcodes):
@@ -242,9 +250,10 @@ class _Search:
         yield from add_ons  # after every main symbol of the read, whichever of its reads came first
 
     def _composites(
-        self, variant: rp.Variant, barcodes: Sequence[zxingcpp.Barcode]
+        self, variant: rp.Variant, barcodes: Sequence[zxingcpp.Barcode], family: str
     ) -> Iterator[tuple[Detection, set[int]]]:
-        """The GS1 composite symbols among a read's symbols, each with the indexes of the reads it is made of."""
+        """The GS1 composite symbols among a read's symbols (by a pass of ``family``), each with the indexes of the
+        reads it is made of."""
         others = [(b.format.name, _points(b.position)) for b in barcodes]
         for index, b in enumerate(barcodes):
             if not b.valid:
@@ -253,35 +262,42 @@ class _Search:
             if linear is None:
                 continue
             key = (b.format.name, b.text)
+            points = _points(b.position)
+            region = _region(points, variant.to_original, self.width, self.height)
+            hosts = self.composite_hosts.setdefault(key, [])
+            earlier = {f for place, f in hosts if f != family and _overlap(place, region)}
+            hosts.append((region, family))
+            known = self.composites_read.get(key)
+            if known is not None and _overlap(known.region, region):
+                yield known, {index}
+                continue
             if self.composite_tries.get(key, 0) >= _COMPOSITE_TRIES:
                 continue
             self.composite_tries[key] = self.composite_tries.get(key, 0) + 1
-            points = _points(b.position)
             found = composite.read(variant.gray, b.format.name, points, others)
             if found is None:
                 continue
             value = composite.join(linear, found.value)
-            yield (
-                Detection(
-                    type=composite.TYPE,
-                    value=value,
-                    region=_region(
-                        composite.corners(found.corners, points), variant.to_original, self.width, self.height
-                    ),
-                    checksum=None,
-                    zxing_format=str(b.format),
-                    text=value,
-                    raw=value.encode("ascii"),
-                    meta={
-                        "symbologyIdentifier": b.symbology_identifier,
-                        "contentType": "GS1",
-                        "readerInit": "false",
-                        "compositeComponent": found.kind,
-                    },
-                    page=self.page,
-                ),
-                {index} if found.pdf417 is None else {index, found.pdf417},
+            det = Detection(
+                type=composite.TYPE,
+                value=value,
+                region=_region(composite.corners(found.corners, points), variant.to_original, self.width, self.height),
+                checksum=None,
+                zxing_format=str(b.format),
+                text=value,
+                raw=value.encode("ascii"),
+                meta={
+                    "symbologyIdentifier": b.symbology_identifier,
+                    "contentType": "GS1",
+                    "readerInit": "false",
+                    "compositeComponent": found.kind,
+                },
+                page=self.page,
             )
+            if found.pdf417 is None:
+                self.composites_read[key] = det
+            self.confirming.setdefault((det.zxing_format, det.text), set()).update(earlier)
+            yield det, {index} if found.pdf417 is None else {index, found.pdf417}
 
     def _supplement(self, add_on: str, region: tuple[tuple[int, int], ...], host: str) -> Detection:
         """The add-on of an EAN/UPC symbol as a result of its own (the spec's Supplement type)."""
@@ -409,9 +425,8 @@ class _Search:
         key = (det.zxing_format, det.text)
         cand = self.pending.get(key)
         if cand is None:
-            self.pending[key] = _Candidate(det, {family})
-            return
-        cand.families.add(family)
+            cand = self.pending[key] = _Candidate(det, {family})
+        cand.families |= {family} | self.confirming.get(key, set())
         if len(cand.families) >= 2:
             self._accept(cand.det)
 
@@ -591,7 +606,9 @@ def _search_page(search: _Search, mode: Mode, kind: ImageKind, clock: Clock) -> 
                 found = list(search.zbar(located))
             else:
                 started = time.monotonic()
-                found = list(search.zxing(located, spec.binarizer, formats, try_invert=not spec.linear_only))
+                found = list(
+                    search.zxing(located, spec.binarizer, formats, try_invert=not spec.linear_only, family=spec.family)
+                )
                 clock.learn(variant.gray.size, time.monotonic() - started)
             if search.accepted:  # going on only for the add-on of a symbol already found
                 found = [d for d in found if search.hosts_add_on(d)]
