@@ -37,7 +37,7 @@ from barcode_cloud_server.engine.recognize_add_on import split as split_add_on
 from barcode_cloud_server.engine.recognize_add_on import tall_enough as add_on_tall_enough
 from barcode_cloud_server.engine.recognize_budget import SAFETY, Clock
 from barcode_cloud_server.engine.recognize_databar import form as databar_form
-from barcode_cloud_server.engine.recognize_plan import BUDGET_SECONDS, PASSES, ImageKind, Mode, plan
+from barcode_cloud_server.engine.recognize_plan import BUDGET_SECONDS, PASSES, ImageKind, Mode, Page, plan
 from barcode_cloud_server.engine.recognize_types import (
     Wanted,
     checksum,
@@ -553,6 +553,7 @@ def _search_page(search: _Search, mode: Mode, kind: ImageKind, clock: Clock) -> 
     matrix_formats = _restrict(wanted, frozenset(_FORMAT_KEYS.values()) - _LINEAR)
     zbar_useful = _pyzbar is not None and wanted.wants_any(_ZBAR_WANTS)
     pixels = work.gray.size
+    page = Page(work.gray)
     for name in plan(mode, kind):
         if search.found_enough() or clock.remaining() <= 0:  # stop at the first pass that finds what was asked for
             break
@@ -580,7 +581,7 @@ def _search_page(search: _Search, mode: Mode, kind: ImageKind, clock: Clock) -> 
         if not clock.affords(clock.prep_cost(pixels, spec.prep_ns) + clock.read_cost(pixels)):
             continue
         try:
-            variants = spec.make(work.gray)
+            variants = spec.make(page)
         except (ValueError, MemoryError):  # a variant that cannot be built for this image: skip the pass
             continue
         for variant in variants:
