@@ -24,6 +24,7 @@ from barcode_cloud_server.engine.recognize import (
     recognize_bytes,
 )
 from barcode_cloud_server.engine.recognize_budget import PRIOR_READ_NS, SAFETY, Clock
+from tests.support.generate import gen, open_image
 from tests.support.samples import SAMPLES, Sample, render
 
 IDS = [f"{s.type}" for s in SAMPLES]
@@ -261,3 +262,30 @@ def test_own_decoders_get_at_least_the_floor_on_a_small_page(monkeypatch: pytest
     assert 2 * recognition.price(page.shape, frozenset({"Code11"})) * SAFETY < OWN_FLOOR
     assert recognize_array(page, ["Code11"], Mode.NORMAL) == []
     assert len(allowed) == 2 and all(OWN_FLOOR - 0.01 <= a <= OWN_FLOOR for a in allowed)
+
+
+def test_a_scan_that_a_pass_reads_leaves_the_own_decoders_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Light bars on a dark ground: the first read misses the EAN-13 (zxing-cpp inverts for 2D symbols only), the
+    # inverted pass reads it, and the scan then has what it wanted without the own decoders' search.
+    searched: list[frozenset[str]] = []
+    real_find = recognition.find
+
+    def find(gray: np.ndarray, types: frozenset[str], deadline: float = 0.0) -> list[recognition.Found]:
+        searched.append(types)
+        return real_find(gray, types, deadline)
+
+    monkeypatch.setattr(recognition, "find", find)
+    (found,) = recognize_array(255 - render(SAMPLES[14]), None, Mode.NORMAL)
+    assert (found.value, found.source) == (SAMPLES[14].value, "inverted")
+    assert searched == []
+
+
+def test_a_scan_keeps_the_own_decoders_time_while_the_passes_run() -> None:
+    # A Code 11 symbol on a large white page, with a budget the plan's passes alone would spend: the passes leave
+    # the own decoders' price for them, which then read it as they did when they ran before the passes.
+    code = np.asarray(open_image(gen("Code11", "123-45").content).convert("L"))
+    page = np.full((1600, 1600), 255, np.uint8)
+    page[700 : 700 + code.shape[0], 500 : 500 + code.shape[1]] = code
+    price = recognition.price(page.shape, recognition.TYPES - recognition.ASKED_ONLY) * SAFETY
+    found = recognize_array(page, None, Mode.NORMAL, budget=price + 0.6)
+    assert [(d.type, d.value) for d in found] == [("Code11", "123-45")]

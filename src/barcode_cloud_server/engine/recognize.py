@@ -37,7 +37,7 @@ from barcode_cloud_server.engine.recognize_add_on import split as split_add_on
 from barcode_cloud_server.engine.recognize_add_on import tall_enough as add_on_tall_enough
 from barcode_cloud_server.engine.recognize_budget import SAFETY, Clock
 from barcode_cloud_server.engine.recognize_databar import form as databar_form
-from barcode_cloud_server.engine.recognize_plan import BUDGET_SECONDS, PASSES, ImageKind, Mode, plan
+from barcode_cloud_server.engine.recognize_plan import BUDGET_SECONDS, PASSES, ImageKind, Mode, Page, plan
 from barcode_cloud_server.engine.recognize_types import (
     Wanted,
     checksum,
@@ -560,14 +560,31 @@ def _search_page(search: _Search, mode: Mode, kind: ImageKind, clock: Clock) -> 
     if max(search.gray.shape) > _ZXING_MAX_SIDE:  # the loader refuses such pages; array callers get nothing
         return []
     work = _first_read(search, clock) if search.wanted.zxing else rp.original(search.gray)
-    _own_read(search, mode, clock)
-    if search.found_enough() or work is None or min(work.gray.shape) < 8 or not search.wanted.zxing:
-        return search.accepted
+    # Types asked for by name that only the own decoders read get them first. A scan tries zxing-cpp's passes
+    # first (on photos they find what the first read missed far more often, for less CPU: bench/FIGURES.md),
+    # keeping the own decoders' price in reserve, and runs them when the passes found nothing.
+    scan = search.wanted.names is None
+    if not scan:
+        _own_read(search, mode, clock)
+    if work is not None and min(work.gray.shape) >= 8 and search.wanted.zxing:
+        types, price = _own_search(search, mode)
+        _passes(search, work, mode, kind, clock, reserve=price if scan and types and clock.affords(price) else 0.0)
+    if scan:
+        _own_read(search, mode, clock)
+    return search.accepted
+
+
+def _passes(search: _Search, work: rp.Variant, mode: Mode, kind: ImageKind, clock: Clock, reserve: float) -> None:
+    """The plan's passes on ``work`` until one finds what was asked for, each started only when it fits in the
+    time left less ``reserve`` (seconds kept for the own decoders)."""
+    if search.found_enough():
+        return
     wanted = search.wanted
     linear_formats = _restrict(wanted, _LINEAR)
     matrix_formats = _restrict(wanted, frozenset(_FORMAT_KEYS.values()) - _LINEAR)
     zbar_useful = _pyzbar is not None and wanted.wants_any(_ZBAR_WANTS)
     pixels = work.gray.size
+    page = Page(work.gray)
     for name in plan(mode, kind):
         if search.found_enough() or clock.remaining() <= 0:  # stop at the first pass that finds what was asked for
             break
@@ -592,14 +609,14 @@ def _search_page(search: _Search, mode: Mode, kind: ImageKind, clock: Clock) -> 
         if spec.when_damaged and not _damaged_2d(search, work, matrix_formats, clock):
             continue
         # Priced before building: the variant and at least one read of its size must fit in the time left.
-        if not clock.affords(clock.prep_cost(pixels, spec.prep_ns) + clock.read_cost(pixels)):
+        if not clock.affords(clock.prep_cost(pixels, spec.prep_ns) + clock.read_cost(pixels) + reserve):
             continue
         try:
-            variants = spec.make(work.gray)
+            variants = spec.make(page)
         except (ValueError, MemoryError):  # a variant that cannot be built for this image: skip the pass
             continue
         for variant in variants:
-            if not clock.affords(clock.read_cost(variant.gray.size)):
+            if not clock.affords(clock.read_cost(variant.gray.size) + reserve):
                 continue
             located = rp.within(work, variant)
             if spec.reader == "zbar":
@@ -614,28 +631,21 @@ def _search_page(search: _Search, mode: Mode, kind: ImageKind, clock: Clock) -> 
                 found = [d for d in found if search.hosts_add_on(d)]
             for det in found:
                 search.add(replace(det, source=name), spec.family, primary=spec.trusted)
-    return search.accepted
 
 
 def _own_read(search: _Search, mode: Mode, clock: Clock) -> None:
     """The engine's own decoders (``engine.recognition``), for the types no reader here handles: when they were
-    asked for, and in Normal and Excellent scans that found nothing yet (Fast scans stay zxing-cpp's; the
-    types with no start, stop or check are never scanned for). Priced like a pass, from the page's size.
+    asked for, and in Normal and Excellent scans whose reads and passes found nothing (Fast scans stay
+    zxing-cpp's; the types with no start, stop or check are never scanned for). Priced like a pass, from the
+    page's size.
 
     A scan that found Code 128 symbols still looks for the stacks such rows make: zxing-cpp reads each row of a
     Codablock F as a Code 128 of its own, and the rows a stack accounts for give way to it."""
     scan = search.wanted.names is None
-    types = search.wanted.own & recognition.TYPES if not scan else recognition.TYPES - recognition.ASKED_ONLY
-    if scan and mode is Mode.FAST:
-        return
-    rows = [d for d in search.accepted if _format_key(d.zxing_format) == "Code128"]
-    if scan and search.accepted:
-        if not rows:
-            return
-        types = types & _STACKS_OF_CODE128
-    price = recognition.price(search.gray.shape, types) * SAFETY
+    types, price = _own_search(search, mode)
     if not types or not clock.affords(price):
         return
+    rows = [d for d in search.accepted if _format_key(d.zxing_format) == "Code128"]
     # A busy page can hold more bar-like stretches than the price foresaw: the decoders stop at twice their price,
     # and never sooner than OWN_FLOOR (a small page's price is below what its search takes on shared cores).
     allowed = max(2 * price, OWN_FLOOR)
@@ -664,6 +674,19 @@ def _own_read(search: _Search, mode: Mode, clock: Clock) -> None:
             "engine",
             primary=True,
         )
+
+
+def _own_search(search: _Search, mode: Mode) -> tuple[frozenset[str], float]:
+    """The types the own decoders would look for in the page now (see _own_read), and the price of that search."""
+    scan = search.wanted.names is None
+    types = search.wanted.own & recognition.TYPES if not scan else recognition.TYPES - recognition.ASKED_ONLY
+    if scan and mode is Mode.FAST:
+        return frozenset(), 0.0
+    if scan and search.accepted:
+        if not any(_format_key(d.zxing_format) == "Code128" for d in search.accepted):
+            return frozenset(), 0.0
+        types = types & _STACKS_OF_CODE128
+    return types, recognition.price(search.gray.shape, types) * SAFETY
 
 
 # Stacked symbologies whose rows are Code 128 symbols to zxing-cpp.

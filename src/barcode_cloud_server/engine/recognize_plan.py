@@ -5,6 +5,8 @@ them with one reader (zxing-cpp with a binarizer, or ZBar). ``family`` groups pa
 way: a linear symbol found only by extra passes is reported when two *different* families read it (see
 ``recognize``). ``prep_ns`` is what building the variants costs per pixel of the page (nanoseconds on the
 reference machine, before the safety factor); the time budget uses it to skip passes that cannot finish in time.
+A variant several passes start from is built once per page (``Page``); each of them is still priced as if it built
+it, which keeps the price an upper bound whichever of them runs first.
 """
 
 from __future__ import annotations
@@ -39,11 +41,29 @@ MAX_FILTERED_PIXELS = 16_000_000
 MAX_TURNED_GROWTH = 2.5  # a square turned by 45 degrees needs twice its pixels
 
 
+class Page:
+    """The image the passes of one search work on, and the variants several passes start from, built once: the
+    page scaled up twice is read by four passes and sharpened for a fifth, and the local normalisation (float64
+    integral images) feeds four. Only variants made with :func:`_kept` stay here, for the page's search."""
+
+    def __init__(self, gray: np.ndarray) -> None:
+        self.gray = gray
+        self._kept: dict[Make, list[rp.Variant]] = {}
+
+    def kept(self, make: Make) -> list[rp.Variant]:
+        if make not in self._kept:
+            self._kept[make] = make(self)
+        return self._kept[make]
+
+
+Make = Callable[[Page], list[rp.Variant]]
+
+
 @dataclass(frozen=True)
 class Pass:
     name: str
     family: str
-    make: Callable[[np.ndarray], list[rp.Variant]]
+    make: Make
     reader: str = "zxing"  # or "zbar"
     binarizer: zxingcpp.Binarizer = zxingcpp.Binarizer.LocalAverage
     linear_only: bool = False
@@ -54,57 +74,61 @@ class Pass:
     prep_ns: float = 15.0  # building the variants, nanoseconds per pixel of the page (see the module's doc)
 
 
-def _one(make: Callable[[np.ndarray], rp.Variant]) -> Callable[[np.ndarray], list[rp.Variant]]:
-    return lambda g: [make(g)]
+def _kept(make: Make) -> Make:
+    """``make``'s variants built once per page and shared by every pass that uses the returned maker."""
+    return lambda page: page.kept(make)
 
 
-def _upscale(factor: float) -> Callable[[np.ndarray], list[rp.Variant]]:
-    def make(g: np.ndarray) -> list[rp.Variant]:
-        if g.size * factor * factor > MAX_UPSCALED_PIXELS:
+def _one(make: Callable[[np.ndarray], rp.Variant]) -> Make:
+    return lambda page: [make(page.gray)]
+
+
+def _upscale(factor: float) -> Make:
+    def make(page: Page) -> list[rp.Variant]:
+        if page.gray.size * factor * factor > MAX_UPSCALED_PIXELS:
             return []
-        return [rp.scaled(g, factor)]
+        return [rp.scaled(page.gray, factor)]
 
     return make
 
 
-def _then_upscaled(
-    first: Callable[[np.ndarray], list[rp.Variant]], factor: float
-) -> Callable[[np.ndarray], list[rp.Variant]]:
+def _then_upscaled(first: Make, factor: float) -> Make:
     """``first``'s variants scaled up by ``factor``, within the same pixel cap as :func:`_upscale`."""
 
-    def make(g: np.ndarray) -> list[rp.Variant]:
-        if g.size * factor * factor > MAX_UPSCALED_PIXELS:
+    def make(page: Page) -> list[rp.Variant]:
+        if page.gray.size * factor * factor > MAX_UPSCALED_PIXELS:
             return []
-        return [rp.chain(v, lambda x: rp.scaled(x, factor)) for v in first(g)]
+        return [rp.chain(v, lambda x: rp.scaled(x, factor)) for v in first(page)]
 
     return make
 
 
-def _filtered(make: Callable[[np.ndarray], rp.Variant]) -> Callable[[np.ndarray], list[rp.Variant]]:
+def _filtered(make: Callable[[np.ndarray], rp.Variant]) -> Make:
     """A neighbourhood filter (local normalisation, median) on pages up to MAX_FILTERED_PIXELS only: above that
     its float64 temporaries alone would take over a gigabyte per request."""
-    return lambda g: [make(g)] if g.size <= MAX_FILTERED_PIXELS else []
+    return lambda page: [make(page.gray)] if page.gray.size <= MAX_FILTERED_PIXELS else []
 
 
-def _downscale(factor: float, min_side: int = 300) -> Callable[[np.ndarray], list[rp.Variant]]:
-    def make(g: np.ndarray) -> list[rp.Variant]:
-        return [rp.scaled(g, factor)] if min(g.shape) * factor >= min_side else []
+def _downscale(factor: float, min_side: int = 300) -> Make:
+    def make(page: Page) -> list[rp.Variant]:
+        return [rp.scaled(page.gray, factor)] if min(page.gray.shape) * factor >= min_side else []
 
     return make
 
 
-def _deskew(g: np.ndarray) -> list[rp.Variant]:
-    angle = rp.dominant_angle(g)
+def _deskew(page: Page) -> list[rp.Variant]:
+    angle = rp.dominant_angle(page.gray)
     if angle is None or abs(angle) < 3:
         return []
-    return _turns(angle)(g)
+    return _turns(angle)(page)
 
 
-def _turns(*angles: float) -> Callable[[np.ndarray], list[rp.Variant]]:
+def _turns(*angles: float) -> Make:
     """The page turned by each angle, canvas expanded; angles whose canvas would be much larger than the page are
     left out: a long thin strip turned by 15 degrees needs a canvas of gigapixels."""
 
-    def make(g: np.ndarray) -> list[rp.Variant]:
+    def make(page: Page) -> list[rp.Variant]:
+        g = page.gray
         h, w = g.shape
         out: list[rp.Variant] = []
         for angle in angles:
@@ -117,30 +141,45 @@ def _turns(*angles: float) -> Callable[[np.ndarray], list[rp.Variant]]:
     return make
 
 
-def _then(
-    first: Callable[[np.ndarray], list[rp.Variant]], second: Callable[[np.ndarray], rp.Variant]
-) -> Callable[[np.ndarray], list[rp.Variant]]:
-    return lambda g: [rp.chain(v, second) for v in first(g)]
+def _then(first: Make, second: Callable[[np.ndarray], rp.Variant]) -> Make:
+    return lambda page: [rp.chain(v, second) for v in first(page)]
 
 
-def _bends(g: np.ndarray) -> list[rp.Variant]:
+def _bends(page: Page) -> list[rp.Variant]:
     """Two strengths of bend, both ways, about both axes: paper curled up or down, along or across the code."""
+    g = page.gray
     if g.size > MAX_FILTERED_PIXELS:
         return []
     return [rp.bent(g, k, across) for across in (False, True) for k in (0.06, -0.06, 0.1, -0.1)]
 
 
-def _right_angles(g: np.ndarray) -> list[rp.Variant]:
+def _right_angles(page: Page) -> list[rp.Variant]:
     """Quarter turns, for readers that only read upright symbols (zxing-cpp's MaxiCode)."""
-    return [rp.quarter_turned(g, k) for k in (1, 2, 3)]
+    return [rp.quarter_turned(page.gray, k) for k in (1, 2, 3)]
 
 
-def _tiles(g: np.ndarray) -> list[rp.Variant]:
-    side = max(g.shape)
+def _tiles(page: Page) -> list[rp.Variant]:
+    side = max(page.gray.shape)
     if side < 1600:
         return []
-    return rp.tiles(g, max(800, side // 3))
+    return rp.tiles(page.gray, max(800, side // 3))
 
+
+def _strongly_sharpened(g: np.ndarray) -> rp.Variant:
+    return rp.sharpened(g, 5, 150)
+
+
+# The variants more than one pass starts from (another reader or binarizer, or a further step).
+_UP15 = _kept(_upscale(1.5))
+_UP2 = _kept(_upscale(2.0))
+_UP3 = _kept(_upscale(3.0))
+_UP2_SHARPENED = _kept(_then(_UP2, rp.sharpened))
+_NORMALIZED = _kept(_filtered(rp.local_normalized))
+_NORMALIZED_UP2 = _kept(_then_upscaled(_NORMALIZED, 2.0))
+_SHARPENED = _kept(_one(rp.sharpened))
+_SHARPENED_STRONG = _kept(_one(_strongly_sharpened))
+_INVERTED_UP2 = _kept(_then_upscaled(_one(rp.inverted), 2.0))
+_BLURRED = _kept(_one(lambda g: rp.blurred(g, 1.0)))
 
 GH = zxingcpp.Binarizer.GlobalHistogram
 FIXED = zxingcpp.Binarizer.FixedThreshold
@@ -151,57 +190,45 @@ PASSES: dict[str, Pass] = {
         Pass("inverted", "inv", _one(rp.inverted), linear_only=True, trusted=True),
         Pass("histogram", "bin", _one(rp.original), binarizer=GH, trusted=True),
         Pass("fixed", "bin2", _one(rp.original), binarizer=FIXED, trusted=True),
-        Pass("up2", "up", _upscale(2.0), prep_ns=40),
-        Pass("up2-histogram", "up", _upscale(2.0), binarizer=GH, prep_ns=40),
-        Pass("up3-histogram", "up3", _upscale(3.0), binarizer=GH, prep_ns=40),
+        Pass("up2", "up", _UP2, prep_ns=40),
+        Pass("up2-histogram", "up", _UP2, binarizer=GH, prep_ns=40),
+        Pass("up3-histogram", "up3", _UP3, binarizer=GH, prep_ns=40),
         Pass("down2", "down", _downscale(0.5)),
         Pass("down3", "down", _downscale(1 / 3)),
         Pass("zbar", "zbar", _one(rp.original), reader="zbar"),
-        Pass("zbar-up2", "zbar", _upscale(2.0), reader="zbar", prep_ns=40),
+        Pass("zbar-up2", "zbar", _UP2, reader="zbar", prep_ns=40),
         Pass("zbar-down2", "zbar", _downscale(0.5, 150), reader="zbar"),
-        Pass("zbar-sharp", "zbar-sharp", _one(rp.sharpened), reader="zbar"),
-        Pass("zbar-normalized", "zbar-norm", _filtered(rp.local_normalized), reader="zbar", prep_ns=100),
-        Pass("normalized", "norm", _filtered(rp.local_normalized), prep_ns=100),
-        Pass("normalized-histogram", "norm", _filtered(rp.local_normalized), binarizer=GH, prep_ns=100),
+        Pass("zbar-sharp", "zbar-sharp", _SHARPENED, reader="zbar"),
+        Pass("zbar-normalized", "zbar-norm", _NORMALIZED, reader="zbar", prep_ns=100),
+        Pass("normalized", "norm", _NORMALIZED, prep_ns=100),
+        Pass("normalized-histogram", "norm", _NORMALIZED, binarizer=GH, prep_ns=100),
         Pass("stretched", "norm2", _one(rp.stretched), binarizer=GH),
         Pass("equalized", "norm2", _one(rp.equalized)),
-        Pass("sharpened", "sharp", _one(rp.sharpened)),
-        Pass("sharpened-strong", "sharp2", _one(lambda g: rp.sharpened(g, 5, 150))),
-        Pass("up2-sharpened", "sharp-up", _then(_upscale(2.0), rp.sharpened), prep_ns=40),
-        Pass("up2-sharpened-histogram", "sharp-up", _then(_upscale(2.0), rp.sharpened), binarizer=GH, prep_ns=40),
-        Pass("normalized-up2", "norm-up", _then_upscaled(_filtered(rp.local_normalized), 2.0), prep_ns=100),
-        Pass(
-            "normalized-up2-histogram",
-            "norm-up",
-            _then_upscaled(_filtered(rp.local_normalized), 2.0),
-            binarizer=GH,
-            prep_ns=100,
-        ),
+        Pass("sharpened", "sharp", _SHARPENED),
+        Pass("sharpened-strong", "sharp2", _SHARPENED_STRONG),
+        Pass("up2-sharpened", "sharp-up", _UP2_SHARPENED, prep_ns=40),
+        Pass("up2-sharpened-histogram", "sharp-up", _UP2_SHARPENED, binarizer=GH, prep_ns=40),
+        Pass("normalized-up2", "norm-up", _NORMALIZED_UP2, prep_ns=100),
+        Pass("normalized-up2-histogram", "norm-up", _NORMALIZED_UP2, binarizer=GH, prep_ns=100),
         Pass("normalized-wide", "norm-wide", _filtered(lambda g: rp.local_normalized(g, 30)), prep_ns=100),
-        Pass("up3", "up3", _upscale(3.0), prep_ns=40),
-        Pass("up1.5", "up15", _upscale(1.5), prep_ns=40),
-        Pass("up1.5-histogram", "up15", _upscale(1.5), binarizer=GH, prep_ns=40),
-        Pass("zbar-up1.5", "zbar-up15", _upscale(1.5), reader="zbar", prep_ns=40),
-        Pass("zbar-sharp-strong", "zbar-sharp2", _one(lambda g: rp.sharpened(g, 5, 150)), reader="zbar"),
-        Pass(
-            "zbar-normalized-up2",
-            "zbar-norm-up",
-            _then_upscaled(_filtered(rp.local_normalized), 2.0),
-            reader="zbar",
-            prep_ns=100,
-        ),
+        Pass("up3", "up3", _UP3, prep_ns=40),
+        Pass("up1.5", "up15", _UP15, prep_ns=40),
+        Pass("up1.5-histogram", "up15", _UP15, binarizer=GH, prep_ns=40),
+        Pass("zbar-up1.5", "zbar-up15", _UP15, reader="zbar", prep_ns=40),
+        Pass("zbar-sharp-strong", "zbar-sharp2", _SHARPENED_STRONG, reader="zbar"),
+        Pass("zbar-normalized-up2", "zbar-norm-up", _NORMALIZED_UP2, reader="zbar", prep_ns=100),
         Pass("blurred", "smooth", _one(lambda g: rp.blurred(g, 1.5))),
-        Pass("blurred-histogram", "smooth", _one(lambda g: rp.blurred(g, 1.0)), binarizer=GH),
+        Pass("blurred-histogram", "smooth", _BLURRED, binarizer=GH),
         Pass("median", "smooth2", _filtered(rp.median), prep_ns=70),
         Pass("deskewed", "rot", _deskew, trusted=True),
         Pass("turned-15", "rot2", _turns(15, -15), linear_only=True, trusted=True),
         Pass("turned-30", "rot2", _turns(30, -30), linear_only=True, trusted=True),
         Pass("turned-45", "rot2", _turns(45), linear_only=True, trusted=True),
-        Pass("inverted-up2", "inv-up", _then_upscaled(_one(rp.inverted), 2.0), matrix_only=True, prep_ns=40),
+        Pass("inverted-up2", "inv-up", _INVERTED_UP2, matrix_only=True, prep_ns=40),
         Pass(
             "inverted-up2-histogram",
             "inv-up",
-            _then_upscaled(_one(rp.inverted), 2.0),
+            _INVERTED_UP2,
             binarizer=GH,
             matrix_only=True,
             prep_ns=40,
@@ -210,9 +237,9 @@ PASSES: dict[str, Pass] = {
         Pass("right-angles", "rot3", _right_angles, trusted=True, only=("MaxiCode",)),
         Pass("right-angles-2d", "rot3", _right_angles, trusted=True, matrix_only=True),
         Pass("bent", "bent", _bends, matrix_only=True, when_damaged=True, prep_ns=80),
-        Pass("up3-sharpened", "sharp-up3", _then(_upscale(3.0), rp.sharpened), prep_ns=40),
-        Pass("up1.5-sharpened", "sharp-up15", _then(_upscale(1.5), rp.sharpened), prep_ns=40),
-        Pass("blurred-up2", "smooth-up", _then_upscaled(_one(lambda g: rp.blurred(g, 1.0)), 2.0), prep_ns=40),
+        Pass("up3-sharpened", "sharp-up3", _then(_UP3, rp.sharpened), prep_ns=40),
+        Pass("up1.5-sharpened", "sharp-up15", _then(_UP15, rp.sharpened), prep_ns=40),
+        Pass("blurred-up2", "smooth-up", _then_upscaled(_BLURRED, 2.0), prep_ns=40),
     )
 }
 
