@@ -25,7 +25,9 @@ from barcode_cloud_server.identity.scopes import RECOGNIZE
 from tests.support.servers import in_process_app
 
 EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "60"))
-bounded = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# The same examples at every run, as the schemathesis tests have: a run fails for a change, not for the examples it
+# drew (more of them find more: bench/fuzz_readers.py).
+bounded = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
 
 
 def _png() -> bytes:

@@ -28,6 +28,7 @@ from tests.support.chromium import needs_chromium, new_page, shoot
 from tests.support.dashboard_client import Browser as Client
 from tests.support.dashboard_client import invited_member, setup_token
 from tests.support.servers import FLUSH_WAIT, QUICK_FLUSH, LiveServer, running_server
+from tests.support.utc_day import clear_of_the_day_end
 
 pytestmark = needs_chromium
 
@@ -46,6 +47,7 @@ class Member:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    clear_of_the_day_end()  # the calls made here are "today" in the last test
     with running_server(tmp_path_factory.mktemp("usage-browser"), args=QUICK_FLUSH) as live:
         yield live
 

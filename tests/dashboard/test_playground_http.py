@@ -19,6 +19,7 @@ from barcode_cloud_server.identity.usage_report import by_operation, since_days
 from barcode_cloud_server.storage.db import Database
 from tests.support.dashboard_client import Browser, setup_token
 from tests.support.servers import FLUSH_WAIT, QUICK_FLUSH, LiveServer, running_server
+from tests.support.utc_day import clear_of_the_day_end
 
 ADMIN = "player@example.com"
 # Small enough that a generated image passes it and a padded one does not; larger than the dashboard's 64 KB forms.
@@ -27,6 +28,7 @@ MAX_UPLOAD = 300_000
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    clear_of_the_day_end()  # the last test counts the calls of the others made today
     with running_server(
         tmp_path_factory.mktemp("playground"), args=("--max-upload-bytes", str(MAX_UPLOAD), *QUICK_FLUSH)
     ) as live:

@@ -14,6 +14,7 @@ from PIL import Image
 from barcode_cloud_server.engine.errors import InvalidImage
 from barcode_cloud_server.engine.images import MAX_PAGES, TooManyPixels, UploadTooLarge, load_image_bytes
 from barcode_cloud_server.engine.recognize import Mode, recognize_bytes
+from tests.support.cpu_clock import engine_on_cpu_time
 
 
 def _encode(im: Image.Image, fmt: str, **kw: object) -> bytes:
@@ -180,7 +181,8 @@ def _shared_strip_tiff(pages: int, side: int, *, rgba: bool = False) -> bytes:
     return bytes(out)
 
 
-def test_a_tiff_of_many_pages_is_read_up_to_the_page_limit_only() -> None:
+def test_a_tiff_of_many_pages_is_read_up_to_the_page_limit_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine_on_cpu_time(monkeypatch)
     data = _shared_strip_tiff(40_000, 1)  # 4 MB of one-pixel pages
     started = time.monotonic()
     pages = load_image_bytes(data)
@@ -188,16 +190,18 @@ def test_a_tiff_of_many_pages_is_read_up_to_the_page_limit_only() -> None:
     assert time.monotonic() - started < 1.0  # the pages past the limit are never walked (that took ~12 s)
 
 
-def test_a_tiff_of_many_pages_is_recognized_within_its_budget() -> None:
+def test_a_tiff_of_many_pages_is_recognized_within_its_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine_on_cpu_time(monkeypatch)
     data = _shared_strip_tiff(40_000, 1)
     started = time.monotonic()
     assert recognize_bytes(data, None, Mode.FAST, deadline=started + 0.5) == []
     assert time.monotonic() - started < 1.5
 
 
-def test_large_pages_are_priced_before_they_are_decoded() -> None:
+def test_large_pages_are_priced_before_they_are_decoded(monkeypatch: pytest.MonkeyPatch) -> None:
     """Twelve 10-megapixel RGBA pages in a 40 KB file: the budget leaves room for the first page or two; the others
     are neither decoded (~0.25 s each) nor searched."""
+    engine_on_cpu_time(monkeypatch)
     data = _shared_strip_tiff(12, 3163, rgba=True)
     assert len(data) < 50_000
     started = time.monotonic()

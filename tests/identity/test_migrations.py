@@ -15,7 +15,7 @@ from alembic.script import ScriptDirectory
 from barcode_cloud_server.settings import normalize_database_url
 from barcode_cloud_server.storage.db import SCHEMA_REVISION, Database, _alembic_config
 from barcode_cloud_server.storage.tables import Base
-from tests.support.servers import postgres_database
+from tests.support.servers import START_SECONDS, postgres_database
 
 
 def assert_schema_matches(db: Database) -> None:
@@ -78,7 +78,7 @@ def test_processes_starting_at_once_all_migrate_a_new_sqlite_file(tmp_path: Path
         )
         for _ in range(8)
     ]
-    errors = [p.communicate(timeout=60)[1] for p in processes]
+    errors = [p.communicate(timeout=START_SECONDS)[1] for p in processes]
     assert [p.returncode for p in processes] == [0] * 8, "\n".join(errors)
     db = Database(f"sqlite:///{tmp_path / 'race.db'}")
     try:

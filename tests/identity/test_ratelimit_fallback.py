@@ -67,13 +67,26 @@ class _FailingOnce(MemoryLocks):
         return super().remaining(key)
 
 
+class _Clock:
+    """The limiter's ``time`` module, whose monotonic clock moves only when told: a step between two calls is then
+    as long as the test says, however the machine stalls it."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
 def test_redis_is_asked_again_once_the_retry_delay_has_passed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ratelimit, "RETRY_SECONDS", 0.2)
+    clock = _Clock()
+    monkeypatch.setattr(ratelimit, "time", clock)
     shared = _FailingOnce()
     limiter = FailureLimiter(TEST_REDIS, locks=shared)
     assert limiter.retry_after("client", "secret", "192.0.2.7") is None  # fails over to the process's counts
+    clock.now += ratelimit.RETRY_SECONDS * 0.9
     assert limiter.retry_after("client", "secret", "192.0.2.7") is None
     assert shared.uses == 0  # not asked within the delay
-    time.sleep(0.25)
+    clock.now += ratelimit.RETRY_SECONDS * 0.2
     assert limiter.retry_after("client", "secret", "192.0.2.7") is None
     assert shared.uses > 0

@@ -7,7 +7,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -21,7 +21,7 @@ from barcode_cloud_server.identity.clients import Credentials
 from barcode_cloud_server.identity.keys import ACTIVATION_SECONDS
 from barcode_cloud_server.identity.status import REFRESH_SECONDS
 from barcode_cloud_server.storage.db import Database
-from barcode_cloud_server.storage.tables import SigningKeyRow
+from barcode_cloud_server.storage.tables import ClientRow, SigningKeyRow
 from tests.support.bearer import PROTECTED, call, wait_for_status
 from tests.support.servers import LiveServer
 
@@ -315,7 +315,7 @@ def test_rotation_without_overlap_voids_the_tokens_of_the_old_secret(backend_ser
 def test_the_old_secret_stops_when_the_overlap_ends(backend_server: LiveServer) -> None:
     # The overlap's end is compared as an aware UTC time, though SQLite hands it back naive.
     creds = backend_server.create_client("overlap-ends")
-    rotated = backend_server.clients.rotate_secret(creds.client_id, overlap_seconds=1)
+    rotated = backend_server.clients.rotate_secret(creds.client_id, overlap_seconds=60)
     assert rotated is not None
     form = {"grant_type": "client_credentials", "client_id": creds.client_id}
 
@@ -323,7 +323,13 @@ def test_the_old_secret_stops_when_the_overlap_ends(backend_server: LiveServer) 
         return httpx.post(backend_server.token_url, data={**form, "client_secret": secret}, timeout=10).status_code
 
     assert status(creds.client_secret) == 200
-    time.sleep(1.2)
+    # The overlap ended a second ago (rather than a 1-second overlap, which a slow first grant could outlast).
+    db = server_database(backend_server)
+    with db.session() as session:
+        row = session.get(ClientRow, creds.client_id)
+        assert row is not None and row.previous_secret_expires_at is not None
+        row.previous_secret_expires_at = datetime.now(UTC) - timedelta(seconds=1)
+    db.dispose()
     assert status(creds.client_secret) == 401
     assert status(rotated.client_secret) == 200
 

@@ -19,6 +19,7 @@ from barcode_cloud_server.identity.usage_report import by_operation, since_days
 from barcode_cloud_server.settings import normalize_database_url
 from barcode_cloud_server.storage.db import Database
 from tests.support.cluster import Cluster
+from tests.support.utc_day import clear_of_the_day_end
 
 THREADS = 4
 QR_BODY = {"barcodeType": "QR", "encodeData": {"data": "usage"}}
@@ -190,6 +191,7 @@ def _generate_all(cluster: Cluster, token: str, calls: int, url: str | None = No
 
 
 def test_a_daily_quota_holds_exactly_across_three_hosts_and_through_a_redis_restart(cluster: Cluster) -> None:
+    clear_of_the_day_end()
     creds = cluster.create_client("usage-limited")
     cluster.clients().set_quota(creds["client_id"], 40, None)
     form = {"grant_type": "client_credentials", **creds}

@@ -29,6 +29,7 @@ import yaml
 from barcode_cloud_server.identity.clients import ClientStore
 from barcode_cloud_server.settings import field_info, normalize_database_url
 from barcode_cloud_server.storage.db import Database
+from tests.support.servers import START_SECONDS
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 SERVER_PORT = 8080
@@ -120,7 +121,7 @@ class Cluster:
             capture_output=True,
             text=True,
             check=check,
-            timeout=60,
+            timeout=START_SECONDS,
             env={**os.environ, **self.env},
         )
 
@@ -158,7 +159,7 @@ class Cluster:
                 },
             )
 
-    def wait_ready(self, host: Host, timeout: float = 60) -> None:
+    def wait_ready(self, host: Host, timeout: float = START_SECONDS) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert host.process is not None

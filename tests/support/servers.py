@@ -23,6 +23,10 @@ from barcode_cloud_server.settings import normalize_database_url
 from barcode_cloud_server.storage.db import Database
 
 POSTGRES_ADMIN_URL = os.environ.get("BARCODE_CLOUD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+# How long a server may take to become ready, and a command to run: on a loaded 2-core machine a server has taken
+# over 30 s to import and start, and one with workers imports again in each of them after the parent (over 60 s
+# with both cores busy). Only a server that hangs makes a test wait this long.
+START_SECONDS = 180.0
 
 
 def free_port() -> int:
@@ -107,7 +111,7 @@ def run_cli(*args: str, check: bool = True, env: dict[str, str] | None = None) -
         capture_output=True,
         text=True,
         check=check,
-        timeout=60,
+        timeout=START_SECONDS,
         env={**os.environ, **(env or {})},
     )
 
@@ -144,7 +148,7 @@ def running_server(
         )
     server = LiveServer(f"http://127.0.0.1:{port}", data_dir, database_url, log_path, process, env)
     try:
-        deadline = time.monotonic() + 60  # a loaded 2-core machine has taken over 30 s to import and start
+        deadline = time.monotonic() + START_SECONDS
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"server exited with {process.returncode}:\n{server.logs()}")

@@ -20,6 +20,9 @@ from barcode_cloud_server.storage.db import Database
 
 REDIS_URL = "redis://127.0.0.1:6379/15"  # the test Redis (README)
 GENERATE = "/v4.0/barcode/generate/{barcodeType}"
+# The processes' clock: mid-day and mid-month, so that no test's day or month ends while it counts (on the real
+# clock, a test running across midnight UTC would start counting afresh halfway).
+NOW = datetime(2026, 6, 15, 12, tzinfo=UTC).timestamp()
 
 
 @pytest.fixture
@@ -38,7 +41,7 @@ def _limited(db: Database, daily: int | None, monthly: int | None = None) -> str
 
 
 def _processes(db: Database, n: int, url: str | None = REDIS_URL) -> list[Usage]:
-    processes = [Usage(db, shared=SharedQuota(url) if url else None) for _ in range(n)]
+    processes = [Usage(db, clock=lambda: NOW, shared=SharedQuota(url) if url else None) for _ in range(n)]
     for usage in processes:
         usage.load()
     return processes
@@ -151,5 +154,5 @@ async def test_counts_owed_from_before_redis_lost_its_data_are_not_added_twice(
 
 
 def period_keys_of(client_id: str) -> tuple[str, str]:
-    day, _, month, _ = period_bounds(datetime.now(UTC))
+    day, _, month, _ = period_bounds(datetime.fromtimestamp(NOW, UTC))
     return period_keys(client_id, day.timestamp(), month.timestamp())

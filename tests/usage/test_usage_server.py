@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from tests.support.servers import FLUSH_WAIT, QUICK_FLUSH, LiveServer
+from tests.support.utc_day import clear_of_the_day_end
 
 
 def generate(server: LiveServer, token: str) -> httpx.Response:
@@ -25,6 +26,7 @@ def usage_json(server: LiveServer, *args: str) -> dict[str, Any]:
 def test_usage_counts_every_request_and_grant_and_a_stopped_server_loses_none(
     start_server: Callable[..., LiveServer],
 ) -> None:
+    clear_of_the_day_end()  # its requests are looked for among today's
     server = start_server()
     creds = server.create_client("counted")
     token = server.token(creds)
@@ -49,6 +51,7 @@ def test_usage_counts_every_request_and_grant_and_a_stopped_server_loses_none(
 
 
 def test_past_a_daily_quota_the_api_answers_429_until_the_day_ends(start_server: Callable[..., LiveServer]) -> None:
+    clear_of_the_day_end()
     server = start_server(*QUICK_FLUSH)
     creds = server.create_client("limited")
     assert "daily: 3, monthly: none" in server.cli("clients", "quota", creds.client_id, "--daily", "3").stdout
@@ -66,6 +69,7 @@ def test_past_a_daily_quota_the_api_answers_429_until_the_day_ends(start_server:
 
 
 def test_a_cleared_quota_lets_requests_through_again(start_server: Callable[..., LiveServer]) -> None:
+    clear_of_the_day_end()
     server = start_server(*QUICK_FLUSH)
     creds = server.create_client("limited")
     server.cli("clients", "quota", creds.client_id, "--daily", "1")
