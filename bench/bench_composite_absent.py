@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from bench_recognition_corpus import DEFAULT_CORPUS
 from PIL import Image
 
 from barcode_cloud_server.engine.recognition import composite
@@ -74,7 +75,7 @@ def run(corpus: Path, every: int) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", type=Path, default=Path("/work/shared/corpus/zxing-cpp-samples"))
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--every", type=int, default=3, help="every Nth page of each set (default 3)")
     args = ap.parse_args(argv)
     run(args.corpus, args.every)

@@ -1,27 +1,32 @@
 """Whether a scan may look for MICR E-13B lines: the MICR reader on every photo of the zxing-cpp sample corpus
 (barcodes, labels, text, the false-positive folders), counting what it reports and what it costs per pixel
 (wall clock and CPU time: on a shared host the CPU time is the figure to hold ``micr.PAGE_NS`` against).
-Run: ``python bench/bench_micr_scan.py [corpus folder]``."""
+Run: ``python bench/bench_micr_scan.py [--corpus FOLDER]``."""
 
 from __future__ import annotations
 
-import sys
+import argparse
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from bench_recognition_corpus import DEFAULT_CORPUS
 from PIL import Image
 
 from barcode_cloud_server.engine.recognition import micr
 from barcode_cloud_server.engine.recognition.micr import PAGE_NS
 
-CORPUS = Path("/work/shared/corpus/zxing-cpp-samples")
 SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp")
 
 
-def main() -> int:
-    root = Path(sys.argv[1]) if len(sys.argv) > 1 else CORPUS
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    root = ap.parse_args(argv).corpus
     paths = [p for p in sorted(root.glob("*/*")) if p.suffix.lower() in SUFFIXES]
+    if not paths:
+        ap.error(f"no images in the folders of {root}")
     reports = 0
     seconds = cpu = pixels = large_cpu = large_pixels = 0.0
     slowest = (0.0, "")

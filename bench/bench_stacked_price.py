@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from bench_recognition_corpus import DEFAULT_CORPUS
 from PIL import Image
 
 from barcode_cloud_server.engine.recognition import READERS
@@ -58,7 +59,7 @@ def run(corpus: Path, readers: Sequence[str]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", type=Path, default=Path("/work/shared/corpus/zxing-cpp-samples"))
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--readers", default="", help="names in recognition.READERS (all by default)")
     args = ap.parse_args(argv)
     run(args.corpus, [r for r in args.readers.split(",") if r])

@@ -13,10 +13,9 @@ import pytest
 from defusedxml import ElementTree
 
 from barcode_cloud.models import BarcodeResponseList
-from tests.support.paths import SHARED
+from tests.support.paths import CORPUS
 from tests.support.servers import LiveServer
 
-CORPUS = SHARED / "corpus" / "zxing-cpp-samples"
 # (image, expected file, the type to ask for): the .txt holds the text, the .bin the bytes
 ISO_15434 = [
     ("maxicode-1/MODE2.png", "maxicode-1/MODE2.txt", "MaxiCode"),

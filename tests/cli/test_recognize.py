@@ -14,10 +14,8 @@ from PIL import Image
 
 from barcode_cloud_server.engine.generate import GenerateRequest, generate
 from barcode_cloud_server.engine.recognize import Mode, recognize_bytes
-from tests.support.paths import SHARED
+from tests.support.paths import CORPUS
 from tests.support.servers import run_cli
-
-CORPUS = SHARED / "corpus" / "zxing-cpp-samples"
 
 
 def _png(kind: str, data: str) -> bytes:

@@ -5,7 +5,6 @@ and damaged, recognize asked for the types and scanning, and nothing read where 
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,10 +16,10 @@ from barcode_cloud_server.engine.recognize import Mode, recognize_array
 from barcode_cloud_server.engine.zintenc import symbol_bits
 from tests.support import second_encoder
 from tests.support.generate import gen, open_image
+from tests.support.paths import CORPUS
 from tests.support.photo import spoil
 from tests.support.samples import QR, render
 
-FALSE_POSITIVES = Path("/work/shared/corpus/zxing-cpp-samples")
 TYPES = frozenset({"DotCode", "GS1DotCode"})
 GF = dotcode_codewords.GF
 PRINTABLE = "".join(chr(c) for c in range(32, 127))
@@ -321,7 +320,7 @@ def test_nothing_where_there_is_no_dotcode() -> None:
 
 
 def test_nothing_in_the_corpus_false_positives() -> None:
-    images = sorted(FALSE_POSITIVES.glob("falsepositives-*/*"))
+    images = sorted(CORPUS.glob("falsepositives-*/*"))
     if not images:
         pytest.skip("no corpus here")
     for path in images[:12]:

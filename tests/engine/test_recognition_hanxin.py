@@ -6,8 +6,6 @@ no report of anything else (QR Code is the closest look-alike)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import zint
@@ -19,11 +17,11 @@ from barcode_cloud_server.engine.recognition.hanxin_tables import BLOCKS
 from barcode_cloud_server.engine.recognize import Mode, recognize_array
 from tests.support import second_encoder
 from tests.support.generate import gen, open_image
+from tests.support.paths import CORPUS
 from tests.support.photo import bent, photographed
 from tests.support.samples import QR, render
 
 TYPES = frozenset({"HanXin"})
-CORPUS = Path("/work/shared/corpus/zxing-cpp-samples")
 
 # ISO/IEC 20830 Annex K.2, Figure K.8: "1234567890", version 1, error correction level L1, mask pattern 01.
 FIGURE_K8 = (

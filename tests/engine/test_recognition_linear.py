@@ -3,8 +3,6 @@ examples, and zint's symbols read back through recognize, degraded as photos deg
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import zint
@@ -16,9 +14,8 @@ from barcode_cloud_server.engine.recognition import code11, msi, pharmacode
 from barcode_cloud_server.engine.recognition.linear import Read
 from barcode_cloud_server.engine.recognize import Mode, recognize_array, recognize_bytes
 from tests.support.generate import gen, open_image
+from tests.support.paths import CORPUS
 from tests.support.photo import spoil
-
-CORPUS = Path("/work/shared/corpus/zxing-cpp-samples")
 
 # (type, data, value read back, checksum)
 SAMPLES = [

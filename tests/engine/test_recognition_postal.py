@@ -14,10 +14,9 @@ from barcode_cloud_server.engine import recognition, symbologies
 from barcode_cloud_server.engine.recognition import fourstate, postnet, rm4scc
 from barcode_cloud_server.engine.recognize import Mode, recognize_array, recognize_bytes
 from tests.support.generate import gen, open_image
-from tests.support.paths import SHARED
+from tests.support.paths import CORPUS
 from tests.support.postal import CONDITIONS, SPOILT, degrade, draw, postnet_states, rm4scc_char, rm4scc_states
 
-CORPUS = SHARED / "corpus" / "zxing-cpp-samples"
 POSTAL = frozenset({"Postnet", "Planet", "RM4SCC", "DutchKIX"})
 # (type, data, value reported, checksum)
 SAMPLES = [

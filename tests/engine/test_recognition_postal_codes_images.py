@@ -5,8 +5,6 @@ postal codes, the corpus's false-positive pages and photos of other codes give n
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from PIL import Image
@@ -14,10 +12,10 @@ from PIL import Image
 from barcode_cloud_server.engine import recognition, symbologies
 from barcode_cloud_server.engine.recognize import Mode, recognize_array
 from tests.support.generate import gen, open_image
+from tests.support.paths import CORPUS
 from tests.support.postal import CONDITIONS, SPOILT, degrade, draw
 from tests.support.postal_bars import WORKED_EXAMPLES
 
-CORPUS = Path("/work/shared/corpus/zxing-cpp-samples")
 KINDS = ("AustraliaPost", "OneCode", "Mailmark")
 MINE = frozenset(KINDS)
 # Data beside each row's sample: other formats of each type.

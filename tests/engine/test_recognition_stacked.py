@@ -18,6 +18,7 @@ from barcode_cloud_server.engine.recognition import codablock, code16k, scanline
 from barcode_cloud_server.engine.recognize import Mode, recognize_array
 from tests.support import second_encoder
 from tests.support.generate import gen, open_image
+from tests.support.paths import CORPUS
 from tests.support.photo import photographed, spoil
 from tests.support.postal import perspective
 from tests.support.samples import Sample, render
@@ -30,7 +31,6 @@ from tests.support.stacked import (
     draw,
 )
 
-CORPUS = Path("/work/shared/corpus/zxing-cpp-samples")
 TYPES = ("Code16K", "CodablockF")
 
 

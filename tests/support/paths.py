@@ -10,4 +10,5 @@ from typing import Any
 
 SHARED = Path(os.environ.get("BARCODE_CLOUD_SHARED") or Path(__file__).resolve().parents[3] / "shared")
 SPEC_PATH = SHARED / "spec" / "aspose-barcode-cloud-v4.json"
+CORPUS = SHARED / "corpus" / "zxing-cpp-samples"
 SPEC: dict[str, Any] = json.loads(SPEC_PATH.read_text())
