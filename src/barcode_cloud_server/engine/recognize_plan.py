@@ -42,9 +42,9 @@ MAX_TURNED_GROWTH = 2.5  # a square turned by 45 degrees needs twice its pixels
 
 
 class Page:
-    """The image the passes of one search work on, and the variants several passes start from, built once: the
-    page scaled up twice is read by four passes and sharpened for a fifth, and the local normalisation (float64
-    integral images) feeds four. Only variants made with :func:`_kept` stay here, for the page's search."""
+    """The image the passes of one search work on, and the variants several passes start from, built once (the
+    page scaled up, the local normalisation with its float64 integral images, ...). Only variants made with
+    :func:`_kept` stay here, for the page's search."""
 
     def __init__(self, gray: np.ndarray) -> None:
         self.gray = gray
