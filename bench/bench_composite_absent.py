@@ -66,6 +66,9 @@ def run(corpus: Path, every: int) -> None:
             cpu += time.process_time() - started
             reported += len(found)
         n = len(paths)
+        if not n:
+            print(f"| {label} (0) | - | - | - | - | - |", flush=True)
+            continue
         print(
             f"| {label} ({n}) | {cpu / n * 1000:.0f} | {timed.seconds / n * 1000:.1f} | "
             f"{timed.seconds / max(cpu, 1e-9):.1%} | {timed.calls / n:.1f} | {reported} |",
@@ -78,6 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--every", type=int, default=3, help="every Nth page of each set (default 3)")
     args = ap.parse_args(argv)
+    if args.every < 1:
+        ap.error("--every must be 1 or more")
+    if not any(next(args.corpus.glob(f"{pattern}/*"), None) for patterns in SETS.values() for pattern in patterns):
+        ap.error(f"none of the sets' folders in {args.corpus}")
     run(args.corpus, args.every)
     return 0
 

@@ -107,7 +107,11 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=1, help="every Nth image only")
     ap.add_argument("--json", type=Path, help="write every image's figures here")
     opts = ap.parse_args()
+    if opts.sample < 1:
+        ap.error("--sample must be 1 or more")
     images = sorted(p for p in opts.corpus.rglob("*") if p.suffix.lower() in SUFFIXES)[:: opts.sample]
+    if not images:
+        ap.error(f"no images in {opts.corpus}")
     with ProcessPoolExecutor(opts.jobs) as pool:
         rows = list(pool.map(_one, [(str(p), opts.mode) for p in images], chunksize=4))
     if opts.json:
